@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using LogDapr.Contracts.Pipeline;
+
+namespace LogDapr.Aggregator.Configuration;
+
+/// <summary>
+/// Direct Postgres access (section "Postgres"): only schema migrations, partition maintenance and the query API's
+/// reads use it. Every write of counts and dead letters goes through the Dapr binding.
+/// </summary>
+public sealed class PostgresOptions
+{
+    [Required(ErrorMessage = "Postgres:ConnectionString is required (Npgsql format, e.g. Host=...;Database=...;Username=...)")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Schema holding LogDapr's tables; an unquoted SQL identifier.</summary>
+    [Required, RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Postgres:Schema must be a lowercase SQL identifier")]
+    public string Schema { get; set; } = PipelineDefaults.PostgresSchema;
+
+    /// <summary>
+    /// Days the ids of processed messages are kept for de-duplication. A redelivery older than this would be
+    /// counted again, so keep it above the broker's longest possible redelivery delay.
+    /// </summary>
+    [Range(1, 3650)]
+    public int DedupRetentionDays { get; set; } = 7;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
+}

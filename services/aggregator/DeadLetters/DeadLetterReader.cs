@@ -1,0 +1,53 @@
+using LogDapr.Aggregator.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace LogDapr.Aggregator.DeadLetters;
+
+/// <summary>Reads dead letters for the query API (reads are the named exception that use Npgsql directly).</summary>
+public sealed class DeadLetterReader(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options)
+{
+    private readonly string schema = options.Value.Schema;
+
+    private string Columns => "id, message_id, topic, reason, first_seen, last_seen, attempts, replay_count, last_replayed_at, payload";
+
+    /// <summary>Newest first, keyset-paged: pass the last id of a page as <paramref name="beforeId"/> to get the next.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM {schema}.dead_letters WHERE (@before::bigint IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit");
+        command.Parameters.Add(new NpgsqlParameter<long?>("before", beforeId) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM {schema}.dead_letters WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        var rows = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<List<DeadLetter>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new DeadLetter(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetString(9)));
+        }
+
+        return rows;
+    }
+}

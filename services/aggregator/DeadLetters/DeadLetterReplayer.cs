@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Dapr;
+using Dapr.Client;
+using LogDapr.Aggregator.Sink;
+using LogDapr.Contracts.Events;
+using LogDapr.ServiceDefaults.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace LogDapr.Aggregator.DeadLetters;
+
+public enum ReplayStatus
+{
+    Replayed,
+    NotFound,
+    NotReplayable,
+    Unavailable,
+}
+
+public sealed record ReplayResult(ReplayStatus Status, DeadLetter? DeadLetter = null, string? Error = null);
+
+/// <summary>Publishes a dead letter back onto the logs topic through Dapr and records the replay.</summary>
+public sealed partial class DeadLetterReplayer(
+    DeadLetterReader reader,
+    DeadLetterWriter writer,
+    DaprClient dapr,
+    IOptions<PipelineOptions> pipeline,
+    TimeProvider time,
+    ILogger<DeadLetterReplayer> logger)
+{
+    public async Task<ReplayResult> ReplayAsync(long id, JsonNode? correctedData, CancellationToken cancellationToken)
+    {
+        var deadLetter = await reader.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (deadLetter is null)
+        {
+            return new ReplayResult(ReplayStatus.NotFound);
+        }
+
+        var message = ReplayMessage.Build(deadLetter, correctedData, time.GetUtcNow(), out var error);
+        if (message is null)
+        {
+            return new ReplayResult(ReplayStatus.NotReplayable, deadLetter, error);
+        }
+
+        try
+        {
+            await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, pipeline.Value.Topic, message,
+                CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await writer.RecordReplayAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DaprException or SinkUnavailableException)
+        {
+            LogReplayFailed(logger, id, ex.Message);
+            return new ReplayResult(ReplayStatus.Unavailable, deadLetter, ex.Message);
+        }
+
+        LogReplayed(logger, id, deadLetter.MessageId, correctedData is not null);
+        return new ReplayResult(ReplayStatus.Replayed, await reader.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? deadLetter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed dead letter {Id} (message {MessageId}, corrected: {Corrected})")]
+    private static partial void LogReplayed(ILogger logger, long id, string messageId, bool corrected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay of dead letter {Id} failed: {Error}")]
+    private static partial void LogReplayFailed(ILogger logger, long id, string error);
+}

@@ -1,0 +1,48 @@
+using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Sink;
+using Microsoft.Extensions.Options;
+
+namespace LogDapr.Aggregator.DeadLetters;
+
+/// <summary>Writes dead letters through the Postgres binding (never directly): one row per message id.</summary>
+public sealed class DeadLetterWriter(PostgresBinding binding, IOptions<PostgresOptions> options)
+{
+    /// <summary>Reason stored for a message that reached the dead-letter topic without the aggregator rejecting it.</summary>
+    public const string RetriesExhaustedReason =
+        "delivery retries exhausted: the aggregator could not process it within the retry policy (e.g. sink unavailable)";
+
+    private readonly string schema = options.Value.Schema;
+
+    /// <summary>The aggregator found the message unprocessable: keep why, before Dapr moves it to the dead-letter topic.</summary>
+    public Task RecordRejectionAsync(DecodedMessage message, CancellationToken cancellationToken) => binding.ExecAsync(
+        $"""
+        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts)
+        VALUES ($1, $2, $3, $4, 0)
+        ON CONFLICT (message_id) DO UPDATE
+        SET reason = EXCLUDED.reason, payload = EXCLUDED.payload, topic = COALESCE(EXCLUDED.topic, {schema}.dead_letters.topic),
+            last_seen = now()
+        """,
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason),
+        cancellationToken);
+
+    /// <summary>
+    /// A message arrived on the dead-letter topic: count the arrival, keep the reason the aggregator recorded
+    /// (if it rejected the message) or record that retries ran out.
+    /// </summary>
+    public Task RecordArrivalAsync(DecodedMessage message, CancellationToken cancellationToken) => binding.ExecAsync(
+        $"""
+        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts)
+        VALUES ($1, $2, $3, $4, 1)
+        ON CONFLICT (message_id) DO UPDATE
+        SET attempts = {schema}.dead_letters.attempts + 1, last_seen = now(),
+            topic = COALESCE({schema}.dead_letters.topic, EXCLUDED.topic)
+        """,
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason ?? RetriesExhaustedReason),
+        cancellationToken);
+
+    public Task RecordReplayAsync(long id, CancellationToken cancellationToken) => binding.ExecAsync(
+        $"UPDATE {schema}.dead_letters SET replay_count = replay_count + 1, last_replayed_at = now() WHERE id = $1",
+        PostgresBinding.Params(id),
+        cancellationToken);
+}

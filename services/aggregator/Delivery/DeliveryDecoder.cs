@@ -1,0 +1,200 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LogDapr.Contracts.Events;
+
+namespace LogDapr.Aggregator.Delivery;
+
+/// <summary>
+/// Turns what Dapr POSTs to the app (one CloudEvent, or a bulk envelope of entries) into <see cref="DecodedMessage"/>s.
+/// Pure and total: nothing a producer can publish makes it throw; anything it cannot count becomes a poison message
+/// with a reason a human can act on.
+/// </summary>
+public sealed class DeliveryDecoder(LogEventReader reader)
+{
+    private const int MaxReasonErrors = 5;
+
+    /// <summary>
+    /// Decodes a delivery: a bulk envelope (<c>{"entries":[{"entryId","event","contentType"}],...}</c>) or a single
+    /// CloudEvent. Returns null only for a bulk envelope too broken to answer per entry.
+    /// </summary>
+    public DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            return new DecodedDelivery(false, [Poison("", Encoding.UTF8.GetString(body.Span), null, now, $"message is not JSON: {ex.Message}")]);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var isBulk = root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("entries", out var entries)
+                && !root.TryGetProperty("specversion", out _);
+            if (!isBulk)
+            {
+                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now)]);
+            }
+
+            entries = root.GetProperty("entries");
+            return entries.ValueKind == JsonValueKind.Array
+                ? new DecodedDelivery(true, DecodeEntries(root, entries, now))
+                : null;
+        }
+    }
+
+    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now)
+    {
+        var topic = TryGetString(root, "topic");
+        var messages = new List<DecodedMessage>(entries.GetArrayLength());
+        foreach (var entry in entries.EnumerateArray())
+        {
+            var entryId = entry.ValueKind == JsonValueKind.Object ? TryGetString(entry, "entryId") : null;
+            if (entryId is null)
+            {
+                // Without an entryId there is no way to answer for the entry; Dapr treats unanswered entries as RETRY.
+                continue;
+            }
+
+            messages.Add(entry.TryGetProperty("event", out var cloudEvent)
+                ? DecodeCloudEvent(entryId, cloudEvent, topic, now)
+                : Poison(entryId, "", topic, now, "bulk entry has no event"));
+        }
+
+        return messages;
+    }
+
+    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
+    {
+        var raw = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
+        if (cloudEvent.ValueKind == JsonValueKind.String)
+        {
+            // Some producers double-encode: the event is a JSON string holding the CloudEvent.
+            var inner = cloudEvent.GetString()!;
+            try
+            {
+                using var innerDocument = JsonDocument.Parse(inner);
+                if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now);
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            return Poison(entryId, raw, topic, now, "event is a string that does not hold a CloudEvent object");
+        }
+
+        if (cloudEvent.ValueKind != JsonValueKind.Object)
+        {
+            return Poison(entryId, raw, topic, now, $"event is a JSON {Describe(cloudEvent.ValueKind)}, not a CloudEvent object");
+        }
+
+        topic = TryGetString(cloudEvent, "topic") ?? topic;
+        var id = TryGetString(cloudEvent, "id");
+        if (string.IsNullOrEmpty(id))
+        {
+            return Poison(entryId, raw, topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+        }
+
+        var time = now;
+        var timeText = TryGetString(cloudEvent, "time");
+        if (timeText is not null && !DateTimeOffset.TryParse(timeText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
+        {
+            return new DecodedMessage(entryId, id, now, topic, raw, null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
+        }
+
+        if (!TryGetData(cloudEvent, out var data, out var dataError))
+        {
+            return new DecodedMessage(entryId, id, time, topic, raw, null, dataError);
+        }
+
+        var parsed = reader.Read(data, PayloadFormat.Json, time);
+        if (parsed.Error is { } error)
+        {
+            return new DecodedMessage(entryId, id, time, topic, raw, null, $"data is not LogEvent v1: {error.Message}");
+        }
+
+        if (parsed.Rejected.Count > 0)
+        {
+            return new DecodedMessage(entryId, id, time, topic, raw, null, DescribeRejections(parsed));
+        }
+
+        return new DecodedMessage(entryId, id, time, topic, raw, parsed.Accepted, null);
+    }
+
+    private static bool TryGetData(JsonElement cloudEvent, out byte[] data, out string? error)
+    {
+        error = null;
+        if (cloudEvent.TryGetProperty("data_base64", out var base64) && base64.ValueKind == JsonValueKind.String)
+        {
+            if (base64.TryGetBytesFromBase64(out var bytes))
+            {
+                data = bytes;
+                return true;
+            }
+
+            data = [];
+            error = "data_base64 is not valid base64";
+            return false;
+        }
+
+        if (!cloudEvent.TryGetProperty("data", out var element) || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            data = [];
+            error = "CloudEvent has no data";
+            return false;
+        }
+
+        // A JSON string holding JSON text is what text/plain publishers of JSON produce; accept it.
+        data = element.ValueKind == JsonValueKind.String
+            ? Encoding.UTF8.GetBytes(element.GetString()!)
+            : JsonMarshal.GetRawUtf8Value(element).ToArray();
+        return true;
+    }
+
+    private static string DescribeRejections(ParseResult parsed)
+    {
+        var builder = new StringBuilder();
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"{parsed.Rejected.Count} of {parsed.Total} events are invalid: ");
+        foreach (var rejected in parsed.Rejected.Take(MaxReasonErrors))
+        {
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{rejected.Index}] ");
+            builder.AppendJoin(", ", rejected.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"));
+            builder.Append("; ");
+        }
+
+        if (parsed.Rejected.Count > MaxReasonErrors)
+        {
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"and {parsed.Rejected.Count - MaxReasonErrors} more");
+        }
+
+        return builder.ToString().TrimEnd(' ', ';');
+    }
+
+    private static DecodedMessage Poison(string entryId, string raw, string? topic, DateTimeOffset now, string reason)
+        => new(entryId, ContentId(raw), now, topic, raw, null, reason);
+
+    /// <summary>A stable key for messages that carry no usable id, so repeated arrivals land on one dead-letter row.</summary>
+    private static string ContentId(string raw)
+        => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
+
+    private static string? TryGetString(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "array",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,61 @@
+using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.DeadLetters;
+using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Query;
+using LogDapr.Aggregator.Schema;
+using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Subscriptions;
+using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.Contracts.Postgres;
+using LogDapr.ServiceDefaults.Health;
+using LogDapr.ServiceDefaults.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace LogDapr.Aggregator.Hosting;
+
+public static class AggregatorHost
+{
+    public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.Services.AddOptions<AggregatorOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.AggregatorSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<PostgresOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.PostgresSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
+        builder.Services.AddSingleton(new LogEventReader(LogEventLimits.Default));
+        builder.Services.AddSingleton<DeliveryDecoder>();
+        builder.Services.AddSingleton<DeliveryProcessor>();
+        builder.Services.AddSingleton<PostgresBinding>();
+        builder.Services.AddSingleton<DeadLetterWriter>();
+        builder.Services.AddSingleton<DeadLetterReader>();
+        builder.Services.AddSingleton<DeadLetterReplayer>();
+        builder.Services.AddSingleton<MetricsReader>();
+        builder.Services.AddSingleton<SchemaReadiness>();
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<PartitionMaintenance>();
+        builder.Services.AddHostedService<SchemaHostedService>();
+        builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapAggregator(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapSubscriptionEndpoints();
+        app.MapQueryEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Dapr;
+using Dapr.Client;
+using LogDapr.ServiceDefaults.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace LogDapr.Aggregator.Sink;
+
+/// <summary>
+/// Every write to Postgres goes through the Dapr PostgreSQL output binding: operation <c>exec</c> with
+/// metadata <c>sql</c> and <c>params</c>, exactly as that component defines them.
+/// </summary>
+public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> pipeline)
+{
+    private readonly string bindingName = pipeline.Value.BindingName;
+
+    /// <returns>The rows affected, as the binding reports them.</returns>
+    public async Task<long> ExecAsync(string sql, string paramsJson, CancellationToken cancellationToken)
+    {
+        var request = new BindingRequest(bindingName, "exec");
+        request.Metadata["sql"] = sql;
+        request.Metadata["params"] = paramsJson;
+        try
+        {
+            var response = await dapr.InvokeBindingAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.Metadata.TryGetValue("rows-affected", out var rows) && long.TryParse(rows, out var n) ? n : 0;
+        }
+        catch (DaprException ex)
+        {
+            throw new SinkUnavailableException($"binding '{bindingName}' exec failed: {Innermost(ex).Message}", ex);
+        }
+    }
+
+    /// <summary>Serializes positional parameters the way the binding expects them: a JSON array.</summary>
+    public static string Params(params object?[] values) => JsonSerializer.Serialize(values);
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+}

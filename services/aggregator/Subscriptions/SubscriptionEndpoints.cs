@@ -1,0 +1,87 @@
+using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.DeadLetters;
+using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Sink;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.ServiceDefaults.Http;
+using Microsoft.Extensions.Options;
+
+namespace LogDapr.Aggregator.Subscriptions;
+
+/// <summary>The app callbacks Dapr calls: subscription discovery and the two delivery routes.</summary>
+public static partial class SubscriptionEndpoints
+{
+    // A bulk delivery of the largest allowed messages; anything bigger is not from Dapr.
+    private const int MaxDeliveryBytes = 256 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/dapr/subscribe", (IOptions<PipelineOptions> pipeline, IOptions<AggregatorOptions> aggregator)
+            => TypedResults.Json(SubscriptionCatalog.Build(pipeline.Value, aggregator.Value))).ExcludeFromDescription();
+        app.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync).ExcludeFromDescription();
+        app.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> HandleLogsAsync(HttpContext context, DeliveryDecoder decoder, DeliveryProcessor processor, TimeProvider time)
+    {
+        using var body = await ReadAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var delivery = decoder.Decode(body.Memory, time.GetUtcNow());
+        if (delivery is null)
+        {
+            // Not a delivery we can answer per entry: a non-2xx makes Dapr retry the whole delivery.
+            return TypedResults.BadRequest();
+        }
+
+        var statuses = await processor.ProcessAsync(delivery.Messages, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
+    }
+
+    private static async Task<IResult> HandleDeadLettersAsync(
+        HttpContext context, DeliveryDecoder decoder, DeadLetterWriter writer, TimeProvider time, ILoggerFactory loggers)
+    {
+        using var body = await ReadAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var delivery = decoder.Decode(body.Memory, time.GetUtcNow());
+        if (delivery is null)
+        {
+            return TypedResults.BadRequest();
+        }
+
+        var statuses = new Dictionary<string, DeliveryStatus>(StringComparer.Ordinal);
+        foreach (var message in delivery.Messages)
+        {
+            try
+            {
+                await writer.RecordArrivalAsync(message, context.RequestAborted).ConfigureAwait(false);
+                statuses[message.EntryId] = DeliveryStatus.Success;
+                LogDeadLettered(loggers.CreateLogger(typeof(SubscriptionEndpoints)), message.MessageId);
+            }
+            catch (SinkUnavailableException)
+            {
+                statuses[message.EntryId] = DeliveryStatus.Retry;
+            }
+        }
+
+        return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
+    }
+
+    private static async Task<PooledBody?> ReadAsync(HttpContext context)
+    {
+        var read = await RequestBodyReader.ReadAsync(context.Request, MaxDeliveryBytes, context.RequestAborted).ConfigureAwait(false);
+        return read.Status == BodyReadStatus.Ok ? read.Body : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored dead letter for message {MessageId}")]
+    private static partial void LogDeadLettered(ILogger logger, string messageId);
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using LogDapr.Contracts.Events;
+
+namespace LogDapr.Ingest.Configuration;
+
+/// <summary>Ingest limits and publish behaviour (section "Ingest"). Validated at start-up.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>Largest request body accepted, after decompression.</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    [Range(1, 1_000_000)]
+    public int MaxEventsPerBatch { get; set; } = LogEventLimits.Default.MaxEventsPerBatch;
+
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = LogEventLimits.Default.MaxMessageBytes;
+
+    [Range(0, 10_000)]
+    public int MaxAttributes { get; set; } = LogEventLimits.Default.MaxAttributes;
+
+    /// <summary>How long a request may wait for the sidecar to confirm the publish before answering 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Events per published message: the unit of exactly-once counting and of dead-lettering.</summary>
+    [Range(1, 100_000)]
+    public int EventsPerMessage { get; set; } = 500;
+
+    /// <summary>Upper bound of a published message's data, so messages stay under broker limits (Kafka, NATS: 1 MB).</summary>
+    [Range(64 * 1024, 64 * 1024 * 1024)]
+    public int MaxPublishedMessageBytes { get; set; } = 900 * 1024;
+
+    /// <summary>Seconds announced in Retry-After when the pipeline cannot take the request.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    public LogEventLimits ToLimits() => LogEventLimits.Default with
+    {
+        MaxEventsPerBatch = MaxEventsPerBatch,
+        MaxMessageBytes = MaxMessageBytes,
+        MaxAttributes = MaxAttributes,
+    };
+}

@@ -1,0 +1,49 @@
+using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.Ingest.Configuration;
+using LogDapr.Ingest.Ingestion;
+using LogDapr.Ingest.OpenApi;
+using LogDapr.Ingest.Publishing;
+using LogDapr.ServiceDefaults.Health;
+using LogDapr.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace LogDapr.Ingest.Hosting;
+
+public static class IngestHost
+{
+    public const string SchemaRoute = "/schemas/logevent-v1.json";
+
+    public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.Services.AddOptions<IngestOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Our reader enforces the limit after decompression; Kestrel's cap only stops bodies that could never fit.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<IngestOptions>>((kestrel, ingest) => kestrel.Limits.MaxRequestBodySize = (long)ingest.Value.MaxBodyBytes + 1);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToLimits()));
+        builder.Services.AddSingleton<EventPublisher>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<LogEventSchemaTransformer>());
+        return builder;
+    }
+
+    public static WebApplication MapIngest(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapGet(SchemaRoute, () => Results.Text(LogEventSchema.Json, "application/schema+json"))
+            .WithName("LogEventSchema")
+            .WithSummary("The LogEvent v1 JSON Schema");
+        app.MapLogsEndpoint();
+        return app;
+    }
+}

@@ -1,0 +1,78 @@
+using LogDapr.Contracts.Events;
+using LogDapr.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LogDapr.Ingest.Ingestion;
+
+/// <summary>The RFC 9457 answers of POST /v1/logs. Each names what was wrong and, for limits, which setting.</summary>
+internal static class IngestProblems
+{
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(
+        StatusCodes.Status415UnsupportedMediaType,
+        ProblemTypes.UnsupportedMediaType,
+        "Unsupported media type",
+        $"Content-Type '{contentType ?? "(none)"}' is not accepted; send {string.Join(", ", PayloadFormats.Accepted)}.");
+
+    public static ProblemHttpResult UnsupportedEncoding(string encoding) => Problem(
+        StatusCodes.Status415UnsupportedMediaType,
+        ProblemTypes.UnsupportedMediaType,
+        "Unsupported content encoding",
+        $"Content-Encoding '{encoding}' is not accepted; send identity or gzip.");
+
+    public static ProblemHttpResult CorruptEncoding(string encoding) => Problem(
+        StatusCodes.Status400BadRequest,
+        ProblemTypes.MalformedPayload,
+        "Corrupt compressed body",
+        $"The body is not valid {encoding} data.");
+
+    public static ProblemHttpResult BodyTooLarge(int maxBytes) => Problem(
+        StatusCodes.Status413PayloadTooLarge,
+        ProblemTypes.PayloadTooLarge,
+        "Payload too large",
+        $"The request body exceeds {maxBytes} bytes (limit Ingest:MaxBodyBytes, applied after decompression).",
+        ("limit", "Ingest:MaxBodyBytes"),
+        ("limitValue", maxBytes));
+
+    public static ProblemHttpResult FromPayloadError(PayloadError error, LogEventLimits limits) => error.Kind switch
+    {
+        PayloadErrorKind.TooManyEvents => Problem(
+            StatusCodes.Status413PayloadTooLarge,
+            ProblemTypes.PayloadTooLarge,
+            "Too many events",
+            error.Message,
+            ("limit", "Ingest:MaxEventsPerBatch"),
+            ("limitValue", limits.MaxEventsPerBatch)),
+        PayloadErrorKind.Empty => Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidEvents, "No events", error.Message),
+        _ => Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedPayload, "Malformed payload", error.Message),
+    };
+
+    public static ProblemHttpResult NoValidEvents(IReadOnlyList<RejectedEvent> rejected) => Problem(
+        StatusCodes.Status400BadRequest,
+        ProblemTypes.InvalidEvents,
+        "No valid events",
+        rejected.Count == 1
+            ? $"The event is invalid: {Summarize(rejected[0])}"
+            : $"All {rejected.Count} events are invalid; see 'rejected' for each one.",
+        ("rejected", rejected));
+
+    public static ProblemHttpResult Unavailable(string reason) => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        ProblemTypes.PublishUnavailable,
+        "Pipeline unavailable",
+        $"Nothing from this request was accepted: {reason}. Retry after the delay in Retry-After.");
+
+    private static string Summarize(RejectedEvent rejected)
+        => string.Join("; ", rejected.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"));
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail, params (string Key, object? Value)[] extensions)
+    {
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.ServiceDefaults.Health;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.ServiceDefaults.Hosting;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// What every LogDapr service has: JSON structured logs, ProblemDetails, validated pipeline options,
+    /// a Dapr client and a readiness check on the sidecar.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddOptions<PipelineOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.PipelineSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDaprClient();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Subscriptions;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.ServiceDefaults.Configuration;
+
+namespace LogDapr.Aggregator.Tests.Query;
+
+public class SubscriptionCatalogTests
+{
+    [Fact]
+    public void Declares_bulk_logs_subscription_with_dead_letter_topic_and_the_dead_letter_subscription()
+    {
+        var json = JsonSerializer.Serialize(SubscriptionCatalog.Build(new PipelineOptions(), new AggregatorOptions { BulkMaxMessages = 250, BulkMaxAwaitMilliseconds = 700 }));
+        var subscriptions = JsonDocument.Parse(json).RootElement;
+
+        Assert.Equal(2, subscriptions.GetArrayLength());
+        var logs = subscriptions[0];
+        Assert.Equal(PipelineDefaults.PubSubComponent, logs.GetProperty("pubsubname").GetString());
+        Assert.Equal(PipelineDefaults.LogsTopic, logs.GetProperty("topic").GetString());
+        Assert.Equal(PipelineDefaults.LogsRoute, logs.GetProperty("route").GetString());
+        Assert.Equal(PipelineDefaults.DeadLetterTopic, logs.GetProperty("deadLetterTopic").GetString());
+        Assert.True(logs.GetProperty("bulkSubscribe").GetProperty("enabled").GetBoolean());
+        Assert.Equal(250, logs.GetProperty("bulkSubscribe").GetProperty("maxMessagesCount").GetInt32());
+        Assert.Equal(700, logs.GetProperty("bulkSubscribe").GetProperty("maxAwaitDurationMs").GetInt32());
+        Assert.Equal(PipelineDefaults.DeadLetterTopic, subscriptions[1].GetProperty("topic").GetString());
+        Assert.False(subscriptions[1].TryGetProperty("deadLetterTopic", out _));
+    }
+
+    [Fact]
+    public void Declares_nothing_when_subscription_resources_do()
+        => Assert.Empty(SubscriptionCatalog.Build(new PipelineOptions(), new AggregatorOptions { DeclarativeSubscriptions = true }));
+}

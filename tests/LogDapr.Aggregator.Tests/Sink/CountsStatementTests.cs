@@ -1,0 +1,86 @@
+using LogDapr.Aggregator.Aggregation;
+using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Contracts.Events;
+using LogDapr.TestSupport;
+
+namespace LogDapr.Aggregator.Tests.Sink;
+
+/// <summary>The exactly-once statement, run against real Postgres exactly as the binding would run it.</summary>
+[Collection(PostgresCollection.Name)]
+public class CountsStatementTests(PostgresFixture postgres)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 10, TimeSpan.Zero);
+    private static readonly string Sql = CountsStatement.Sql(MigratedDatabase.Schema);
+
+    private static MessageCounts Message(string id, params LogEvent[] events)
+        => BucketAggregator.Aggregate(id, T0, events, TimeSpan.FromMinutes(1));
+
+    private static LogEvent E(string tenant, Severity severity, int minute = 0)
+        => BucketingTests.Event(tenant, "api", severity, T0.AddMinutes(minute));
+
+    [Fact]
+    public async Task Writes_counts_and_records_the_message_ids()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "counts");
+        MessageCounts[] delivery = [Message("m1", E("a", Severity.Error), E("a", Severity.Error), E("a", Severity.Info, 1)), Message("m2", E("b", Severity.Warn))];
+
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params(delivery));
+
+        Assert.Equal(4, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+        Assert.Equal(2, await db.ScalarAsync("SELECT event_count FROM logdapr.log_counts WHERE tenant_id='a' AND severity='error'"));
+        Assert.Equal(1, await db.ScalarAsync("SELECT event_count FROM logdapr.log_counts WHERE tenant_id='a' AND severity='info' AND bucket_start='2026-11-22T10:01:00Z'"));
+        Assert.Equal(2, await db.ScalarAsync("SELECT count(*) FROM logdapr.processed_messages"));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_adds_nothing_while_new_messages_in_the_same_delivery_count()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "redeliver");
+        var m1 = Message("m1", E("a", Severity.Error), E("a", Severity.Error));
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([m1]));
+
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([m1]));
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([m1, Message("m2", E("a", Severity.Error))]));
+
+        Assert.Equal(3, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_the_same_messages_count_them_once()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "concurrent");
+        var messages = Enumerable.Range(0, 20).Select(i => Message($"m{i}", E("a", Severity.Info), E("b", Severity.Error, i % 3))).ToArray();
+        var random = new Random(7);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            db.ExecAsBindingAsync(Sql, CountsStatement.Params([.. messages.OrderBy(_ => random.Next())]))));
+
+        Assert.Equal(40, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+        Assert.Equal(20, await db.ScalarAsync("SELECT count(*) FROM logdapr.processed_messages"));
+    }
+
+    [Fact]
+    public async Task The_same_id_on_a_different_day_is_a_different_message()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "days");
+        var today = Message("m1", E("a", Severity.Info));
+        var tomorrow = today with { MessageDay = today.MessageDay.AddDays(1) };
+
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([today]));
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([tomorrow]));
+
+        Assert.Equal(2, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+    }
+
+    [Fact]
+    public async Task Tenant_and_service_names_with_quotes_and_unicode_are_stored_verbatim()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "quoting");
+        var e = BucketingTests.Event("t-1", "svc 'quoted' \"double\" ünïcödé; DROP TABLE x", Severity.Fatal, T0);
+
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([Message("m1", e)]));
+
+        Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM logdapr.log_counts WHERE service = 'svc ''quoted'' \"double\" ünïcödé; DROP TABLE x'"));
+    }
+}

@@ -1,0 +1,74 @@
+using LogDapr.LocalStack.Postgres;
+using LogDapr.LocalStack.Processes;
+using Npgsql;
+using Testcontainers.PostgreSql;
+using Xunit;
+
+namespace LogDapr.TestSupport;
+
+/// <summary>
+/// A real Postgres for tests: a Testcontainers container when a container engine answers, otherwise a private
+/// cluster from the machine's binaries. If neither is possible the tests fail and say what to install.
+/// Each test class gets its own database from <see cref="CreateDatabaseAsync"/>.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private PostgreSqlContainer? container;
+    private PostgresServer? server;
+
+    /// <summary>Npgsql connection string to the maintenance database.</summary>
+    public string AdminConnectionString { get; private set; } = "";
+
+    public string Host { get; private set; } = "127.0.0.1";
+    public int Port { get; private set; }
+    public string User { get; private set; } = "postgres";
+    public string? Password { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (ContainerEngine.IsAvailable)
+        {
+            container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            await container.StartAsync().ConfigureAwait(false);
+            var builder = new NpgsqlConnectionStringBuilder(container.GetConnectionString());
+            Host = builder.Host!;
+            Port = builder.Port;
+            User = builder.Username!;
+            Password = builder.Password;
+            AdminConnectionString = container.GetConnectionString();
+            return;
+        }
+
+        var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException(
+            "These tests need PostgreSQL: no container engine answers and no PostgreSQL server binaries were found. "
+            + $"Install them with: {PostgresBinaries.InstallCommand}");
+        var root = Path.Combine(Path.GetTempPath(), "logdapr-tests", "pg-" + Guid.NewGuid().ToString("N")[..12]);
+        server = await PostgresServer.StartAsync(binaries, root, FreePorts.Next(), durable: false, CancellationToken.None).ConfigureAwait(false);
+        Port = server.Port;
+        AdminConnectionString = server.ConnectionString.Replace($"Database={PostgresServer.Database}", "Database=postgres", StringComparison.Ordinal);
+    }
+
+    /// <summary>A fresh, empty database; returns its Npgsql connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (container is not null)
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (server is not null)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

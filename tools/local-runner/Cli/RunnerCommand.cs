@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using LogDapr.LocalRunner.Demo;
+using LogDapr.LocalStack.Pipeline;
+using Spectre.Console;
+
+namespace LogDapr.LocalRunner.Cli;
+
+/// <summary>
+/// `dotnet run --project tools/local-runner`: the whole pipeline on this machine with no Docker, cluster or Dapr
+/// CLI — Postgres from the machine's binaries, the development sidecar in place of daprd, both services — then
+/// sample traffic and the metrics read back. Keeps running until Ctrl+C unless --exit-after-demo.
+/// </summary>
+public static class RunnerCommand
+{
+    public static RootCommand Create()
+    {
+        var exitAfterDemo = new Option<bool>("--exit-after-demo") { Description = "Stop everything after printing the demo results." };
+        var events = new Option<int>("--events") { Description = "Sample events to send.", DefaultValueFactory = _ => 5000 };
+        var noDemo = new Option<bool>("--no-demo") { Description = "Start the pipeline without sending sample traffic." };
+        var stateDirectory = new Option<string>("--state-dir")
+        {
+            Description = "Where Postgres data, the sidecar journal and logs live (kept between runs).",
+            DefaultValueFactory = _ => DefaultStateDirectory(),
+        };
+
+        var command = new RootCommand("Run the LogDapr pipeline locally (development sidecar, no Docker/Kubernetes/Dapr CLI needed).")
+        {
+            exitAfterDemo, events, noDemo, stateDirectory,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Console;
+        console.Write(new Rule("[bold]LogDapr local runner[/]"));
+        console.MarkupLine("[yellow]Dapr here is the repo's development sidecar (tools/dev-sidecar): a test/development stand-in for daprd, not the production path.[/]");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            RunDirectory = Path.Combine(stateDirectory, "run"),
+            PostgresDirectory = Path.Combine(stateDirectory, "postgres"),
+            DurablePostgres = true,
+            AllowPostgresInstall = true,
+            Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
+        }, stop.Token).ConfigureAwait(false);
+
+        using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl);
+        console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
+
+        if (!noDemo)
+        {
+            var outcome = await new DemoScenario(client, console).RunAsync(events, stop.Token).ConfigureAwait(false);
+            await new DemoReport(client, console).PrintAsync(outcome, stop.Token).ConfigureAwait(false);
+        }
+
+        PrintTryIt(console, pipeline);
+        if (exitAfterDemo)
+        {
+            return 0;
+        }
+
+        console.MarkupLine("Running. Press [bold]Ctrl+C[/] to stop everything.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        console.MarkupLine("Stopping ingest, aggregator, sidecar and Postgres...");
+        return 0;
+    }
+
+    private static void PrintTryIt(IAnsiConsole console, LocalPipeline pipeline)
+    {
+        console.Write(new Rule("Try it"));
+        console.WriteLine($$"""
+            curl -i -X POST {{pipeline.IngestUrl}}v1/logs -H 'Content-Type: application/json' \
+              -d '{"tenant_id":"acme","service":"checkout","severity":"error","message":"card declined"}'
+            curl '{{pipeline.AggregatorUrl}}v1/metrics?tenant=acme&step=1m'
+            curl '{{pipeline.AggregatorUrl}}v1/dead-letters'
+            curl -X POST {{pipeline.SidecarHttpUrl}}v1.0/publish/logdapr-pubsub/logs -H 'Content-Type: application/json' \
+              -d '{"events":[{"tenant_id":"acme","service":"cron","severity":"info","message":"from any language"}]}'
+            Logs: {{Path.GetDirectoryName(pipeline.Ingest.LogPath)}}
+            """);
+    }
+
+    /// <summary>Outside the clone, because as root Postgres runs as the 'postgres' user, which may not reach the clone.</summary>
+    private static string DefaultStateDirectory()
+    {
+        var repo = AppContext.BaseDirectory;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(repo)))[..12];
+        return Path.Combine(Path.GetTempPath(), $"logdapr-local-{hash}");
+    }
+}

@@ -1,0 +1,3 @@
+using LogDapr.LocalRunner.Cli;
+
+return await RunnerCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

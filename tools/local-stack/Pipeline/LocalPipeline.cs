@@ -1,0 +1,146 @@
+using System.Globalization;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.LocalStack.Layout;
+using LogDapr.LocalStack.Postgres;
+using LogDapr.LocalStack.Processes;
+
+namespace LogDapr.LocalStack.Pipeline;
+
+/// <summary>
+/// The whole pipeline as separate local processes: Postgres, the development sidecar (standing in for daprd),
+/// the aggregator and ingest. Used by the local runner and the end-to-end tests, which stop, kill and restart
+/// the parts to prove the pipeline's guarantees.
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    private readonly LocalPipelineOptions options;
+    private readonly RepoLayout layout;
+    private readonly int sidecarHttpPort = FreePorts.Next();
+    private readonly int sidecarGrpcPort = FreePorts.Next();
+    private readonly int ingestPort = FreePorts.Next();
+    private readonly int aggregatorPort = FreePorts.Next();
+
+    private LocalPipeline(LocalPipelineOptions options, RepoLayout layout, PostgresServer postgres)
+    {
+        this.options = options;
+        this.layout = layout;
+        Postgres = postgres;
+        var logs = Path.Combine(options.RunDirectory, "logs");
+        Sidecar = new ManagedProcess(SidecarSpec(), logs);
+        Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, withDatabase: true), logs);
+        Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, withDatabase: false), logs);
+    }
+
+    public PostgresServer Postgres { get; }
+    public ManagedProcess Sidecar { get; }
+    public ManagedProcess Aggregator { get; }
+    public ManagedProcess Ingest { get; }
+
+    public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
+    public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
+    public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
+    public int SidecarGrpcPort => sidecarGrpcPort;
+
+    public static async Task<LocalPipeline> StartAsync(LocalPipelineOptions options, CancellationToken cancellationToken)
+    {
+        var layout = RepoLayout.Discover();
+        Directory.CreateDirectory(options.RunDirectory);
+        var binaries = await PostgresBinaries.EnsureAsync(options.AllowPostgresInstall, options.Report, cancellationToken).ConfigureAwait(false);
+        var postgresDirectory = options.PostgresDirectory ?? Path.Combine(options.RunDirectory, "postgres");
+        options.Report($"Starting PostgreSQL from {binaries} in {postgresDirectory}");
+        var postgres = await PostgresServer.StartAsync(binaries, postgresDirectory, FreePorts.Next(), options.DurablePostgres, cancellationToken).ConfigureAwait(false);
+
+        var pipeline = new LocalPipeline(options, layout, postgres);
+        try
+        {
+            await pipeline.StartSidecarAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartIngestAsync(cancellationToken).ConfigureAwait(false);
+            return pipeline;
+        }
+        catch
+        {
+            await pipeline.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task StartSidecarAsync(CancellationToken cancellationToken)
+    {
+        options.Report($"Starting the development sidecar (http {sidecarHttpPort}, grpc {sidecarGrpcPort})");
+        Sidecar.Start();
+        await Sidecar.WaitForHttpAsync(new Uri(SidecarHttpUrl, "/v1.0/healthz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartAggregatorAsync(CancellationToken cancellationToken)
+    {
+        options.Report($"Starting the aggregator on {AggregatorUrl}");
+        Aggregator.Start();
+        await Aggregator.WaitForHttpAsync(new Uri(AggregatorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartIngestAsync(CancellationToken cancellationToken)
+    {
+        options.Report($"Starting ingest on {IngestUrl}");
+        Ingest.Start();
+        await Ingest.WaitForHttpAsync(new Uri(IngestUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every log file's tail, for failure messages.</summary>
+    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Ingest.Tail());
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ingest.DisposeAsync().ConfigureAwait(false);
+        await Aggregator.DisposeAsync().ConfigureAwait(false);
+        await Sidecar.DisposeAsync().ConfigureAwait(false);
+        await Postgres.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private ProcessSpec SidecarSpec()
+    {
+        string[] arguments =
+        [
+            "--resources-path", layout.ComponentsDirectory,
+            "--dapr-http-port", Port(sidecarHttpPort),
+            "--dapr-grpc-port", Port(sidecarGrpcPort),
+            "--app", $"{PipelineDefaults.AggregatorAppId}=http://127.0.0.1:{Port(aggregatorPort)}",
+            "--app", $"{PipelineDefaults.IngestAppId}=http://127.0.0.1:{Port(ingestPort)}",
+            "--data-dir", Path.Combine(options.RunDirectory, "sidecar"),
+            .. options.SidecarArguments,
+        ];
+        return ProcessSpec.Dotnet("dev-sidecar", layout.SidecarDll, arguments, new Dictionary<string, string?>
+        {
+            ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
+            ["DOTNET_gcServer"] = "0",
+        });
+    }
+
+    /// <param name="withDatabase">Only the aggregator gets database credentials; ingest never needs them.</param>
+    private ProcessSpec AppSpec(string appId, string dll, int port, bool withDatabase)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            [ConfigKeys.Urls] = $"http://127.0.0.1:{Port(port)}",
+            [ConfigKeys.DaprHttpPortEnv] = Port(sidecarHttpPort),
+            [ConfigKeys.DaprGrpcPortEnv] = Port(sidecarGrpcPort),
+            ["APP_ID"] = appId,
+            ["DOTNET_gcServer"] = "0",
+        };
+        if (withDatabase)
+        {
+            environment[Env(ConfigKeys.PostgresConnectionString)] = Postgres.LibpqConnectionString;
+        }
+
+        foreach (var (key, value) in options.AppEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        return ProcessSpec.Dotnet(appId, dll, [], environment);
+    }
+
+    private static string Env(string configKey) => configKey.Replace(":", "__", StringComparison.Ordinal);
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+}

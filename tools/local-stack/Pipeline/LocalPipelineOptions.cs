@@ -1,0 +1,27 @@
+namespace LogDapr.LocalStack.Pipeline;
+
+/// <summary>How to run the whole pipeline on this machine: Postgres, the development sidecar, aggregator, ingest.</summary>
+public sealed record LocalPipelineOptions
+{
+    /// <summary>Holds logs, the sidecar journal and (unless <see cref="PostgresDirectory"/> is set) the Postgres cluster.</summary>
+    public required string RunDirectory { get; init; }
+
+    /// <summary>Postgres cluster directory; reused when it already holds a cluster.</summary>
+    public string? PostgresDirectory { get; init; }
+
+    /// <summary>fsync on for Postgres; off is fine for tests.</summary>
+    public bool DurablePostgres { get; init; }
+
+    /// <summary>May install Debian's postgresql package when the binaries are missing and we are root.</summary>
+    public bool AllowPostgresInstall { get; init; }
+
+    /// <summary>Extra flags for the development sidecar (e.g. chaos options).</summary>
+    public IReadOnlyList<string> SidecarArguments { get; init; } = [];
+
+    /// <summary>Extra configuration for both apps, as environment variables (e.g. Ingest__PublishTimeout).</summary>
+    public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    public Action<string> Report { get; init; } = _ => { };
+}
