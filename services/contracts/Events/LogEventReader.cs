@@ -1,13 +1,231 @@
+using System.Text.Json;
+
 namespace LogDapr.Contracts.Events;
 
 /// <summary>
 /// Parses, validates and normalizes LogEvent v1 payloads. Pure: no I/O, no clock (the receive time is passed in),
 /// never throws on any input (malformed input becomes a <see cref="PayloadError"/> or a <see cref="RejectedEvent"/>).
+/// Thread-safe: one instance can serve all requests.
 /// </summary>
+/// <remarks>
+/// <para>JSON payloads: one event object, a JSON array of events, or <c>{"events":[...]}</c> (other properties of the
+/// wrapper are ignored). A top-level object with an "events" property is always taken as the wrapper. An array element
+/// that is not an object is a rejected event. A leading UTF-8 byte order mark is skipped.</para>
+/// <para>NDJSON payloads: one event object per line ('\n' or "\r\n"). Lines holding only whitespace are ignored and
+/// do not count; <see cref="RejectedEvent.Index"/> is the 0-based position among the non-blank lines. Lines are
+/// independent: a malformed line rejects only that line (field <see cref="LogEventFields.WholeEvent"/>).</para>
+/// <para>Per event: all field errors are collected. Strings must be valid UTF-8; JSON null for an optional field means
+/// absent; unknown fields are ignored; field names are case-sensitive.</para>
+/// </remarks>
 public sealed class LogEventReader(LogEventLimits limits)
 {
-    public LogEventLimits Limits { get; } = limits;
+    // Events are flat; 16 leaves room for nesting in unknown fields while bounding the work on hostile input.
+    private const int MaxDepth = 16;
+
+    private static readonly JsonReaderOptions Options = new()
+    {
+        MaxDepth = MaxDepth,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    public LogEventLimits Limits { get; } = limits ?? throw new ArgumentNullException(nameof(limits));
 
     public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt)
-        => throw new NotImplementedException("being written");
+    {
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+        var parser = new EventParser(Limits, receivedAt);
+        var sink = new Sink();
+        PayloadError? error = format switch
+        {
+            PayloadFormat.Json => ReadJson(utf8, parser, sink),
+            PayloadFormat.Ndjson => ReadNdjson(utf8, parser, sink),
+            _ => new PayloadError(PayloadErrorKind.UnsupportedShape, $"unknown payload format {format}"),
+        };
+        if (error is null && sink.Count == 0)
+        {
+            error = new PayloadError(PayloadErrorKind.Empty, "payload contains no events");
+        }
+        return error is not null
+            ? new ParseResult { Error = error }
+            : new ParseResult { Accepted = sink.Accepted, Rejected = (IReadOnlyList<RejectedEvent>?)sink.Rejected ?? [] };
+    }
+
+    private PayloadError? ReadJson(ReadOnlySpan<byte> utf8, EventParser parser, Sink sink)
+    {
+        if (IsBlank(utf8))
+        {
+            return null;
+        }
+        var reader = new Utf8JsonReader(utf8, Options);
+        try
+        {
+            reader.Read();
+            PayloadError? error;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                    error = ReadArray(ref reader, parser, sink);
+                    break;
+                case JsonTokenType.StartObject:
+                    if (parser.Parse(ref reader, topLevel: true, out var accepted, out var errors) == EventParser.Outcome.Wrapper)
+                    {
+                        error = ReadWrapper(ref reader, parser, sink);
+                    }
+                    else
+                    {
+                        sink.Add(0, accepted, errors);
+                        error = null;
+                    }
+                    break;
+                default:
+                    return new PayloadError(PayloadErrorKind.UnsupportedShape,
+                        $"payload must be an event object, an array of event objects or {{\"events\":[...]}}, got {EventParser.TypeName(reader.TokenType)}");
+            }
+            if (error is not null)
+            {
+                return error;
+            }
+            // Throws on anything but whitespace after the top-level value.
+            if (reader.Read())
+            {
+                return Malformed("unexpected data after the top-level JSON value");
+            }
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return Malformed(ex.Message);
+        }
+    }
+
+    /// <summary>Reader is on the "events" property name of the top-level object.</summary>
+    private PayloadError? ReadWrapper(ref Utf8JsonReader reader, EventParser parser, Sink sink)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return new PayloadError(PayloadErrorKind.UnsupportedShape,
+                $"\"events\" must be an array of event objects, got {EventParser.TypeName(reader.TokenType)}");
+        }
+        if (ReadArray(ref reader, parser, sink) is { } error)
+        {
+            return error;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(LogEventFields.Events))
+            {
+                return new PayloadError(PayloadErrorKind.UnsupportedShape, "payload has more than one \"events\" property");
+            }
+            reader.Read();
+            reader.Skip();
+        }
+        return null;
+    }
+
+    private PayloadError? ReadArray(ref Utf8JsonReader reader, EventParser parser, Sink sink)
+    {
+        int index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (index == Limits.MaxEventsPerBatch)
+            {
+                return TooManyEvents();
+            }
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                parser.Parse(ref reader, topLevel: false, out var accepted, out var errors);
+                sink.Add(index, accepted, errors);
+            }
+            else
+            {
+                sink.Reject(index, $"event must be a JSON object, got {EventParser.TypeName(reader.TokenType)}");
+                reader.Skip();
+            }
+            index++;
+        }
+        return null;
+    }
+
+    private PayloadError? ReadNdjson(ReadOnlySpan<byte> utf8, EventParser parser, Sink sink)
+    {
+        int index = 0;
+        while (!utf8.IsEmpty)
+        {
+            int newline = utf8.IndexOf((byte)'\n');
+            var line = newline < 0 ? utf8 : utf8[..newline];
+            utf8 = newline < 0 ? default : utf8[(newline + 1)..];
+            if (IsBlank(line))
+            {
+                continue;
+            }
+            if (index == Limits.MaxEventsPerBatch)
+            {
+                return TooManyEvents();
+            }
+            ReadLine(line, index, parser, sink);
+            index++;
+        }
+        return null;
+    }
+
+    private static void ReadLine(ReadOnlySpan<byte> line, int index, EventParser parser, Sink sink)
+    {
+        // A trailing '\r' of "\r\n" is JSON whitespace, so the reader skips it without special handling.
+        var reader = new Utf8JsonReader(line, Options);
+        try
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                sink.Reject(index, $"line must be one JSON event object, got {EventParser.TypeName(reader.TokenType)}");
+                return;
+            }
+            parser.Parse(ref reader, topLevel: false, out var accepted, out var errors);
+            if (reader.Read())
+            {
+                sink.Reject(index, "malformed JSON: unexpected data after the event object");
+                return;
+            }
+            sink.Add(index, accepted, errors);
+        }
+        catch (JsonException ex)
+        {
+            sink.Reject(index, "malformed JSON: " + ex.Message);
+        }
+    }
+
+    private PayloadError TooManyEvents() => new(PayloadErrorKind.TooManyEvents,
+        $"payload has more than {Limits.MaxEventsPerBatch} events (limit {LimitKeys.MaxEventsPerBatch})");
+
+    private static PayloadError Malformed(string detail) => new(PayloadErrorKind.MalformedJson, "malformed JSON: " + detail);
+
+    private static bool IsBlank(ReadOnlySpan<byte> utf8) => !utf8.ContainsAnyExcept(" \t\r\n"u8);
+
+    /// <summary>Collects the outcome; the rejected list is allocated only when something is rejected.</summary>
+    private sealed class Sink
+    {
+        public List<LogEvent> Accepted { get; } = [];
+        public List<RejectedEvent>? Rejected { get; private set; }
+        public int Count => Accepted.Count + (Rejected?.Count ?? 0);
+
+        public void Add(int index, LogEvent? accepted, FieldError[]? errors)
+        {
+            if (accepted is not null)
+            {
+                Accepted.Add(accepted);
+            }
+            else if (errors is not null)
+            {
+                (Rejected ??= []).Add(new RejectedEvent(index, errors));
+            }
+        }
+
+        public void Reject(int index, string message) =>
+            (Rejected ??= []).Add(new RejectedEvent(index, [new FieldError(LogEventFields.WholeEvent, message)]));
+    }
 }

@@ -18,7 +18,6 @@ public static class LogsEndpoint
         .WithSummary("Ingest log events")
         .WithDescription("Accepts one LogEvent v1 object, a JSON array of them, {\"events\":[...]}, or NDJSON. "
             + "Valid events are accepted even when others in the batch are rejected; 202 means the pipeline has them.")
-        .Accepts<LogEventDocument>(PayloadFormats.Json, PayloadFormats.Ndjson)
         .Produces<IngestResponse>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

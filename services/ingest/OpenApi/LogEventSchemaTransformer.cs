@@ -45,6 +45,30 @@ internal sealed class LogEventSchemaTransformer : IOpenApiDocumentTransformer
                 },
             ],
         };
+        DescribeRequestBody(document);
         return Task.CompletedTask;
+    }
+
+    // The body is read by LogEventReader, not model binding, so the operation is described here rather than
+    // with .Accepts<T>() — which would also make routing answer 415 itself, without our problem details.
+    private static void DescribeRequestBody(OpenApiDocument document)
+    {
+        if (document.Paths?.TryGetValue(LogsEndpoint.Route, out var path) != true
+            || path!.Operations?.TryGetValue(HttpMethod.Post, out var operation) != true)
+        {
+            return;
+        }
+
+        var body = new OpenApiSchemaReference(nameof(LogEventDocument), document);
+        operation!.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "LogEvent v1 events. Content-Encoding: gzip is accepted; limits apply after decompression.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [PayloadFormats.Json] = new() { Schema = body },
+                [PayloadFormats.Ndjson] = new() { Schema = new OpenApiSchemaReference(EventSchemaName, document) },
+            },
+        };
     }
 }

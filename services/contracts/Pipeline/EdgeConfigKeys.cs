@@ -1,0 +1,46 @@
+namespace LogDapr.Contracts.Pipeline;
+
+/// <summary>
+/// Configuration keys of ingest's edge protection (API keys, per-client rate limit), set by the operator from a
+/// LogPipeline's <c>spec.ingest.auth</c> and <c>spec.ingest.rateLimit</c>. As environment variables ':' becomes
+/// "__" (e.g. <c>Ingest__RateLimit__EventsPerSecond</c>). Absent keys mean "feature off".
+/// </summary>
+public static class EdgeConfigKeys
+{
+    /// <summary>"true" when every request must carry an API key.</summary>
+    public const string AuthEnabled = "Ingest:Auth:Enabled";
+
+    /// <summary>
+    /// Directory holding the API-key Secret, mounted read-only: one file per tenant, named by tenant id,
+    /// containing key hashes (never plain keys). A directory rather than env vars so that rotating the Secret
+    /// reaches running pods without a restart (the kubelet refreshes the files).
+    /// </summary>
+    public const string AuthKeysPath = "Ingest:Auth:KeysPath";
+
+    /// <summary>Where the operator mounts the API-key Secret (the value it sets for <see cref="AuthKeysPath"/>).</summary>
+    public const string DefaultAuthKeysPath = "/var/run/logdapr/api-keys";
+
+    /// <summary>"true" when the per-client token bucket applies.</summary>
+    public const string RateLimitEnabled = "Ingest:RateLimit:Enabled";
+
+    /// <summary>Sustained events (not requests) per second per client.</summary>
+    public const string RateLimitEventsPerSecond = "Ingest:RateLimit:EventsPerSecond";
+
+    /// <summary>Bucket size in events.</summary>
+    public const string RateLimitBurst = "Ingest:RateLimit:Burst";
+
+    /// <summary>StackExchange.Redis connection string of the shared buckets (from a Secret); absent = local buckets only.</summary>
+    public const string RateLimitRedisConnectionString = "Ingest:RateLimit:RedisConnectionString";
+
+    /// <summary>
+    /// Fraction (0 &lt; share ≤ 1, invariant culture, e.g. "0.5") of a client's limit that one replica grants on
+    /// its own while the shared Redis is unreachable or not configured.
+    /// </summary>
+    public const string RateLimitLocalFallbackShare = "Ingest:RateLimit:LocalFallbackShare";
+
+    /// <summary>
+    /// How long ingest keeps an idempotency key (TimeSpan, e.g. "1.00:00:00"), sent as ttlInSeconds with each state
+    /// write: state.postgresql has no component-level default TTL, so the service must send it.
+    /// </summary>
+    public const string IdempotencyKeyTtl = "Ingest:IdempotencyKeyTtl";
+}

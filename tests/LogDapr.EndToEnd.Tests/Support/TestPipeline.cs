@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Net;
+using LogDapr.LocalStack.Pipeline;
+
+namespace LogDapr.EndToEnd.Tests.Support;
+
+/// <summary>A whole pipeline for one test, as real processes, with the clients a test needs.</summary>
+public sealed class TestPipeline : IAsyncDisposable
+{
+    private TestPipeline(LocalPipeline pipeline)
+    {
+        Pipeline = pipeline;
+        Client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl);
+        Sidecar = new SidecarDiagnostics(pipeline.SidecarHttpUrl);
+        Http = new HttpClient { BaseAddress = pipeline.IngestUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public LocalPipeline Pipeline { get; }
+    public PipelineClient Client { get; }
+    public SidecarDiagnostics Sidecar { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<TestPipeline> StartAsync(string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null)
+    {
+        var runDirectory = Path.Combine(Path.GetTempPath(), "logdapr-e2e", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            RunDirectory = runDirectory,
+            SidecarArguments = ["--journal-fsync", "false", .. sidecarArguments ?? []],
+            AppEnvironment = appEnvironment ?? new Dictionary<string, string?>(),
+        }, CancellationToken.None);
+        return new TestPipeline(pipeline);
+    }
+
+    /// <summary>Posts a request of the model and commits its events to the expectation only on 202.</summary>
+    public async Task<HttpStatusCode> SendAsync(TrafficModel model, int events, int shape)
+    {
+        var (payload, keys) = model.Next(events, shape);
+        using var response = await Http.PostAsync("/v1/logs", payload.Content);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            model.Commit(keys);
+        }
+
+        return response.StatusCode;
+    }
+
+    public Task WaitUntilDrainedAsync(TimeSpan? timeout = null)
+        => Sidecar.WaitUntilDrainedAsync(timeout ?? TimeSpan.FromSeconds(90), Pipeline.Diagnostics);
+
+    /// <summary>Reads every count bucket of the model's time range from the query API.</summary>
+    public async Task<Dictionary<CountKey, long>> CountsAsync(TrafficModel model)
+    {
+        var from = Uri.EscapeDataString(model.From.ToString("O", CultureInfo.InvariantCulture));
+        var to = Uri.EscapeDataString(model.To.ToString("O", CultureInfo.InvariantCulture));
+        var response = await Client.GetMetricsAsync($"from={from}&to={to}&step=1m");
+        Assert.True(response.Status == HttpStatusCode.OK, $"GET /v1/metrics answered {response.Status}: {response.Text}");
+        return response.Body!["buckets"]!.AsArray().ToDictionary(
+            b => new CountKey(
+                b!["bucket_start"]!.GetValue<DateTimeOffset>(),
+                b["tenant_id"]!.GetValue<string>(),
+                b["service"]!.GetValue<string>(),
+                b["severity"]!.GetValue<string>()),
+            b => b!["count"]!.GetValue<long>());
+    }
+
+    /// <summary>Asserts the query API shows exactly the model's counts, key by key, with a readable diff when not.</summary>
+    public async Task AssertCountsExactAsync(TrafficModel model)
+    {
+        await WaitUntilDrainedAsync();
+        var actual = await CountsAsync(model);
+        var differences = model.Expected.Keys.Union(actual.Keys)
+            .Select(k => (Key: k, Expected: model.Expected.GetValueOrDefault(k), Actual: actual.GetValueOrDefault(k)))
+            .Where(d => d.Expected != d.Actual)
+            .ToList();
+        Assert.True(differences.Count == 0,
+            $"{differences.Count} buckets differ (expected total {model.ExpectedTotal}, counted {actual.Values.Sum()}):{Environment.NewLine}"
+            + string.Join(Environment.NewLine, differences.Take(20).Select(d => $"  {d.Key}: expected {d.Expected}, counted {d.Actual}")));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Client.Dispose();
+        await Pipeline.DisposeAsync();
+    }
+}

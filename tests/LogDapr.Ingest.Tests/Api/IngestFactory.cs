@@ -1,0 +1,27 @@
+using System.Globalization;
+using LogDapr.LocalStack.Processes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LogDapr.Ingest.Tests.Api;
+
+/// <summary>
+/// Ingest in-process, pointed at a Dapr sidecar port. With <see cref="ClosedPort"/> nothing listens there,
+/// which is how "sidecar down" looks to the app.
+/// </summary>
+public sealed class IngestFactory(int sidecarGrpcPort, int sidecarHttpPort, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public static IngestFactory SidecarDown(IReadOnlyDictionary<string, string>? settings = null)
+        => new(FreePorts.Next(), FreePorts.Next(), settings);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("DAPR_GRPC_PORT", sidecarGrpcPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("DAPR_HTTP_PORT", sidecarHttpPort.ToString(CultureInfo.InvariantCulture));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
