@@ -1,4 +1,5 @@
 using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Query;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,6 +14,12 @@ public sealed class DeadLetterReader(NpgsqlDataSource dataSource, IOptions<Postg
 
     /// <summary>Newest first, keyset-paged: pass the last id of a page as <paramref name="beforeId"/> to get the next.</summary>
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+        => await TransientReads.RunAsync(dataSource, ct => ListOnceAsync(limit, beforeId, ct), cancellationToken).ConfigureAwait(false);
+
+    public Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken)
+        => TransientReads.RunAsync(dataSource, ct => GetOnceAsync(id, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<DeadLetter>> ListOnceAsync(int limit, long? beforeId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT {Columns} FROM {schema}.dead_letters WHERE (@before::bigint IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit");
@@ -21,7 +28,7 @@ public sealed class DeadLetterReader(NpgsqlDataSource dataSource, IOptions<Postg
         return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken)
+    private async Task<DeadLetter?> GetOnceAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM {schema}.dead_letters WHERE id = @id");
         command.Parameters.AddWithValue("id", id);

@@ -44,6 +44,7 @@ public static class AggregatorHost
         builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddHostedService<SchemaHostedService>();
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -11,7 +11,10 @@ public sealed class MetricsReader(NpgsqlDataSource dataSource, IOptions<Postgres
 {
     private readonly string schema = options.Value.Schema;
 
-    public async Task<MetricsResult> ReadAsync(MetricsQuery query, CancellationToken cancellationToken)
+    public Task<MetricsResult> ReadAsync(MetricsQuery query, CancellationToken cancellationToken)
+        => TransientReads.RunAsync(dataSource, ct => ReadOnceAsync(query, ct), cancellationToken);
+
+    private async Task<MetricsResult> ReadOnceAsync(MetricsQuery query, CancellationToken cancellationToken)
     {
         // Severity is filtered after reading so the error rate is always over all severities of the service.
         await using var command = dataSource.CreateCommand($"""

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Net.Client;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Configuration;
 using LogDapr.ServiceDefaults.Health;
@@ -31,7 +32,13 @@ public static class ServiceDefaultsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddDaprClient();
+        builder.Services.AddDaprClient(dapr => dapr.UseGrpcChannelOptions(new GrpcChannelOptions
+        {
+            ThrowOperationCanceledOnCancellation = true,
+            // gRPC's default reconnect backoff grows to 2 minutes; a restarted sidecar must be usable within a second.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+        }));
         builder.Services.AddHealthChecks()
             .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", tags: [HealthEndpoints.ReadyTag]);
         return builder;

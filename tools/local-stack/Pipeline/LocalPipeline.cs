@@ -97,24 +97,18 @@ public sealed class LocalPipeline : IAsyncDisposable
         await Postgres.DisposeAsync().ConfigureAwait(false);
     }
 
-    private ProcessSpec SidecarSpec()
-    {
-        string[] arguments =
-        [
-            "--resources-path", layout.ComponentsDirectory,
-            "--dapr-http-port", Port(sidecarHttpPort),
-            "--dapr-grpc-port", Port(sidecarGrpcPort),
-            "--app", $"{PipelineDefaults.AggregatorAppId}=http://127.0.0.1:{Port(aggregatorPort)}",
-            "--app", $"{PipelineDefaults.IngestAppId}=http://127.0.0.1:{Port(ingestPort)}",
-            "--data-dir", Path.Combine(options.RunDirectory, "sidecar"),
-            .. options.SidecarArguments,
-        ];
-        return ProcessSpec.Dotnet("dev-sidecar", layout.SidecarDll, arguments, new Dictionary<string, string?>
+    private ProcessSpec SidecarSpec() => DevSidecarSpec.Create(
+        layout,
+        sidecarHttpPort,
+        sidecarGrpcPort,
+        new Dictionary<string, Uri> { [PipelineDefaults.AggregatorAppId] = AggregatorUrl, [PipelineDefaults.IngestAppId] = IngestUrl },
+        Path.Combine(options.RunDirectory, "sidecar"),
+        options.SidecarArguments,
+        new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
             ["DOTNET_gcServer"] = "0",
         });
-    }
 
     /// <param name="withDatabase">Only the aggregator gets database credentials; ingest never needs them.</param>
     private ProcessSpec AppSpec(string appId, string dll, int port, bool withDatabase)

@@ -1,0 +1,40 @@
+using LogDapr.LocalStack.Layout;
+using LogDapr.LocalStack.Processes;
+
+namespace LogDapr.Ingest.Tests.Api;
+
+/// <summary>A real development sidecar process with no apps subscribed: what ingest publishes stays on the topic to be counted.</summary>
+public sealed class SidecarFixture : IAsyncLifetime
+{
+    private ManagedProcess? process;
+
+    public int HttpPort { get; } = FreePorts.Next();
+    public int GrpcPort { get; } = FreePorts.Next();
+
+    public async Task InitializeAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "sidecar-" + Guid.NewGuid().ToString("N")[..8]);
+        var spec = DevSidecarSpec.Create(RepoLayout.Discover(), HttpPort, GrpcPort, new Dictionary<string, Uri>(),
+            Path.Combine(directory, "journal"), ["--journal-fsync", "false"], new Dictionary<string, string?>());
+        process = new ManagedProcess(spec, directory);
+        process.Start();
+        await process.WaitForHttpAsync(new Uri($"http://127.0.0.1:{HttpPort}/v1.0/healthz"), TimeSpan.FromSeconds(60));
+    }
+
+    public async Task<long> PublishedAsync(string topic)
+    {
+        using var http = new HttpClient();
+        var topics = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/v1.0-dev/topics"))!;
+        return topics["topics"]!.AsArray().Where(t => t!["topic"]!.GetValue<string>() == topic).Sum(t => t!["published"]!.GetValue<long>());
+    }
+
+    public string Tail() => process?.Tail() ?? "";
+
+    public async Task DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
