@@ -17,6 +17,7 @@ namespace LogDapr.Aggregator.Hosting;
 
 public static class AggregatorHost
 {
+
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
@@ -31,7 +32,9 @@ public static class AggregatorHost
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
-        builder.Services.AddSingleton(new LogEventReader(LogEventLimits.Default));
+        // Ingest enforces the configured limits at the edge; here a message only has to be well-formed, so an
+        // event accepted under raised ingest limits is never dead-lettered by the aggregator.
+        builder.Services.AddSingleton(new LogEventReader(LogEventLimits.Widest));
         builder.Services.AddSingleton<DeliveryDecoder>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<PostgresBinding>();

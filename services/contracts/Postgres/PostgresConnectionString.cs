@@ -37,11 +37,52 @@ public static class PostgresConnectionString
             return FromUrl(trimmed);
         }
 
-        return LooksLikeKeywordValue(trimmed) ? FromKeywordValue(trimmed) : trimmed;
+        return IsNpgsqlForm(trimmed) ? trimmed : FromKeywordValue(trimmed);
     }
 
-    private static bool LooksLikeKeywordValue(string s)
-        => !s.Contains(';', StringComparison.Ordinal) && s.Contains('=', StringComparison.Ordinal);
+    /// <summary>
+    /// Both forms start with <c>key=value</c>; they differ in what ends the first value: ';' in Npgsql's form,
+    /// whitespace or the end in libpq's. Quoted values are skipped so a ';' inside a password does not decide it.
+    /// </summary>
+    private static bool IsNpgsqlForm(string s)
+    {
+        var i = s.IndexOf('=', StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return true;
+        }
+
+        i++;
+        while (i < s.Length && char.IsWhiteSpace(s[i]))
+        {
+            i++;
+        }
+
+        if (i < s.Length && s[i] is '\'' or '"')
+        {
+            var quote = s[i++];
+            while (i < s.Length && s[i] != quote)
+            {
+                i += s[i] == '\\' ? 2 : 1;
+            }
+
+            i++;
+        }
+        else
+        {
+            while (i < s.Length && s[i] != ';' && !char.IsWhiteSpace(s[i]))
+            {
+                i++;
+            }
+        }
+
+        while (i < s.Length && char.IsWhiteSpace(s[i]) && s[i] != ';')
+        {
+            i++;
+        }
+
+        return i < s.Length && s[i] == ';';
+    }
 
     private static string FromUrl(string url)
     {

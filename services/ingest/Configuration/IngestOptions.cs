@@ -3,21 +3,15 @@ using LogDapr.Contracts.Events;
 
 namespace LogDapr.Ingest.Configuration;
 
-/// <summary>Ingest limits and publish behaviour (section "Ingest"). Validated at start-up.</summary>
+/// <summary>
+/// Body size and publish behaviour (section "Ingest"). The per-event limits in the same section bind to
+/// <see cref="LogEventLimits"/>. Validated at start-up.
+/// </summary>
 public sealed class IngestOptions
 {
     /// <summary>Largest request body accepted, after decompression.</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
-
-    [Range(1, 1_000_000)]
-    public int MaxEventsPerBatch { get; set; } = LogEventLimits.Default.MaxEventsPerBatch;
-
-    [Range(1, 16 * 1024 * 1024)]
-    public int MaxMessageBytes { get; set; } = LogEventLimits.Default.MaxMessageBytes;
-
-    [Range(0, 10_000)]
-    public int MaxAttributes { get; set; } = LogEventLimits.Default.MaxAttributes;
 
     /// <summary>How long a request may wait for the sidecar to confirm the publish before answering 503.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
@@ -34,11 +28,4 @@ public sealed class IngestOptions
     /// <summary>Seconds announced in Retry-After when the pipeline cannot take the request.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
-
-    public LogEventLimits ToLimits() => LogEventLimits.Default with
-    {
-        MaxEventsPerBatch = MaxEventsPerBatch,
-        MaxMessageBytes = MaxMessageBytes,
-        MaxAttributes = MaxAttributes,
-    };
 }

@@ -28,7 +28,11 @@ public static class IngestHost
             .Configure<IOptions<IngestOptions>>((kestrel, ingest) => kestrel.Limits.MaxRequestBodySize = (long)ingest.Value.MaxBodyBytes + 1);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToLimits()));
+        builder.Services.AddOptions<LogEventLimits>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<LogEventLimits>>().Value));
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<LogEventSchemaTransformer>());
         return builder;

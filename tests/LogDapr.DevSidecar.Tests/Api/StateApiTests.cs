@@ -1,0 +1,115 @@
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+using LogDapr.DevSidecar.Tests.Infrastructure;
+
+namespace LogDapr.DevSidecar.Tests.Api;
+
+/// <summary>The state API through the real Dapr .NET SDK.</summary>
+public sealed class StateApiTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private TestSidecar _sidecar = null!;
+
+    private DaprClient Dapr => _sidecar.Client;
+
+    public async Task InitializeAsync()
+    {
+        _dir.Write("res/state.yaml", Yaml.StateComponent());
+        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sidecar.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private sealed record Item(string Name, int Count);
+
+    [Fact]
+    public async Task Save_get_and_etag_change_on_every_write()
+    {
+        await Dapr.SaveStateAsync(Yaml.Store, "k", new Item("a", 1));
+        var (value, etag1) = await Dapr.GetStateAndETagAsync<Item>(Yaml.Store, "k");
+        Assert.Equal(new Item("a", 1), value);
+
+        await Dapr.SaveStateAsync(Yaml.Store, "k", new Item("a", 2));
+        var (_, etag2) = await Dapr.GetStateAndETagAsync<Item>(Yaml.Store, "k");
+        Assert.NotEqual(etag1, etag2);
+    }
+
+    [Fact]
+    public async Task Try_save_with_a_stale_etag_fails_and_with_the_current_one_succeeds()
+    {
+        await Dapr.SaveStateAsync(Yaml.Store, "occ", new Item("v", 1));
+        var (_, etag) = await Dapr.GetStateAndETagAsync<Item>(Yaml.Store, "occ");
+        Assert.True(await Dapr.TrySaveStateAsync(Yaml.Store, "occ", new Item("v", 2), etag));
+        Assert.False(await Dapr.TrySaveStateAsync(Yaml.Store, "occ", new Item("v", 3), etag));
+        Assert.Equal(2, (await Dapr.GetStateAsync<Item>(Yaml.Store, "occ")).Count);
+    }
+
+    [Fact]
+    public async Task First_write_without_etag_claims_a_key_once()
+    {
+        var firstWrite = new StateOptions { Concurrency = ConcurrencyMode.FirstWrite };
+        await Dapr.SaveStateAsync(Yaml.Store, "idem", new Item("first", 1), firstWrite);
+
+        var conflict = await Assert.ThrowsAnyAsync<Exception>(() => Dapr.SaveStateAsync(Yaml.Store, "idem", new Item("second", 2), firstWrite));
+        var rpc = Assert.IsType<RpcException>(conflict.InnerException ?? conflict);
+        Assert.Equal(StatusCode.Aborted, rpc.StatusCode);
+        Assert.Contains("possible etag mismatch", rpc.Status.Detail);
+        Assert.Equal("first", (await Dapr.GetStateAsync<Item>(Yaml.Store, "idem")).Name);
+    }
+
+    [Fact]
+    public async Task Ttl_makes_a_key_invisible_after_it_expires()
+    {
+        var ttl = new Dictionary<string, string> { ["ttlInSeconds"] = "1" };
+        await Dapr.SaveStateAsync(Yaml.Store, "ttl", new Item("short", 1), metadata: ttl);
+        Assert.NotNull(await Dapr.GetStateAsync<Item>(Yaml.Store, "ttl"));
+
+        await Eventually.WaitAsync(async () => await Dapr.GetStateAsync<Item?>(Yaml.Store, "ttl") is null, "key to expire", TimeSpan.FromSeconds(10));
+
+        // An expired key is free again for first-write.
+        await Dapr.SaveStateAsync(Yaml.Store, "ttl", new Item("again", 2), new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });
+    }
+
+    [Fact]
+    public async Task Bulk_get_and_delete_with_etag()
+    {
+        await Dapr.SaveStateAsync(Yaml.Store, "b1", new Item("one", 1));
+        await Dapr.SaveStateAsync(Yaml.Store, "b2", new Item("two", 2));
+        var items = await Dapr.GetBulkStateAsync(Yaml.Store, ["b1", "b2", "missing"], parallelism: 1);
+        Assert.Equal(3, items.Count);
+        Assert.Contains(items, i => i.Key == "b2" && i.Value.Contains("two", StringComparison.Ordinal));
+        Assert.Contains(items, i => i.Key == "missing" && string.IsNullOrEmpty(i.Value));
+
+        var (_, etag) = await Dapr.GetStateAndETagAsync<Item>(Yaml.Store, "b1");
+        Assert.False(await Dapr.TryDeleteStateAsync(Yaml.Store, "b1", "999999"));
+        Assert.True(await Dapr.TryDeleteStateAsync(Yaml.Store, "b1", etag));
+        Assert.Null(await Dapr.GetStateAsync<Item?>(Yaml.Store, "b1"));
+    }
+
+    [Fact]
+    public async Task Transactions_are_all_or_nothing()
+    {
+        await Dapr.SaveStateAsync(Yaml.Store, "tx1", new Item("x", 1));
+        var ops = new List<StateTransactionRequest>
+        {
+            new("tx2", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Item("y", 2)), StateOperationType.Upsert),
+            new("tx1", null, StateOperationType.Delete, etag: "stale"),
+        };
+        await Assert.ThrowsAnyAsync<Exception>(() => Dapr.ExecuteStateTransactionAsync(Yaml.Store, ops));
+        Assert.Null(await Dapr.GetStateAsync<Item?>(Yaml.Store, "tx2"));
+    }
+
+    [Fact]
+    public async Task Unknown_store_is_invalid_argument_naming_it()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => Dapr.GetStateAsync<Item>("nope", "k"));
+        var rpc = Assert.IsType<RpcException>(ex.InnerException);
+        Assert.Equal(StatusCode.InvalidArgument, rpc.StatusCode);
+        Assert.Contains("nope", rpc.Status.Detail);
+    }
+}

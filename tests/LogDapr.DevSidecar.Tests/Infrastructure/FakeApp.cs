@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.Tests.Infrastructure;
+
+/// <summary>One request the sidecar sent to the fake app.</summary>
+public sealed record Received(string Path, string? ContentType, string Body)
+{
+    public JsonNode Json => JsonNode.Parse(Body)!;
+}
+
+/// <summary>
+/// A small app on Kestrel standing in for the aggregator: answers /dapr/subscribe with <see cref="SubscribeJson"/>
+/// and records every POST, answering with <see cref="Respond"/>. Can be stopped and started again on the same
+/// port to simulate a crash and restart.
+/// </summary>
+public sealed class FakeApp : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public FakeApp(int? port = null)
+    {
+        Port = port ?? Ports.Free();
+    }
+
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    public string SubscribeJson { get; set; } = "[]";
+    public int SubscribeCalls;
+    public Func<Received, (int Status, string? Body)> Respond { get; set; } = _ => (200, null);
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public IEnumerable<Received> To(string path) => Requests.Where(r => r.Path == path);
+
+    public async Task<FakeApp> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
+        _app = builder.Build();
+        _app.MapGet("/dapr/subscribe", () =>
+        {
+            Interlocked.Increment(ref SubscribeCalls);
+            return Results.Content(SubscribeJson, "application/json");
+        });
+        _app.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var received = new Received(context.Request.Path.Value!, context.Request.ContentType, await reader.ReadToEndAsync());
+            Requests.Enqueue(received);
+            var (status, body) = Respond(received);
+            context.Response.StatusCode = status;
+            if (body is not null)
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(body);
+            }
+        });
+        await _app.StartAsync();
+        return this;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    public static string Subscription(string topic, string route, string? deadLetter = null, bool bulk = false, int maxMessages = 10, int maxAwaitMs = 20, string pubsub = Yaml.PubSub)
+    {
+        var json = new JsonObject { ["pubsubname"] = pubsub, ["topic"] = topic, ["route"] = route };
+        if (deadLetter is not null)
+        {
+            json["deadLetterTopic"] = deadLetter;
+        }
+
+        if (bulk)
+        {
+            json["bulkSubscribe"] = new JsonObject { ["enabled"] = true, ["maxMessagesCount"] = maxMessages, ["maxAwaitDurationMs"] = maxAwaitMs };
+        }
+
+        return json.ToJsonString();
+    }
+
+    public static string Subscriptions(params string[] items) => "[" + string.Join(",", items) + "]";
+}

@@ -1,0 +1,64 @@
+using LogDapr.DevSidecar.Cli;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.Tests.Unit;
+
+public class CommandLineTests
+{
+    private static readonly Func<string, string?> NoEnv = _ => null;
+
+    [Fact]
+    public void Parses_daprd_style_flags_in_both_forms()
+    {
+        var result = CommandLine.Parse(
+        [
+            "--resources-path", "components", "--resources-path=more",
+            "--app", "logdapr-aggregator=http://127.0.0.1:8081", "-app", "logdapr-ingest=http://127.0.0.1:8080",
+            "--dapr-http-port", "3501", "--dapr-grpc-port=50002", "--data-dir", "/tmp/x", "--log-level", "debug",
+            "--redeliver-successful", "2", "--delivery-delay", "15ms", "--max-pending-per-topic", "10", "--dapr-api-token", "s3cret",
+        ], NoEnv);
+
+        Assert.Empty(result.Errors);
+        var o = result.Options!;
+        Assert.Equal(["components", "more"], o.ResourcesPaths);
+        Assert.Equal(["logdapr-aggregator", "logdapr-ingest"], o.Apps.Select(a => a.AppId));
+        Assert.Equal("http://127.0.0.1:8081/", o.Apps[0].BaseUri.ToString());
+        Assert.Equal((3501, 50002), (o.HttpPort, o.GrpcPort));
+        Assert.Equal("/tmp/x", o.DataDir);
+        Assert.Equal(LogLevel.Debug, o.LogLevel);
+        Assert.Equal(2, o.RedeliverSuccessful);
+        Assert.Equal(TimeSpan.FromMilliseconds(15), o.DeliveryDelay);
+        Assert.Equal(10, o.MaxPendingPerTopic);
+        Assert.Equal("s3cret", o.ApiToken);
+    }
+
+    [Theory]
+    [InlineData("--app", "nourl")]
+    [InlineData("--app", "x=ftp://host")]
+    [InlineData("--dapr-http-port", "70000")]
+    [InlineData("--log-level", "loud")]
+    [InlineData("--delivery-delay", "soon")]
+    [InlineData("--bogus", "1")]
+    public void Rejects_bad_input_with_a_message(string flag, string value)
+    {
+        var result = CommandLine.Parse([flag, value], NoEnv);
+        Assert.Null(result.Options);
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public void Help_is_recognised_and_documents_the_chaos_flags()
+    {
+        Assert.True(CommandLine.Parse(["--help"], NoEnv).ShowHelp);
+        Assert.Contains("--redeliver-successful", CommandLine.HelpText);
+        Assert.Contains("--delivery-delay", CommandLine.HelpText);
+        Assert.Contains("DEVELOPMENT/TEST ONLY", CommandLine.HelpText);
+    }
+
+    [Fact]
+    public void Api_token_defaults_to_the_environment_like_daprd()
+    {
+        var result = CommandLine.Parse([], name => name == "DAPR_API_TOKEN" ? "from-env" : null);
+        Assert.Equal("from-env", result.Options!.ApiToken);
+    }
+}

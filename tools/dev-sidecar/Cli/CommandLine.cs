@@ -1,0 +1,271 @@
+using System.Globalization;
+using LogDapr.DevSidecar.Resiliency;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.Cli;
+
+/// <summary>
+/// daprd-style flag parsing. Hand-written rather than System.CommandLine because daprd accepts Go-style
+/// flags (<c>-flag value</c>, <c>--flag=value</c>) and runners written for daprd should work unchanged.
+/// </summary>
+public static class CommandLine
+{
+    public sealed record Result(SidecarOptions? Options, bool ShowHelp, IReadOnlyList<string> Errors);
+
+    public const string HelpText = """
+        logdapr-dev-sidecar — DEVELOPMENT/TEST ONLY stand-in for daprd.
+
+        Serves the Dapr sidecar API subset LogDapr uses (gRPC for the SDK, HTTP for curl/tests) with an
+        embedded journaled broker, an embedded state store and a real PostgreSQL output binding.
+        Never use it in production: run real Dapr there.
+
+        Usage:
+          logdapr-dev-sidecar --resources-path <dir> [--resources-path <dir>...]
+                              --app <appId>=<baseUrl> [--app ...]
+                              [--dapr-http-port 3500] [--dapr-grpc-port 50001] [--data-dir <dir>]
+
+        Options:
+          --resources-path <dir>      Dapr resources (Component, Subscription v1alpha1/v2alpha1, Resiliency).
+                                      Repeatable. Configuration kinds are ignored. (alias: --components-path)
+          --app <appId>=<baseUrl>     An app served by this sidecar: subscriptions are discovered with
+                                      GET <baseUrl>/dapr/subscribe and deliveries are POSTed to <baseUrl><route>.
+                                      Repeatable: one sidecar serves several apps over one shared broker.
+          --app-id <id>               Identity used as CloudEvent source and metadata id (default: dev-sidecar).
+          --dapr-http-port <port>     HTTP API port (default 3500; 0 picks a free port).
+          --dapr-grpc-port <port>     gRPC API port, h2c (default 50001; 0 picks a free port).
+          --listen-address <ip>       Address both APIs bind to (default 127.0.0.1).
+          --data-dir <dir>            Journal directory. Acknowledged publishes survive restarts and pending
+                                      deliveries resume. Default: a temporary directory deleted at exit.
+          --dapr-api-token <token>    Require this token in the dapr-api-token header/metadata
+                                      (default: $DAPR_API_TOKEN if set).
+          --log-level <level>         debug | info | warn | error (default info).
+          --log-as-json               JSON log lines instead of plain text.
+          --max-pending-per-topic <n> Publishes fail with RESOURCE_EXHAUSTED (HTTP 500) once a topic holds n
+                                      unacknowledged messages (default 1000000). Component metadata
+                                      'maxPendingPerTopic' overrides it per pub/sub component.
+          --payload-memory-mb <n>     Payload bytes kept in memory; the rest is read back from the journal (default 256).
+          --journal-segment-mb <n>    Journal segment size before rotation and compaction (default 64).
+          --journal-fsync <bool>      fsync each group commit (default true). false is faster and loses
+                                      acknowledged publishes on a machine crash (not on a process kill).
+          --app-probe-interval <dur>  Probe interval for unreachable apps and subscription discovery (default 500ms).
+          --delivery-concurrency <n>  In-flight deliveries per subscription when the component has no
+                                      'concurrency' metadata (default 4).
+
+        Chaos / test options:
+          --redeliver-successful <n>  After a successful delivery, deliver the same message n more times
+                                      (the worst case of at-least-once). Default 0.
+          --delivery-delay <dur>      Wait this long before every delivery attempt (e.g. 50ms). Default 0.
+
+        Diagnostics (development only):
+          GET /v1.0-dev/topics        per topic: published, delivered, pending, dead-lettered, per-subscription attempts
+          GET /v1.0-dev/apps          per app: discovery/health state
+
+        Durations use Go syntax (250ms, 2s, 1m30s). On start-up one line is printed to stdout:
+          dev-sidecar ready http=<port> grpc=<port>
+        """;
+
+    public static Result Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var errors = new List<string>();
+        var options = new SidecarOptions { ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")) };
+        var resources = new List<string>();
+        var apps = new List<AppTarget>();
+        var showHelp = false;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith('-'))
+            {
+                errors.Add($"unexpected argument '{arg}'");
+                continue;
+            }
+
+            var name = arg.TrimStart('-');
+            string? inlineValue = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                inlineValue = name[(eq + 1)..];
+                name = name[..eq];
+            }
+
+            string Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+
+                if (i + 1 < args.Count)
+                {
+                    return args[++i];
+                }
+
+                errors.Add($"--{name} needs a value");
+                return "";
+            }
+
+            switch (name)
+            {
+                case "h" or "help" or "?":
+                    showHelp = true;
+                    break;
+                case "resources-path" or "components-path":
+                    resources.Add(Value());
+                    break;
+                case "app":
+                    if (AppTarget.TryParse(Value(), out var app, out var appError))
+                    {
+                        if (apps.Any(a => a.AppId == app!.AppId))
+                        {
+                            errors.Add($"--app {app!.AppId} given twice");
+                        }
+                        else
+                        {
+                            apps.Add(app!);
+                        }
+                    }
+                    else
+                    {
+                        errors.Add(appError!);
+                    }
+
+                    break;
+                case "app-id":
+                    options = options with { AppId = Value() };
+                    break;
+                case "dapr-http-port":
+                    options = options with { HttpPort = Port(name, Value(), errors) };
+                    break;
+                case "dapr-grpc-port":
+                    options = options with { GrpcPort = Port(name, Value(), errors) };
+                    break;
+                case "listen-address" or "dapr-listen-addresses":
+                    options = options with { ListenAddress = Value() };
+                    break;
+                case "data-dir":
+                    options = options with { DataDir = Value() };
+                    break;
+                case "dapr-api-token":
+                    options = options with { ApiToken = NullIfEmpty(Value()) };
+                    break;
+                case "log-level":
+                    options = options with { LogLevel = ParseLogLevel(Value(), errors) };
+                    break;
+                case "log-as-json":
+                    options = options with { LogAsJson = inlineValue is null || Bool(name, inlineValue, errors) };
+                    break;
+                case "max-pending-per-topic":
+                    options = options with { MaxPendingPerTopic = PositiveInt(name, Value(), errors) };
+                    break;
+                case "payload-memory-mb":
+                    options = options with { PayloadMemoryBudgetBytes = NonNegativeInt(name, Value(), errors) * 1024L * 1024 };
+                    break;
+                case "journal-segment-mb":
+                    options = options with { JournalSegmentBytes = PositiveInt(name, Value(), errors) * 1024L * 1024 };
+                    break;
+                case "journal-fsync":
+                    options = options with { JournalFsync = Bool(name, Value(), errors) };
+                    break;
+                case "app-probe-interval":
+                    options = options with { AppProbeInterval = Duration(name, Value(), errors) };
+                    break;
+                case "delivery-concurrency":
+                    options = options with { DefaultDeliveryConcurrency = PositiveInt(name, Value(), errors) };
+                    break;
+                case "redeliver-successful":
+                    options = options with { RedeliverSuccessful = NonNegativeInt(name, Value(), errors) };
+                    break;
+                case "delivery-delay":
+                    options = options with { DeliveryDelay = Duration(name, Value(), errors) };
+                    break;
+                default:
+                    errors.Add($"unknown flag --{name}");
+                    break;
+            }
+        }
+
+        options = options with { ResourcesPaths = resources, Apps = apps };
+        if (!showHelp && options.HttpPort != 0 && options.HttpPort == options.GrpcPort)
+        {
+            errors.Add("--dapr-http-port and --dapr-grpc-port must differ");
+        }
+
+        return new Result(errors.Count == 0 ? options : null, showHelp, errors);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static int Port(string name, string value, List<string> errors)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535)
+        {
+            return port;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a port number");
+        return 0;
+    }
+
+    private static int PositiveInt(string name, string value, List<string> errors)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            return n;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a positive integer");
+        return 1;
+    }
+
+    private static int NonNegativeInt(string name, string value, List<string> errors)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a non-negative integer");
+        return 0;
+    }
+
+    private static bool Bool(string name, string value, List<string> errors)
+    {
+        if (bool.TryParse(value, out var b))
+        {
+            return b;
+        }
+
+        errors.Add($"--{name}: '{value}' is not true or false");
+        return false;
+    }
+
+    private static TimeSpan Duration(string name, string value, List<string> errors)
+    {
+        if (GoDuration.TryParse(value, out var d) && d >= TimeSpan.Zero)
+        {
+            return d;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a duration (e.g. 250ms, 2s)");
+        return TimeSpan.Zero;
+    }
+
+    private static LogLevel ParseLogLevel(string value, List<string> errors)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "debug": return LogLevel.Debug;
+            case "trace": return LogLevel.Trace;
+            case "info" or "information": return LogLevel.Information;
+            case "warn" or "warning": return LogLevel.Warning;
+            case "error": return LogLevel.Error;
+            case "fatal" or "critical": return LogLevel.Critical;
+            default:
+                errors.Add($"--log-level: '{value}' is not one of debug, info, warn, error");
+                return LogLevel.Information;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.Components;
+
+/// <summary>A component with its metadata resolved (secrets substituted); keys are case-insensitive as in Dapr.</summary>
+public sealed record ResolvedComponent(ComponentResource Resource, IReadOnlyDictionary<string, string> Metadata, string? ResolutionError)
+{
+    public string Name => Resource.Name;
+    public string Type => Resource.Type;
+}
+
+/// <summary>
+/// The components of the resource set, grouped by building block, with secretKeyRef values resolved through the
+/// component's <c>auth.secretStore</c>. A component whose secrets cannot be resolved stays registered with its
+/// error, so calls to it fail with that message instead of the sidecar refusing to start (daprd would exit;
+/// a dev tool that outlives a missing variable is friendlier, and the error is still loud).
+/// </summary>
+public sealed class ComponentCatalog
+{
+    private readonly Dictionary<string, ResolvedComponent> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ISecretStore> _secretStores = new(StringComparer.Ordinal);
+
+    public ComponentCatalog(IEnumerable<ComponentResource> components, ILogger logger, Func<string, string?>? environment = null)
+    {
+        var list = components.ToList();
+        foreach (var c in list.Where(c => c.Category == "secretstores"))
+        {
+            if (c.Type == "secretstores.local.env")
+            {
+                _secretStores[c.Name] = new LocalEnvSecretStore(c.Name, environment);
+            }
+        }
+
+        foreach (var c in list)
+        {
+            _byName[c.Name] = Resolve(c, logger);
+        }
+    }
+
+    public IEnumerable<ResolvedComponent> All => _byName.Values;
+
+    public IEnumerable<ResolvedComponent> OfCategory(string category) => _byName.Values.Where(c => c.Resource.Category == category);
+
+    public ResolvedComponent? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public ISecretStore? SecretStore(string name) => _secretStores.GetValueOrDefault(name);
+
+    private ResolvedComponent Resolve(ComponentResource component, ILogger logger)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? error = null;
+        foreach (var item in component.Metadata)
+        {
+            if (item.SecretName is null)
+            {
+                metadata[item.Name] = item.Value ?? "";
+                continue;
+            }
+
+            if (component.SecretStore is null)
+            {
+                error ??= $"metadata '{item.Name}' uses secretKeyRef but the component has no auth.secretStore";
+                continue;
+            }
+
+            if (!_secretStores.TryGetValue(component.SecretStore, out var store))
+            {
+                error ??= $"metadata '{item.Name}' references secret store '{component.SecretStore}', which is not a served secretstores.local.env component";
+                continue;
+            }
+
+            var secret = store.GetSecret(item.SecretName);
+            var key = string.IsNullOrEmpty(item.SecretKey) ? item.SecretName : item.SecretKey;
+            if (secret is null || !secret.TryGetValue(key, out var value))
+            {
+                error ??= $"metadata '{item.Name}': secret '{item.SecretName}' (key '{key}') not found in secret store '{component.SecretStore}' (for secretstores.local.env: set the environment variable {item.SecretName})";
+                continue;
+            }
+
+            metadata[item.Name] = value;
+        }
+
+        if (error is not null)
+        {
+            logger.LogError("component {Component} type {Type}: {Error}", component.Name, component.Type, error);
+        }
+
+        return new ResolvedComponent(component, metadata, error);
+    }
+}

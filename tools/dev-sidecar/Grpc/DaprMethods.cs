@@ -1,0 +1,45 @@
+using Google.Protobuf;
+using Grpc.Core;
+using DaprProto = Dapr.Client.Autogen.Grpc.v1;
+
+namespace LogDapr.DevSidecar.Grpc;
+
+/// <summary>
+/// gRPC method definitions for <c>dapr.proto.runtime.v1.Dapr</c>, built from the message types of Dapr.Protos
+/// (which ships no server base class). Each definition is checked against the service descriptor, so a name or
+/// type that drifts from the proto fails at start-up instead of on the wire.
+/// </summary>
+public static class DaprMethods
+{
+    public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
+
+    public static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var descriptor = DaprProto.Dapr.Descriptor.FindMethodByName(name)
+            ?? throw new InvalidOperationException($"{ServiceName} has no method {name}");
+        if (descriptor.InputType.ClrType != typeof(TRequest) || descriptor.OutputType.ClrType != typeof(TResponse)
+            || descriptor.IsClientStreaming || descriptor.IsServerStreaming)
+        {
+            throw new InvalidOperationException(
+                $"{ServiceName}/{name} is {descriptor.InputType.ClrType?.Name} -> {descriptor.OutputType.ClrType?.Name}, not unary {typeof(TRequest).Name} -> {typeof(TResponse).Name}");
+        }
+
+        return new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, CreateMarshaller<TRequest>(), CreateMarshaller<TResponse>());
+    }
+
+    private static Marshaller<T> CreateMarshaller<T>()
+        where T : class, IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        return Marshallers.Create(
+            (T message, SerializationContext context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                message.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+    }
+}

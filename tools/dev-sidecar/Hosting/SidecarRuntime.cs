@@ -1,0 +1,193 @@
+using System.Globalization;
+using LogDapr.DevSidecar.Bindings;
+using LogDapr.DevSidecar.Cli;
+using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.State;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.Hosting;
+
+/// <summary>
+/// The building blocks of one sidecar process: components read from the resources paths, the embedded broker
+/// (journal replayed), state stores, bindings and the subscription manager. Independent of the web host so
+/// the API front ends and tests share one object.
+/// </summary>
+public sealed class SidecarRuntime : IAsyncDisposable
+{
+    public const string RuntimeVersion = "dev-sidecar (development only)";
+
+    private readonly string _dataDir;
+    private readonly bool _deleteDataDir;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private SidecarRuntime(SidecarOptions options, ComponentCatalog catalog, ResiliencyPolicies resiliency, Broker broker, StateStoreRegistry stateStores,
+        BindingRegistry bindings, SubscriptionManager subscriptions, string dataDir, bool deleteDataDir, ILogger logger)
+    {
+        Options = options;
+        Catalog = catalog;
+        Resiliency = resiliency;
+        Broker = broker;
+        StateStores = stateStores;
+        Bindings = bindings;
+        Subscriptions = subscriptions;
+        _dataDir = dataDir;
+        _deleteDataDir = deleteDataDir;
+        _logger = logger;
+    }
+
+    public SidecarOptions Options { get; }
+    public ComponentCatalog Catalog { get; }
+    public ResiliencyPolicies Resiliency { get; }
+    public Broker Broker { get; }
+    public StateStoreRegistry StateStores { get; }
+    public BindingRegistry Bindings { get; }
+    public SubscriptionManager Subscriptions { get; }
+
+    /// <summary>Set once both APIs listen and the subscription machinery runs (healthz answers 204 from then on).</summary>
+    public bool Ready { get; set; }
+
+    public static SidecarRuntime Create(SidecarOptions options, ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger("LogDapr.DevSidecar");
+        var resources = ResourceLoader.Load(options.ResourcesPaths);
+        foreach (var warning in resources.Warnings)
+        {
+            logger.LogInformation("{Warning}", warning);
+        }
+
+        var catalog = new ComponentCatalog(resources.Components, logger);
+        var resiliency = ResiliencyPolicies.Parse(resources.Resiliencies);
+
+        var pubsubs = new List<PubSubSettings>();
+        foreach (var c in catalog.OfCategory("pubsub"))
+        {
+            var settings = new PubSubSettings(
+                c.Name,
+                c.Type,
+                IntMetadata(c, "maxPendingPerTopic") ?? options.MaxPendingPerTopic,
+                IntMetadata(c, "concurrency") ?? options.DefaultDeliveryConcurrency,
+                resiliency.Inbound(c.Name));
+            pubsubs.Add(settings);
+            logger.LogInformation(
+                "component {Component} type {Type}: served by the embedded journaled broker (development only); concurrency={Concurrency} maxPendingPerTopic={MaxPending} inbound {Policy} retry-in-force={Retry}",
+                c.Name, c.Type, settings.Concurrency, settings.MaxPendingPerTopic, settings.Inbound.Describe(), Describe(settings.Retry));
+        }
+
+        var stateNames = new List<string>();
+        foreach (var c in catalog.OfCategory("state"))
+        {
+            stateNames.Add(c.Name);
+            logger.LogInformation("component {Component} type {Type}: served by the embedded in-memory state store (development only; ETag, first-write, TTL; not persisted)", c.Name, c.Type);
+        }
+
+        foreach (var c in catalog.OfCategory("secretstores"))
+        {
+            if (c.Type == "secretstores.local.env")
+            {
+                logger.LogInformation("component {Component} type {Type}: served (secret X = environment variable X)", c.Name, c.Type);
+            }
+            else
+            {
+                logger.LogWarning("component {Component} type {Type}: NOT served (the development sidecar supports secretstores.local.env only)", c.Name, c.Type);
+            }
+        }
+
+        foreach (var c in catalog.All.Where(c => c.Resource.Category is not ("pubsub" or "state" or "bindings" or "secretstores")))
+        {
+            logger.LogWarning("component {Component} type {Type}: NOT served by the development sidecar", c.Name, c.Type);
+        }
+
+        var bindings = new BindingRegistry(catalog.OfCategory("bindings"), resiliency, logger);
+
+        var deleteDataDir = options.DataDir is null;
+        var dataDir = options.DataDir ?? Path.Combine(Path.GetTempPath(), "logdapr-dev-sidecar-" + Guid.NewGuid().ToString("N"));
+        if (deleteDataDir)
+        {
+            logger.LogWarning("no --data-dir: journaling to throw-away {DataDir}; pending messages will not survive a restart", dataDir);
+        }
+
+        var broker = new Broker(pubsubs, options.PayloadMemoryBudgetBytes, loggerFactory.CreateLogger("LogDapr.DevSidecar.Broker"));
+        try
+        {
+            broker.Open(Path.Combine(dataDir, "journal"), options.JournalSegmentBytes, options.JournalFsync);
+        }
+        catch
+        {
+            _ = bindings.DisposeAsync();
+            throw;
+        }
+
+        var subscriptions = new SubscriptionManager(broker, options.Apps, resources.Subscriptions, options, loggerFactory.CreateLogger("LogDapr.DevSidecar.Delivery"));
+        return new SidecarRuntime(options, catalog, resiliency, broker, new StateStoreRegistry(stateNames), bindings, subscriptions, dataDir, deleteDataDir, logger);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Subscriptions.StartAsync(cancellationToken);
+
+    public SidecarMetadata Metadata()
+    {
+        var components = Catalog.All
+            .Select(c => new ComponentMetadata(c.Name, c.Type, c.Resource.Version, Capabilities(c.Resource.Category)))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+        var subscriptions = Broker.Subscriptions()
+            .Select(s => new SubscriptionMetadata(
+                s.AppId,
+                s.Spec.PubSubName,
+                s.Spec.Topic,
+                s.Spec.DeadLetterTopic,
+                s.Spec.Metadata,
+                s.Spec.Rules.Concat(s.Spec.DefaultRoute is { } d ? [new RouteRule("", d)] : []).ToList(),
+                s.Kind == SubscriptionKind.Declarative))
+            .ToList();
+        var extended = new Dictionary<string, string>
+        {
+            ["dev-sidecar"] = "true",
+            ["apps"] = string.Join(",", Options.Apps.Select(a => a.AppId)),
+            ["data-dir"] = _dataDir,
+        };
+        return new SidecarMetadata(Options.AppId, RuntimeVersion, components, subscriptions, extended);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Ready = false;
+        await Subscriptions.DisposeAsync().ConfigureAwait(false);
+        await Broker.DisposeAsync().ConfigureAwait(false);
+        await Bindings.DisposeAsync().ConfigureAwait(false);
+        if (_deleteDataDir)
+        {
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+            catch (IOException ex)
+            {
+                _logger.LogWarning("could not delete {DataDir}: {Error}", _dataDir, ex.Message);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> Capabilities(string category) => category switch
+    {
+        "state" => ["ETAG", "TRANSACTIONAL", "TTL"],
+        "pubsub" => ["BULK_PUBLISH", "BULK_SUBSCRIBE"],
+        _ => [],
+    };
+
+    private static int? IntMetadata(ResolvedComponent component, string key) =>
+        component.Metadata.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+
+    private static string Describe(RetryPolicy retry) =>
+        retry.Exponential
+            ? $"{retry.Name}: exponential initial {GoDuration.Format(retry.InitialInterval)} max {GoDuration.Format(retry.MaxInterval)} maxRetries {retry.MaxRetries}"
+            : $"{retry.Name}: constant {GoDuration.Format(retry.Duration)} maxRetries {retry.MaxRetries}";
+}

@@ -1,0 +1,630 @@
+using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.PubSub.Journal;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.PubSub;
+
+/// <summary>
+/// The embedded broker behind every pubsub.* component. All state changes go through the <see cref="Journal"/>
+/// and are applied here in journal order (see <see cref="IJournalStateMachine"/>), so what deliverers see is
+/// exactly what a restart rebuilds. One lock guards topics, subscriptions and messages; the journal writer is
+/// the only thread that mutates them, API threads only reserve capacity and read.
+/// </summary>
+public sealed class Broker : IJournalStateMachine, IAsyncDisposable
+{
+    private static readonly object ReservedTag = new();
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, PubSubSettings> _pubsubs;
+    private readonly Dictionary<(string PubSub, string Topic), TopicLog> _topics = new();
+    private readonly Dictionary<long, (TopicLog Topic, TopicMessage Message)> _bySeq = new();
+    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, (long Count, long Bytes)> _segmentLive = new();
+    private readonly long _cacheBudget;
+    private readonly ILogger _logger;
+    private Journal.Journal? _journal;
+    private long _nextSeq = 1;
+    private long _cachedBytes;
+    private bool _replaying;
+
+    public Broker(IEnumerable<PubSubSettings> pubsubs, long payloadMemoryBudget, ILogger logger)
+    {
+        _pubsubs = pubsubs.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        _cacheBudget = payloadMemoryBudget;
+        _logger = logger;
+    }
+
+    /// <summary>Raised (on the journal thread) after a subscription was added, changed or removed.</summary>
+    public event Action? SubscriptionsChanged;
+
+    public IReadOnlyCollection<PubSubSettings> PubSubs => _pubsubs.Values;
+
+    public Journal.Journal Journal => _journal ?? throw new InvalidOperationException("broker not opened");
+
+    /// <summary>Replays the journal in <paramref name="directory"/> and starts the writer.</summary>
+    public void Open(string directory, long segmentBytes, bool fsync)
+    {
+        _journal = new Journal.Journal(directory, segmentBytes, fsync, this, _logger);
+        _replaying = true;
+        try
+        {
+            _journal.Replay();
+        }
+        finally
+        {
+            _replaying = false;
+        }
+
+        _journal.Start();
+    }
+
+    public PubSubSettings GetPubSub(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw DaprApiException.PubSubNameEmpty();
+        }
+
+        return _pubsubs.TryGetValue(name, out var settings) ? settings : throw DaprApiException.PubSubNotFound(name);
+    }
+
+    public Task PublishAsync(string pubsub, string topic, OutgoingMessage message, CancellationToken cancellationToken) =>
+        PublishManyAsync(pubsub, topic, [message], cancellationToken);
+
+    /// <summary>
+    /// Publishes all messages or none: capacity is reserved for the whole set, then each is journaled; completes
+    /// when all are durable. A cancelled caller's records that the writer has not reached are never written.
+    /// </summary>
+    public async Task PublishManyAsync(string pubsub, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var settings = GetPubSub(pubsub);
+        if (string.IsNullOrEmpty(topic))
+        {
+            throw DaprApiException.TopicEmpty(pubsub);
+        }
+
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var writes = new Task[messages.Count];
+        lock (_gate)
+        {
+            var log = GetOrCreateTopic(pubsub, topic);
+            var pending = log.Live + log.Reserved;
+            if (pending + messages.Count > settings.MaxPendingPerTopic)
+            {
+                throw DaprApiException.BrokerFull(pubsub, topic, pending, settings.MaxPendingPerTopic);
+            }
+
+            log.Reserved += messages.Count;
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var record = new PublishRecord(_nextSeq++, pubsub, topic, messages[i].Flags, null, messages[i].Payload);
+                writes[i] = Journal.Enqueue(record, ReservedTag, cancellationToken);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw DaprApiException.PublishFailed(pubsub, topic, ex.Message, ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw DaprApiException.PublishFailed(pubsub, topic, "the sidecar is shutting down", ex);
+        }
+    }
+
+    /// <summary>Adds or updates a subscription; unchanged re-registrations write nothing.</summary>
+    public async Task<Subscription?> RegisterAsync(string appId, SubscriptionKind kind, SubscriptionSpec spec, CancellationToken cancellationToken)
+    {
+        GetPubSub(spec.PubSubName);
+        var id = Subscription.MakeId(appId, spec.PubSubName, spec.Topic);
+        lock (_gate)
+        {
+            if (_subscriptions.TryGetValue(id, out var existing) && existing.Kind == kind && existing.Spec.SameAs(spec))
+            {
+                return existing;
+            }
+        }
+
+        await Journal.Enqueue(new SubscribeRecord(id, appId, kind, SubscriptionSpecJson.Serialize(spec)), null, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return _subscriptions.GetValueOrDefault(id);
+        }
+    }
+
+    public async Task UnregisterAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_subscriptions.ContainsKey(subscriptionId))
+            {
+                return;
+            }
+        }
+
+        await Journal.Enqueue(new UnsubscribeRecord(subscriptionId), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public IReadOnlyList<Subscription> Subscriptions()
+    {
+        lock (_gate)
+        {
+            return _subscriptions.Values.ToList();
+        }
+    }
+
+    /// <summary>Hands the next owed messages to the subscription's deliverer and moves its cursor past them.</summary>
+    public List<TopicMessage> TakeNext(Subscription subscription, int max)
+    {
+        var taken = new List<TopicMessage>();
+        lock (_gate)
+        {
+            if (subscription.Removed)
+            {
+                return taken;
+            }
+
+            var topic = subscription.Topic;
+            while (taken.Count < max && subscription.NextPosition < topic.TailPosition)
+            {
+                var message = topic.At(subscription.NextPosition++);
+                if (message is { Complete: false } && (message.Pending & subscription.Bit) != 0)
+                {
+                    taken.Add(message);
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Puts messages a deliverer could not finish back in front of the subscription's cursor, so they are taken
+    /// again (possibly alongside in-flight copies: at-least-once allows the duplicate).
+    /// </summary>
+    public void Rewind(Subscription subscription, IEnumerable<TopicMessage> messages)
+    {
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (!message.Complete && message.Position < subscription.NextPosition)
+                {
+                    subscription.NextPosition = Math.Max(message.Position, subscription.Topic.HeadPosition);
+                }
+            }
+
+            subscription.Signal.Set();
+        }
+    }
+
+    /// <summary>Records that the subscription is done with the messages; durable when the task completes.</summary>
+    public Task AckAsync(Subscription subscription, IReadOnlyList<TopicMessage> messages, AckOutcome outcome, CancellationToken cancellationToken = default) =>
+        messages.Count == 0
+            ? Task.CompletedTask
+            : Journal.Enqueue(new AckRecord(subscription.Id, outcome, messages.Select(m => m.Seq).ToArray()), null, cancellationToken);
+
+    public async ValueTask<byte[]> ReadPayloadAsync(TopicMessage message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            RecordLocation location;
+            lock (_gate)
+            {
+                if (message.Cached is { } cached)
+                {
+                    return cached;
+                }
+
+                location = message.Location;
+            }
+
+            try
+            {
+                return await Journal.ReadPayloadAsync(location, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // Compaction moved the payload between reading its location and opening the segment.
+            }
+        }
+    }
+
+    public BrokerSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            var topics = _topics.Values
+                .OrderBy(t => t.PubSub, StringComparer.Ordinal).ThenBy(t => t.Topic, StringComparer.Ordinal)
+                .Select(t => new TopicSnapshot(
+                    t.PubSub,
+                    t.Topic,
+                    t.Published,
+                    t.Delivered,
+                    t.Live,
+                    t.Reserved,
+                    t.DeadLettered,
+                    t.Dropped,
+                    t.Slots.Where(s => s is not null).Select(s => SnapshotOf(s!)).ToList()))
+                .ToList();
+            return new BrokerSnapshot(topics, _journal?.SegmentCount ?? 0, _journal?.TotalBytes ?? 0, _cachedBytes);
+        }
+    }
+
+    private static SubscriptionSnapshot SnapshotOf(Subscription s) => new(
+        s.Id,
+        s.AppId,
+        s.Kind == SubscriptionKind.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
+        s.Spec,
+        s.PendingCount,
+        Interlocked.Read(ref s.Stats.InFlight),
+        Interlocked.Read(ref s.Stats.Attempts),
+        Interlocked.Read(ref s.Stats.Succeeded),
+        Interlocked.Read(ref s.Stats.Retried),
+        Interlocked.Read(ref s.Stats.Dropped),
+        Interlocked.Read(ref s.Stats.DeadLettered),
+        Interlocked.Read(ref s.Stats.AppUnavailable),
+        Interlocked.Read(ref s.Stats.Redelivered),
+        Volatile.Read(ref s.Stats.LastError));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_journal is not null)
+        {
+            await _journal.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // ---- IJournalStateMachine: called on the journal thread (or during replay), in journal order ----
+
+    public void Apply(JournalRecord record, RecordLocation location, object? tag)
+    {
+        var changed = false;
+        lock (_gate)
+        {
+            switch (record)
+            {
+                case CheckpointRecord c:
+                    _nextSeq = Math.Max(_nextSeq, c.NextSeq);
+                    break;
+                case PublishRecord p:
+                    ApplyPublish(p, location, tag);
+                    break;
+                case AckRecord a:
+                    ApplyAck(a);
+                    break;
+                case SubscribeRecord s:
+                    changed = ApplySubscribe(s);
+                    break;
+                case UnsubscribeRecord u:
+                    changed = ApplyUnsubscribe(u.SubscriptionId);
+                    break;
+            }
+        }
+
+        if (changed && !_replaying)
+        {
+            SubscriptionsChanged?.Invoke();
+        }
+    }
+
+    public void Abandon(JournalRecord record, object? tag)
+    {
+        if (record is PublishRecord p && ReferenceEquals(tag, ReservedTag))
+        {
+            lock (_gate)
+            {
+                GetOrCreateTopic(p.PubSub, p.Topic).Reserved--;
+            }
+        }
+    }
+
+    public IReadOnlyList<JournalRecord> SegmentHeader()
+    {
+        lock (_gate)
+        {
+            var records = new List<JournalRecord> { new CheckpointRecord(_nextSeq) };
+            records.AddRange(_subscriptions.Values.Select(s =>
+                new SubscribeRecord(s.Id, s.AppId, s.Kind, SubscriptionSpecJson.Serialize(s.Spec))));
+            return records;
+        }
+    }
+
+    public (long Count, long Bytes) LiveIn(int segmentId)
+    {
+        lock (_gate)
+        {
+            return _segmentLive.GetValueOrDefault(segmentId);
+        }
+    }
+
+    public IReadOnlyList<(PublishRecord Record, RecordLocation Location)> RelocationCandidates(int segmentId)
+    {
+        lock (_gate)
+        {
+            var result = new List<(PublishRecord, RecordLocation)>();
+            foreach (var (topic, message) in _bySeq.Values)
+            {
+                if (message.Location.SegmentId != segmentId || message.Complete)
+                {
+                    continue;
+                }
+
+                var pendingFor = topic.Slots
+                    .Where(s => s is not null && (message.Pending & s.Bit) != 0)
+                    .Select(s => s!.Id)
+                    .ToList();
+                var flags = message.Flags | (message.Unassigned ? MessageFlags.Unassigned : MessageFlags.None);
+                result.Add((new PublishRecord(message.Seq, topic.PubSub, topic.Topic, flags, pendingFor, ReadOnlyMemory<byte>.Empty), message.Location));
+            }
+
+            return result;
+        }
+    }
+
+    private void ApplyPublish(PublishRecord p, RecordLocation location, object? tag)
+    {
+        var topic = GetOrCreateTopic(p.PubSub, p.Topic);
+        if (ReferenceEquals(tag, ReservedTag))
+        {
+            topic.Reserved--;
+        }
+
+        _nextSeq = Math.Max(_nextSeq, p.Seq + 1);
+        if (_bySeq.TryGetValue(p.Seq, out var existing))
+        {
+            // A compaction copy of a message we already hold: only its home on disk changes.
+            MoveLocation(existing.Message, location);
+            return;
+        }
+
+        var flags = p.Flags & MessageFlags.RawPayload;
+        ulong pending;
+        bool unassigned;
+        if (p.PendingFor is null)
+        {
+            pending = topic.AllBits;
+            unassigned = topic.SubscriptionCount == 0;
+        }
+        else if ((p.Flags & MessageFlags.Unassigned) != 0)
+        {
+            pending = topic.AllBits;
+            unassigned = topic.SubscriptionCount == 0;
+        }
+        else
+        {
+            pending = 0;
+            foreach (var id in p.PendingFor)
+            {
+                if (_subscriptions.TryGetValue(id, out var s) && ReferenceEquals(s.Topic, topic))
+                {
+                    pending |= s.Bit;
+                }
+            }
+
+            unassigned = false;
+            if (pending == 0)
+            {
+                return;
+            }
+        }
+
+        var message = new TopicMessage { Seq = p.Seq, Flags = flags, Pending = pending, Unassigned = unassigned };
+        topic.Append(message);
+        topic.Live++;
+        if (p.PendingFor is null && !_replaying)
+        {
+            topic.Published++;
+        }
+
+        _bySeq[p.Seq] = (topic, message);
+        message.Location = location;
+        AddSegmentLive(location, 1);
+        if (_cachedBytes + p.Payload.Length <= _cacheBudget)
+        {
+            message.Cached = p.Payload.ToArray();
+            _cachedBytes += message.Cached.Length;
+        }
+
+        foreach (var s in topic.Slots)
+        {
+            if (s is not null && (pending & s.Bit) != 0)
+            {
+                s.PendingCount++;
+                s.Signal.Set();
+            }
+        }
+    }
+
+    private void ApplyAck(AckRecord a)
+    {
+        if (!_subscriptions.TryGetValue(a.SubscriptionId, out var subscription))
+        {
+            return;
+        }
+
+        var topic = subscription.Topic;
+        foreach (var seq in a.Seqs)
+        {
+            if (!_bySeq.TryGetValue(seq, out var entry) || !ReferenceEquals(entry.Topic, topic) || (entry.Message.Pending & subscription.Bit) == 0)
+            {
+                continue;
+            }
+
+            var message = entry.Message;
+            message.Pending &= ~subscription.Bit;
+            subscription.PendingCount--;
+            if (!_replaying)
+            {
+                switch (a.Outcome)
+                {
+                    case AckOutcome.Delivered: topic.Delivered++; break;
+                    case AckOutcome.DeadLettered: topic.DeadLettered++; break;
+                    default: topic.Dropped++; break;
+                }
+            }
+
+            if (message.Pending == 0)
+            {
+                CompleteMessage(topic, message);
+            }
+        }
+
+        Trim(topic);
+    }
+
+    private bool ApplySubscribe(SubscribeRecord s)
+    {
+        var spec = SubscriptionSpecJson.Deserialize(s.SpecJson, out var error);
+        if (spec is null)
+        {
+            _logger.LogError("journal: unreadable subscription {Subscription}: {Error}", s.SubscriptionId, error);
+            return false;
+        }
+
+        if (_subscriptions.TryGetValue(s.SubscriptionId, out var existing))
+        {
+            if (existing.Kind == s.Kind && existing.Spec.SameAs(spec))
+            {
+                return false;
+            }
+
+            existing.Kind = s.Kind;
+            existing.Spec = spec;
+            return true;
+        }
+
+        var topic = GetOrCreateTopic(spec.PubSubName, spec.Topic);
+        var placeholder = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, 0);
+        var slot = topic.AddSubscription(placeholder);
+        if (slot < 0)
+        {
+            _logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} subscriptions; ignored",
+                s.SubscriptionId, spec.PubSubName, spec.Topic, TopicLog.MaxSubscriptions);
+            return false;
+        }
+
+        var subscription = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, slot) { NextPosition = topic.HeadPosition };
+        topic.Slots[slot] = subscription;
+        _subscriptions[subscription.Id] = subscription;
+
+        // A new subscription owes every message that is not yet complete, like a consumer group created at the
+        // start of a stream that still holds unacknowledged entries.
+        foreach (var message in topic.Retained())
+        {
+            if (!message.Complete)
+            {
+                message.Pending |= subscription.Bit;
+                message.Unassigned = false;
+                subscription.PendingCount++;
+            }
+        }
+
+        subscription.Signal.Set();
+        return true;
+    }
+
+    private bool ApplyUnsubscribe(string id)
+    {
+        if (!_subscriptions.Remove(id, out var subscription))
+        {
+            return false;
+        }
+
+        subscription.Removed = true;
+        var topic = subscription.Topic;
+        topic.RemoveSubscription(subscription.Slot);
+        foreach (var message in topic.Retained().ToList())
+        {
+            if ((message.Pending & subscription.Bit) == 0)
+            {
+                continue;
+            }
+
+            message.Pending &= ~subscription.Bit;
+            if (message.Pending == 0)
+            {
+                if (topic.SubscriptionCount == 0)
+                {
+                    message.Unassigned = true;
+                }
+                else
+                {
+                    CompleteMessage(topic, message);
+                }
+            }
+        }
+
+        subscription.PendingCount = 0;
+        subscription.Signal.Set();
+        Trim(topic);
+        return true;
+    }
+
+    private void CompleteMessage(TopicLog topic, TopicMessage message)
+    {
+        message.Complete = true;
+        topic.Live--;
+        _bySeq.Remove(message.Seq);
+        AddSegmentLive(message.Location, -1);
+        if (message.Cached is { } cached)
+        {
+            _cachedBytes -= cached.Length;
+            message.Cached = null;
+        }
+    }
+
+    private static void Trim(TopicLog topic)
+    {
+        topic.TrimCompleted();
+        foreach (var s in topic.Slots)
+        {
+            if (s is not null && s.NextPosition < topic.HeadPosition)
+            {
+                s.NextPosition = topic.HeadPosition;
+            }
+        }
+    }
+
+    private void MoveLocation(TopicMessage message, RecordLocation location)
+    {
+        AddSegmentLive(message.Location, -1);
+        message.Location = location;
+        AddSegmentLive(location, 1);
+    }
+
+    private void AddSegmentLive(RecordLocation location, int delta)
+    {
+        var (count, bytes) = _segmentLive.GetValueOrDefault(location.SegmentId);
+        count += delta;
+        bytes += delta * (long)location.PayloadLength;
+        if (count <= 0)
+        {
+            _segmentLive.Remove(location.SegmentId);
+        }
+        else
+        {
+            _segmentLive[location.SegmentId] = (count, bytes);
+        }
+    }
+
+    private TopicLog GetOrCreateTopic(string pubsub, string topic)
+    {
+        if (!_topics.TryGetValue((pubsub, topic), out var log))
+        {
+            log = new TopicLog(pubsub, topic);
+            _topics[(pubsub, topic)] = log;
+        }
+
+        return log;
+    }
+}

@@ -1,0 +1,362 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace LogDapr.DevSidecar.PubSub.Journal;
+
+/// <summary>
+/// Append-only, segmented journal with group commit. Producers enqueue records; one writer drains everything
+/// queued, writes it with one write and one fsync, applies it to the state machine in order, and only then
+/// completes the producers — so a publish is acknowledged only when it would survive a kill. Segments rotate at
+/// a size limit; whole leading segments are deleted once nothing in them is live, and a leading segment that
+/// is mostly dead has its live messages copied forward first, so the journal tracks the live data, not history.
+/// </summary>
+public sealed class Journal : IAsyncDisposable
+{
+    private const int MaxBatchRecords = 8192;
+    private const int MaxBatchBytes = 8 * 1024 * 1024;
+
+    private readonly string _directory;
+    private readonly long _segmentBytes;
+    private readonly bool _fsync;
+    private readonly IJournalStateMachine _machine;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<JournalSegment> _segments = [];
+    private readonly object _segmentsGate = new();
+    private JournalSegment? _active;
+    private Task? _writer;
+
+    public Journal(string directory, long segmentBytes, bool fsync, IJournalStateMachine machine, ILogger logger)
+    {
+        _directory = directory;
+        _segmentBytes = Math.Max(4096, segmentBytes);
+        _fsync = fsync;
+        _machine = machine;
+        _logger = logger;
+    }
+
+    private sealed record PendingWrite(JournalRecord Record, object? Tag, CancellationToken Cancel, TaskCompletionSource Done);
+
+    public int SegmentCount
+    {
+        get
+        {
+            lock (_segmentsGate)
+            {
+                return _segments.Count;
+            }
+        }
+    }
+
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_segmentsGate)
+            {
+                return _segments.Sum(s => s.Length);
+            }
+        }
+    }
+
+    /// <summary>Rebuilds state from the segments on disk (truncating a torn tail), then opens the active segment.</summary>
+    public void Replay()
+    {
+        Directory.CreateDirectory(_directory);
+        var ids = Directory.EnumerateFiles(_directory)
+            .Select(Path.GetFileName)
+            .Select(name => JournalSegment.TryParseId(name!, out var id) ? id : -1)
+            .Where(id => id >= 0)
+            .Order()
+            .ToList();
+
+        long records = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var segment = JournalSegment.Open(_directory, ids[i], create: false);
+            var data = new byte[segment.Length];
+            RandomAccess.Read(segment.Handle, data, 0);
+            var position = 0;
+            while (position < data.Length && JournalCodec.TryRead(data.AsSpan(position), out var record, out var consumed, out var payloadOffset))
+            {
+                var location = record is PublishRecord p ? new RecordLocation(segment.Id, position + payloadOffset, p.Payload.Length) : default;
+                _machine.Apply(record!, location, null);
+                position += consumed;
+                records++;
+            }
+
+            if (position < data.Length)
+            {
+                if (i == ids.Count - 1)
+                {
+                    // A write that was in flight when the process died; its callers were never acknowledged.
+                    _logger.LogWarning("journal segment {Segment}: discarding {Bytes} bytes of incomplete tail", segment.Id, data.Length - position);
+                    RandomAccess.SetLength(segment.Handle, position);
+                    segment.Length = position;
+                }
+                else
+                {
+                    _logger.LogError("journal segment {Segment}: corrupt record at offset {Offset}; the rest of this segment is ignored", segment.Id, position);
+                }
+            }
+
+            _segments.Add(segment);
+        }
+
+        if (_segments.Count == 0)
+        {
+            _active = JournalSegment.Open(_directory, 0, create: true);
+            _segments.Add(_active);
+            WriteDirect(_machine.SegmentHeader());
+        }
+        else
+        {
+            _active = _segments[^1];
+        }
+
+        _logger.LogInformation("journal {Directory}: replayed {Records} records from {Segments} segment(s)", _directory, records, ids.Count);
+    }
+
+    public void Start() => _writer = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Queues a record. The task completes after the record is durable and applied; it is cancelled, and the
+    /// record never written, if <paramref name="cancel"/> fires before the writer picks it up.
+    /// </summary>
+    public Task Enqueue(JournalRecord record, object? tag = null, CancellationToken cancel = default)
+    {
+        var write = new PendingWrite(record, tag, cancel, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(write))
+        {
+            _machine.Abandon(record, tag);
+            write.Done.TrySetException(new ObjectDisposedException(nameof(Journal), "the journal is shut down"));
+        }
+
+        return write.Done.Task;
+    }
+
+    /// <summary>Reads a payload back from disk (for messages whose payload is not kept in memory).</summary>
+    public async ValueTask<byte[]> ReadPayloadAsync(RecordLocation location, CancellationToken cancellationToken)
+    {
+        JournalSegment? segment;
+        lock (_segmentsGate)
+        {
+            segment = _segments.FirstOrDefault(s => s.Id == location.SegmentId);
+        }
+
+        if (segment is null || !segment.TryAcquire())
+        {
+            throw new IOException($"journal segment {location.SegmentId} is gone");
+        }
+
+        try
+        {
+            var buffer = new byte[location.PayloadLength];
+            var read = await RandomAccess.ReadAsync(segment.Handle, buffer, location.PayloadOffset, cancellationToken).ConfigureAwait(false);
+            return read == buffer.Length ? buffer : throw new IOException($"short read from journal segment {segment.Id}");
+        }
+        finally
+        {
+            segment.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            await _writer.ConfigureAwait(false);
+        }
+
+        lock (_segmentsGate)
+        {
+            foreach (var segment in _segments)
+            {
+                segment.Close();
+            }
+
+            _segments.Clear();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingWrite>();
+        var offsets = new List<long>();
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            offsets.Clear();
+            buffer.ResetWrittenCount();
+            while (batch.Count < MaxBatchRecords && buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var write))
+            {
+                if (write.Cancel.IsCancellationRequested)
+                {
+                    _machine.Abandon(write.Record, write.Tag);
+                    write.Done.TrySetCanceled(write.Cancel);
+                    continue;
+                }
+
+                offsets.Add(JournalCodec.Write(buffer, write.Record));
+                batch.Add(write);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            var segment = _active!;
+            var start = segment.Length;
+            try
+            {
+                WriteAndSync(segment, buffer.WrittenSpan);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "journal write failed; {Count} record(s) rejected", batch.Count);
+                TryTruncate(segment, start);
+                foreach (var write in batch)
+                {
+                    _machine.Abandon(write.Record, write.Tag);
+                    write.Done.TrySetException(new IOException("journal write failed: " + ex.Message, ex));
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var location = batch[i].Record is PublishRecord p ? new RecordLocation(segment.Id, start + offsets[i], p.Payload.Length) : default;
+                try
+                {
+                    _machine.Apply(batch[i].Record, location, batch[i].Tag);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "applying a journal record failed");
+                }
+            }
+
+            foreach (var write in batch)
+            {
+                write.Done.TrySetResult();
+            }
+
+            if (segment.Length >= _segmentBytes)
+            {
+                try
+                {
+                    RotateAndCompact();
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "journal rotation/compaction failed; will retry at the next rotation");
+                }
+            }
+        }
+    }
+
+    private void WriteAndSync(JournalSegment segment, ReadOnlySpan<byte> data)
+    {
+        RandomAccess.Write(segment.Handle, data, segment.Length);
+        if (_fsync)
+        {
+            RandomAccess.FlushToDisk(segment.Handle);
+        }
+
+        segment.Length += data.Length;
+    }
+
+    private static void TryTruncate(JournalSegment segment, long length)
+    {
+        try
+        {
+            RandomAccess.SetLength(segment.Handle, length);
+            segment.Length = length;
+        }
+        catch (IOException)
+        {
+            // The next successful write overwrites from segment.Length anyway.
+        }
+    }
+
+    /// <summary>Writes records outside the queue (headers, relocations); only called on the writer thread or before it starts.</summary>
+    private void WriteDirect(IReadOnlyList<JournalRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var offsets = records.Select(r => JournalCodec.Write(buffer, r)).ToList();
+        var segment = _active!;
+        var start = segment.Length;
+        WriteAndSync(segment, buffer.WrittenSpan);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var location = records[i] is PublishRecord p ? new RecordLocation(segment.Id, start + offsets[i], p.Payload.Length) : default;
+            _machine.Apply(records[i], location, null);
+        }
+    }
+
+    private void RotateAndCompact()
+    {
+        var next = JournalSegment.Open(_directory, _active!.Id + 1, create: true);
+        lock (_segmentsGate)
+        {
+            _segments.Add(next);
+        }
+
+        _active = next;
+        WriteDirect(_machine.SegmentHeader());
+
+        while (true)
+        {
+            JournalSegment oldest;
+            lock (_segmentsGate)
+            {
+                if (_segments.Count < 2)
+                {
+                    return;
+                }
+
+                oldest = _segments[0];
+            }
+
+            var (count, bytes) = _machine.LiveIn(oldest.Id);
+            if (count > 0)
+            {
+                if (bytes * 2 > oldest.Length)
+                {
+                    // Mostly live: copying it forward would just rewrite the backlog. Keep it.
+                    return;
+                }
+
+                var relocations = new List<JournalRecord>();
+                foreach (var (record, location) in _machine.RelocationCandidates(oldest.Id))
+                {
+                    var payload = new byte[location.PayloadLength];
+                    RandomAccess.Read(oldest.Handle, payload, location.PayloadOffset);
+                    relocations.Add(record with { Payload = payload });
+                }
+
+                WriteDirect(relocations);
+                _logger.LogDebug("journal: relocated {Count} live message(s) out of segment {Segment}", relocations.Count, oldest.Id);
+            }
+
+            lock (_segmentsGate)
+            {
+                _segments.RemoveAt(0);
+            }
+
+            oldest.Delete();
+            _logger.LogDebug("journal: deleted segment {Segment}", oldest.Id);
+        }
+    }
+}
