@@ -52,6 +52,7 @@ public static class RunnerCommand
             PostgresDirectory = Path.Combine(stateDirectory, "postgres"),
             DurablePostgres = true,
             AllowPostgresInstall = true,
+            PreferConventionalPorts = true,
             Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, stop.Token).ConfigureAwait(false);
 
@@ -86,7 +87,8 @@ public static class RunnerCommand
     private static void PrintTryIt(IAnsiConsole console, LocalPipeline pipeline)
     {
         console.Write(new Rule("Try it"));
-        console.WriteLine($$"""
+        // Plain output: copyable commands must not be wrapped at the terminal width.
+        Console.Out.WriteLine($$"""
             curl -i -X POST {{pipeline.IngestUrl}}v1/logs -H 'Content-Type: application/json' \
               -d '{"tenant_id":"acme","service":"checkout","severity":"error","message":"card declined"}'
             curl '{{pipeline.AggregatorUrl}}v1/metrics?tenant=acme&step=1m'

@@ -15,14 +15,18 @@ public sealed class LocalPipeline : IAsyncDisposable
 {
     private readonly LocalPipelineOptions options;
     private readonly RepoLayout layout;
-    private readonly int sidecarHttpPort = FreePorts.Next();
-    private readonly int sidecarGrpcPort = FreePorts.Next();
-    private readonly int ingestPort = FreePorts.Next();
-    private readonly int aggregatorPort = FreePorts.Next();
+    private readonly int sidecarHttpPort;
+    private readonly int sidecarGrpcPort;
+    private readonly int ingestPort;
+    private readonly int aggregatorPort;
 
     private LocalPipeline(LocalPipelineOptions options, RepoLayout layout, PostgresServer postgres)
     {
         this.options = options;
+        sidecarHttpPort = Pick(3500);
+        sidecarGrpcPort = Pick(50001);
+        ingestPort = Pick(PipelineDefaults.IngestPort);
+        aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         this.layout = layout;
         Postgres = postgres;
         var logs = Path.Combine(options.RunDirectory, "logs");
@@ -133,6 +137,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         return ProcessSpec.Dotnet(appId, dll, [], environment);
     }
+
+    private int Pick(int conventional) => options.PreferConventionalPorts ? FreePorts.PreferOrNext(conventional) : FreePorts.Next();
 
     private static string Env(string configKey) => configKey.Replace(":", "__", StringComparison.Ordinal);
 

@@ -21,6 +21,9 @@ public sealed record LocalPipelineOptions
     /// <summary>Extra configuration for both apps, as environment variables (e.g. Ingest__PublishTimeout).</summary>
     public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Use the conventional ports (ingest 8080, aggregator 8081, Dapr 3500/50001) when they are free.</summary>
+    public bool PreferConventionalPorts { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };
