@@ -1,1 +1,1 @@
-return 0;
+return await LogDapr.Operator.Cli.CommandLine.RunAsync(args).ConfigureAwait(false);

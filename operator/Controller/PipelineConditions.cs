@@ -1,0 +1,56 @@
+using System.Globalization;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Controller;
+
+/// <summary>Condition types and reasons the operator reports (CamelCase reasons, per the API conventions).</summary>
+public static class PipelineConditions
+{
+    public const string Ready = "Ready";
+    public const string Progressing = "Progressing";
+    public const string Degraded = "Degraded";
+
+    public const string True = "True";
+    public const string False = "False";
+    public const string Unknown = "Unknown";
+
+    public static class Reasons
+    {
+        public const string Available = "Available";
+        public const string RollingOut = "RollingOut";
+        public const string Complete = "Complete";
+        public const string AsExpected = "AsExpected";
+        public const string SecretNotFound = "SecretNotFound";
+        public const string SecretKeyNotFound = "SecretKeyNotFound";
+        public const string InvalidSpec = "InvalidSpec";
+        public const string DaprNotInstalled = "DaprNotInstalled";
+        public const string ApplyFailed = "ApplyFailed";
+    }
+
+    /// <summary>
+    /// Merges newly computed conditions into the previous ones: lastTransitionTime only moves when the status of
+    /// a condition changes, so watchers can tell how long a pipeline has been (not) ready.
+    /// </summary>
+    public static List<PipelineCondition> Merge(IReadOnlyList<PipelineCondition>? previous, IEnumerable<PipelineCondition> computed, DateTimeOffset now)
+    {
+        var result = new List<PipelineCondition>();
+        foreach (var condition in computed)
+        {
+            var old = previous?.FirstOrDefault(p => p.Type == condition.Type);
+            condition.LastTransitionTime = old is not null && old.Status == condition.Status && old.LastTransitionTime is not null
+                ? old.LastTransitionTime
+                : now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            result.Add(condition);
+        }
+        return result;
+    }
+
+    public static PipelineCondition Make(string type, string status, string reason, string message, long generation) => new()
+    {
+        Type = type,
+        Status = status,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = generation,
+    };
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using LogDapr.Operator.Entities.Schema;
+
+namespace LogDapr.Operator.Entities;
+
+[Description("The aggregator workload.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class AggregatorSpec
+{
+    [Description("Pod replicas (competing consumers of the topic). Above 1 a PodDisruptionBudget keeps one available.")]
+    [Range(1, 100)]
+    public int Replicas { get; set; } = 1;
+
+    [Description("Container image; defaults to the operator's aggregator image (ghcr.io/logdapr/aggregator at the operator's version).")]
+    [Length(1, 512)]
+    public string? Image { get; set; }
+
+    [Description("Image pull policy.")]
+    public PullPolicy ImagePullPolicy { get; set; } = PullPolicy.IfNotPresent;
+
+    [Description("Resources of the aggregator container.")]
+    public ResourcesSpec Resources { get; set; } = ResourcesSpec.AppDefaults();
+
+    [Description("Resources of the Dapr sidecar; the injector's defaults when omitted.")]
+    public ResourcesSpec? SidecarResources { get; set; }
+
+    [Description("Width of a metrics bucket in seconds.")]
+    [Range(1, 3600)]
+    public int BucketWidthSeconds { get; set; } = 60;
+
+    [Description("Dapr bulk subscribe settings of the logs subscription.")]
+    public BulkSubscribeSpec BulkSubscribe { get; set; } = new();
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using LogDapr.Operator.Entities.Schema;
+
+namespace LogDapr.Operator.Entities;
+
+[Description("Service settings.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class IngestServiceSpec
+{
+    [Description("Service type.")]
+    public ServiceType Type { get; set; } = ServiceType.ClusterIP;
+
+    [Description("Service port clients send to.")]
+    [Range(1, 65535)]
+    public int Port { get; set; } = 80;
+}
+
+public enum ServiceType
+{
+    [JsonStringEnumMemberName("ClusterIP")] ClusterIP,
+    [JsonStringEnumMemberName("NodePort")] NodePort,
+    [JsonStringEnumMemberName("LoadBalancer")] LoadBalancer,
+}

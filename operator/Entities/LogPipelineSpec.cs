@@ -1,0 +1,39 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using LogDapr.Operator.Entities.Schema;
+
+namespace LogDapr.Operator.Entities;
+
+[Description("Desired state of a LogPipeline.")]
+[CelRule("self.deadLetter.topic != self.pubsub.topic", "deadLetter.topic must differ from pubsub.topic: dead letters published to the logs topic would be delivered to the aggregator again", FieldPath = ".deadLetter.topic")]
+[CelRule("self.stateStore.type != 'redis' || has(self.stateStore.redis) || self.pubsub.type == 'redis'", "stateStore.redis is required when stateStore.type is redis and pubsub.type is not redis (with a Redis pub/sub its connection is reused)", FieldPath = ".stateStore")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class LogPipelineSpec
+{
+    [JsonRequired]
+    [JsonPropertyName("pubsub")]
+    [Description("The message broker between ingest and the aggregator (a Dapr pub/sub component).")]
+    public PubSubSpec PubSub { get; set; } = null!;
+
+    [Description("Where ingest keeps idempotency keys (a Dapr state store component).")]
+    public StateStoreSpec StateStore { get; set; } = new();
+
+    [JsonRequired]
+    [Description("The Postgres database the aggregator writes to (through a Dapr output binding) and queries.")]
+    public PostgresSpec Postgres { get; set; } = null!;
+
+    [Description("The ingest Deployment and Service (HTTP JSON and OTLP logs in, publish to the topic).")]
+    public IngestSpec Ingest { get; set; } = new();
+
+    [Description("The aggregator Deployment and Service (bulk subscriber, minute buckets, query API).")]
+    public AggregatorSpec Aggregator { get; set; } = new();
+
+    [Description("Where deliveries go after the last retry.")]
+    public DeadLetterSpec DeadLetter { get; set; } = new();
+
+    [Description("Retries, timeouts and circuit breaking, rendered as a Dapr Resiliency.")]
+    public ResiliencySpec Resiliency { get; set; } = new();
+
+    [Description("Settings of the Dapr sidecars injected into ingest and aggregator pods.")]
+    public DaprSidecarSpec Dapr { get; set; } = new();
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace LogDapr.Operator.Entities;
+
+[Description("Observed state of a LogPipeline.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed class LogPipelineStatus
+{
+    [Description("The metadata.generation the conditions describe.")]
+    public long? ObservedGeneration { get; set; }
+
+    [Description("Ready, Progressing and Degraded, with reasons.")]
+    public List<PipelineCondition>? Conditions { get; set; }
+
+    [Description("URL clients send logs to (POST), inside the cluster.")]
+    public string? IngestEndpoint { get; set; }
+
+    [Description("Base URL of the aggregator's query API (GET /v1/metrics, /v1/dead-letters), inside the cluster.")]
+    public string? QueryEndpoint { get; set; }
+
+    [Description("Objects the operator created for this pipeline.")]
+    public List<OwnedObjectReference>? Objects { get; set; }
+}

@@ -1,0 +1,35 @@
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Kubernetes;
+
+/// <summary>Every API resource the operator touches.</summary>
+public static class KnownResources
+{
+    public static readonly ResourceType LogPipelines = new(LogPipeline.Group, LogPipeline.Version, LogPipeline.KindValue, LogPipeline.Plural, HasStatusSubresource: true);
+
+    public static readonly ResourceType Deployments = new("apps", "v1", "Deployment", "deployments", HasStatusSubresource: true);
+    public static readonly ResourceType Services = new("", "v1", "Service", "services", HasStatusSubresource: true);
+    public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", HasStatusSubresource: true);
+
+    public static readonly ResourceType DaprComponents = new("dapr.io", "v1alpha1", "Component", "components");
+    public static readonly ResourceType DaprSubscriptions = new("dapr.io", "v2alpha1", "Subscription", "subscriptions");
+    public static readonly ResourceType DaprResiliencies = new("dapr.io", "v1alpha1", "Resiliency", "resiliencies");
+
+    public static readonly ResourceType Secrets = new("", "v1", "Secret", "secrets");
+    public static readonly ResourceType Events = new("", "v1", "Event", "events");
+    public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "Lease", "leases");
+
+    /// <summary>Kinds the operator creates for a LogPipeline, in the order it applies them (dependencies first).</summary>
+    public static IReadOnlyList<ResourceType> Owned { get; } =
+    [
+        DaprComponents, DaprResiliencies, DaprSubscriptions, Services, Deployments, PodDisruptionBudgets,
+    ];
+
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        LogPipelines, .. Owned, Secrets, Events, Leases,
+    ];
+
+    public static ResourceType? FindByKind(string apiVersion, string kind) =>
+        All.FirstOrDefault(t => t.ApiVersion == apiVersion && t.Kind == kind);
+}

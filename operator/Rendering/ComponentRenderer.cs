@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// The three Dapr components of a pipeline. Metadata names are the ones the Dapr components define
+/// (components-contrib metadata.yaml); component types and versions are fixed per broker.
+/// </summary>
+internal static class ComponentRenderer
+{
+    public const string PubSubRedis = "pubsub.redis";
+    public const string PubSubKafka = "pubsub.kafka";
+    public const string PubSubJetStream = "pubsub.jetstream";
+    public const string StateRedis = "state.redis";
+    public const string StatePostgresql = "state.postgresql";
+    public const string BindingPostgresql = "bindings.postgresql";
+
+    public static JsonObject PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        var pubsub = pipeline.Spec.PubSub;
+        var consumerGroup = pubsub.ConsumerGroup ?? names.AggregatorAppId;
+        var metadata = new DaprMetadata(secrets);
+        string type;
+        switch (pubsub.Type)
+        {
+            case BrokerType.Redis:
+                var redis = pubsub.Redis ?? throw new InvalidPipelineException("pubsub.redis is required when pubsub.type is redis");
+                type = PubSubRedis;
+                metadata.Value("redisHost", redis.Host)
+                    .OptionalValue("redisUsername", redis.Username)
+                    .Secret("redisPassword", redis.PasswordSecretKeyRef, "spec.pubsub.redis.passwordSecretKeyRef")
+                    .Value("enableTLS", redis.EnableTls)
+                    .Value("consumerID", consumerGroup)
+                    .Value("maxLenApprox", redis.MaxLenApprox)
+                    .Value("processingTimeout", GoDuration.FromSeconds(redis.ProcessingTimeoutSeconds))
+                    .Value("redeliverInterval", GoDuration.FromSeconds(redis.RedeliverIntervalSeconds));
+                break;
+
+            case BrokerType.Kafka:
+                var kafka = pubsub.Kafka ?? throw new InvalidPipelineException("pubsub.kafka is required when pubsub.type is kafka");
+                type = PubSubKafka;
+                metadata.Value("brokers", string.Join(",", kafka.Brokers))
+                    .Value("consumerGroup", consumerGroup)
+                    .Value("clientID", names.Pipeline)
+                    .Value("authType", kafka.AuthType switch
+                    {
+                        KafkaAuthType.Password => "password",
+                        KafkaAuthType.Mtls => "mtls",
+                        _ => "none",
+                    });
+                if (kafka.AuthType == KafkaAuthType.Password)
+                {
+                    metadata.Value("saslUsername", kafka.SaslUsername ?? throw new InvalidPipelineException("pubsub.kafka.saslUsername is required when authType is password"))
+                        .Secret("saslPassword", kafka.SaslPasswordSecretKeyRef ?? throw new InvalidPipelineException("pubsub.kafka.saslPasswordSecretKeyRef is required when authType is password"), "spec.pubsub.kafka.saslPasswordSecretKeyRef")
+                        .Value("saslMechanism", kafka.SaslMechanism switch
+                        {
+                            SaslMechanism.Plaintext => "PLAINTEXT",
+                            SaslMechanism.Sha256 => "SHA-256",
+                            _ => "SHA-512",
+                        });
+                }
+                metadata.Value("disableTls", !kafka.Tls.Enabled)
+                    .Secret("caCert", kafka.Tls.CaSecretKeyRef, "spec.pubsub.kafka.tls.caSecretKeyRef");
+                if (kafka.AuthType == KafkaAuthType.Mtls)
+                {
+                    metadata.Secret("clientCert", kafka.Tls.ClientCertSecretKeyRef, "spec.pubsub.kafka.tls.clientCertSecretKeyRef")
+                        .Secret("clientKey", kafka.Tls.ClientKeySecretKeyRef, "spec.pubsub.kafka.tls.clientKeySecretKeyRef");
+                }
+                metadata.Value("initialOffset", kafka.InitialOffset == KafkaInitialOffset.Newest ? "newest" : "oldest");
+                if (kafka.MaxMessageBytes is { } maxMessageBytes)
+                {
+                    metadata.Value("maxMessageBytes", maxMessageBytes);
+                }
+                break;
+
+            case BrokerType.JetStream:
+                var jetstream = pubsub.JetStream ?? throw new InvalidPipelineException("pubsub.jetstream is required when pubsub.type is jetstream");
+                type = PubSubJetStream;
+                metadata.Value("natsURL", jetstream.NatsUrl)
+                    .Secret("token", jetstream.TokenSecretKeyRef, "spec.pubsub.jetstream.tokenSecretKeyRef")
+                    .Secret("tls_client_cert", jetstream.TlsClientCertSecretKeyRef, "spec.pubsub.jetstream.tlsClientCertSecretKeyRef")
+                    .Secret("tls_client_key", jetstream.TlsClientKeySecretKeyRef, "spec.pubsub.jetstream.tlsClientKeySecretKeyRef")
+                    .Value("name", names.Pipeline)
+                    .OptionalValue("streamName", jetstream.StreamName)
+                    .Value("durableName", consumerGroup)
+                    .Value("queueGroupName", consumerGroup)
+                    .Value("deliverPolicy", jetstream.DeliverPolicy switch
+                    {
+                        JetStreamDeliverPolicy.New => "new",
+                        JetStreamDeliverPolicy.Last => "last",
+                        _ => "all",
+                    })
+                    .Value("maxAckPending", jetstream.MaxAckPending)
+                    .Value("ackWait", GoDuration.FromSeconds(jetstream.AckWaitSeconds));
+                break;
+
+            default:
+                throw new InvalidPipelineException($"unknown pubsub.type {pubsub.Type}");
+        }
+
+        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId]);
+    }
+
+    public static JsonObject StateStore(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        var state = pipeline.Spec.StateStore;
+        var metadata = new DaprMetadata(secrets);
+        string type;
+        if (state.Type == StateStoreType.Redis)
+        {
+            type = StateRedis;
+            if (state.Redis is { } redis)
+            {
+                metadata.Value("redisHost", redis.Host)
+                    .OptionalValue("redisUsername", redis.Username)
+                    .Secret("redisPassword", redis.PasswordSecretKeyRef, "spec.stateStore.redis.passwordSecretKeyRef")
+                    .Value("enableTLS", redis.EnableTls);
+            }
+            else if (pipeline.Spec.PubSub.Type == BrokerType.Redis && pipeline.Spec.PubSub.Redis is { } shared)
+            {
+                // Same Redis as the pub/sub: one fewer thing to run for small installations.
+                metadata.Value("redisHost", shared.Host)
+                    .OptionalValue("redisUsername", shared.Username)
+                    .Secret("redisPassword", shared.PasswordSecretKeyRef, "spec.pubsub.redis.passwordSecretKeyRef")
+                    .Value("enableTLS", shared.EnableTls);
+            }
+            else
+            {
+                throw new InvalidPipelineException("stateStore.redis is required when stateStore.type is redis and pubsub.type is not redis");
+            }
+            metadata.Value("ttlInSeconds", state.TtlSeconds);
+        }
+        else
+        {
+            type = StatePostgresql;
+            var postgresql = state.Postgresql ?? new PostgresStateSpec();
+            var connection = postgresql.ConnectionStringSecretKeyRef ?? pipeline.Spec.Postgres.ConnectionStringSecretKeyRef;
+            var fieldPath = postgresql.ConnectionStringSecretKeyRef is null
+                ? "spec.postgres.connectionStringSecretKeyRef"
+                : "spec.stateStore.postgresql.connectionStringSecretKeyRef";
+            metadata.Secret("connectionString", connection, fieldPath)
+                .Value("tableName", postgresql.TableName);
+        }
+
+        return Component(pipeline, names.StateStoreComponent, "state", type, metadata.Items, [names.IngestAppId]);
+    }
+
+    public static JsonObject PostgresBinding(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        var metadata = new DaprMetadata(secrets)
+            .Secret("connectionString", pipeline.Spec.Postgres.ConnectionStringSecretKeyRef, "spec.postgres.connectionStringSecretKeyRef");
+        return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, [names.AggregatorAppId]);
+    }
+
+    private static JsonObject Component(LogPipeline pipeline, string name, string component, string type, JsonArray metadata, string[] scopes) =>
+        new()
+        {
+            ["apiVersion"] = "dapr.io/v1alpha1",
+            ["kind"] = "Component",
+            ["metadata"] = ObjectMetadata.Build(pipeline, name, component),
+            ["spec"] = new JsonObject
+            {
+                ["type"] = type,
+                ["version"] = "v1",
+                ["metadata"] = metadata,
+            },
+            ["scopes"] = new JsonArray(scopes.Select(s => (JsonNode)s!).ToArray()),
+        };
+}

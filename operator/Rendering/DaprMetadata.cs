@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// Builds a Dapr component's spec.metadata list. Values are always strings (Dapr's component metadata is
+/// string-typed; an unquoted number would be decoded differently by some components), secrets only by reference.
+/// </summary>
+internal sealed class DaprMetadata
+{
+    private readonly JsonArray items = [];
+    private readonly List<SecretReference> secrets;
+
+    public DaprMetadata(List<SecretReference> secrets) => this.secrets = secrets;
+
+    public JsonArray Items => items;
+
+    public DaprMetadata Value(string name, string value)
+    {
+        items.Add(new JsonObject { ["name"] = name, ["value"] = value });
+        return this;
+    }
+
+    public DaprMetadata Value(string name, long value) => Value(name, value.ToString(CultureInfo.InvariantCulture));
+
+    public DaprMetadata Value(string name, bool value) => Value(name, value ? "true" : "false");
+
+    public DaprMetadata OptionalValue(string name, string? value) => value is null ? this : Value(name, value);
+
+    public DaprMetadata Secret(string name, SecretKeySelector? selector, string fieldPath)
+    {
+        if (selector is null)
+        {
+            return this;
+        }
+        items.Add(new JsonObject
+        {
+            ["name"] = name,
+            ["secretKeyRef"] = new JsonObject { ["name"] = selector.Name, ["key"] = selector.Key },
+        });
+        secrets.Add(new SecretReference(selector.Name, selector.Key, fieldPath));
+        return this;
+    }
+}
+
+/// <summary>Go duration strings as Dapr parses them (time.ParseDuration).</summary>
+internal static class GoDuration
+{
+    public static string FromMilliseconds(long milliseconds) =>
+        milliseconds % 1000 == 0
+            ? FromSeconds(milliseconds / 1000)
+            : milliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+
+    public static string FromSeconds(long seconds) => seconds.ToString(CultureInfo.InvariantCulture) + "s";
+}

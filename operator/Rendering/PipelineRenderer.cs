@@ -1,0 +1,64 @@
+using LogDapr.Operator.Entities;
+using LogDapr.Operator.Kubernetes;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// LogPipeline -> the objects that implement it. Pure: no I/O, no clock, no randomness, so the controller, the
+/// <c>render</c> command and the golden tests all produce byte-identical output for the same input.
+/// </summary>
+public static class PipelineRenderer
+{
+    public static RenderResult Render(LogPipeline pipeline, RenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options ??= RenderOptions.Default;
+        if (string.IsNullOrEmpty(pipeline.Metadata.Name))
+        {
+            throw new InvalidPipelineException("metadata.name is required");
+        }
+        if (string.IsNullOrEmpty(pipeline.Metadata.Namespace))
+        {
+            throw new InvalidPipelineException("metadata.namespace is required");
+        }
+        if (pipeline.Spec.DeadLetter.Topic == pipeline.Spec.PubSub.Topic)
+        {
+            throw new InvalidPipelineException("deadLetter.topic must differ from pubsub.topic");
+        }
+
+        var names = new ResourceNames(pipeline.Metadata.Name);
+        var secrets = new List<SecretReference>();
+        var objects = new List<RenderedObject>
+        {
+            new(KnownResources.DaprComponents, ComponentRenderer.PubSub(pipeline, names, secrets)),
+            new(KnownResources.DaprComponents, ComponentRenderer.StateStore(pipeline, names, secrets)),
+            new(KnownResources.DaprComponents, ComponentRenderer.PostgresBinding(pipeline, names, secrets)),
+            new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
+            new(KnownResources.DaprSubscriptions, SubscriptionRenderer.Logs(pipeline, names)),
+            new(KnownResources.DaprSubscriptions, SubscriptionRenderer.DeadLetters(pipeline, names)),
+            new(KnownResources.Services, WorkloadRenderer.IngestService(pipeline, names)),
+            new(KnownResources.Services, WorkloadRenderer.AggregatorService(pipeline, names)),
+            new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
+            new(KnownResources.Deployments, WorkloadRenderer.AggregatorDeployment(pipeline, names, options, secrets)),
+        };
+        if (pipeline.Spec.Ingest.Replicas > 1)
+        {
+            objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.IngestDisruptionBudget, WorkloadRenderer.IngestComponent)));
+        }
+        if (pipeline.Spec.Aggregator.Replicas > 1)
+        {
+            objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.AggregatorDisruptionBudget, WorkloadRenderer.AggregatorComponent)));
+        }
+
+        var serviceHost = $"{names.IngestService}.{pipeline.Metadata.Namespace}.svc.{options.ClusterDomain}";
+        var port = pipeline.Spec.Ingest.Service.Port;
+        var ingestEndpoint = port == 80 ? $"http://{serviceHost}/v1/logs" : $"http://{serviceHost}:{port}/v1/logs";
+        var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.Namespace}.svc.{options.ClusterDomain}:{Contracts.Pipeline.PipelineDefaults.AggregatorPort}";
+
+        var distinctSecrets = secrets
+            .GroupBy(s => (s.SecretName, s.Key))
+            .Select(g => g.First())
+            .ToList();
+        return new RenderResult(objects, distinctSecrets, ingestEndpoint, queryEndpoint);
+    }
+}

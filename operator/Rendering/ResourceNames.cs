@@ -1,0 +1,26 @@
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// Names of everything rendered for a LogPipeline, derived from its name so that several pipelines can share a
+/// namespace. The Dapr app ids double as Deployment and Service names.
+/// </summary>
+public sealed record ResourceNames(string Pipeline)
+{
+    public string IngestAppId => $"{Pipeline}-ingest";
+    public string AggregatorAppId => $"{Pipeline}-aggregator";
+
+    public string PubSubComponent => $"{Pipeline}-pubsub";
+    public string StateStoreComponent => $"{Pipeline}-state";
+    public string PostgresBindingComponent => $"{Pipeline}-postgres";
+
+    public string LogsSubscription => $"{Pipeline}-logs";
+    public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
+    public string Resiliency => $"{Pipeline}-resiliency";
+
+    public string IngestDeployment => IngestAppId;
+    public string AggregatorDeployment => AggregatorAppId;
+    public string IngestService => IngestAppId;
+    public string AggregatorService => AggregatorAppId;
+    public string IngestDisruptionBudget => IngestAppId;
+    public string AggregatorDisruptionBudget => AggregatorAppId;
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// Declarative Dapr subscriptions (dapr.io/v2alpha1), scoped to the aggregator. The aggregator runs with
+/// Aggregator:DeclarativeSubscriptions=true so it does not also subscribe programmatically.
+/// </summary>
+internal static class SubscriptionRenderer
+{
+    public static JsonObject Logs(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline,
+        names.LogsSubscription,
+        names,
+        new JsonObject
+        {
+            ["pubsubname"] = names.PubSubComponent,
+            ["topic"] = pipeline.Spec.PubSub.Topic,
+            ["routes"] = new JsonObject { ["default"] = PipelineDefaults.LogsRoute },
+            // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
+            ["deadLetterTopic"] = pipeline.Spec.DeadLetter.Topic,
+            ["bulkSubscribe"] = new JsonObject
+            {
+                ["enabled"] = true,
+                ["maxMessagesCount"] = pipeline.Spec.Aggregator.BulkSubscribe.MaxMessagesCount,
+                ["maxAwaitDurationMs"] = pipeline.Spec.Aggregator.BulkSubscribe.MaxAwaitDurationMs,
+            },
+        });
+
+    public static JsonObject DeadLetters(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline,
+        names.DeadLetterSubscription,
+        names,
+        new JsonObject
+        {
+            ["pubsubname"] = names.PubSubComponent,
+            ["topic"] = pipeline.Spec.DeadLetter.Topic,
+            ["routes"] = new JsonObject { ["default"] = PipelineDefaults.DeadLetterRoute },
+        });
+
+    private static JsonObject Subscription(LogPipeline pipeline, string name, ResourceNames names, JsonObject spec) => new()
+    {
+        ["apiVersion"] = "dapr.io/v2alpha1",
+        ["kind"] = "Subscription",
+        ["metadata"] = ObjectMetadata.Build(pipeline, name, "subscription"),
+        ["spec"] = spec,
+        ["scopes"] = new JsonArray(names.AggregatorAppId),
+    };
+}

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using LogDapr.Contracts.Pipeline;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>Deployments, Services and PodDisruptionBudgets of ingest and the aggregator.</summary>
+internal static class WorkloadRenderer
+{
+    public const string IngestComponent = "ingest";
+    public const string AggregatorComponent = "aggregator";
+    public const string HttpPortName = "http";
+
+    /// <summary>
+    /// UID of the "app" user in the official .NET container images. runAsNonRoot alone is not enough: the kubelet
+    /// refuses an image whose USER is a name, since it cannot prove the name is not root.
+    /// </summary>
+    public const long AppUserId = 1654;
+
+    private const string TmpVolume = "tmp";
+    private const string ApiKeysVolume = "api-keys";
+
+    public static JsonObject IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
+    {
+        var ingest = pipeline.Spec.Ingest;
+        var volumes = new List<V1Volume> { new() { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() } };
+        var mounts = new List<V1VolumeMount> { new() { Name = TmpVolume, MountPath = "/tmp" } };
+        if (ingest.Auth.Enabled)
+        {
+            volumes.Add(new V1Volume
+            {
+                Name = ApiKeysVolume,
+                Secret = new V1SecretVolumeSource { SecretName = ingest.Auth.ApiKeysSecretName },
+            });
+            mounts.Add(new V1VolumeMount { Name = ApiKeysVolume, MountPath = EdgeConfigKeys.DefaultAuthKeysPath, ReadOnlyProperty = true });
+        }
+
+        return Deployment(
+            pipeline,
+            names.IngestDeployment,
+            IngestComponent,
+            names.IngestAppId,
+            PipelineDefaults.IngestPort,
+            ingest.Replicas,
+            ingest.Image ?? options.IngestImage,
+            ingest.ImagePullPolicy,
+            ingest.Resources,
+            ingest.SidecarResources,
+            ServiceEnvironment.Ingest(pipeline, names, secrets),
+            volumes,
+            mounts);
+    }
+
+    public static JsonObject AggregatorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
+    {
+        var aggregator = pipeline.Spec.Aggregator;
+        return Deployment(
+            pipeline,
+            names.AggregatorDeployment,
+            AggregatorComponent,
+            names.AggregatorAppId,
+            PipelineDefaults.AggregatorPort,
+            aggregator.Replicas,
+            aggregator.Image ?? options.AggregatorImage,
+            aggregator.ImagePullPolicy,
+            aggregator.Resources,
+            aggregator.SidecarResources,
+            ServiceEnvironment.Aggregator(pipeline, names, secrets),
+            [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }],
+            [new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" }]);
+    }
+
+    public static JsonObject IngestService(LogPipeline pipeline, ResourceNames names) => Service(
+        pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port);
+
+    public static JsonObject AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
+        pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+
+    /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
+    public static JsonObject DisruptionBudget(LogPipeline pipeline, string name, string component)
+    {
+        var budget = new V1PodDisruptionBudget
+        {
+            ApiVersion = "policy/v1",
+            Kind = "PodDisruptionBudget",
+            Spec = new V1PodDisruptionBudgetSpec
+            {
+                MinAvailable = (IntOrString)1,
+                Selector = new V1LabelSelector { MatchLabels = PipelineLabels.Selector(pipeline.Metadata.Name, component) },
+            },
+        };
+        return WithMetadata(budget, pipeline, name, component);
+    }
+
+    private static JsonObject Deployment(
+        LogPipeline pipeline,
+        string name,
+        string component,
+        string appId,
+        int port,
+        int replicas,
+        string image,
+        PullPolicy pullPolicy,
+        ResourcesSpec resources,
+        ResourcesSpec? sidecarResources,
+        List<V1EnvVar> env,
+        List<V1Volume> volumes,
+        List<V1VolumeMount> mounts)
+    {
+        var podLabels = PipelineLabels.For(pipeline.Metadata.Name, component);
+        var container = new V1Container
+        {
+            Name = component,
+            Image = image,
+            ImagePullPolicy = pullPolicy.ToString(),
+            Ports = [new V1ContainerPort { Name = HttpPortName, ContainerPort = port, Protocol = "TCP" }],
+            Env = env,
+            Resources = Resources(resources),
+            LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 3),
+            ReadinessProbe = Probe("/readyz", periodSeconds: 5, failureThreshold: 3),
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                ReadOnlyRootFilesystem = true,
+                RunAsNonRoot = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            },
+            VolumeMounts = mounts,
+        };
+
+        var deployment = new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = replicas,
+                Selector = new V1LabelSelector { MatchLabels = PipelineLabels.Selector(pipeline.Metadata.Name, component) },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta
+                    {
+                        Labels = podLabels,
+                        Annotations = DaprAnnotations(pipeline.Spec.Dapr, appId, port, sidecarResources),
+                    },
+                    Spec = new V1PodSpec
+                    {
+                        Containers = [container],
+                        Volumes = volumes,
+                        EnableServiceLinks = false,
+                        TerminationGracePeriodSeconds = 30,
+                        SecurityContext = new V1PodSecurityContext
+                        {
+                            RunAsNonRoot = true,
+                            RunAsUser = AppUserId,
+                            RunAsGroup = AppUserId,
+                            FsGroup = AppUserId,
+                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        },
+                    },
+                },
+            },
+        };
+        return WithMetadata(deployment, pipeline, name, component);
+    }
+
+    /// <summary>The annotations the Dapr sidecar injector reads.</summary>
+    private static Dictionary<string, string> DaprAnnotations(DaprSidecarSpec dapr, string appId, int port, ResourcesSpec? sidecar)
+    {
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["dapr.io/enabled"] = "true",
+            ["dapr.io/app-id"] = appId,
+            ["dapr.io/app-port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["dapr.io/app-protocol"] = "http",
+            ["dapr.io/log-level"] = dapr.LogLevel.ToString().ToLowerInvariant(),
+            ["dapr.io/enable-metrics"] = "true",
+        };
+        if (dapr.Config is { } config)
+        {
+            annotations["dapr.io/config"] = config;
+        }
+        if (sidecar?.Requests is { } requests)
+        {
+            AddIfPresent(annotations, "dapr.io/sidecar-cpu-request", requests, "cpu");
+            AddIfPresent(annotations, "dapr.io/sidecar-memory-request", requests, "memory");
+        }
+        if (sidecar?.Limits is { } limits)
+        {
+            AddIfPresent(annotations, "dapr.io/sidecar-cpu-limit", limits, "cpu");
+            AddIfPresent(annotations, "dapr.io/sidecar-memory-limit", limits, "memory");
+        }
+        return annotations;
+    }
+
+    private static void AddIfPresent(Dictionary<string, string> annotations, string annotation, Dictionary<string, string> quantities, string resource)
+    {
+        if (quantities.TryGetValue(resource, out var quantity))
+        {
+            annotations[annotation] = quantity;
+        }
+    }
+
+    private static V1ResourceRequirements Resources(ResourcesSpec spec) => new()
+    {
+        Requests = spec.Requests?.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value), StringComparer.Ordinal),
+        Limits = spec.Limits?.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value), StringComparer.Ordinal),
+    };
+
+    private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = path, Port = (IntOrString)HttpPortName },
+        PeriodSeconds = periodSeconds,
+        FailureThreshold = failureThreshold,
+        TimeoutSeconds = 2,
+    };
+
+    private static JsonObject Service(LogPipeline pipeline, string name, string component, string type, int port)
+    {
+        var service = new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Spec = new V1ServiceSpec
+            {
+                Type = type,
+                Selector = PipelineLabels.Selector(pipeline.Metadata.Name, component),
+                Ports = [new V1ServicePort { Name = HttpPortName, Port = port, TargetPort = (IntOrString)HttpPortName, Protocol = "TCP" }],
+            },
+        };
+        return WithMetadata(service, pipeline, name, component);
+    }
+
+    /// <summary>Serializes a typed object and puts the operator's metadata first (apiVersion, kind, metadata, spec).</summary>
+    private static JsonObject WithMetadata(object typed, LogPipeline pipeline, string name, string component)
+    {
+        var json = JsonNode.Parse(KubernetesJson.Serialize(typed))!.AsObject();
+        var result = new JsonObject
+        {
+            ["apiVersion"] = json["apiVersion"]!.DeepClone(),
+            ["kind"] = json["kind"]!.DeepClone(),
+            ["metadata"] = ObjectMetadata.Build(pipeline, name, component),
+        };
+        foreach (var (key, value) in json)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata"))
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Tests.Schema;
+
+namespace LogDapr.Operator.Tests;
+
+public sealed class CelEvaluatorTests
+{
+    private static readonly JsonNode Self = JsonNode.Parse("""{"type":"kafka","n":3,"name":"abc","tls":{"enabled":true},"items":["a","b"]}""")!;
+
+    [Theory]
+    [InlineData("self.type == 'kafka'", true)]
+    [InlineData("self.type != 'kafka' || has(self.tls)", true)]
+    [InlineData("has(self.missing)", false)]
+    [InlineData("!has(self.missing) && self.n >= 3", true)]
+    [InlineData("self.n < 3", false)]
+    [InlineData("size(self.name) <= 3 && self.name.size() == 3", true)]
+    [InlineData("self.type in ['redis', 'kafka']", true)]
+    [InlineData("'c' in self.items", false)]
+    [InlineData("self.tls.enabled ? self.n == 3 : false", true)]
+    [InlineData("has(self.tls) == has(self.missing)", false)]
+    [InlineData("true || self.missing == 1", true)]
+    [InlineData("self.n > -1", true)]
+    public void Evaluates_the_subset(string rule, bool expected) => Assert.Equal(expected, CelEvaluator.EvaluateRule(rule, Self));
+
+    [Theory]
+    [InlineData("self.missing == 1")]
+    [InlineData("self.type == 1")]
+    [InlineData("matches(self.name, 'a')")]
+    [InlineData("self.n + 1 == 4")]
+    public void Rejects_errors_and_anything_outside_the_subset(string rule) =>
+        Assert.Throws<CelException>(() => CelEvaluator.EvaluateRule(rule, Self));
+}

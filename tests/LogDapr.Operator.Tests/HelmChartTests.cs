@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Controller;
+using LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.LeaderElection;
+using LogDapr.Operator.Rendering;
+using LogDapr.Operator.Serialization;
+using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LogDapr.Operator.Tests;
+
+/// <summary>
+/// The chart with the real helm binary (tools/scripts/ensure-helm.sh puts it in .tools/bin; LOGDAPR_HELM overrides):
+/// lint, template with default and non-default values, and RBAC that grants exactly <see cref="OperatorPermissions"/>.
+/// </summary>
+public sealed class HelmChartTests
+{
+    private const string ServiceAccountUser = "system:serviceaccount:ops:rel-logdapr";
+
+    private static string Helm()
+    {
+        var path = Environment.GetEnvironmentVariable("LOGDAPR_HELM") is { Length: > 0 } env ? env : RepoPaths.Path(".tools", "bin", "helm");
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"helm not found at {path}. Run tools/scripts/ensure-helm.sh (it puts helm and kubectl in .tools/bin) or set LOGDAPR_HELM.");
+        }
+        return path;
+    }
+
+    private static (int Exit, string Output) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo(Helm()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // Keep helm away from the user's caches and repositories.
+        var home = Path.Combine(Path.GetTempPath(), "logdapr-helm-home");
+        start.Environment["HELM_CACHE_HOME"] = Path.Combine(home, "cache");
+        start.Environment["HELM_CONFIG_HOME"] = Path.Combine(home, "config");
+        start.Environment["HELM_DATA_HOME"] = Path.Combine(home, "data");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("helm timed out");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static List<JsonObject> Template(params string[] values)
+    {
+        var args = new List<string> { "template", "rel", RepoPaths.Chart, "--namespace", "ops", "--include-crds" };
+        foreach (var value in values)
+        {
+            args.Add("--set");
+            args.Add(value);
+        }
+        var (exit, output) = Run([.. args]);
+        Assert.True(exit == 0, "helm template failed:\n" + output);
+        return YamlDocuments.Parse(output).OfType<JsonObject>().ToList();
+    }
+
+    [Fact]
+    public void Chart_lints_cleanly()
+    {
+        var (exit, output) = Run("lint", "--strict", RepoPaths.Chart);
+        Assert.True(exit == 0, output);
+        Assert.Contains("0 chart(s) failed", output, StringComparison.Ordinal);
+        var (exitWithValues, outputWithValues) = Run("lint", "--strict", RepoPaths.Chart, "--set", "watchNamespaces={a,b}", "--set", "leaderElection.enabled=false");
+        Assert.True(exitWithValues == 0, outputWithValues);
+    }
+
+    [Fact]
+    public void Default_values_template_the_operator_with_cluster_wide_rbac_and_leader_election()
+    {
+        var docs = Template();
+        Assert.Contains(docs, d => d.GetString("kind") == "CustomResourceDefinition" && d["metadata"].GetString("name") == "logpipelines.logdapr.io");
+        var deployment = docs.Single(d => d.GetString("kind") == "Deployment");
+        var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("ghcr.io/logdapr/operator:" + OperatorVersion.Current, container.GetString("image"));
+        var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal("run", args[0]);
+        Assert.Contains("--leader-elect=true", args);
+        Assert.Contains("--lease-namespace=ops", args);
+        Assert.Contains($"--ingest-image=ghcr.io/logdapr/ingest:{OperatorVersion.Current}", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--watch-namespaces", StringComparison.Ordinal));
+        Assert.Equal(2, deployment["spec"].GetLong("replicas"));
+        Assert.Equal(OperatorPermissions.All.SelectMany(Expand).ToHashSet(), GrantedTo(docs, ServiceAccountUser, "any-namespace").Concat(GrantedTo(docs, ServiceAccountUser, "ops")).ToHashSet());
+    }
+
+    [Fact]
+    public void Non_default_values_template_namespaced_rbac_without_leases()
+    {
+        var docs = Template("watchNamespaces={team-a,team-b}", "leaderElection.enabled=false", "image.tag=1.2.3", "replicaCount=1", "logLevel=debug", "pipelineImages.registry=registry.example.com/logdapr", "resources.limits.memory=1Gi");
+        Assert.DoesNotContain(docs, d => d.GetString("kind") is "ClusterRole" or "ClusterRoleBinding");
+        var roles = docs.Where(d => d.GetString("kind") == "Role").ToList();
+        Assert.Equal(["team-a", "team-b"], roles.Select(r => r["metadata"].GetString("namespace")).Order());
+
+        var expected = OperatorPermissions.PipelineRules.SelectMany(Expand).ToHashSet();
+        Assert.Equal(expected, GrantedTo(docs, ServiceAccountUser, "team-a").ToHashSet());
+        Assert.Equal(expected, GrantedTo(docs, ServiceAccountUser, "team-b").ToHashSet());
+        Assert.Empty(GrantedTo(docs, ServiceAccountUser, "elsewhere"));
+
+        var container = docs.Single(d => d.GetString("kind") == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("ghcr.io/logdapr/operator:1.2.3", container.GetString("image"));
+        var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("--watch-namespaces=team-a,team-b", args);
+        Assert.Contains("--leader-elect=false", args);
+        Assert.Contains("--log-level=debug", args);
+        Assert.Contains($"--aggregator-image=registry.example.com/logdapr/aggregator:{OperatorVersion.Current}", args);
+        Assert.Equal("1Gi", container["resources"]!["limits"].GetString("memory"));
+    }
+
+    [Fact]
+    public void Chart_CRD_is_the_manifests_CRD_and_appVersion_is_the_operator_version()
+    {
+        Assert.Equal(File.ReadAllText(RepoPaths.CrdFile), File.ReadAllText(RepoPaths.ChartCrdFile));
+        var chart = YamlDocuments.Parse(File.ReadAllText(RepoPaths.Path("charts", "logdapr", "Chart.yaml")))[0]!;
+        Assert.Equal(OperatorVersion.Current, chart.GetString("appVersion"));
+    }
+
+    /// <summary>
+    /// The operator (controller + leader election) runs against an API double that enforces the RBAC the chart
+    /// renders: every call it makes must be allowed, and across a full lifecycle it uses every rule of the table
+    /// (delete is exercised on PodDisruptionBudgets; pruning is the same generic code for every owned kind).
+    /// </summary>
+    [Fact]
+    public async Task The_operator_works_under_the_charts_rbac_and_uses_what_it_grants()
+    {
+        var docs = Template();
+        var server = new FakeApiServer
+        {
+            Authorizer = (user, group, resource, verb, ns) => GrantedTo(docs, user, ns ?? "").Contains((group, resource, verb)),
+        };
+        using var handler = new ApiServerHttpHandler(server, ServiceAccountUser);
+        using var client = new KubernetesApiClient(ApiServerHttpHandler.Configuration, handler);
+        await using var cluster = new TestCluster(server, client);
+
+        var runner = new LeaderElectedRunner(client.Kubernetes, new LeaderElectionSettings { LeaseNamespace = "ops", LeaseName = "rel-logdapr", Identity = "op-0", RetryPeriod = TimeSpan.FromMilliseconds(200) }, NullLogger<LeaderElectedRunner>.Instance);
+        using var stop = new CancellationTokenSource();
+        using var controller = new LogPipelineController(new PermissionGuardedKubeApi(client), TestCluster.FastOptions, cluster.Metrics, TimeProvider.System, NullLoggerFactory.Instance);
+        var running = runner.RunAsync(controller.RunAsync, stop.Token);
+
+        // Missing Secret first (Warning event, secrets get), then everything, then a scale-down that prunes a PDB.
+        var docsYaml = Samples.Minimal.Split("---\n");
+        cluster.Apply(docsYaml[1] + "---\n" + docsYaml[2]);
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "False", PipelineConditions.Reasons.SecretNotFound);
+        cluster.Apply(docsYaml[0]);
+        cluster.DeploymentsBecomeAvailable = true;
+        _ = SimulateDeploymentsAsync(cluster, stop.Token);
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var refused = server.Audit.Where(a => a.User == ServiceAccountUser && !GrantedTo(docs, a.User, "team").Concat(GrantedTo(docs, a.User, "ops")).Contains((a.Group, a.Resource, a.Verb))).ToList();
+        Assert.Empty(refused);
+        var used = server.Audit.Where(a => a.User == ServiceAccountUser).Select(a => (a.Group, a.Resource, a.Verb)).ToHashSet();
+        var table = OperatorPermissions.All.SelectMany(Expand).ToHashSet();
+        Assert.Subset(table, used);
+        var unused = table.Except(used).ToList();
+        Assert.All(unused, u => Assert.True(u.Verb == OperatorPermissions.Delete && KnownResources.Owned.Any(t => t.Group == u.Group && t.Plural == u.Resource), $"granted but never used: {u}"));
+    }
+
+    /// <summary>The test cluster's own simulator only starts with Start(); this scenario drives the controller itself.</summary>
+    private static async Task SimulateDeploymentsAsync(TestCluster cluster, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var deployment in cluster.Server.All(KnownResources.Deployments))
+            {
+                var replicas = deployment["spec"].GetLong("replicas") ?? 1;
+                var generation = deployment["metadata"].GetLong("generation") ?? 1;
+                if (deployment["status"].GetLong("observedGeneration") == generation)
+                {
+                    continue;
+                }
+                deployment["status"] = new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas };
+                try
+                {
+                    cluster.Server.UpdateStatus(KnownResources.Deployments, deployment, "kube-controller-manager");
+                }
+                catch (KubeApiException)
+                {
+                }
+            }
+            try
+            {
+                await Task.Delay(25, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static IEnumerable<(string Group, string Resource, string Verb)> Expand(PermissionRule rule) =>
+        rule.Verbs.Select(v => (rule.ApiGroup, rule.Resource, v));
+
+    /// <summary>What the rendered RBAC grants a service account in a namespace (ClusterRoles apply in every namespace).</summary>
+    private static IReadOnlyCollection<(string Group, string Resource, string Verb)> GrantedTo(IReadOnlyList<JsonObject> docs, string user, string ns)
+    {
+        var granted = new HashSet<(string, string, string)>();
+        foreach (var binding in docs.Where(d => d.GetString("kind") is "RoleBinding" or "ClusterRoleBinding"))
+        {
+            var subjects = binding["subjects"]!.AsArray().OfType<JsonObject>();
+            if (!subjects.Any(s => s.GetString("kind") == "ServiceAccount" && $"system:serviceaccount:{s.GetString("namespace")}:{s.GetString("name")}" == user))
+            {
+                continue;
+            }
+            var bindingNamespace = binding["metadata"].GetString("namespace");
+            if (binding.GetString("kind") == "RoleBinding" && bindingNamespace != ns)
+            {
+                continue;
+            }
+            var roleRef = binding["roleRef"]!;
+            var role = docs.Single(d => d.GetString("kind") == roleRef.GetString("kind") && d["metadata"].GetString("name") == roleRef.GetString("name")
+                && (roleRef.GetString("kind") == "ClusterRole" || d["metadata"].GetString("namespace") == bindingNamespace));
+            foreach (var rule in role["rules"]!.AsArray().OfType<JsonObject>())
+            {
+                foreach (var group in rule["apiGroups"]!.AsArray())
+                {
+                    foreach (var resource in rule["resources"]!.AsArray())
+                    {
+                        foreach (var verb in rule["verbs"]!.AsArray())
+                        {
+                            granted.Add((group!.GetValue<string>(), resource!.GetValue<string>(), verb!.GetValue<string>()));
+                        }
+                    }
+                }
+            }
+        }
+        return granted;
+    }
+}

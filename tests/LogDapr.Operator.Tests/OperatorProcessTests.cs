@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using LogDapr.Operator.Controller;
+using LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Tests.Support;
+
+namespace LogDapr.Operator.Tests;
+
+/// <summary>
+/// `logdapr-operator run` as a real process (the built executable, its host, Kestrel probes, JSON logs, leader
+/// election, KubernetesClient over a socket) against the fake API server, stopped with SIGTERM.
+/// </summary>
+public sealed class OperatorProcessTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Run_reconciles_serves_probes_and_exits_cleanly_on_SIGTERM()
+    {
+        await using var cluster = new TestCluster();
+        await using var api = await LoopbackApiServer.StartAsync(cluster.Server, "system:serviceaccount:ops:logdapr");
+        var directory = Directory.CreateTempSubdirectory("logdapr-operator-run");
+        var kubeconfig = api.WriteKubeconfig(directory.FullName);
+        var healthPort = FreePort();
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"), "run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease-namespace", "ops" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["POD_NAME"] = "operator-0";
+        start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await RunScenarioAsync(cluster, process, healthPort, output);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            string log;
+            lock (output)
+            {
+                log = output.ToString();
+            }
+            throw new Xunit.Sdk.XunitException(e.Message + "\n--- operator output ---\n" + (log.Length > 6000 ? log[^6000..] : log));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task RunScenarioAsync(TestCluster cluster, Process process, int healthPort, System.Text.StringBuilder output)
+    {
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"the operator exited with {process.ExitCode}");
+                    }
+                    try
+                    {
+                        return (await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/readyz"))).IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        return false;
+                    }
+                },
+                "the operator's /readyz",
+                TimeSpan.FromSeconds(60));
+            Assert.True((await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"))).IsSuccessStatusCode);
+
+            cluster.Apply(Samples.Minimal);
+            cluster.DeploymentsBecomeAvailable = true;
+            _ = Task.Run(async () =>
+            {
+                // Deployment controller stand-in (TestCluster.Start is not used: the controller is the process).
+                while (!process.HasExited)
+                {
+                    foreach (var deployment in cluster.Server.All(KnownResources.Deployments))
+                    {
+                        var generation = deployment["metadata"].GetLong("generation") ?? 1;
+                        if (deployment["status"].GetLong("observedGeneration") == generation)
+                        {
+                            continue;
+                        }
+                        var replicas = deployment["spec"].GetLong("replicas") ?? 1;
+                        deployment["status"] = new System.Text.Json.Nodes.JsonObject { ["observedGeneration"] = generation, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas };
+                        try
+                        {
+                            cluster.Server.UpdateStatus(KnownResources.Deployments, deployment, "kube-controller-manager");
+                        }
+                        catch (KubeApiException)
+                        {
+                        }
+                    }
+                    await Task.Delay(50);
+                }
+            });
+            await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True", timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal("operator-0", cluster.Server.Get(KnownResources.Leases, "ops", "logdapr-operator")["spec"].GetString("holderIdentity"));
+
+            // Graceful stop.
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, process.ExitCode);
+            string log;
+            lock (output)
+            {
+                log = output.ToString();
+            }
+            Assert.Contains("\"Category\":\"LogDapr.Operator.Controller.LogPipelineController\"", log, StringComparison.Ordinal);
+            Assert.Contains("Controller stopped", log, StringComparison.Ordinal);
+        }
+    }
+}

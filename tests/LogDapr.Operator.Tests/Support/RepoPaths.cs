@@ -1,0 +1,36 @@
+namespace LogDapr.Operator.Tests.Support;
+
+/// <summary>Files of the repository the tests read (samples, CRDs, chart, golden files).</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    public static string CrdFile => Path("manifests", "crds", "logdapr.io_logpipelines.yaml");
+
+    public static string ChartCrdFile => Path("charts", "logdapr", "crds", "logdapr.io_logpipelines.yaml");
+
+    public static string Chart => Path("charts", "logdapr");
+
+    public static string SamplesDirectory => Path("manifests", "samples");
+
+    public static string GoldenDirectory => Path("tests", "LogDapr.Operator.Tests", "Golden");
+
+    public static string InvalidSamplesDirectory => Path("tests", "LogDapr.Operator.Tests", "InvalidSamples");
+
+    /// <summary>LOGDAPR_UPDATE_GOLDEN=1 rewrites expected files instead of comparing (review the git diff after).</summary>
+    public static bool UpdateGolden => Environment.GetEnvironmentVariable("LOGDAPR_UPDATE_GOLDEN") is "1" or "true";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "LogDapr.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("LogDapr.sln not found above " + AppContext.BaseDirectory);
+    }
+}
