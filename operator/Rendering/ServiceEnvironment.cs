@@ -32,12 +32,7 @@ internal static class ServiceEnvironment
             Value(EdgeConfigKeys.IdempotencyKeyTtl, TimeSpan.FromSeconds(spec.StateStore.TtlSeconds)),
         };
 
-        if (spec.Ingest.Auth.Enabled)
-        {
-            env.Add(Value(EdgeConfigKeys.AuthEnabled, "true"));
-            env.Add(Value(EdgeConfigKeys.AuthKeysPath, EdgeConfigKeys.DefaultAuthKeysPath));
-            secrets.Add(new SecretReference(spec.Ingest.Auth.ApiKeysSecretName!, null, "spec.ingest.auth.apiKeysSecretName"));
-        }
+        env.AddRange(Auth(pipeline, secrets));
 
         if (spec.Ingest.RateLimit is { } rateLimit)
         {
@@ -61,6 +56,7 @@ internal static class ServiceEnvironment
         secrets.Add(new SecretReference(connection.Name, connection.Key, "spec.postgres.connectionStringSecretKeyRef"));
         return
         [
+            .. Auth(pipeline, secrets),
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort)),
             Value(ConfigKeys.PubSubName, names.PubSubComponent),
             Value(ConfigKeys.Topic, spec.PubSub.Topic),
@@ -75,6 +71,26 @@ internal static class ServiceEnvironment
             Value(ConfigKeys.PostgresSchema, spec.Postgres.Schema),
             Value(ConfigKeys.PostgresDedupRetentionDays, spec.Postgres.DedupRetentionDays),
         ];
+    }
+
+    /// <summary>
+    /// Both services authenticate with the same keys (ingest for writes, the aggregator for its query API).
+    /// Disabled auth is rendered explicitly, because the services treat a missing setting as "on".
+    /// </summary>
+    private static IEnumerable<V1EnvVar> Auth(LogPipeline pipeline, List<SecretReference> secrets)
+    {
+        var auth = pipeline.Spec.Ingest.Auth;
+        if (!auth.Enabled)
+        {
+            return [Value(EdgeConfigKeys.AuthEnabled, "false")];
+        }
+
+        if (!secrets.Any(s => s.SecretName == auth.ApiKeysSecretName && s.Key is null))
+        {
+            secrets.Add(new SecretReference(auth.ApiKeysSecretName!, null, "spec.ingest.auth.apiKeysSecretName"));
+        }
+
+        return [Value(EdgeConfigKeys.AuthEnabled, "true"), Value(EdgeConfigKeys.AuthKeysPath, EdgeConfigKeys.DefaultAuthKeysPath)];
     }
 
     private static string Urls(int port) => "http://+:" + port.ToString(CultureInfo.InvariantCulture);

@@ -26,17 +26,7 @@ internal static class WorkloadRenderer
     public static JsonObject IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
         var ingest = pipeline.Spec.Ingest;
-        var volumes = new List<V1Volume> { new() { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() } };
-        var mounts = new List<V1VolumeMount> { new() { Name = TmpVolume, MountPath = "/tmp" } };
-        if (ingest.Auth.Enabled)
-        {
-            volumes.Add(new V1Volume
-            {
-                Name = ApiKeysVolume,
-                Secret = new V1SecretVolumeSource { SecretName = ingest.Auth.ApiKeysSecretName },
-            });
-            mounts.Add(new V1VolumeMount { Name = ApiKeysVolume, MountPath = EdgeConfigKeys.DefaultAuthKeysPath, ReadOnlyProperty = true });
-        }
+        var (volumes, mounts) = Volumes(pipeline);
 
         return Deployment(
             pipeline,
@@ -57,6 +47,7 @@ internal static class WorkloadRenderer
     public static JsonObject AggregatorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
         var aggregator = pipeline.Spec.Aggregator;
+        var (volumes, mounts) = Volumes(pipeline);
         return Deployment(
             pipeline,
             names.AggregatorDeployment,
@@ -69,8 +60,23 @@ internal static class WorkloadRenderer
             aggregator.Resources,
             aggregator.SidecarResources,
             ServiceEnvironment.Aggregator(pipeline, names, secrets),
-            [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }],
-            [new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" }]);
+            volumes,
+            mounts);
+    }
+
+    /// <summary>A writable /tmp, and the API-key Secret for both services (ingest writes, the aggregator answers queries).</summary>
+    private static (List<V1Volume> Volumes, List<V1VolumeMount> Mounts) Volumes(LogPipeline pipeline)
+    {
+        var auth = pipeline.Spec.Ingest.Auth;
+        var volumes = new List<V1Volume> { new() { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() } };
+        var mounts = new List<V1VolumeMount> { new() { Name = TmpVolume, MountPath = "/tmp" } };
+        if (auth.Enabled)
+        {
+            volumes.Add(new V1Volume { Name = ApiKeysVolume, Secret = new V1SecretVolumeSource { SecretName = auth.ApiKeysSecretName } });
+            mounts.Add(new V1VolumeMount { Name = ApiKeysVolume, MountPath = EdgeConfigKeys.DefaultAuthKeysPath, ReadOnlyProperty = true });
+        }
+
+        return (volumes, mounts);
     }
 
     public static JsonObject IngestService(LogPipeline pipeline, ResourceNames names) => Service(

@@ -11,4 +11,5 @@ public sealed record DeadLetter(
     int Attempts,
     int ReplayCount,
     DateTimeOffset? LastReplayedAt,
-    string Payload);
+    string Payload,
+    string? TenantId = null);

@@ -17,13 +17,13 @@ public sealed class DeadLetterWriter(PostgresBinding binding, IOptions<PostgresO
     /// <summary>The aggregator found the message unprocessable: keep why, before Dapr moves it to the dead-letter topic.</summary>
     public Task RecordRejectionAsync(DecodedMessage message, CancellationToken cancellationToken) => binding.ExecAsync(
         $"""
-        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts)
-        VALUES ($1, $2, $3, $4, 0)
+        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts, tenant_id)
+        VALUES ($1, $2, $3, $4, 0, $5)
         ON CONFLICT (message_id) DO UPDATE
         SET reason = EXCLUDED.reason, payload = EXCLUDED.payload, topic = COALESCE(EXCLUDED.topic, {schema}.dead_letters.topic),
-            last_seen = now()
+            tenant_id = EXCLUDED.tenant_id, last_seen = now()
         """,
-        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason),
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason, message.Tenant),
         cancellationToken);
 
     /// <summary>
@@ -32,13 +32,14 @@ public sealed class DeadLetterWriter(PostgresBinding binding, IOptions<PostgresO
     /// </summary>
     public Task RecordArrivalAsync(DecodedMessage message, CancellationToken cancellationToken) => binding.ExecAsync(
         $"""
-        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts)
-        VALUES ($1, $2, $3, $4, 1)
+        INSERT INTO {schema}.dead_letters (message_id, topic, payload, reason, attempts, tenant_id)
+        VALUES ($1, $2, $3, $4, 1, $5)
         ON CONFLICT (message_id) DO UPDATE
         SET attempts = {schema}.dead_letters.attempts + 1, last_seen = now(),
-            topic = COALESCE({schema}.dead_letters.topic, EXCLUDED.topic)
+            topic = COALESCE({schema}.dead_letters.topic, EXCLUDED.topic),
+            tenant_id = COALESCE({schema}.dead_letters.tenant_id, EXCLUDED.tenant_id)
         """,
-        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason ?? RetriesExhaustedReason),
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason ?? RetriesExhaustedReason, message.Tenant),
         cancellationToken);
 
     public Task RecordReplayAsync(long id, CancellationToken cancellationToken) => binding.ExecAsync(

@@ -19,5 +19,8 @@ public sealed record DecodedMessage(
     IReadOnlyList<LogEvent>? Events,
     string? PoisonReason)
 {
+    /// <summary>The single tenant the message's data names (also for poison), or null.</summary>
+    public string? Tenant { get; init; }
+
     public bool IsPoison => PoisonReason is not null;
 }

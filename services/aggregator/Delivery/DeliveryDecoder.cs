@@ -119,15 +119,29 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         var parsed = reader.Read(data, PayloadFormat.Json, time);
         if (parsed.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, raw, null, $"data is not LogEvent v1: {error.Message}");
+            return new DecodedMessage(entryId, id, time, topic, raw, null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (parsed.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, raw, null, DescribeRejections(parsed));
+            return new DecodedMessage(entryId, id, time, topic, raw, null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
         }
 
-        return new DecodedMessage(entryId, id, time, topic, raw, parsed.Accepted, null);
+        return new DecodedMessage(entryId, id, time, topic, raw, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
+    }
+
+    private static string? SingleTenant(IReadOnlyList<LogEvent> events)
+    {
+        var tenant = events.Count > 0 ? events[0].TenantId : null;
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (!string.Equals(events[i].TenantId, tenant, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return tenant;
     }
 
     private static bool TryGetData(JsonElement cloudEvent, out byte[] data, out string? error)
@@ -180,7 +194,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     }
 
     private static DecodedMessage Poison(string entryId, string raw, string? topic, DateTimeOffset now, string reason)
-        => new(entryId, ContentId(raw), now, topic, raw, null, reason);
+        => new(entryId, ContentId(raw), now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
 
     /// <summary>A stable key for messages that carry no usable id, so repeated arrivals land on one dead-letter row.</summary>
     private static string ContentId(string raw)

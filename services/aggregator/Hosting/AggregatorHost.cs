@@ -8,6 +8,7 @@ using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Contracts.Events;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.Contracts.Postgres;
+using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ public static class AggregatorHost
         builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddHostedService<SchemaHostedService>();
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
         return builder;
@@ -56,6 +58,8 @@ public static class AggregatorHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();

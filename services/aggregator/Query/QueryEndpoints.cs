@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
+using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,23 +19,27 @@ public static class QueryEndpoints
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/metrics", GetMetricsAsync)
+            .RequireAuthorization(AuthPolicies.Read)
             .WithName("GetMetrics")
             .WithSummary("Event counts per bucket and error rate per service")
             .WithDescription("Query: tenant, service, severity, from, to (RFC 3339; default the last hour), step (e.g. 1m, 5m, 1h; default the bucket width).");
         app.MapGet("/v1/dead-letters", ListDeadLettersAsync)
+            .RequireAuthorization(AuthPolicies.Read)
             .WithName("ListDeadLetters")
             .WithSummary("Dead letters, newest first, paged with 'before' (the last id of the previous page)");
-        app.MapGet("/v1/dead-letters/{id:long}", GetDeadLetterAsync).WithName("GetDeadLetter");
+        app.MapGet("/v1/dead-letters/{id:long}", GetDeadLetterAsync).RequireAuthorization(AuthPolicies.Read).WithName("GetDeadLetter");
         app.MapPost("/v1/dead-letters/{id:long}/replay", ReplayAsync)
+            .RequireAuthorization(AuthPolicies.Admin)
             .WithName("ReplayDeadLetter")
             .WithSummary("Publish a dead letter again, optionally with corrected data: {\"data\": ...}")
             .WithDescription("The replayed message keeps its id, so it is counted at most once however often it is replayed.");
         return app;
     }
 
-    private static async Task<Results<Ok<MetricsResult>, ValidationProblem>> GetMetricsAsync(
-        HttpRequest request, MetricsReader reader, IOptions<AggregatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MetricsResult>, ValidationProblem, ProblemHttpResult>> GetMetricsAsync(
+        HttpContext context, MetricsReader reader, IOptions<AggregatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        var request = context.Request;
         var query = MetricsQueryParser.Parse(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null,
             time.GetUtcNow(), options.Value.BucketWidth, out var errors);
         if (query is null)
@@ -42,11 +47,23 @@ public static class QueryEndpoints
             return TypedResults.ValidationProblem(errors, type: ProblemTypes.InvalidQuery, title: "Invalid metrics query");
         }
 
+        // A tenant key sees its own tenant only: an absent tenant filter means its tenant, another tenant is refused.
+        var caller = context.ApiKey();
+        if (caller.Tenant is not null)
+        {
+            if (query.TenantId is not null && !caller.CanAccessTenant(query.TenantId))
+            {
+                return ForbiddenTenant();
+            }
+
+            query = query with { TenantId = caller.Tenant };
+        }
+
         return TypedResults.Ok(await reader.ReadAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<Results<Ok<DeadLetterPage>, ValidationProblem>> ListDeadLettersAsync(
-        DeadLetterReader reader, int? limit, long? before, CancellationToken cancellationToken)
+        HttpContext context, DeadLetterReader reader, int? limit, long? before, CancellationToken cancellationToken)
     {
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
@@ -56,17 +73,21 @@ public static class QueryEndpoints
                 type: ProblemTypes.InvalidQuery);
         }
 
-        var items = await reader.ListAsync(size, before, cancellationToken).ConfigureAwait(false);
+        var items = await reader.ListAsync(size, before, context.ApiKey().Tenant, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new DeadLetterPage(
             [.. items.Select(DeadLetterView.From)],
             items.Count == size ? items[^1].Id : null));
     }
 
     private static async Task<Results<Ok<DeadLetterView>, ProblemHttpResult>> GetDeadLetterAsync(
-        long id, DeadLetterReader reader, CancellationToken cancellationToken)
+        long id, HttpContext context, DeadLetterReader reader, CancellationToken cancellationToken)
     {
         var deadLetter = await reader.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return deadLetter is null ? NotFound(id) : TypedResults.Ok(DeadLetterView.From(deadLetter));
+        var caller = context.ApiKey();
+        // Another tenant's dead letter answers like a missing one: its existence is not disclosed.
+        return deadLetter is null || (caller.Tenant is not null && deadLetter.TenantId != caller.Tenant)
+            ? NotFound(id)
+            : TypedResults.Ok(DeadLetterView.From(deadLetter));
     }
 
     private static async Task<Results<Accepted<DeadLetterView>, ProblemHttpResult>> ReplayAsync(
@@ -104,6 +125,9 @@ public static class QueryEndpoints
         };
     }
 
+    private static ProblemHttpResult ForbiddenTenant() => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden tenant",
+        "This API key may only query its own tenant.");
+
     private static ProblemHttpResult NotFound(long id)
         => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Dead letter not found", $"There is no dead letter with id {id}.");
 
@@ -117,6 +141,7 @@ public sealed record DeadLetterPage(IReadOnlyList<DeadLetterView> Items, long? N
 public sealed record DeadLetterView(
     long Id,
     string MessageId,
+    string? TenantId,
     string? Topic,
     string Reason,
     DateTimeOffset FirstSeen,
@@ -127,7 +152,7 @@ public sealed record DeadLetterView(
     JsonNode? Payload)
 {
     public static DeadLetterView From(DeadLetter d) => new(
-        d.Id, d.MessageId, d.Topic, d.Reason, d.FirstSeen, d.LastSeen, d.Attempts, d.ReplayCount, d.LastReplayedAt, ParsePayload(d.Payload));
+        d.Id, d.MessageId, d.TenantId, d.Topic, d.Reason, d.FirstSeen, d.LastSeen, d.Attempts, d.ReplayCount, d.LastReplayedAt, ParsePayload(d.Payload));
 
     private static JsonNode? ParsePayload(string payload)
     {

@@ -3,6 +3,7 @@ using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Pipeline;
+using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Configuration;
 using LogDapr.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
@@ -17,10 +18,11 @@ public static partial class SubscriptionEndpoints
 
     public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dapr/subscribe", (IOptions<PipelineOptions> pipeline, IOptions<AggregatorOptions> aggregator)
-            => TypedResults.Json(SubscriptionCatalog.Build(pipeline.Value, aggregator.Value))).ExcludeFromDescription();
-        app.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync).ExcludeFromDescription();
-        app.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync).ExcludeFromDescription();
+        var dapr = app.MapGroup("").AddEndpointFilter<DaprAppTokenFilter>().ExcludeFromDescription();
+        dapr.MapGet("/dapr/subscribe", (IOptions<PipelineOptions> pipeline, IOptions<AggregatorOptions> aggregator)
+            => TypedResults.Json(SubscriptionCatalog.Build(pipeline.Value, aggregator.Value)));
+        dapr.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync);
+        dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
         return app;
     }
 

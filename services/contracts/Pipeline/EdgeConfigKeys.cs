@@ -1,21 +1,22 @@
 namespace LogDapr.Contracts.Pipeline;
 
 /// <summary>
-/// Configuration keys of ingest's edge protection (API keys, per-client rate limit), set by the operator from a
-/// LogPipeline's <c>spec.ingest.auth</c> and <c>spec.ingest.rateLimit</c>. As environment variables ':' becomes
-/// "__" (e.g. <c>Ingest__RateLimit__EventsPerSecond</c>). Absent keys mean "feature off".
+/// Configuration keys of the edge protection (API keys, per-client rate limit, idempotency), set by the operator
+/// from a LogPipeline's <c>spec.ingest.auth</c> and <c>spec.ingest.rateLimit</c>. As environment variables ':'
+/// becomes "__" (e.g. <c>Ingest__RateLimit__EventsPerSecond</c>). Authentication is on unless
+/// <see cref="AuthEnabled"/> is explicitly "false"; the rate limit is off unless enabled.
 /// </summary>
 public static class EdgeConfigKeys
 {
-    /// <summary>"true" when every request must carry an API key.</summary>
-    public const string AuthEnabled = "Ingest:Auth:Enabled";
+    /// <summary>"false" to run without API keys (local runs only); both services read it (ingest, and the query API).</summary>
+    public const string AuthEnabled = "Auth:Enabled";
 
     /// <summary>
     /// Directory holding the API-key Secret, mounted read-only: one file per tenant, named by tenant id,
     /// containing key hashes (never plain keys). A directory rather than env vars so that rotating the Secret
     /// reaches running pods without a restart (the kubelet refreshes the files).
     /// </summary>
-    public const string AuthKeysPath = "Ingest:Auth:KeysPath";
+    public const string AuthKeysPath = "Auth:KeysPath";
 
     /// <summary>Where the operator mounts the API-key Secret (the value it sets for <see cref="AuthKeysPath"/>).</summary>
     public const string DefaultAuthKeysPath = "/var/run/logdapr/api-keys";

@@ -1,6 +1,10 @@
 using LogDapr.Contracts.Events;
 using LogDapr.Contracts.Pipeline;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Configuration;
+using LogDapr.Ingest.Idempotency;
+using LogDapr.Ingest.RateLimiting;
+using LogDapr.ServiceDefaults.Auth;
 using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.OpenApi;
 using LogDapr.Ingest.Publishing;
@@ -34,6 +38,26 @@ public static class IngestHost
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<LogEventLimits>>().Value));
         builder.Services.AddSingleton<EventPublisher>();
+        builder.Services.AddSingleton<IngestRequestHandler>();
+
+        builder.AddApiKeyAuth();
+        builder.Services.AddOptions<BackpressureOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddBackpressure();
+        builder.Services.AddOptions<RateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LocalTokenBuckets>();
+        builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddHealthChecks().AddCheck<RateLimiterHealthCheck>("rate-limiter", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddOptions<IdempotencyOptions>()
+            .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<LogEventSchemaTransformer>());
         return builder;
     }
@@ -42,6 +66,9 @@ public static class IngestHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         app.MapGet(SchemaRoute, () => Results.Text(LogEventSchema.Json, "application/schema+json"))

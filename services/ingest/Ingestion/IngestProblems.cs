@@ -62,6 +62,45 @@ internal static class IngestProblems
         "Pipeline unavailable",
         $"Nothing from this request was accepted: {reason}. Retry after the delay in Retry-After.");
 
+    public static ProblemHttpResult ForbiddenTenant(IReadOnlyList<RejectedEvent> rejected) => Problem(
+        StatusCodes.Status403Forbidden,
+        ProblemTypes.Forbidden,
+        "Forbidden tenant",
+        "This API key may only write its own tenant; no event of the request was accepted.",
+        ("rejected", rejected));
+
+    public static ProblemHttpResult RateLimited(int cost, int burst, TimeSpan retryAfter) => Problem(
+        StatusCodes.Status429TooManyRequests,
+        ProblemTypes.RateLimited,
+        "Rate limit exceeded",
+        retryAfter == TimeSpan.MaxValue
+            ? $"This request has {cost} events, more than the client's burst of {burst}; split it into smaller batches."
+            : $"This request has {cost} events and the client's limit does not allow them now; retry after the delay in Retry-After. The limit counts events, not requests.");
+
+    public static ProblemHttpResult Overloaded() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        ProblemTypes.Overloaded,
+        "Ingest is saturated",
+        "This replica is at its limit of requests or body memory in flight; nothing was accepted. Retry after the delay in Retry-After.");
+
+    public static ProblemHttpResult InvalidIdempotencyKey() => Problem(
+        StatusCodes.Status400BadRequest,
+        ProblemTypes.InvalidEvents,
+        "Invalid Idempotency-Key",
+        "Idempotency-Key must be 1 to 255 printable ASCII characters.");
+
+    public static ProblemHttpResult IdempotencyKeyReused() => Problem(
+        StatusCodes.Status422UnprocessableEntity,
+        ProblemTypes.IdempotencyKeyReused,
+        "Idempotency-Key reused with a different request",
+        "This Idempotency-Key was already used with a different body; use a new key for a new request.");
+
+    public static ProblemHttpResult IdempotencyKeyInFlight() => Problem(
+        StatusCodes.Status409Conflict,
+        ProblemTypes.IdempotencyKeyInFlight,
+        "Request with this Idempotency-Key in progress",
+        "A request with this Idempotency-Key is still being processed; retry after the delay in Retry-After to get its outcome.");
+
     private static string Summarize(RejectedEvent rejected)
         => string.Join("; ", rejected.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"));
 

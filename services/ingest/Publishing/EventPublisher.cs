@@ -26,41 +26,66 @@ public sealed partial class EventPublisher(
         var messages = MessageBuilder.Build(events, receivedAt, ingest.EventsPerMessage, ingest.MaxPublishedMessageBytes);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ingest.PublishTimeout);
-        try
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
         {
-            if (messages.Count == 1)
+            try
             {
-                await dapr.PublishEventAsync(pipeline.PubSubName, pipeline.Topic, messages[0], timeout.Token).ConfigureAwait(false);
-                return PublishOutcome.Published;
+                return await PublishOnceAsync(messages, timeout.Token).ConfigureAwait(false);
             }
-
-            var response = await dapr.BulkPublishEventAsync(pipeline.PubSubName, pipeline.Topic, messages, metadata: null, timeout.Token)
-                .ConfigureAwait(false);
-            if (response.FailedEntries.Count == 0)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return PublishOutcome.Published;
+                LogPublishTimedOut(logger, ingest.PublishTimeout.TotalMilliseconds, events.Count);
+                return new PublishOutcome(PublishStatus.Unavailable, $"the Dapr sidecar did not confirm the publish within {ingest.PublishTimeout.TotalSeconds:0.###}s");
             }
+            catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Unavailable })
+            {
+                // The sidecar is unreachable (restarting, or the channel is reconnecting). Retrying within the bound
+                // is safe: the messages keep their ids, so one that did arrive is still counted once.
+                try
+                {
+                    await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    LogPublishFailed(logger, Describe(ex), events.Count);
+                    return new PublishOutcome(PublishStatus.Unavailable, Describe(ex));
+                }
 
-            var failed = response.FailedEntries
-                .Select(f => new EventRange(f.Entry.EventData.FirstEvent, f.Entry.EventData.EventCount))
-                .ToList();
-            var reason = response.FailedEntries[0].ErrorMessage;
-            LogPartialPublish(logger, failed.Count, messages.Count, reason);
-            return failed.Count == messages.Count
-                ? new PublishOutcome(PublishStatus.Unavailable, reason)
-                : new PublishOutcome(PublishStatus.Partial, reason, failed);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(400).Ticks));
+            }
+            catch (DaprException ex)
+            {
+                var reason = Describe(ex);
+                LogPublishFailed(logger, reason, events.Count);
+                return new PublishOutcome(PublishStatus.Unavailable, reason);
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+    }
+
+    private async Task<PublishOutcome> PublishOnceAsync(List<OutgoingCloudEvent> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 1)
         {
-            LogPublishTimedOut(logger, ingest.PublishTimeout.TotalMilliseconds, events.Count);
-            return new PublishOutcome(PublishStatus.Unavailable, $"the Dapr sidecar did not confirm the publish within {ingest.PublishTimeout.TotalSeconds:0.###}s");
+            await dapr.PublishEventAsync(pipeline.PubSubName, pipeline.Topic, messages[0], cancellationToken).ConfigureAwait(false);
+            return PublishOutcome.Published;
         }
-        catch (DaprException ex)
+
+        var response = await dapr.BulkPublishEventAsync(pipeline.PubSubName, pipeline.Topic, messages, metadata: null, cancellationToken)
+            .ConfigureAwait(false);
+        if (response.FailedEntries.Count == 0)
         {
-            var reason = Describe(ex);
-            LogPublishFailed(logger, reason, events.Count);
-            return new PublishOutcome(PublishStatus.Unavailable, reason);
+            return PublishOutcome.Published;
         }
+
+        var failed = response.FailedEntries
+            .Select(f => new EventRange(f.Entry.EventData.FirstEvent, f.Entry.EventData.EventCount))
+            .ToList();
+        var reason = response.FailedEntries[0].ErrorMessage;
+        LogPartialPublish(logger, failed.Count, messages.Count, reason);
+        return failed.Count == messages.Count
+            ? new PublishOutcome(PublishStatus.Unavailable, reason)
+            : new PublishOutcome(PublishStatus.Partial, reason, failed);
     }
 
     private static string Describe(DaprException ex) => ex.InnerException switch

@@ -2,14 +2,21 @@ using System.Buffers;
 
 namespace LogDapr.ServiceDefaults.Http;
 
-/// <summary>A request body held in a pooled array, returned to the pool on dispose so large batches do not churn the LOH.</summary>
+/// <summary>
+/// A request body held in a pooled array, returned to the pool (and its bytes to the memory budget) on dispose,
+/// so large batches neither churn the large-object heap nor outlive their request.
+/// </summary>
 public sealed class PooledBody : IDisposable
 {
+    private readonly IMemoryBudget? budget;
+    private readonly long reserved;
     private byte[]? buffer;
 
-    public PooledBody(byte[] buffer, int length)
+    public PooledBody(byte[] buffer, int length, IMemoryBudget? budget = null, long reserved = 0)
     {
         this.buffer = buffer;
+        this.budget = budget;
+        this.reserved = reserved;
         Length = length;
     }
 
@@ -26,6 +33,7 @@ public sealed class PooledBody : IDisposable
         if (b is not null)
         {
             ArrayPool<byte>.Shared.Return(b);
+            budget?.Release(reserved);
         }
     }
 }

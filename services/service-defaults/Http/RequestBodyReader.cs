@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-
 using Microsoft.AspNetCore.Http;
 
 namespace LogDapr.ServiceDefaults.Http;
@@ -11,19 +10,22 @@ public enum BodyReadStatus
     TooLarge,
     UnsupportedEncoding,
     CorruptEncoding,
+    /// <summary>The replica's memory budget for bodies is used up: the request should be retried later.</summary>
+    OverBudget,
 }
 
 public readonly record struct BodyReadResult(BodyReadStatus Status, PooledBody? Body, string? Encoding = null);
 
 /// <summary>
 /// Reads a request body into pooled memory with a hard cap applied to the decompressed size, so neither a large
-/// body nor a small gzip bomb can make a replica allocate more than the configured limit.
+/// body nor a small gzip bomb can make a replica allocate more than the configured limit. With a budget, every
+/// buffer is reserved from it first, so all bodies together stay within the replica's allowance.
 /// </summary>
 public static class RequestBodyReader
 {
     private const int InitialBufferBytes = 16 * 1024;
 
-    public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, IMemoryBudget? budget = null)
     {
         var encoding = request.Headers.ContentEncoding.ToString();
         Stream source;
@@ -48,27 +50,31 @@ public static class RequestBodyReader
         var initial = request.ContentLength is > 0 and var length && length <= maxBytes && source == request.Body
             ? (int)length
             : InitialBufferBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial + 1, 256));
-        var filled = 0;
+        var buffers = new BufferLease(budget);
         try
         {
+            if (!buffers.Grow(Math.Max(initial + 1, 256), 0))
+            {
+                return new(BodyReadStatus.OverBudget, null);
+            }
+
+            var filled = 0;
             while (true)
             {
-                if (filled == buffer.Length)
+                if (filled == buffers.Buffer.Length)
                 {
                     if (filled > maxBytes)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
                         return new(BodyReadStatus.TooLarge, null);
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    if (!buffers.Grow(Math.Min(buffers.Buffer.Length * 2, maxBytes + 1), filled))
+                    {
+                        return new(BodyReadStatus.OverBudget, null);
+                    }
                 }
 
-                var read = await source.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                var read = await source.ReadAsync(buffers.Buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -77,29 +83,72 @@ public static class RequestBodyReader
                 filled += read;
                 if (filled > maxBytes)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
                     return new(BodyReadStatus.TooLarge, null);
                 }
             }
 
-            return new(BodyReadStatus.Ok, new PooledBody(buffer, filled));
+            return new(BodyReadStatus.Ok, buffers.Detach(filled));
         }
         catch (InvalidDataException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return new(BodyReadStatus.CorruptEncoding, null, encoding);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
         finally
         {
+            buffers.Dispose();
             if (source != request.Body)
             {
                 await source.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The growing buffer of one read and the budget it holds; returned on every path except a successful detach.</summary>
+    private sealed class BufferLease(IMemoryBudget? budget) : IDisposable
+    {
+        private long reserved;
+
+        public byte[] Buffer { get; private set; } = [];
+
+        public bool Grow(int size, int keep)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(size);
+            var extra = larger.Length - Buffer.Length;
+            if (budget is not null && !budget.TryReserve(extra))
+            {
+                ArrayPool<byte>.Shared.Return(larger);
+                return false;
+            }
+
+            reserved += extra;
+            Buffer.AsSpan(0, keep).CopyTo(larger);
+            if (Buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+
+            Buffer = larger;
+            return true;
+        }
+
+        public PooledBody Detach(int length)
+        {
+            var body = new PooledBody(Buffer, length, budget, reserved);
+            Buffer = [];
+            reserved = 0;
+            return body;
+        }
+
+        public void Dispose()
+        {
+            if (Buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+                Buffer = [];
+            }
+
+            budget?.Release(reserved);
+            reserved = 0;
         }
     }
 }

@@ -19,6 +19,8 @@ public sealed class IngestFactory(int sidecarGrpcPort, int sidecarHttpPort, IRea
     {
         builder.UseSetting("DAPR_GRPC_PORT", sidecarGrpcPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("DAPR_HTTP_PORT", sidecarHttpPort.ToString(CultureInfo.InvariantCulture));
+        // Authentication is tested on its own; here it is explicitly off, as in local runs.
+        builder.UseSetting("Auth:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

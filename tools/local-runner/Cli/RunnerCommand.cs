@@ -57,6 +57,7 @@ public static class RunnerCommand
         }, stop.Token).ConfigureAwait(false);
 
         using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl);
+        console.MarkupLine("[yellow]Authentication is OFF for this local run (Auth__Enabled=false): every request is accepted without an API key.[/]");
         console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
 
         if (!noDemo)

@@ -125,6 +125,16 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["APP_ID"] = appId,
             ["DOTNET_gcServer"] = "0",
         };
+        if (options.AuthKeysDirectory is null)
+        {
+            environment["Auth__Enabled"] = "false";
+        }
+        else
+        {
+            environment["Auth__KeysPath"] = options.AuthKeysDirectory;
+            environment["Auth__ReloadInterval"] = "00:00:00.200";
+        }
+
         if (withDatabase)
         {
             environment[Env(ConfigKeys.PostgresConnectionString)] = Postgres.LibpqConnectionString;

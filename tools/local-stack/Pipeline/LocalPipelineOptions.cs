@@ -21,6 +21,12 @@ public sealed record LocalPipelineOptions
     /// <summary>Extra configuration for both apps, as environment variables (e.g. Ingest__PublishTimeout).</summary>
     public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// API-key directory for both services (see README, Authentication). Null turns authentication off
+    /// explicitly (Auth__Enabled=false), which only local runs may do.
+    /// </summary>
+    public string? AuthKeysDirectory { get; init; }
+
     /// <summary>Use the conventional ports (ingest 8080, aggregator 8081, Dapr 3500/50001) when they are free.</summary>
     public bool PreferConventionalPorts { get; init; }
 
