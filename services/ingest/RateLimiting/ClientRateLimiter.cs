@@ -8,7 +8,7 @@ namespace LogDapr.Ingest.RateLimiting;
 /// otherwise through the local buckets at a share of the limit — never failing open and never failing every
 /// request. Degraded state is visible in readiness and metrics.
 /// </summary>
-public sealed partial class ClientRateLimiter : IAsyncDisposable
+public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
 {
     private readonly RateLimitOptions options;
     private readonly LocalTokenBuckets local;
@@ -32,6 +32,8 @@ public sealed partial class ClientRateLimiter : IAsyncDisposable
     }
 
     public bool Enabled => options.Enabled;
+
+    private TimeSpan ConnectTimeout => TimeSpan.FromMilliseconds(Math.Clamp(options.RedisTimeout.TotalMilliseconds * 10, 1000, 5000));
 
     /// <summary>True while decisions come from the local fallback.</summary>
     public bool Degraded => degraded;
@@ -75,6 +77,32 @@ public sealed partial class ClientRateLimiter : IAsyncDisposable
         return local.Take(client, cost, options.EventsPerSecond * options.LocalFallbackShare, Math.Max(1, (int)(options.Burst * options.LocalFallbackShare)));
     }
 
+    /// <summary>
+    /// Connects before the first request, so a replica does not start out degraded just because its connection
+    /// was still being made. A Redis that is down at start-up only delays start-up by the connect timeout.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (redis is not null)
+        {
+            var connection = await redis.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var deadline = time.GetTimestamp() + (long)(ConnectTimeout.TotalSeconds * time.TimestampFrequency);
+            while (!connection.IsConnected && time.GetTimestamp() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!connection.IsConnected)
+            {
+                degraded = true;
+                lastRedisError = "not connected at start-up";
+                LogDegraded(logger, options.LocalFallbackShare, lastRedisError);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (redis is { IsValueCreated: true })
@@ -95,7 +123,7 @@ public sealed partial class ClientRateLimiter : IAsyncDisposable
         var configuration = ConfigurationOptions.Parse(options.RedisConnectionString!);
         // Start even when Redis is down, and keep reconnecting in the background: the fallback covers the gap.
         configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = (int)Math.Max(options.RedisTimeout.TotalMilliseconds * 10, 1000);
+        configuration.ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)Math.Max(options.RedisTimeout.TotalMilliseconds, 10);
         // While disconnected, fail at once instead of queueing: the local fallback answers without waiting.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;

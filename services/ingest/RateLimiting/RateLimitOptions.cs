@@ -29,7 +29,7 @@ public sealed class RateLimitOptions : IValidatableObject
 
     /// <summary>Longest a request waits for Redis before the local fallback decides.</summary>
     [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
-    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>After a Redis failure, how long to use the local fallback before trying Redis again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]

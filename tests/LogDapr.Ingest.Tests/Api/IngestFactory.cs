@@ -2,6 +2,9 @@ using System.Globalization;
 using LogDapr.LocalStack.Processes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LogDapr.Ingest.Tests.Api;
 
@@ -12,6 +15,9 @@ namespace LogDapr.Ingest.Tests.Api;
 public sealed class IngestFactory(int sidecarGrpcPort, int sidecarHttpPort, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>Everything the app logged, to check what never reaches a log.</summary>
+    public LogCapture Logs { get; } = new();
+
     public static IngestFactory SidecarDown(IReadOnlyDictionary<string, string>? settings = null)
         => new(FreePorts.Next(), FreePorts.Next(), settings);
 
@@ -25,5 +31,7 @@ public sealed class IngestFactory(int sidecarGrpcPort, int sidecarHttpPort, IRea
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(Logs));
     }
 }

@@ -28,6 +28,7 @@ public static class RunnerCommand
         {
             exitAfterDemo, events, noDemo, stateDirectory,
         };
+        command.Subcommands.Add(ApiKeyCommand.Create());
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, cancellationToken));
         return command;

@@ -1,0 +1,72 @@
+using LogDapr.Contracts.Pipeline;
+using LogDapr.ServiceDefaults.Auth;
+
+namespace LogDapr.Ingest.Tests.Auth;
+
+public class ApiKeyFileTests
+{
+    private static readonly string Hash = new('a', 64);
+
+    [Fact]
+    public void Tenant_files_bind_keys_to_the_tenant_with_write_and_read_by_default()
+    {
+        var entries = ApiKeyFile.Parse("acme", $"# acme's keys\n\nsha256:{Hash}\nsha256:{new string('b', 64)} roles=read id=dashboards\n", out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal("acme", e.Tenant));
+        Assert.Equal(ApiKeyRoles.Write | ApiKeyRoles.Read, entries[0].Roles);
+        Assert.Equal(ApiKeyRoles.Read, entries[1].Roles);
+        Assert.Equal("dashboards", entries[1].Id);
+        Assert.StartsWith("k:", entries[0].Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Admin_keys_are_not_bound_to_a_tenant()
+    {
+        var entry = Assert.Single(ApiKeyFile.Parse(ApiKeyFile.AdminFileName, $"sha256:{Hash}", out _));
+
+        Assert.Null(entry.Tenant);
+        Assert.True(entry.Roles.HasFlag(ApiKeyRoles.Admin));
+    }
+
+    [Theory]
+    [InlineData("ldk_plainkey", "hash of the key")]
+    [InlineData("sha256:abc", "64 hex")]
+    [InlineData("sha256:zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "hexadecimal")]
+    [InlineData("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa roles=superuser", "unknown role")]
+    [InlineData("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa roles=admin", "only valid in the _admin file")]
+    [InlineData("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa colour=blue", "unknown option")]
+    public void Bad_lines_are_reported_with_file_and_line_and_skipped(string line, string message)
+    {
+        var entries = ApiKeyFile.Parse("acme", $"sha256:{Hash}\n{line}\n", out var errors);
+
+        Assert.Single(entries);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("acme:2:", error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_operator_sets_exactly_the_keys_the_services_bind()
+    {
+        Assert.Equal($"{AuthOptions.Section}:{nameof(AuthOptions.Enabled)}", EdgeConfigKeys.AuthEnabled);
+        Assert.Equal($"{AuthOptions.Section}:{nameof(AuthOptions.KeysPath)}", EdgeConfigKeys.AuthKeysPath);
+        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.EventsPerSecond)}", EdgeConfigKeys.RateLimitEventsPerSecond);
+        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.Burst)}", EdgeConfigKeys.RateLimitBurst);
+        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.Enabled)}", EdgeConfigKeys.RateLimitEnabled);
+        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.RedisConnectionString)}", EdgeConfigKeys.RateLimitRedisConnectionString);
+        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.LocalFallbackShare)}", EdgeConfigKeys.RateLimitLocalFallbackShare);
+        Assert.Equal($"Ingest:{nameof(Ingest.Idempotency.IdempotencyOptions.IdempotencyKeyTtl)}", EdgeConfigKeys.IdempotencyKeyTtl);
+    }
+
+    [Fact]
+    public void Auth_on_without_a_key_directory_does_not_start()
+    {
+        using var factory = Api.IngestFactory.SidecarDown(new Dictionary<string, string> { ["Auth:Enabled"] = "true" });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Auth:KeysPath", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using LogDapr.Ingest.Tests.Api;
+
+namespace LogDapr.Ingest.Tests.Auth;
+
+/// <summary>Who may write what: the auth matrix of POST /v1/logs, through a real sidecar.</summary>
+public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
+{
+    private readonly KeyDirectory keys = new();
+    private readonly IngestFactory factory;
+    private readonly string acme;
+    private readonly string globex;
+    private readonly string admin;
+    private readonly string readOnly;
+
+    public IngestAuthTests(SidecarFixture sidecar)
+    {
+        acme = keys.Add("acme");
+        globex = keys.Add("globex");
+        admin = keys.Add("_admin");
+        readOnly = keys.Add("acme", "roles=read");
+        factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true",
+            ["Auth:KeysPath"] = keys.Path,
+            ["Auth:ReloadInterval"] = "00:00:00.100",
+        });
+    }
+
+    public void Dispose()
+    {
+        factory.Dispose();
+        keys.Dispose();
+    }
+
+    private static string Event(string tenant) => $$"""{"tenant_id":"{{tenant}}","service":"api","severity":"info","message":"hello"}""";
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string body, string? key, bool useHeader = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            if (useHeader)
+            {
+                request.Headers.Add("X-API-Key", key);
+            }
+            else
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+        }
+
+        var response = await factory.CreateClient().SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, response);
+    }
+
+    [Fact]
+    public async Task Missing_and_unknown_keys_get_the_same_401_that_reveals_nothing()
+    {
+        var missing = await PostAsync(Event("acme"), key: null);
+        var unknown = await PostAsync(Event("acme"), key: "ldk_not-a-real-key");
+        var malformed = await PostAsync(Event("acme"), key: "x");
+
+        foreach (var (status, body, response) in new[] { missing, unknown, malformed })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal("https://logdapr.io/problems/unauthorized", body!["type"]!.GetValue<string>());
+            Assert.DoesNotContain("acme", body.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(missing.Body!["detail"]!.ToJsonString(), unknown.Body!["detail"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_tenant_key_writes_its_own_tenant_through_either_header()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), acme)).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), acme, useHeader: true)).Status);
+    }
+
+    [Fact]
+    public async Task A_tenant_key_writing_another_tenant_is_refused_for_those_events()
+    {
+        var other = await PostAsync(Event("globex"), acme);
+        var mixed = await PostAsync($"[{Event("acme")},{Event("globex")},{Event("acme")}]", acme);
+
+        Assert.Equal(HttpStatusCode.Forbidden, other.Status);
+        Assert.Equal("https://logdapr.io/problems/forbidden", other.Body!["type"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, mixed.Status);
+        Assert.Equal(2, mixed.Body!["accepted"]!.GetValue<int>());
+        var rejected = Assert.Single(mixed.Body["rejected"]!.AsArray());
+        Assert.Equal(1, rejected!["index"]!.GetValue<int>());
+        Assert.Equal("tenant_id", rejected["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_admin_key_writes_any_tenant_and_a_read_only_key_writes_none()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync($"[{Event("acme")},{Event("globex")},{Event("initech")}]", admin)).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("globex"), globex)).Status);
+
+        var readOnlyWrite = await PostAsync(Event("acme"), readOnly);
+        Assert.Equal(HttpStatusCode.Forbidden, readOnlyWrite.Status);
+        Assert.Equal("https://logdapr.io/problems/forbidden", readOnlyWrite.Body!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_without_a_restart()
+    {
+        var key = keys.Add("acme");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), key)).Status);
+
+        keys.Revoke("acme", key);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(100);
+            status = (await PostAsync(Event("acme"), key)).Status;
+        }
+        while (status != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), acme)).Status);
+    }
+
+    [Fact]
+    public async Task Keys_never_appear_in_logs()
+    {
+        await PostAsync(Event("acme"), acme);
+        await PostAsync(Event("globex"), acme);
+        await PostAsync(Event("acme"), "ldk_wrong-key-value-123");
+        await PostAsync(Event("acme"), admin, useHeader: true);
+
+        Assert.NotEmpty(factory.Logs.Entries);
+        foreach (var secret in new[] { acme, admin, "ldk_wrong-key-value-123" })
+        {
+            Assert.DoesNotContain(secret, factory.Logs.All, StringComparison.Ordinal);
+        }
+    }
+}

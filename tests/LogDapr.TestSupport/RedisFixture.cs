@@ -1,0 +1,113 @@
+using System.Globalization;
+using LogDapr.LocalStack.Processes;
+using Testcontainers.Redis;
+using Xunit;
+
+namespace LogDapr.TestSupport;
+
+/// <summary>
+/// A real Redis for tests: a Testcontainers container when a container engine answers, otherwise a private
+/// redis-server from the machine's binaries (no persistence, loopback, a free port). Tests can stop and start it
+/// to simulate an outage; the port stays the same. Fails with what to install when neither is possible.
+/// </summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public const string InstallCommand = "sudo apt-get install -y redis-server";
+    private RedisContainer? container;
+    private ManagedProcess? server;
+
+    public int Port { get; private set; }
+
+    /// <summary>StackExchange.Redis configuration string.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public async Task InitializeAsync()
+    {
+        if (ContainerEngine.IsAvailable)
+        {
+            Port = FreePorts.Next();
+            container = new RedisBuilder("redis:7-alpine").WithPortBinding(Port, 6379).Build();
+            await container.StartAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"These tests need Redis: no container engine answers and redis-server is not installed. Install it with: {InstallCommand}");
+        Port = FreePorts.Next();
+        var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "redis-" + Guid.NewGuid().ToString("N")[..8]);
+        server = new ManagedProcess(new ProcessSpec("redis", binary,
+            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()],
+            new Dictionary<string, string?>()), directory);
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops Redis abruptly, as a crash would.</summary>
+    public async Task StopAsync()
+    {
+        if (container is not null)
+        {
+            await container.StopAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await server!.KillAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        if (container is not null)
+        {
+            await container.StartAsync().ConfigureAwait(false);
+            return;
+        }
+
+        server!.Start();
+        await WaitForPongAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until Redis answers PING on its port (the process's earlier output would not tell a restart apart).</summary>
+    private async Task WaitForPongAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port).ConfigureAwait(false);
+                var stream = client.GetStream();
+                await stream.WriteAsync("PING\r\n"u8.ToArray()).ConfigureAwait(false);
+                var buffer = new byte[16];
+                var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
+                if (System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"redis-server did not answer PING within {timeout}.{Environment.NewLine}{server?.Tail()}");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (container is not null)
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (server is not null)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
