@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine: PostgreSQL server binaries (the integration and
-# end-to-end tests start private clusters from them when no container engine answers) and helm/kubectl for
-# the chart tests. Idempotent; prints what it does. As root it installs directly, otherwise through sudo.
+# Installs what the tests need on a fresh Debian machine: PostgreSQL server binaries and redis-server (the
+# integration and end-to-end tests start private instances from them when no container engine answers) and
+# helm/kubectl for the chart tests. Idempotent; prints what it does. As root it installs directly, otherwise through sudo.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -10,6 +10,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   packages+=(postgresql)
 fi
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
+[ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 
 if [ ${#packages[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${packages[*]} (apt-get)"
