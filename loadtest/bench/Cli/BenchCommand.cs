@@ -1,0 +1,65 @@
+using System.CommandLine;
+using LogDapr.Bench.Baselines;
+using LogDapr.Bench.Harness;
+using LogDapr.Bench.Plan;
+using LogDapr.Bench.Report;
+using LogDapr.LocalStack.Layout;
+
+namespace LogDapr.Bench.Cli;
+
+/// <summary>
+/// `dotnet run -c Release --project loadtest/bench -- --full`: starts the local stack and the baselines, runs the fixed
+/// scenario set and writes docs/benchmarks.md. `bare-kestrel` is the ceiling server the harness starts as a child.
+/// </summary>
+public static class BenchCommand
+{
+    public static RootCommand Create()
+    {
+        var full = new Option<bool>("--full") { Description = "The full scenario set (minutes); the default when --smoke is not given." };
+        var smoke = new Option<bool>("--smoke") { Description = "The same flow at a size that takes seconds; checks correctness, not speed." };
+        var output = new Option<string?>("--output") { Description = "Report file (default: docs/benchmarks.md for --full, the work directory for --smoke)." };
+        var workDirectory = new Option<string?>("--work-dir") { Description = "Logs and data of the run (default: a fresh directory under the system temp directory)." };
+        var skipRsyslog = new Option<bool>("--skip-rsyslog") { Description = "Do not run the rsyslog peer." };
+        var skipMicro = new Option<bool>("--skip-micro") { Description = "Do not run the BenchmarkDotNet micro-benchmarks." };
+        var appEnvironment = new Option<string[]>("--app-env") { Description = "KEY=VALUE configuration for ingest and the aggregator (repeatable), e.g. to measure a proposed setting.", AllowMultipleArgumentsPerToken = false };
+        var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
+
+        var port = new Option<int>("--port") { Required = true };
+        var kestrel = new Command("bare-kestrel", "Serve the bare-Kestrel ceiling (started by the harness).") { port };
+        kestrel.SetAction((parse, cancellationToken) => BareKestrelServer.RunAsync(parse.GetValue(port), cancellationToken));
+
+        var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
+        {
+            full, smoke, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var isSmoke = parse.GetValue(smoke);
+            var plan = isSmoke ? BenchPlan.Smoke : BenchPlan.Full;
+            if (parse.GetValue(skipMicro))
+            {
+                plan = plan with { MicroBenchmarks = false };
+            }
+
+            var layout = RepoLayout.Discover();
+            var work = parse.GetValue(workDirectory) ?? Path.Combine(Path.GetTempPath(), $"logdapr-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            var options = new BenchOptions
+            {
+                RepoRoot = layout.Root,
+                WorkDirectory = work,
+                Command = "dotnet run -c Release --project loadtest/bench -- " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                AllowInstall = !parse.GetValue(noInstall),
+                SkipRsyslog = parse.GetValue(skipRsyslog),
+                AppEnvironment = (parse.GetValue(appEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null),
+            };
+            var report = parse.GetValue(output) ?? (isSmoke ? Path.Combine(work, "benchmarks.md") : Path.Combine(layout.Root, "docs", "benchmarks.md"));
+            Console.WriteLine($"Benchmark plan '{plan.Name}', working in {work}, report -> {report}");
+            var results = await new BenchSession(plan, options, Console.WriteLine).RunAsync(cancellationToken).ConfigureAwait(false);
+            await MarkdownReport.WriteAsync(report, results, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(MarkdownReport.Render(results));
+            Console.WriteLine($"Report written to {report}");
+            return results.Correct ? 0 : 1;
+        });
+        return command;
+    }
+}

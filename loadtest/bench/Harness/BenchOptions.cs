@@ -1,0 +1,21 @@
+namespace LogDapr.Bench.Harness;
+
+/// <summary>Where a benchmark run works and what it may do to the machine.</summary>
+public sealed record BenchOptions
+{
+    public required string RepoRoot { get; init; }
+
+    /// <summary>Logs, the stack's data, rsyslog's config; outside the clone (Postgres runs as another user when root).</summary>
+    public required string WorkDirectory { get; init; }
+
+    /// <summary>The command line, as written into the report.</summary>
+    public required string Command { get; init; }
+
+    /// <summary>May apt-get install postgresql and rsyslog-pgsql when missing (root only).</summary>
+    public bool AllowInstall { get; init; } = true;
+
+    public bool SkipRsyslog { get; init; }
+
+    /// <summary>Extra configuration for ingest and the aggregator (environment variables), e.g. to measure a proposed setting.</summary>
+    public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
+}

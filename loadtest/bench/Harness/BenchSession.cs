@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using LogDapr.Bench.Baselines;
+using LogDapr.Bench.Plan;
+using LogDapr.Bench.Report;
+using LogDapr.LoadGen.Payload;
+using LogDapr.LoadGen.Report;
+using LogDapr.LoadGen.Runner;
+using LogDapr.LoadGen.Verification;
+using LogDapr.LocalStack.Pipeline;
+using LogDapr.LocalStack.Postgres;
+using LogDapr.LocalStack.Processes;
+using LogDapr.MicroBenchmarks.Suite;
+
+namespace LogDapr.Bench.Harness;
+
+/// <summary>
+/// One benchmark run: the bare-Kestrel ceiling, then the whole pipeline (ingest alone with the aggregator stopped,
+/// the aggregator draining that backlog, single events, a sustained run at half the maximum, a flood for the peer
+/// comparison), COPY into the same Postgres, and rsyslog with ompgsql — all in the same run on the same machine,
+/// with every LogDapr figure backed by a read-back that proves each accepted event was counted exactly once.
+/// </summary>
+public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<string> log)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var postgresBin = await PostgresBinaries.EnsureAsync(options.AllowInstall, log, cancellationToken).ConfigureAwait(false);
+        var results = new BenchResults
+        {
+            Plan = plan,
+            Machine = MachineInfo.Detect(options.RepoRoot, postgresBin),
+            Command = options.Command,
+            AppEnvironment = options.AppEnvironment,
+        };
+
+        if (plan.MicroBenchmarks)
+        {
+            // First, while nothing else runs on the machine.
+            log("Micro-benchmarks (BenchmarkDotNet, in-process)...");
+            results.Micro = MicroSuite.RunInProcess(Path.Combine(options.WorkDirectory, "microbench"), plan.QuickMicroBenchmarks);
+        }
+
+        var batches = Templates(plan.BatchEvents);
+        var singles = Templates(1);
+        await RunCeilingAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        results.Duration = watch.Elapsed;
+        results.LoadAfter = MachineInfo.LoadAverage();
+        return results;
+    }
+
+    private PayloadOptions Payload(int eventsPerRequest) => new()
+    {
+        EventsPerRequest = eventsPerRequest,
+        Tenants = plan.Tenants,
+        InvalidShare = plan.InvalidShare,
+        EventBytes = plan.EventBytes,
+        // Enough distinct single-event requests that the invalid share yields some all-invalid requests (expected 400s).
+        TemplatesPerTenant = eventsPerRequest == 1 ? 64 : 8,
+    };
+
+    /// <summary>A scenario's requests, with a fresh tenant prefix so its counts are its own.</summary>
+    private Workload Templates(int eventsPerRequest) => Workload.Build(Payload(eventsPerRequest));
+
+    private async Task RunCeilingAsync(BenchResults results, Workload batches, Workload singles, CancellationToken cancellationToken)
+    {
+        var port = FreePorts.Next();
+        var benchDll = typeof(BenchSession).Assembly.Location;
+        await using var kestrel = new ManagedProcess(
+            ProcessSpec.Dotnet("bare-kestrel", benchDll, ["bare-kestrel", "--port", port.ToString(CultureInfo.InvariantCulture)],
+                new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0" }),
+            Path.Combine(options.WorkDirectory, "logs"));
+        log($"Starting the bare Kestrel ceiling on port {port}");
+        kestrel.Start();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        await kestrel.WaitForHttpAsync(new Uri(url, "/readyz"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+
+        await RunAsync("warmup", "warm-up", url, null, batches, plan.CeilingRate, plan.SaturationConcurrency, plan.Warmup, null, cancellationToken).ConfigureAwait(false);
+        await RunAsync("warmup", "warm-up", url, null, singles, plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, null, cancellationToken).ConfigureAwait(false);
+        results.Scenarios.Add(await MeasureAsync(
+            "kestrel-batch", $"Bare Kestrel, batches of {plan.BatchEvents}, saturated", "bare Kestrel",
+            url, null, batches, plan.CeilingRate, plan.SaturationConcurrency, plan.SaturationDuration,
+            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken).ConfigureAwait(false));
+        results.Scenarios.Add(await MeasureAsync(
+            "kestrel-single", $"Bare Kestrel, single events at {plan.SingleRate:N0} req/s", "bare Kestrel",
+            url, null, singles, plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
+            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task RunPipelineAsync(BenchResults results, Workload batches, Workload singles, CancellationToken cancellationToken)
+    {
+        log("Starting the local stack (Postgres, development sidecar, aggregator, ingest)");
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            RunDirectory = Path.Combine(options.WorkDirectory, "stack"),
+            AllowPostgresInstall = options.AllowInstall,
+            // Same settings as the end-to-end tests: no fsync in the sidecar journal or Postgres (see the report).
+            SidecarArguments = ["--journal-fsync", "false"],
+            AppEnvironment = options.AppEnvironment,
+            Report = log,
+        }, cancellationToken).ConfigureAwait(false);
+        var drain = new SidecarDrain(pipeline.SidecarHttpUrl);
+        IReadOnlyDictionary<string, int?> Processes() => new Dictionary<string, int?>
+        {
+            ["ingest"] = pipeline.Ingest.ProcessId,
+            ["aggregator"] = pipeline.Aggregator.ProcessId,
+            ["sidecar"] = pipeline.Sidecar.ProcessId,
+        };
+
+        try
+        {
+            log("Warm-up through the whole pipeline");
+            await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents),
+                plan.SaturationRate / 4, plan.SaturationConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+            await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1),
+                plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+
+            // 1. Ingest alone: the aggregator is stopped, so everything ingest accepts queues in the sidecar's broker.
+            log("Stopping the aggregator: ingest is measured alone, its output queues in the broker");
+            await pipeline.Aggregator.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            var ingestWorkload = Templates(plan.BatchEvents);
+            var ingestOnly = await MeasureAsync(
+                "ingest-batch", $"Ingest, batches of {plan.BatchEvents}, saturated (aggregator stopped)", "LogDapr ingest",
+                pipeline.IngestUrl, null, ingestWorkload, plan.SaturationRate, plan.SaturationConcurrency, plan.SaturationDuration,
+                Processes, verify: false, cancellationToken).ConfigureAwait(false);
+            results.Scenarios.Add(ingestOnly);
+
+            // 2. The aggregator drains that backlog: its exactly-once throughput into Postgres.
+            results.Drain = await DrainAsync(pipeline, drain, ingestWorkload.Payload, ingestOnly, Processes, cancellationToken).ConfigureAwait(false);
+
+            // 3. Single events at the target rate, the whole pipeline running.
+            results.Scenarios.Add(await MeasureAsync(
+                "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s", "LogDapr",
+                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
+                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false));
+
+            // 4. Sustained end to end at half of the maximum (the slower of ingest and the aggregator), with lag.
+            var maximum = Math.Min(ingestOnly.Run.EventsPerSecond, results.Drain.EventsPerSecond);
+            var sustained = plan.SustainedEventsPerSecond ?? Math.Max(1, maximum * plan.SustainedShare);
+            results.Scenarios.Add(await MeasureAsync(
+                "pipeline-sustained", $"Pipeline end to end at {sustained:N0} events/s ({(plan.SustainedEventsPerSecond is null ? $"{plan.SustainedShare:P0} of the maximum" : "fixed")})", "LogDapr",
+                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), sustained / plan.BatchEvents, 64, plan.SustainedDuration,
+                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false));
+
+            // 5. Flood: from the first send to the last event queryable, which rsyslog repeats with as many events.
+            var flood = await MeasureAsync(
+                "pipeline-flood", $"Pipeline flood, batches of {plan.BatchEvents}, send to queryable", "LogDapr",
+                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), plan.SaturationRate, plan.SaturationConcurrency, plan.FloodDuration,
+                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+            results.Scenarios.Add(flood);
+            if (flood.Verification is { AllCountedAfterLastAccept: { } tail } verification)
+            {
+                var lastAccept = TimeSpan.FromSeconds((flood.Run.AcceptedCurve[^1].Timestamp - flood.Run.StartTimestamp) / (double)Stopwatch.Frequency);
+                results.Flood = new FloodResult(flood.Run.AcceptedEvents, flood.Run.Elapsed, lastAccept + tail, verification);
+            }
+
+            // 6. The sink ceiling: COPY of as many events as the aggregator drained.
+            var copyEvents = Math.Max(10_000, results.Drain.Events);
+            log($"COPY baseline: {copyEvents:N0} events, {plan.CopyStreams} streams");
+            results.Copy = await PostgresCopyBaseline.RunAsync(pipeline.Postgres.ConnectionString, batches.Templates, copyEvents, plan.CopyStreams, cancellationToken).ConfigureAwait(false);
+            if (!results.Copy.Complete)
+            {
+                results.Problems.Add($"COPY baseline: {results.Copy.RowsInTable:N0} rows for {results.Copy.Events:N0} events");
+            }
+
+            // 7. The peer: rsyslog + ompgsql with as many events as LogDapr's flood carried.
+            await RunRsyslogAsync(results, pipeline, batches, results.Flood?.Events ?? 10_000, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            results.Problems.Add($"{ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
+            throw;
+        }
+    }
+
+    private async Task<AggregatorDrain> DrainAsync(
+        LocalPipeline pipeline, SidecarDrain drain, PayloadOptions payload, ScenarioResult ingestOnly, Func<IReadOnlyDictionary<string, int?>> processes, CancellationToken cancellationToken)
+    {
+        var backlog = ingestOnly.Run.AcceptedEvents;
+        log($"Starting the aggregator to drain {backlog:N0} events ({await drain.PendingAsync(cancellationToken).ConfigureAwait(false):N0} messages pending)");
+        await using var rss = new RssSampler(processes);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var metrics = new MetricsApiClient(http, pipeline.AggregatorUrl);
+        var tenantIds = Enumerable.Range(0, payload.Tenants).Select(payload.TenantId).ToList();
+        await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
+        // From readiness: the figure is the aggregator's throughput, not its start-up time.
+        var ready = Stopwatch.GetTimestamp();
+        await using var watcher = new CountWatcher(metrics, tenantIds, ingestOnly.Run.StartedAt, PollInterval);
+        var verification = await watcher.CompleteAsync(
+            ingestOnly.Run.AcceptedPerTenant, [new ProgressSample(ready, backlog)], plan.VerifyTimeout, TimeSpan.Zero,
+            ct => drain.WaitAsync(plan.VerifyTimeout, ct), cancellationToken).ConfigureAwait(false);
+        var peaks = await rss.StopAsync().ConfigureAwait(false);
+        var elapsed = verification.AllCountedAfterLastAccept ?? Stopwatch.GetElapsedTime(ready);
+        log($"Aggregator drained {backlog:N0} events in {elapsed.TotalSeconds:0.0}s: {backlog / elapsed.TotalSeconds:N0} events/s, "
+            + (verification.ExactlyOnce ? "exactly once" : "MISMATCH: " + verification.Problem));
+        return new AggregatorDrain(backlog, elapsed, verification with { Lag = null }, peaks);
+    }
+
+    private async Task RunRsyslogAsync(BenchResults results, LocalPipeline pipeline, Workload batches, long events, CancellationToken cancellationToken)
+    {
+        results.RsyslogSkipped = options.SkipRsyslog
+            ? "skipped (--skip-rsyslog)"
+            : await RsyslogInstall.EnsureAsync(options.AllowInstall, log, cancellationToken).ConfigureAwait(false);
+        if (results.RsyslogSkipped is not null)
+        {
+            log("rsyslog peer: " + results.RsyslogSkipped);
+            return;
+        }
+
+        events = Math.Min(events, plan.MaxPeerEvents);
+        // Fair share of the machine: stop the LogDapr apps so rsyslog has the cores LogDapr had (Postgres stays).
+        await pipeline.Ingest.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await pipeline.Aggregator.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await pipeline.Sidecar.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        log($"rsyslog peer: {events:N0} events over TCP into ompgsql");
+        var workers = Math.Max(1, Environment.ProcessorCount);
+        await using var peer = await RsyslogPeer.StartAsync(Path.Combine(options.WorkDirectory, "rsyslog"), pipeline.Postgres.ConnectionString, pipeline.Postgres.Port, workers, cancellationToken)
+            .ConfigureAwait(false);
+        await using var rss = new RssSampler(() => new Dictionary<string, int?> { ["rsyslogd"] = peer.ProcessId });
+        results.Rsyslog = await peer.RunAsync(batches.Templates, events, workers, plan.VerifyTimeout, cancellationToken).ConfigureAwait(false);
+        results.RsyslogPeakRss = await rss.StopAsync().ConfigureAwait(false);
+        if (!results.Rsyslog.Complete)
+        {
+            results.Problems.Add($"rsyslog peer: only {results.Rsyslog.RowsInTable:N0} of {events:N0} events became rows within {plan.VerifyTimeout}.{Environment.NewLine}{peer.Tail()}");
+        }
+    }
+
+    private async Task<ScenarioResult> MeasureAsync(
+        string id, string title, string system, Uri url, Uri? metricsUrl, Workload workload,
+        double rate, int concurrency, TimeSpan duration, Func<IReadOnlyDictionary<string, int?>> processes, bool verify,
+        CancellationToken cancellationToken, SidecarDrain? drain = null)
+    {
+        log($"{title}: {rate:N0} req/s offered for {duration.TotalSeconds:0}s, cap {concurrency}");
+        await using var rss = new RssSampler(processes);
+        var (run, verification) = await RunAsync(id, title, url, verify ? metricsUrl : null, workload, rate, concurrency, duration, drain, cancellationToken).ConfigureAwait(false);
+        var peaks = await rss.StopAsync().ConfigureAwait(false);
+        var result = new ScenarioResult(id, title, system, run, verification, peaks);
+        log(TextReport.Format(run, verification));
+        return result;
+    }
+
+    private async Task<(RunResult Run, VerificationResult? Verification)> RunAsync(
+        string id, string title, Uri url, Uri? metricsUrl, Workload workload, double rate, int concurrency, TimeSpan duration,
+        SidecarDrain? drain, CancellationToken cancellationToken)
+    {
+        return await LoadTest.RunAsync(new LoadTest.Options
+        {
+            Profile = new LoadProfile
+            {
+                TargetUrl = new Uri(url, "/v1/logs"),
+                RequestsPerSecond = rate,
+                Duration = duration,
+                MaxInFlight = concurrency,
+            },
+            Payload = workload.Payload,
+            MetricsUrl = metricsUrl,
+            VerifyTimeout = plan.VerifyTimeout,
+            PollInterval = PollInterval,
+            Drained = drain is null ? null : ct => drain.WaitAsync(plan.VerifyTimeout, ct),
+        }, workload.Templates, progress: null, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,3 @@
+using LogDapr.Bench.Cli;
+
+return await BenchCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

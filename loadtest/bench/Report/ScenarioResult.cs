@@ -1,0 +1,14 @@
+using LogDapr.LoadGen.Runner;
+using LogDapr.LoadGen.Verification;
+
+namespace LogDapr.Bench.Report;
+
+/// <summary>One load-generator run of the benchmark, with the read-back and the peak memory of the processes under test.</summary>
+public sealed record ScenarioResult(
+    string Id,
+    string Title,
+    string System,
+    RunResult Run,
+    VerificationResult? Verification,
+    IReadOnlyDictionary<string, long> PeakRssBytes,
+    string Note = "");

@@ -1,0 +1,3 @@
+using LogDapr.LoadGen.Cli;
+
+return await LoadGenCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

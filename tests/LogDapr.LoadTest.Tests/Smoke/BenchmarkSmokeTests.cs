@@ -1,0 +1,71 @@
+using LogDapr.Bench.Baselines;
+using LogDapr.Bench.Harness;
+using LogDapr.Bench.Plan;
+using LogDapr.Bench.Report;
+using LogDapr.LoadTest.Tests.Support;
+using Xunit.Abstractions;
+
+namespace LogDapr.LoadTest.Tests.Smoke;
+
+/// <summary>
+/// The benchmark's whole flow at a size that takes seconds: the ceiling, the stack, the baselines, the report.
+/// Asserts correctness only — every event ingest accepted is counted exactly once, every baseline stored every
+/// event — never speed: CI machines vary and share their cores.
+/// </summary>
+public class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Smoke_run_counts_every_accepted_event_exactly_once_and_writes_the_report()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "logdapr-bench-smoke", Guid.NewGuid().ToString("N")[..8]);
+        var options = new BenchOptions
+        {
+            RepoRoot = RepoPaths.Root,
+            WorkDirectory = work,
+            Command = "smoke test",
+            AllowInstall = false,
+            // rsyslog is exercised when the machine has it; tests never install system packages.
+            SkipRsyslog = !RsyslogInstall.IsInstalled(),
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var results = await new BenchSession(BenchPlan.Smoke, options, output.WriteLine).RunAsync(timeout.Token);
+        var markdown = MarkdownReport.Render(results);
+        output.WriteLine(markdown);
+
+        Assert.True(results.Correct, "the smoke run found a counting problem:" + Environment.NewLine + markdown);
+        var verified = results.Scenarios.Where(s => s.Verification is not null).ToList();
+        Assert.Contains(verified, s => s.Id == "ingest-single");
+        Assert.Contains(verified, s => s.Id == "pipeline-sustained");
+        Assert.All(verified, s =>
+        {
+            Assert.True(s.Run.AcceptedEvents > 0, $"{s.Id} accepted nothing");
+            Assert.Equal(s.Run.AcceptedEvents, s.Verification!.Counted);
+            Assert.True(s.Verification.ExactlyOnce, $"{s.Id}: {s.Verification.Problem}");
+            Assert.True(s.Run.RejectedEvents > 0, $"{s.Id}: the invalid events were not rejected");
+        });
+        Assert.NotNull(results.Drain);
+        Assert.True(results.Drain.Verification.ExactlyOnce, results.Drain.Verification.Problem);
+        Assert.True(results.Drain.Events > 0);
+        Assert.NotNull(results.Copy);
+        Assert.True(results.Copy.Complete, $"COPY stored {results.Copy.RowsInTable} of {results.Copy.Events} rows");
+        if (!options.SkipRsyslog)
+        {
+            Assert.NotNull(results.Rsyslog);
+            Assert.True(results.Rsyslog.Complete, $"rsyslog stored {results.Rsyslog.RowsInTable} of {results.Rsyslog.Events} rows");
+        }
+
+        Assert.Contains(MarkdownReport.Begin, markdown, StringComparison.Ordinal);
+        Assert.Contains("## Side by side", markdown, StringComparison.Ordinal);
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Postgres files owned by another user (root runs) may linger; the temp directory is cleaned by the OS.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
