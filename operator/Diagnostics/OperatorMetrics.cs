@@ -5,8 +5,10 @@ using System.Diagnostics.Metrics;
 namespace LogDapr.Operator.Diagnostics;
 
 /// <summary>
-/// The operator's metrics on the "LogDapr.Operator" Meter. Nothing exports them yet; an OpenTelemetry/Prometheus
-/// exporter only has to add this meter. Names follow the OpenTelemetry conventions (dotted, unit in metadata).
+/// The operator's metrics on the "LogDapr.Operator" Meter, served at /metrics on the health port (see
+/// <see cref="OperatorTelemetry"/>). Names follow the OpenTelemetry conventions (dotted, unit in metadata); in
+/// Prometheus they read logdapr_operator_reconciles_total, logdapr_operator_reconcile_errors_total,
+/// logdapr_operator_reconcile_duration_seconds and logdapr_operator_pipelines.
 /// </summary>
 public sealed class OperatorMetrics : IDisposable
 {
@@ -21,7 +23,7 @@ public sealed class OperatorMetrics : IDisposable
     public OperatorMetrics(IMeterFactory? meterFactory = null)
     {
         meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        reconciles = meter.CreateCounter<long>("logdapr.operator.reconcile.count", "{reconcile}", "Reconciliations by result (success, requeue, error).");
+        reconciles = meter.CreateCounter<long>("logdapr.operator.reconciles", "{reconcile}", "Reconciliations by result (success, requeue, error).");
         errors = meter.CreateCounter<long>("logdapr.operator.reconcile.errors", "{error}", "Failed reconciliations by error reason.");
         duration = meter.CreateHistogram<double>("logdapr.operator.reconcile.duration", "s", "Time one reconciliation took.");
         meter.CreateObservableGauge("logdapr.operator.pipelines", ObservePipelines, "{pipeline}", "LogPipelines by condition type and status.");

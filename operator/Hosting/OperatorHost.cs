@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace LogDapr.Operator.Hosting;
 
 /// <summary>
-/// `logdapr-operator run`: Kestrel for probes, JSON console logs, and the controller behind leader election.
+/// `logdapr-operator run`: Kestrel for probes and /metrics, JSON console logs, and the controller behind leader election.
 /// SIGTERM stops the host; the controller drains in-flight reconciles within the shutdown timeout.
 /// </summary>
 public static class OperatorHost
@@ -73,14 +73,14 @@ public static class OperatorHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(election);
         builder.Services.AddSingleton(new OperatorState(leaderElect));
-        builder.Services.AddMetrics();
-        builder.Services.AddSingleton<OperatorMetrics>();
+        builder.Services.AddOperatorTelemetry();
         builder.Services.AddHostedService<OperatorService>();
 
         await using var app = builder.Build();
         var state = app.Services.GetRequiredService<OperatorState>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapOperatorMetrics();
         await app.RunAsync().ConfigureAwait(false);
         return Environment.ExitCode;
     }

@@ -13,6 +13,7 @@ internal static class WorkloadRenderer
     public const string IngestComponent = "ingest";
     public const string AggregatorComponent = "aggregator";
     public const string HttpPortName = "http";
+    public const string MetricsPath = "/metrics";
 
     /// <summary>
     /// UID of the "app" user in the official .NET container images. runAsNonRoot alone is not enough: the kubelet
@@ -184,6 +185,11 @@ internal static class WorkloadRenderer
             ["dapr.io/app-protocol"] = "http",
             ["dapr.io/log-level"] = dapr.LogLevel.ToString().ToLowerInvariant(),
             ["dapr.io/enable-metrics"] = "true",
+            // Annotation-based Prometheus discovery (the common kubernetes-pods job) scrapes the app, which serves
+            // /metrics on its own port; the sidecar's metrics port is covered by the chart's PodMonitor.
+            ["prometheus.io/scrape"] = "true",
+            ["prometheus.io/port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["prometheus.io/path"] = MetricsPath,
         };
         if (dapr.Config is { } config)
         {

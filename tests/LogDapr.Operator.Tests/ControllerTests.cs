@@ -327,7 +327,7 @@ public sealed class ControllerTests
 
         lock (measurements)
         {
-            Assert.Contains(measurements, m => m.Name == "logdapr.operator.reconcile.count" && m.Tags["result"] == "success");
+            Assert.Contains(measurements, m => m.Name == "logdapr.operator.reconciles" && m.Tags["result"] == "success");
             Assert.Contains(measurements, m => m.Name == "logdapr.operator.pipelines" && m.Tags["condition"] == "Ready" && m.Tags["status"] == "True" && m.Value == 1);
         }
         Assert.True(durations > 0);

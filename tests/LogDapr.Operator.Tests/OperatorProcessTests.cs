@@ -65,6 +65,29 @@ public sealed class OperatorProcessTests
         }
     }
 
+    /// <summary>/metrics on the health port, in Prometheus text: reconciles by result and pipelines by condition.</summary>
+    private static async Task AssertMetricsExportedAsync(HttpClient http, int healthPort)
+    {
+        var samples = new List<(string Name, string Labels, double Value)>();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/metrics"));
+                Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+                samples = [.. (await response.Content.ReadAsStringAsync()).Split('\n')
+                    .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$"))
+                    .Where(m => m.Success)
+                    .Select(m => (m.Groups[1].Value, m.Groups[2].Value, double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)))];
+                return samples.Any(s => s.Name == "logdapr_operator_pipelines" && s.Labels.Contains("condition=\"Ready\"", StringComparison.Ordinal)
+                    && s.Labels.Contains("status=\"True\"", StringComparison.Ordinal) && s.Value == 1);
+            },
+            "logdapr_operator_pipelines{condition=\"Ready\",status=\"True\"} 1 at /metrics",
+            TimeSpan.FromSeconds(20));
+        Assert.Contains(samples, s => s.Name == "logdapr_operator_reconciles_total" && s.Labels.Contains("result=\"success\"", StringComparison.Ordinal) && s.Value >= 1);
+        Assert.Contains(samples, s => s.Name == "logdapr_operator_reconcile_duration_seconds_count" && s.Value >= 1);
+        Assert.Contains(samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
+    }
+
     private static async Task RunScenarioAsync(TestCluster cluster, Process process, int healthPort, System.Text.StringBuilder output)
     {
         {
@@ -122,6 +145,7 @@ public sealed class OperatorProcessTests
             });
             await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True", timeout: TimeSpan.FromSeconds(60));
             Assert.Equal("operator-0", cluster.Server.Get(KnownResources.Leases, "ops", "logdapr-operator")["spec"].GetString("holderIdentity"));
+            await AssertMetricsExportedAsync(http, healthPort);
 
             // Graceful stop.
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

@@ -10,6 +10,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   packages+=(postgresql)
 fi
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
+# promtool validates the chart's alert rules (tests/LogDapr.Observability.Tests); Debian ships it with prometheus.
+command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
 [ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 
 if [ ${#packages[@]} -gt 0 ]; then

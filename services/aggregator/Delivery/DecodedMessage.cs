@@ -22,5 +22,10 @@ public sealed record DecodedMessage(
     /// <summary>The single tenant the message's data names (also for poison), or null.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>W3C trace context the producer published with (CloudEvent <c>traceparent</c>/<c>tracestate</c>), if any.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
+
     public bool IsPoison => PoisonReason is not null;
 }

@@ -70,7 +70,20 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return messages;
     }
 
+    /// <summary>Decodes one CloudEvent and keeps its trace context, whatever its fate: a dead letter is traced too.</summary>
     private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
+    {
+        var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now);
+        if (cloudEvent.ValueKind != JsonValueKind.Object)
+        {
+            return message;
+        }
+
+        var traceParent = TryGetString(cloudEvent, CloudEventTrace.TraceParent) ?? TryGetString(cloudEvent, CloudEventTrace.TraceId);
+        return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = TryGetString(cloudEvent, CloudEventTrace.TraceState) };
+    }
+
+    private DecodedMessage DecodeCloudEventBody(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
     {
         var raw = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
         if (cloudEvent.ValueKind == JsonValueKind.String)

@@ -1,6 +1,7 @@
 using LogDapr.Aggregator.Aggregation;
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
+using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ public sealed partial class DeliveryProcessor(
     SchemaReadiness schema,
     IOptions<AggregatorOptions> aggregator,
     IOptions<PostgresOptions> postgres,
+    AggregatorMetrics metrics,
+    TimeProvider time,
     ILogger<DeliveryProcessor> logger)
 {
     private readonly TimeSpan bucketWidth = aggregator.Value.BucketWidth;
@@ -30,6 +33,7 @@ public sealed partial class DeliveryProcessor(
         if (!schema.IsReady)
         {
             LogSchemaNotReady(logger, messages.Count);
+            metrics.Retried(messages.Count, RetryReasons.SchemaNotReady);
             foreach (var message in messages)
             {
                 statuses[message.EntryId] = DeliveryStatus.Retry;
@@ -52,6 +56,7 @@ public sealed partial class DeliveryProcessor(
         // A delivery can carry the same message twice (redelivery racing a slow ack): count it once, answer for both.
         var unique = new Dictionary<(string Id, DateOnly Day), MessageCounts>();
         var events = 0;
+        var times = new List<DateTimeOffset>(messages.Count);
         foreach (var message in messages.Where(m => !m.IsPoison))
         {
             var day = DateOnly.FromDateTime(message.Time.UtcDateTime);
@@ -59,6 +64,11 @@ public sealed partial class DeliveryProcessor(
             {
                 unique[(message.MessageId, day)] = BucketAggregator.Aggregate(message.MessageId, message.Time, message.Events!, bucketWidth);
                 events += message.Events!.Count;
+                times.Add(message.Time);
+            }
+            else
+            {
+                metrics.DuplicateInDelivery(message.Events!.Count);
             }
         }
 
@@ -70,14 +80,17 @@ public sealed partial class DeliveryProcessor(
         DeliveryStatus outcome;
         try
         {
-            await binding.ExecAsync(countsSql, CountsStatement.Params([.. unique.Values]), cancellationToken).ConfigureAwait(false);
+            // The statement's row count is the number of events it counted for the first time (see CountsStatement).
+            var added = await binding.ExecAsync(countsSql, CountsStatement.Params([.. unique.Values]), cancellationToken).ConfigureAwait(false);
             outcome = DeliveryStatus.Success;
-            LogWritten(logger, unique.Count, events);
+            metrics.Written(times, events, added, time.GetUtcNow());
+            LogWritten(logger, unique.Count, events, added);
         }
         catch (SinkUnavailableException ex)
         {
             outcome = DeliveryStatus.Retry;
-            LogSinkFailed(logger, unique.Count, ex.Message);
+            metrics.Retried(messages.Count(m => !m.IsPoison), RetryReasons.SinkUnavailable);
+            LogSinkFailed(logger, unique.Count, events, ex.Message);
         }
 
         foreach (var message in messages.Where(m => !m.IsPoison))
@@ -92,21 +105,26 @@ public sealed partial class DeliveryProcessor(
         {
             await deadLetters.RecordRejectionAsync(poison, cancellationToken).ConfigureAwait(false);
             LogPoison(logger, poison.MessageId, poison.PoisonReason!);
+            metrics.DeadLettered();
             return DeliveryStatus.Drop;
         }
         catch (SinkUnavailableException ex)
         {
             // Without the reason recorded, dropping now would leave an unexplained dead letter; try again later.
-            LogSinkFailed(logger, 1, ex.Message);
+            LogDeadLetterFailed(logger, poison.MessageId, ex.Message);
+            metrics.Retried(1, RetryReasons.SinkUnavailable);
             return DeliveryStatus.Retry;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Messages} messages ({Events} events) in one statement")]
-    private static partial void LogWritten(ILogger logger, int messages, int events);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Messages} messages ({Events} events, {AddedEvents} new) in one statement")]
+    private static partial void LogWritten(ILogger logger, int messages, int events, long addedEvents);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sink write failed for {Messages} messages, answering RETRY: {Error}")]
-    private static partial void LogSinkFailed(ILogger logger, int messages, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sink write failed for {Messages} messages ({Events} events), answering RETRY: {Error}")]
+    private static partial void LogSinkFailed(ILogger logger, int messages, int events, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the dead-letter reason of message {MessageId} failed, answering RETRY: {Error}")]
+    private static partial void LogDeadLetterFailed(ILogger logger, string messageId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} cannot be processed and goes to the dead-letter topic: {Reason}")]
     private static partial void LogPoison(ILogger logger, string messageId, string reason);

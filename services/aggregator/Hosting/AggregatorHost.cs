@@ -1,6 +1,7 @@
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Query;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
@@ -11,6 +12,7 @@ using LogDapr.Contracts.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,6 +24,7 @@ public static class AggregatorHost
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        builder.AddAggregatorTelemetry();
         builder.Services.AddOptions<AggregatorOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.AggregatorSection))
             .ValidateDataAnnotations()
@@ -61,6 +64,7 @@ public static class AggregatorHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
         app.MapQueryEndpoints();

@@ -10,11 +10,18 @@ namespace LogDapr.Aggregator.Sink;
 /// <summary>
 /// Builds the ONE statement a delivery is written with: it records the delivered message ids and adds their
 /// counts only for ids that were not recorded before, in a single atomic statement. A redelivered message
-/// therefore finds its id already present and adds nothing. Pure: returns the SQL and the binding's
-/// <c>params</c> (a JSON array with one JSON document), in the form Dapr's PostgreSQL binding takes.
+/// therefore finds its id already present and adds nothing, and the statement reports how many events it added.
+/// Pure: returns the SQL and the binding's <c>params</c> (a JSON array with one JSON document), in the form Dapr's
+/// PostgreSQL binding takes.
 /// </summary>
 public static class CountsStatement
 {
+    /// <remarks>
+    /// The statement ends in one empty row per newly counted event, so its row count, which the binding's
+    /// <c>exec</c> reports as <c>rows-affected</c> ("SELECT n"), is the number of events this delivery added:
+    /// the rest were duplicates. The writes sit in data-modifying CTEs, which PostgreSQL always runs to completion
+    /// within the one statement; <c>exec</c> (not <c>query</c>) keeps every error of the statement visible.
+    /// </remarks>
     public static string Sql(string schema) => $"""
         WITH msgs AS (
             SELECT m->>'id' AS id, (m->>'day')::date AS day, (m->>'events')::integer AS events, m->'counts' AS counts
@@ -31,12 +38,16 @@ public static class CountsStatement
             JOIN fresh ON fresh.message_id = msgs.id AND fresh.message_day = msgs.day
             CROSS JOIN LATERAL jsonb_array_elements(msgs.counts) AS c
             GROUP BY 1, 2, 3, 4
+        ), added AS (
+            INSERT INTO {schema}.log_counts AS lc (tenant_id, service, bucket_start, severity, event_count)
+            SELECT tenant_id, service, bucket_start, severity, n FROM counted
+            ORDER BY tenant_id, service, bucket_start, severity
+            ON CONFLICT (tenant_id, service, bucket_start, severity)
+            DO UPDATE SET event_count = lc.event_count + EXCLUDED.event_count, updated_at = now()
         )
-        INSERT INTO {schema}.log_counts AS lc (tenant_id, service, bucket_start, severity, event_count)
-        SELECT tenant_id, service, bucket_start, severity, n FROM counted
-        ORDER BY tenant_id, service, bucket_start, severity
-        ON CONFLICT (tenant_id, service, bucket_start, severity)
-        DO UPDATE SET event_count = lc.event_count + EXCLUDED.event_count, updated_at = now()
+        SELECT FROM msgs
+        JOIN fresh ON fresh.message_id = msgs.id AND fresh.message_day = msgs.day
+        CROSS JOIN LATERAL generate_series(1, msgs.events)
         """;
 
     /// <summary>

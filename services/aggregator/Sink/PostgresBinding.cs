@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
+using LogDapr.Aggregator.Observability;
 using LogDapr.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +12,7 @@ namespace LogDapr.Aggregator.Sink;
 /// Every write to Postgres goes through the Dapr PostgreSQL output binding: operation <c>exec</c> with
 /// metadata <c>sql</c> and <c>params</c>, exactly as that component defines them.
 /// </summary>
-public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> pipeline)
+public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> pipeline, AggregatorMetrics metrics)
 {
     private readonly string bindingName = pipeline.Value.BindingName;
 
@@ -20,14 +22,24 @@ public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> p
         var request = new BindingRequest(bindingName, "exec");
         request.Metadata["sql"] = sql;
         request.Metadata["params"] = paramsJson;
+        using var activity = AggregatorTelemetry.StartBindingCall(bindingName, request.Operation);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var response = await dapr.InvokeBindingAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.Metadata.TryGetValue("rows-affected", out var rows) && long.TryParse(rows, out var n) ? n : 0;
+            metrics.SinkCall(Stopwatch.GetElapsedTime(started), error: null);
+            var affected = response.Metadata.TryGetValue("rows-affected", out var rows) && long.TryParse(rows, out var n) ? n : 0;
+            activity?.SetTag("db.response.returned_rows", affected);
+            return affected;
         }
         catch (DaprException ex)
         {
-            throw new SinkUnavailableException($"binding '{bindingName}' exec failed: {Innermost(ex).Message}", ex);
+            // The message names the binding and the database's error, never the statement's parameters (event data).
+            var failure = new SinkUnavailableException($"binding '{bindingName}' exec failed: {Innermost(ex).Message}", ex);
+            metrics.SinkCall(Stopwatch.GetElapsedTime(started), failure.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            activity?.SetTag("error.type", Innermost(ex).GetType().FullName);
+            throw failure;
         }
     }
 

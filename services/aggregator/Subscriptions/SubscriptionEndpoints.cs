@@ -1,6 +1,7 @@
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
@@ -26,7 +27,9 @@ public static partial class SubscriptionEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleLogsAsync(HttpContext context, DeliveryDecoder decoder, DeliveryProcessor processor, TimeProvider time)
+    private static async Task<IResult> HandleLogsAsync(
+        HttpContext context, DeliveryDecoder decoder, DeliveryProcessor processor, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
+        TimeProvider time, ILoggerFactory loggers)
     {
         using var body = await ReadAsync(context).ConfigureAwait(false);
         if (body is null)
@@ -41,12 +44,16 @@ public static partial class SubscriptionEndpoints
             return TypedResults.BadRequest();
         }
 
+        metrics.Delivered(delivery.Messages.Count);
+        using var scope = DeliveryScope.Begin(delivery, pipeline.Value.Topic, metrics, loggers.CreateLogger(typeof(SubscriptionEndpoints)));
         var statuses = await processor.ProcessAsync(delivery.Messages, context.RequestAborted).ConfigureAwait(false);
+        scope.Complete(statuses);
         return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
     }
 
     private static async Task<IResult> HandleDeadLettersAsync(
-        HttpContext context, DeliveryDecoder decoder, DeadLetterWriter writer, TimeProvider time, ILoggerFactory loggers)
+        HttpContext context, DeliveryDecoder decoder, DeadLetterWriter writer, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
+        TimeProvider time, ILoggerFactory loggers)
     {
         using var body = await ReadAsync(context).ConfigureAwait(false);
         if (body is null)
@@ -60,6 +67,8 @@ public static partial class SubscriptionEndpoints
             return TypedResults.BadRequest();
         }
 
+        var logger = loggers.CreateLogger(typeof(SubscriptionEndpoints));
+        using var scope = DeliveryScope.Begin(delivery, pipeline.Value.DeadLetterTopic, metrics, logger);
         var statuses = new Dictionary<string, DeliveryStatus>(StringComparer.Ordinal);
         foreach (var message in delivery.Messages)
         {
@@ -67,14 +76,17 @@ public static partial class SubscriptionEndpoints
             {
                 await writer.RecordArrivalAsync(message, context.RequestAborted).ConfigureAwait(false);
                 statuses[message.EntryId] = DeliveryStatus.Success;
-                LogDeadLettered(loggers.CreateLogger(typeof(SubscriptionEndpoints)), message.MessageId);
+                metrics.DeadLetterStored();
+                LogDeadLettered(logger, message.MessageId);
             }
             catch (SinkUnavailableException)
             {
                 statuses[message.EntryId] = DeliveryStatus.Retry;
+                metrics.Retried(1, RetryReasons.SinkUnavailable);
             }
         }
 
+        scope.Complete(statuses);
         return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
     }
 

@@ -3,13 +3,15 @@ using LogDapr.Contracts.Pipeline;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Configuration;
 using LogDapr.Ingest.Idempotency;
-using LogDapr.Ingest.RateLimiting;
-using LogDapr.ServiceDefaults.Auth;
 using LogDapr.Ingest.Ingestion;
+using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
 using LogDapr.Ingest.Publishing;
+using LogDapr.Ingest.RateLimiting;
+using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,7 @@ public static class IngestHost
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        builder.AddIngestTelemetry();
         builder.Services.AddOptions<IngestOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
             .ValidateDataAnnotations()
@@ -52,6 +55,7 @@ public static class IngestHost
             .ValidateOnStart();
         builder.Services.AddSingleton<LocalTokenBuckets>();
         builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientRateLimiter>());
         builder.Services.AddHealthChecks().AddCheck<RateLimiterHealthCheck>("rate-limiter", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddOptions<IdempotencyOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
@@ -70,6 +74,7 @@ public static class IngestHost
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapGet(SchemaRoute, () => Results.Text(LogEventSchema.Json, "application/schema+json"))
             .WithName("LogEventSchema")

@@ -4,6 +4,7 @@ using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Configuration;
 using LogDapr.Ingest.Idempotency;
+using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.Publishing;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Auth;
@@ -25,6 +26,7 @@ public sealed class IngestRequestHandler(
     BodyBudget budget,
     IOptions<IngestOptions> options,
     IOptions<JsonOptions> json,
+    IngestMetrics metrics,
     TimeProvider time)
 {
     private readonly IngestOptions settings = options.Value;
@@ -110,12 +112,14 @@ public sealed class IngestRequestHandler(
     {
         var receivedAt = time.GetUtcNow();
         var parsed = reader.Read(body.Span, format, receivedAt);
+        metrics.Parsed(parsed);
         if (parsed.Error is { } error)
         {
             return Refused(IngestProblems.FromPayloadError(error, reader.Limits));
         }
 
         var filtered = TenantFilter.Apply(parsed, caller);
+        metrics.Forbidden(filtered.Forbidden);
         if (filtered.Allowed.Count == 0)
         {
             return Refused(filtered.Forbidden > 0 && filtered.Forbidden == filtered.Rejected.Count
@@ -128,6 +132,7 @@ public sealed class IngestRequestHandler(
         WriteRateLimitHeaders(context.Response, decision);
         if (!decision.Allowed)
         {
+            metrics.RateLimited(filtered.Allowed.Count);
             if (decision.RetryAfter != TimeSpan.MaxValue)
             {
                 context.Response.Headers.RetryAfter = Seconds(decision.RetryAfter);
@@ -137,6 +142,13 @@ public sealed class IngestRequestHandler(
         }
 
         var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, context.RequestAborted).ConfigureAwait(false);
+        var unpublished = published.Status switch
+        {
+            PublishStatus.Published => 0,
+            PublishStatus.Partial => published.UnpublishedRanges!.Sum(r => r.Count),
+            _ => filtered.Allowed.Count,
+        };
+        metrics.Published(filtered.Allowed.Count - unpublished, unpublished);
         switch (published.Status)
         {
             case PublishStatus.Unavailable:

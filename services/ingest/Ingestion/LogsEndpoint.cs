@@ -1,4 +1,5 @@
 using LogDapr.Ingest.Backpressure;
+using LogDapr.Ingest.Observability;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Ingestion;
@@ -12,6 +13,7 @@ public static class LogsEndpoint
         .MapPost(Route, (HttpContext context, IngestRequestHandler handler) => handler.HandleAsync(context))
         .RequireAuthorization(AuthPolicies.Write)
         .RequireRateLimiting(BackpressurePolicy.Name)
+        .AddEndpointFilter<IngestOutcomeFilter>()
         .WithName("IngestLogs")
         .WithSummary("Ingest log events")
         .WithDescription("Accepts one LogEvent v1 object, a JSON array of them, {\"events\":[...]}, or NDJSON. "

@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Configuration;
+using LogDapr.Ingest.Observability;
 using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Publishing;
@@ -16,6 +19,7 @@ public sealed partial class EventPublisher(
     DaprClient dapr,
     IOptions<PipelineOptions> pipeline,
     IOptions<IngestOptions> ingest,
+    IngestMetrics metrics,
     ILogger<EventPublisher> logger)
 {
     private readonly PipelineOptions pipeline = pipeline.Value;
@@ -23,7 +27,19 @@ public sealed partial class EventPublisher(
 
     public async Task<PublishOutcome> PublishAsync(IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var messages = MessageBuilder.Build(events, receivedAt, ingest.EventsPerMessage, ingest.MaxPublishedMessageBytes);
+        // The messages carry the publish span's context (or the request's, when no tracer listens) to the aggregator.
+        using var activity = IngestTelemetry.StartPublish(pipeline.Topic, events.Count);
+        var messages = MessageBuilder.Build(events, receivedAt, ingest.EventsPerMessage, ingest.MaxPublishedMessageBytes,
+            ServiceTelemetry.TraceContextOf(activity ?? Activity.Current));
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        using var timing = metrics.StartPublish(activity);
+        var outcome = await PublishWithinTimeoutAsync(messages, events.Count, cancellationToken).ConfigureAwait(false);
+        timing.Complete(outcome);
+        return outcome;
+    }
+
+    private async Task<PublishOutcome> PublishWithinTimeoutAsync(List<OutgoingCloudEvent> messages, int eventCount, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ingest.PublishTimeout);
         var delay = TimeSpan.FromMilliseconds(50);
@@ -35,7 +51,7 @@ public sealed partial class EventPublisher(
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                LogPublishTimedOut(logger, ingest.PublishTimeout.TotalMilliseconds, events.Count);
+                LogPublishTimedOut(logger, ingest.PublishTimeout.TotalMilliseconds, eventCount);
                 return new PublishOutcome(PublishStatus.Unavailable, $"the Dapr sidecar did not confirm the publish within {ingest.PublishTimeout.TotalSeconds:0.###}s");
             }
             catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Unavailable })
@@ -48,7 +64,7 @@ public sealed partial class EventPublisher(
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    LogPublishFailed(logger, Describe(ex), events.Count);
+                    LogPublishFailed(logger, Describe(ex), eventCount);
                     return new PublishOutcome(PublishStatus.Unavailable, Describe(ex));
                 }
 
@@ -57,7 +73,7 @@ public sealed partial class EventPublisher(
             catch (DaprException ex)
             {
                 var reason = Describe(ex);
-                LogPublishFailed(logger, reason, events.Count);
+                LogPublishFailed(logger, reason, eventCount);
                 return new PublishOutcome(PublishStatus.Unavailable, reason);
             }
         }

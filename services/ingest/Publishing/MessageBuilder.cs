@@ -11,7 +11,9 @@ namespace LogDapr.Ingest.Publishing;
 /// </summary>
 internal static class MessageBuilder
 {
-    public static List<OutgoingCloudEvent> Build(IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, int eventsPerMessage, int maxMessageBytes)
+    /// <param name="trace">W3C trace context every message carries (CloudEvents distributed tracing extension), if any.</param>
+    public static List<OutgoingCloudEvent> Build(
+        IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, int eventsPerMessage, int maxMessageBytes, (string TraceParent, string? TraceState)? trace = null)
     {
         var messages = new List<OutgoingCloudEvent>((events.Count + eventsPerMessage - 1) / eventsPerMessage);
         var buffer = new ArrayBufferWriter<byte>(Math.Min(maxMessageBytes, 64 * 1024));
@@ -37,6 +39,9 @@ internal static class MessageBuilder
                 Data = data,
                 FirstEvent = start,
                 EventCount = count,
+                TraceParent = trace?.TraceParent,
+                TraceId = trace?.TraceParent,
+                TraceState = trace?.TraceState,
             });
             start += count;
         }

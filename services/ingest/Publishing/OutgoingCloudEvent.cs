@@ -34,6 +34,18 @@ internal sealed class OutgoingCloudEventConverter : JsonConverter<OutgoingCloudE
         writer.WriteString("time", value.Time!.Value.UtcDateTime);
         writer.WriteString("datacontenttype", CloudEventTypes.JsonContentType);
         writer.WriteString("dataschema", CloudEventTypes.DataSchema);
+        if (value.TraceParent is not null)
+        {
+            // The publish's trace context, so the aggregator joins the request's trace. traceid too: Dapr replaces
+            // the trace attributes with its own unless traceid is already set.
+            writer.WriteString(CloudEventTrace.TraceParent, value.TraceParent);
+            writer.WriteString(CloudEventTrace.TraceId, value.TraceId ?? value.TraceParent);
+            if (!string.IsNullOrEmpty(value.TraceState))
+            {
+                writer.WriteString(CloudEventTrace.TraceState, value.TraceState);
+            }
+        }
+
         writer.WritePropertyName("data");
         writer.WriteRawValue(value.Data.Span, skipInputValidation: true);
         writer.WriteEndObject();

@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Configuration;
 using LogDapr.ServiceDefaults.Health;
+using LogDapr.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace LogDapr.ServiceDefaults.Hosting;
 public static class ServiceDefaultsExtensions
 {
     /// <summary>
-    /// What every LogDapr service has: JSON structured logs, ProblemDetails, validated pipeline options,
+    /// What every LogDapr service has: JSON structured logs with trace ids, metrics (and traces when configured), ProblemDetails, validated pipeline options,
     /// a Dapr client and a readiness check on the sidecar.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
@@ -24,6 +25,7 @@ public static class ServiceDefaultsExtensions
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        builder.AddServiceTelemetry();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

@@ -83,4 +83,28 @@ public class CountsStatementTests(PostgresFixture postgres)
 
         Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM logdapr.log_counts WHERE service = 'svc ''quoted'' \"double\" ünïcödé; DROP TABLE x'"));
     }
+
+    [Fact]
+    public async Task The_statements_row_count_is_the_number_of_events_it_counted_for_the_first_time()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "added");
+        var m1 = Message("m1", E("a", Severity.Info), E("a", Severity.Error), E("b", Severity.Info, 1));
+        var m2 = Message("m2", E("a", Severity.Warn));
+
+        Assert.Equal(3UL, await RowCountAsync(db, [m1]));
+        Assert.Equal(1UL, await RowCountAsync(db, [m1, m2]));
+        Assert.Equal(0UL, await RowCountAsync(db, [m2, m1]));
+        Assert.Equal(4, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+    }
+
+    /// <summary>The command tag's count, which Dapr's binding (pgx) reports as rows-affected for <c>exec</c>.</summary>
+    private static async Task<ulong> RowCountAsync(MigratedDatabase db, MessageCounts[] messages)
+    {
+        await using var batch = db.DataSource.CreateBatch();
+        var command = new Npgsql.NpgsqlBatchCommand(Sql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = System.Text.Json.JsonDocument.Parse(CountsStatement.Params(messages)).RootElement[0].GetString() });
+        batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync();
+        return command.Rows;
+    }
 }

@@ -20,6 +20,8 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
 
     private readonly Random random = new(seed);
     private readonly Dictionary<CountKey, long> expected = [];
+    // Tests send from many tasks at once (the overload test); Random and Dictionary are not thread-safe.
+    private readonly Lock gate = new();
 
     public DateTimeOffset From => baseMinute.AddMinutes(-1);
     public DateTimeOffset To => baseMinute.AddMinutes(MinuteSpread + 1);
@@ -35,11 +37,14 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
     {
         var keys = new List<CountKey>(events);
         var lines = new List<string>(events);
-        for (var i = 0; i < events; i++)
+        lock (gate)
         {
-            var (line, key) = Event();
-            lines.Add(line);
-            keys.Add(key);
+            for (var i = 0; i < events; i++)
+            {
+                var (line, key) = Event();
+                lines.Add(line);
+                keys.Add(key);
+            }
         }
 
         Payload payload = (shape % 5) switch
@@ -55,9 +60,12 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
 
     public void Commit(IEnumerable<CountKey> keys)
     {
-        foreach (var key in keys)
+        lock (gate)
         {
-            expected[key] = expected.GetValueOrDefault(key) + 1;
+            foreach (var key in keys)
+            {
+                expected[key] = expected.GetValueOrDefault(key) + 1;
+            }
         }
     }
 

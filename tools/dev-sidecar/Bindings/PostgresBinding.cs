@@ -15,7 +15,8 @@ namespace LogDapr.DevSidecar.Bindings;
 /// Dapr's <c>bindings.postgresql</c> output binding over an Npgsql pooled data source. Operations as in
 /// components-contrib: <c>exec</c> and <c>query</c> take metadata <c>sql</c> and optional <c>params</c> (a JSON
 /// array bound to $1..$n); <c>query</c> returns a JSON array of rows, each a JSON array of column values;
-/// <c>close</c> closes the pool for good. Parameters are sent untyped (text with unknown type) so PostgreSQL
+/// <c>close</c> closes the pool for good. <c>exec</c> reports <c>rows-affected</c> from the command tag, as pgx does
+/// (also for a statement that ends in a SELECT). Parameters are sent untyped (text with unknown type) so PostgreSQL
 /// infers their types from the statement, which is what pgx achieves by describing the statement first.
 /// </summary>
 public sealed class PostgresBinding : IOutputBinding, IAsyncDisposable
@@ -88,15 +89,28 @@ public sealed class PostgresBinding : IOutputBinding, IAsyncDisposable
         byte[] result = [];
         try
         {
-            await using var command = dataSource.CreateCommand(sql);
-            command.Parameters.AddRange(parameters);
-            if (operation == "exec")
+            if (operation == "exec" && parameters.Length == 0)
             {
+                // Without parameters pgx uses the simple protocol, which allows several statements.
+                await using var command = dataSource.CreateCommand(sql);
                 var affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 response["rows-affected"] = Math.Max(0, affected).ToString(CultureInfo.InvariantCulture);
             }
+            else if (operation == "exec")
+            {
+                // pgx reports the command tag's count for every statement ("SELECT 3" is 3 rows affected); an
+                // NpgsqlBatchCommand exposes that count, ExecuteNonQuery would say -1 for a SELECT.
+                await using var batch = dataSource.CreateBatch();
+                var statement = new NpgsqlBatchCommand(sql);
+                statement.Parameters.AddRange(parameters);
+                batch.BatchCommands.Add(statement);
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                response["rows-affected"] = statement.Rows.ToString(CultureInfo.InvariantCulture);
+            }
             else
             {
+                await using var command = dataSource.CreateCommand(sql);
+                command.Parameters.AddRange(parameters);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 result = await RowsToJsonAsync(reader, cancellationToken).ConfigureAwait(false);
             }

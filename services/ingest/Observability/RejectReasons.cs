@@ -1,0 +1,14 @@
+namespace LogDapr.Ingest.Observability;
+
+/// <summary>Values of the <c>reason</c> label of logdapr.ingest.events.rejected: why an event was not accepted.</summary>
+public static class RejectReasons
+{
+    /// <summary>The event failed LogEvent v1 validation.</summary>
+    public const string Invalid = "invalid";
+
+    /// <summary>The API key may not write the event's tenant.</summary>
+    public const string ForbiddenTenant = "forbidden_tenant";
+
+    /// <summary>The sidecar did not confirm the publish of the event's message (503, or left out of a partial 202).</summary>
+    public const string Unpublished = "unpublished";
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using LogDapr.LocalStack.Layout;
+
+namespace LogDapr.Observability.Tests.Support;
+
+/// <summary>
+/// The command-line tools the chart tests run: helm (tools/scripts/ensure-helm.sh puts it in .tools/bin; LOGDAPR_HELM
+/// overrides) and promtool (Debian's prometheus package, installed by tools/scripts/install-test-deps.sh;
+/// LOGDAPR_PROMTOOL overrides).
+/// </summary>
+public static class Tools
+{
+    public static string RepoRoot { get; } = RepoLayout.Discover().Root;
+
+    public static string Helm => Find("LOGDAPR_HELM", Path.Combine(RepoRoot, ".tools", "bin", "helm"), "helm",
+        "Run tools/scripts/ensure-helm.sh (it puts helm in .tools/bin) or set LOGDAPR_HELM.");
+
+    public static string Promtool => Find("LOGDAPR_PROMTOOL", "/usr/bin/promtool", "promtool",
+        "Install Debian's prometheus package (tools/scripts/install-test-deps.sh does) or set LOGDAPR_PROMTOOL.");
+
+    public static (int Exit, string Output) Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Keep helm away from the user's caches and repositories.
+        var home = Path.Combine(Path.GetTempPath(), "logdapr-helm-home");
+        start.Environment["HELM_CACHE_HOME"] = Path.Combine(home, "cache");
+        start.Environment["HELM_CONFIG_HOME"] = Path.Combine(home, "config");
+        start.Environment["HELM_DATA_HOME"] = Path.Combine(home, "data");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{tool} timed out");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string Find(string variable, string preferred, string name, string hint)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        if (File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, name))
+            .FirstOrDefault(File.Exists);
+        return onPath ?? throw new InvalidOperationException($"{name} not found. {hint}");
+    }
+}
