@@ -23,7 +23,7 @@ public sealed class DeadLetterWriter(PostgresBinding binding, IOptions<PostgresO
         SET reason = EXCLUDED.reason, payload = EXCLUDED.payload, topic = COALESCE(EXCLUDED.topic, {schema}.dead_letters.topic),
             tenant_id = EXCLUDED.tenant_id, last_seen = now()
         """,
-        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason, message.Tenant),
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent ?? string.Empty, message.PoisonReason, message.Tenant),
         cancellationToken);
 
     /// <summary>
@@ -39,7 +39,7 @@ public sealed class DeadLetterWriter(PostgresBinding binding, IOptions<PostgresO
             topic = COALESCE({schema}.dead_letters.topic, EXCLUDED.topic),
             tenant_id = COALESCE({schema}.dead_letters.tenant_id, EXCLUDED.tenant_id)
         """,
-        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent, message.PoisonReason ?? RetriesExhaustedReason, message.Tenant),
+        PostgresBinding.Params(message.MessageId, message.Topic, message.RawEvent ?? string.Empty, message.PoisonReason ?? RetriesExhaustedReason, message.Tenant),
         cancellationToken);
 
     public Task RecordReplayAsync(long id, CancellationToken cancellationToken) => binding.ExecAsync(

@@ -9,13 +9,13 @@ namespace LogDapr.Aggregator.Delivery;
 /// <param name="EntryId">Bulk entry id (Dapr's handle for the status), or "" for a single delivery.</param>
 /// <param name="MessageId">CloudEvent id; for undecodable messages a content hash, so the dead letter has a stable key.</param>
 /// <param name="Time">CloudEvent time: the publish time, stable across redeliveries.</param>
-/// <param name="RawEvent">The message as delivered, kept verbatim for the dead-letter table.</param>
+/// <param name="RawEvent">The message as delivered, kept verbatim for the dead-letter table: always for poison, for valid messages only when asked.</param>
 public sealed record DecodedMessage(
     string EntryId,
     string MessageId,
     DateTimeOffset Time,
     string? Topic,
-    string RawEvent,
+    string? RawEvent,
     IReadOnlyList<LogEvent>? Events,
     string? PoisonReason)
 {

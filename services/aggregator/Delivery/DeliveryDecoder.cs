@@ -19,7 +19,11 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     /// Decodes a delivery: a bulk envelope (<c>{"entries":[{"entryId","event","contentType"}],...}</c>) or a single
     /// CloudEvent. Returns null only for a bulk envelope too broken to answer per entry.
     /// </summary>
-    public DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now)
+    /// <param name="keepRawEvents">
+    /// Keep every message's text in <see cref="DecodedMessage.RawEvent"/> (the dead-letter route stores it). Without
+    /// it only poison messages carry their text: copying every valid message would double the memory of a delivery.
+    /// </param>
+    public DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now, bool keepRawEvents = false)
     {
         JsonDocument document;
         try
@@ -39,17 +43,17 @@ public sealed class DeliveryDecoder(LogEventReader reader)
                 && !root.TryGetProperty("specversion", out _);
             if (!isBulk)
             {
-                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now)]);
+                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now, keepRawEvents)]);
             }
 
             entries = root.GetProperty("entries");
             return entries.ValueKind == JsonValueKind.Array
-                ? new DecodedDelivery(true, DecodeEntries(root, entries, now))
+                ? new DecodedDelivery(true, DecodeEntries(root, entries, now, keepRawEvents))
                 : null;
         }
     }
 
-    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now)
+    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now, bool keepRawEvents)
     {
         var topic = TryGetString(root, "topic");
         var messages = new List<DecodedMessage>(entries.GetArrayLength());
@@ -63,7 +67,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
             }
 
             messages.Add(entry.TryGetProperty("event", out var cloudEvent)
-                ? DecodeCloudEvent(entryId, cloudEvent, topic, now)
+                ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents)
                 : Poison(entryId, "", topic, now, "bulk entry has no event"));
         }
 
@@ -71,9 +75,14 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     }
 
     /// <summary>Decodes one CloudEvent and keeps its trace context, whatever its fate: a dead letter is traced too.</summary>
-    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
+    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, bool keepRawEvents)
     {
         var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now);
+        if (keepRawEvents && message.RawEvent is null)
+        {
+            message = message with { RawEvent = RawText(cloudEvent) };
+        }
+
         if (cloudEvent.ValueKind != JsonValueKind.Object)
         {
             return message;
@@ -83,9 +92,9 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = TryGetString(cloudEvent, CloudEventTrace.TraceState) };
     }
 
+    /// <summary>RawEvent is set only on poison here; <see cref="DecodeCloudEvent"/> adds it for the others when asked.</summary>
     private DecodedMessage DecodeCloudEventBody(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
     {
-        var raw = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
         if (cloudEvent.ValueKind == JsonValueKind.String)
         {
             // Some producers double-encode: the event is a JSON string holding the CloudEvent.
@@ -95,53 +104,55 @@ public sealed class DeliveryDecoder(LogEventReader reader)
                 using var innerDocument = JsonDocument.Parse(inner);
                 if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
                 {
-                    return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now);
+                    return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false);
                 }
             }
             catch (JsonException)
             {
             }
 
-            return Poison(entryId, raw, topic, now, "event is a string that does not hold a CloudEvent object");
+            return Poison(entryId, RawText(cloudEvent), topic, now, "event is a string that does not hold a CloudEvent object");
         }
 
         if (cloudEvent.ValueKind != JsonValueKind.Object)
         {
-            return Poison(entryId, raw, topic, now, $"event is a JSON {Describe(cloudEvent.ValueKind)}, not a CloudEvent object");
+            return Poison(entryId, RawText(cloudEvent), topic, now, $"event is a JSON {Describe(cloudEvent.ValueKind)}, not a CloudEvent object");
         }
 
         topic = TryGetString(cloudEvent, "topic") ?? topic;
         var id = TryGetString(cloudEvent, "id");
         if (string.IsNullOrEmpty(id))
         {
-            return Poison(entryId, raw, topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+            return Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
         }
 
         var time = now;
         var timeText = TryGetString(cloudEvent, "time");
         if (timeText is not null && !DateTimeOffset.TryParse(timeText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
         {
-            return new DecodedMessage(entryId, id, now, topic, raw, null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
+            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
         }
 
         if (!TryGetData(cloudEvent, out var data, out var dataError))
         {
-            return new DecodedMessage(entryId, id, time, topic, raw, null, dataError);
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, dataError);
         }
 
         var parsed = reader.Read(data, PayloadFormat.Json, time);
         if (parsed.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, raw, null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (parsed.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, raw, null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
         }
 
-        return new DecodedMessage(entryId, id, time, topic, raw, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
+        return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
     }
+
+    private static string RawText(JsonElement cloudEvent) => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
 
     private static string? SingleTenant(IReadOnlyList<LogEvent> events)
     {
@@ -157,7 +168,8 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return tenant;
     }
 
-    private static bool TryGetData(JsonElement cloudEvent, out byte[] data, out string? error)
+    /// <summary>The message's data as UTF-8 JSON: a view into the delivery for JSON data, decoded bytes otherwise.</summary>
+    private static bool TryGetData(JsonElement cloudEvent, out ReadOnlySpan<byte> data, out string? error)
     {
         error = null;
         if (cloudEvent.TryGetProperty("data_base64", out var base64) && base64.ValueKind == JsonValueKind.String)
@@ -183,7 +195,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         // A JSON string holding JSON text is what text/plain publishers of JSON produce; accept it.
         data = element.ValueKind == JsonValueKind.String
             ? Encoding.UTF8.GetBytes(element.GetString()!)
-            : JsonMarshal.GetRawUtf8Value(element).ToArray();
+            : JsonMarshal.GetRawUtf8Value(element);
         return true;
     }
 

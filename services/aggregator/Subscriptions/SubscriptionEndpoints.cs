@@ -61,7 +61,7 @@ public static partial class SubscriptionEndpoints
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var delivery = decoder.Decode(body.Memory, time.GetUtcNow());
+        var delivery = decoder.Decode(body.Memory, time.GetUtcNow(), keepRawEvents: true);
         if (delivery is null)
         {
             return TypedResults.BadRequest();

@@ -25,6 +25,9 @@ public static class ServiceDefaultsExtensions
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        // ASP.NET Core logs every request several times at Information; at these request rates that is most of the
+        // CPU a replica spends (see docs/benchmarks.md). Request outcomes are in the metrics instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddServiceTelemetry();
 
         builder.Services.AddProblemDetails();

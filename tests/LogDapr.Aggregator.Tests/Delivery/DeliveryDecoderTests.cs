@@ -98,6 +98,17 @@ public class DeliveryDecoderTests
     }
 
     [Fact]
+    public void Valid_messages_keep_their_text_only_when_asked_poison_always()
+    {
+        var body = Encoding.UTF8.GetBytes(CloudEvent("m-9", ValidData));
+        var poison = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"p","source":"s","type":"t","data":{}}""");
+
+        Assert.Null(decoder.Decode(body, Now)!.Messages[0].RawEvent);
+        Assert.Equal(CloudEvent("m-9", ValidData), decoder.Decode(body, Now, keepRawEvents: true)!.Messages[0].RawEvent);
+        Assert.NotNull(decoder.Decode(poison, Now)!.Messages[0].RawEvent);
+    }
+
+    [Fact]
     public void A_bulk_envelope_whose_entries_are_not_an_array_cannot_be_answered()
         => Assert.Null(decoder.Decode(Encoding.UTF8.GetBytes("""{"entries":{}}"""), Now));
 }
