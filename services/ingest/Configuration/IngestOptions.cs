@@ -25,6 +25,18 @@ public sealed class IngestOptions
     [Range(64 * 1024, 64 * 1024 * 1024)]
     public int MaxPublishedMessageBytes { get; set; } = 900 * 1024;
 
+    /// <summary>Publish calls to the sidecar in flight at once; concurrent requests queued meanwhile share the next call.</summary>
+    [Range(1, 256)]
+    public int PublishConcurrency { get; set; } = 4;
+
+    /// <summary>Most messages in one bulk publish call.</summary>
+    [Range(1, 100_000)]
+    public int MaxMessagesPerPublish { get; set; } = 1000;
+
+    /// <summary>Most data bytes in one publish call: under the sidecar's request limit (Dapr: 4 MiB by default).</summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int MaxPublishRequestBytes { get; set; } = 3584 * 1024;
+
     /// <summary>Seconds announced in Retry-After when the pipeline cannot take the request.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;

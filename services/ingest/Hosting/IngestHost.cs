@@ -40,6 +40,7 @@ public static class IngestHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<LogEventLimits>>().Value));
+        builder.Services.AddSingleton<PublishBatcher>();
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<IngestRequestHandler>();
 

@@ -18,7 +18,7 @@ namespace LogDapr.Ingest.Ingestion;
 /// One POST /v1/logs, in order: media type, capped body read, idempotency claim, validation, tenant check, rate
 /// limit (in events), publish, and only then the answer. Every refusal before the publish leaves nothing behind.
 /// </summary>
-public sealed class IngestRequestHandler(
+internal sealed class IngestRequestHandler(
     LogEventReader reader,
     EventPublisher publisher,
     ClientRateLimiter rateLimiter,

@@ -67,6 +67,25 @@ public sealed class PublishApiTests : IClassFixture<SidecarFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_single_event_requests_sharing_publish_calls_each_get_their_own_answer()
+    {
+        // Room for all 200 at once, so none is turned away by backpressure.
+        using var roomy = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:MaxConcurrentRequests"] = "256" });
+        var client = roomy.CreateClient();
+        var before = await sidecar.PublishedAsync("logs");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            using var response = await client.PostAsync("/v1/logs", Content(Valid));
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        Assert.All(answers, a => Assert.Equal(1, a.Item2!["accepted"]!.GetValue<int>()));
+        Assert.Equal(before + 200, await sidecar.PublishedAsync("logs"));
+    }
+
+    [Fact]
     public async Task Gzip_bodies_are_accepted()
     {
         using var buffer = new MemoryStream();
