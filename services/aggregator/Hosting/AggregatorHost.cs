@@ -43,6 +43,7 @@ public static class AggregatorHost
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<PostgresBinding>();
         builder.Services.AddSingleton<DeadLetterWriter>();
+        builder.Services.AddSingleton<DeadLetterArrivals>();
         builder.Services.AddSingleton<DeadLetterReader>();
         builder.Services.AddSingleton<DeadLetterReplayer>();
         builder.Services.AddSingleton<MetricsReader>();

@@ -2,7 +2,6 @@ using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Configuration;
@@ -12,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace LogDapr.Aggregator.Subscriptions;
 
 /// <summary>The app callbacks Dapr calls: subscription discovery and the two delivery routes.</summary>
-public static partial class SubscriptionEndpoints
+public static class SubscriptionEndpoints
 {
     // A bulk delivery of the largest allowed messages; anything bigger is not from Dapr.
     private const int MaxDeliveryBytes = 256 * 1024 * 1024;
@@ -27,9 +26,31 @@ public static partial class SubscriptionEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleLogsAsync(
+    private static Task<IResult> HandleLogsAsync(
         HttpContext context, DeliveryDecoder decoder, DeliveryProcessor processor, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
         TimeProvider time, ILoggerFactory loggers)
+        => HandleAsync(context, decoder, time, keepRawEvents: false, pipeline.Value.Topic, metrics, loggers, (messages, cancellationToken) =>
+        {
+            metrics.Delivered(messages.Count);
+            return processor.ProcessAsync(messages, cancellationToken);
+        });
+
+    private static Task<IResult> HandleDeadLettersAsync(
+        HttpContext context, DeliveryDecoder decoder, DeadLetterArrivals arrivals, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
+        TimeProvider time, ILoggerFactory loggers)
+        // The dead-letter table keeps each message as delivered, so this route keeps every message's text.
+        => HandleAsync(context, decoder, time, keepRawEvents: true, pipeline.Value.DeadLetterTopic, metrics, loggers, arrivals.RecordAsync);
+
+    /// <summary>Read, decode, process and answer one delivery in Dapr's response shape (single or bulk).</summary>
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        DeliveryDecoder decoder,
+        TimeProvider time,
+        bool keepRawEvents,
+        string topic,
+        AggregatorMetrics metrics,
+        ILoggerFactory loggers,
+        Func<IReadOnlyList<DecodedMessage>, CancellationToken, Task<Dictionary<string, DeliveryStatus>>> process)
     {
         using var body = await ReadAsync(context).ConfigureAwait(false);
         if (body is null)
@@ -37,55 +58,15 @@ public static partial class SubscriptionEndpoints
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var delivery = decoder.Decode(body.Memory, time.GetUtcNow());
+        var delivery = decoder.Decode(body.Memory, time.GetUtcNow(), keepRawEvents);
         if (delivery is null)
         {
             // Not a delivery we can answer per entry: a non-2xx makes Dapr retry the whole delivery.
             return TypedResults.BadRequest();
         }
 
-        metrics.Delivered(delivery.Messages.Count);
-        using var scope = DeliveryScope.Begin(delivery, pipeline.Value.Topic, metrics, loggers.CreateLogger(typeof(SubscriptionEndpoints)));
-        var statuses = await processor.ProcessAsync(delivery.Messages, context.RequestAborted).ConfigureAwait(false);
-        scope.Complete(statuses);
-        return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
-    }
-
-    private static async Task<IResult> HandleDeadLettersAsync(
-        HttpContext context, DeliveryDecoder decoder, DeadLetterWriter writer, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
-        TimeProvider time, ILoggerFactory loggers)
-    {
-        using var body = await ReadAsync(context).ConfigureAwait(false);
-        if (body is null)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var delivery = decoder.Decode(body.Memory, time.GetUtcNow(), keepRawEvents: true);
-        if (delivery is null)
-        {
-            return TypedResults.BadRequest();
-        }
-
-        var logger = loggers.CreateLogger(typeof(SubscriptionEndpoints));
-        using var scope = DeliveryScope.Begin(delivery, pipeline.Value.DeadLetterTopic, metrics, logger);
-        var statuses = new Dictionary<string, DeliveryStatus>(StringComparer.Ordinal);
-        foreach (var message in delivery.Messages)
-        {
-            try
-            {
-                await writer.RecordArrivalAsync(message, context.RequestAborted).ConfigureAwait(false);
-                statuses[message.EntryId] = DeliveryStatus.Success;
-                metrics.DeadLetterStored();
-                LogDeadLettered(logger, message.MessageId);
-            }
-            catch (SinkUnavailableException)
-            {
-                statuses[message.EntryId] = DeliveryStatus.Retry;
-                metrics.Retried(1, RetryReasons.SinkUnavailable);
-            }
-        }
-
+        using var scope = DeliveryScope.Begin(delivery, topic, metrics, loggers.CreateLogger(typeof(SubscriptionEndpoints)));
+        var statuses = await process(delivery.Messages, context.RequestAborted).ConfigureAwait(false);
         scope.Complete(statuses);
         return TypedResults.Json(DeliveryResponses.For(delivery, statuses));
     }
@@ -95,7 +76,4 @@ public static partial class SubscriptionEndpoints
         var read = await RequestBodyReader.ReadAsync(context.Request, MaxDeliveryBytes, context.RequestAborted).ConfigureAwait(false);
         return read.Status == BodyReadStatus.Ok ? read.Body : null;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored dead letter for message {MessageId}")]
-    private static partial void LogDeadLettered(ILogger logger, string messageId);
 }
