@@ -78,7 +78,8 @@ public sealed class OpenLoopRunnerTests : IAsyncLifetime
         Assert.Equal(result.Scheduled, result.Sent + result.DroppedAtCap);
         Assert.InRange(result.DroppedAtCap, 30, 48);
         Assert.Equal(result.Sent, result.Completed);
-        Assert.True(result.Latency.ValueAtPercentile(50) >= 200_000, $"p50 {result.Latency.ValueAtPercentile(50)} µs is below the server's 200 ms");
+        // The server holds each answer 200 ms; allow 2% for the histogram's slot width and the timers' millisecond granularity.
+        Assert.True(result.Latency.ValueAtPercentile(50) >= 196_000, $"p50 {result.Latency.ValueAtPercentile(50)} µs is below the server's 200 ms");
     }
 
     private async Task<RunResult> RunAsync(double rate, double seconds, int cap, int eventsPerRequest)
