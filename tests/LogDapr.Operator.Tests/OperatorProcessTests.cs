@@ -13,13 +13,6 @@ namespace LogDapr.Operator.Tests;
 /// </summary>
 public sealed class OperatorProcessTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Run_reconciles_serves_probes_and_exits_cleanly_on_SIGTERM()
     {
@@ -27,7 +20,7 @@ public sealed class OperatorProcessTests
         await using var api = await LoopbackApiServer.StartAsync(cluster.Server, "system:serviceaccount:ops:logdapr");
         var directory = Directory.CreateTempSubdirectory("logdapr-operator-run");
         var kubeconfig = api.WriteKubeconfig(directory.FullName);
-        var healthPort = FreePort();
+        var healthPort = LogDapr.LocalStack.Processes.FreePorts.Next();
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"), "run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease-namespace", "ops" })

@@ -1,14 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
+using LogDapr.LocalStack.Processes;
 
 namespace LogDapr.DevSidecar.Tests.Infrastructure;
 
 public static class Ports
 {
-    public static int Free()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    /// <summary>A free port outside the ephemeral range, so parallel test processes' connections cannot take it first.</summary>
+    public static int Free() => FreePorts.Next();
 }

@@ -19,7 +19,7 @@ public sealed class OpenLoopRunnerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = LogDapr.LocalStack.Processes.FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -88,12 +88,5 @@ public sealed class OpenLoopRunnerTests : IAsyncLifetime
         using var http = LoadHttpClient.Create(cap, TimeSpan.FromSeconds(10));
         var templates = PayloadFactory.Build(new PayloadOptions { EventsPerRequest = eventsPerRequest, Tenants = 2 });
         return await new OpenLoopRunner(http, profile, templates).RunAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

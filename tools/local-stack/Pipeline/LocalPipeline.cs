@@ -45,7 +45,26 @@ public sealed class LocalPipeline : IAsyncDisposable
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
 
+    /// <summary>
+    /// Starts everything; when a port chosen as free was taken by another process before ours bound it, starts again
+    /// on new ports (tests start many pipelines in parallel processes).
+    /// </summary>
     public static async Task<LocalPipeline> StartAsync(LocalPipelineOptions options, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                options.Report($"A port was taken while starting ({ex.GetType().Name}); starting again on new ports");
+            }
+        }
+    }
+
+    private static async Task<LocalPipeline> StartOnceAsync(LocalPipelineOptions options, CancellationToken cancellationToken)
     {
         var layout = RepoLayout.Discover();
         Directory.CreateDirectory(options.RunDirectory);
