@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using LogDapr.TestSupport;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
@@ -19,38 +19,7 @@ public sealed class HelmChartTests
 {
     private const string ServiceAccountUser = "system:serviceaccount:ops:rel-logdapr";
 
-    private static string Helm()
-    {
-        var path = Environment.GetEnvironmentVariable("LOGDAPR_HELM") is { Length: > 0 } env ? env : RepoPaths.Path(".tools", "bin", "helm");
-        if (!File.Exists(path))
-        {
-            Assert.Fail($"helm not found at {path}. Run tools/scripts/ensure-helm.sh (it puts helm and kubectl in .tools/bin) or set LOGDAPR_HELM.");
-        }
-        return path;
-    }
-
-    private static (int Exit, string Output) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Helm()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        // Keep helm away from the user's caches and repositories.
-        var home = Path.Combine(Path.GetTempPath(), "logdapr-helm-home");
-        start.Environment["HELM_CACHE_HOME"] = Path.Combine(home, "cache");
-        start.Environment["HELM_CONFIG_HOME"] = Path.Combine(home, "config");
-        start.Environment["HELM_DATA_HOME"] = Path.Combine(home, "data");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("helm timed out");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int Exit, string Output) Run(params string[] args) => ExternalTools.Run(ExternalTools.Helm, args);
 
     private static List<JsonObject> Template(params string[] values)
     {

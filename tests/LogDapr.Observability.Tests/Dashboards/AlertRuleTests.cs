@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using System.Text.Json.Nodes;
 using LogDapr.Observability.Tests.Support;
 
@@ -35,7 +36,7 @@ public sealed class AlertRuleTests
     [Fact]
     public void The_chart_lints_with_every_monitoring_object_on()
     {
-        var (exit, output) = Tools.Run(Tools.Helm, "lint", "--strict", ChartDocuments.ChartPath,
+        var (exit, output) = ExternalTools.Run(ExternalTools.Helm, "lint", "--strict", ChartDocuments.ChartPath,
             "--set", "monitoring.podMonitor.enabled=true", "--set", "monitoring.dashboards.enabled=true", "--set", "monitoring.prometheusRule.enabled=true");
         Assert.True(exit == 0, output);
 
@@ -85,7 +86,7 @@ public sealed class AlertRuleTests
             };
             var file = Path.Combine(directory.FullName, "rules-test.json");
             File.WriteAllText(file, tests.ToJsonString());
-            var (exit, output) = Tools.Run(Tools.Promtool, "test", "rules", file);
+            var (exit, output) = ExternalTools.Run(ExternalTools.Promtool, "test", "rules", file);
             Assert.True(exit == 0, "promtool test rules failed:\n" + output);
         }
         finally
@@ -120,7 +121,7 @@ public sealed class AlertRuleTests
         File.WriteAllText(file, spec.ToJsonString());
         try
         {
-            var (exit, output) = Tools.Run(Tools.Promtool, "check", "rules", file);
+            var (exit, output) = ExternalTools.Run(ExternalTools.Promtool, "check", "rules", file);
             Assert.True(exit == 0, "promtool check rules failed:\n" + output);
             Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
         }

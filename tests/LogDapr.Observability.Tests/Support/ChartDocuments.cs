@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -8,7 +9,7 @@ namespace LogDapr.Observability.Tests.Support;
 /// <summary>The chart rendered by `helm template` with the monitoring values on, as JSON documents.</summary>
 public static class ChartDocuments
 {
-    public static string ChartPath => Path.Combine(Tools.RepoRoot, "charts", "logdapr");
+    public static string ChartPath => Path.Combine(ExternalTools.RepoRoot, "charts", "logdapr");
 
     public static string DashboardFile => Path.Combine(ChartPath, "dashboards", "logdapr-pipeline.json");
 
@@ -21,7 +22,7 @@ public static class ChartDocuments
             arguments.Add(value);
         }
 
-        var (exit, output) = Tools.Run(Tools.Helm, [.. arguments]);
+        var (exit, output) = ExternalTools.Run(ExternalTools.Helm, [.. arguments]);
         Assert.True(exit == 0, "helm template failed:\n" + output);
         return Parse(output);
     }

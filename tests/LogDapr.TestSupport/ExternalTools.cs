@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using LogDapr.LocalStack.Layout;
+using Xunit;
 
-namespace LogDapr.Observability.Tests.Support;
+namespace LogDapr.TestSupport;
 
 /// <summary>
-/// The command-line tools the chart tests run: helm (tools/scripts/ensure-helm.sh puts it in .tools/bin; LOGDAPR_HELM
+/// The command-line tools the chart and alert tests run (operator and observability tests): helm (tools/scripts/ensure-helm.sh puts it in .tools/bin; LOGDAPR_HELM
 /// overrides) and promtool (Debian's prometheus package, installed by tools/scripts/install-test-deps.sh;
 /// LOGDAPR_PROMTOOL overrides).
 /// </summary>
-public static class Tools
+public static class ExternalTools
 {
     public static string RepoRoot { get; } = RepoLayout.Discover().Root;
 
