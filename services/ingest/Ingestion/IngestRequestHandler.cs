@@ -184,7 +184,7 @@ internal sealed class IngestRequestHandler(
 
     /// <summary>The rate-limit identity: the API key, or the remote address when authentication is off.</summary>
     private static string ClientId(HttpContext context, ApiKeyPrincipal caller)
-        => caller == ApiKeyPrincipal.AuthDisabled || caller.KeyId == ApiKeyPrincipal.AuthDisabled.KeyId
+        => caller == ApiKeyPrincipal.AuthDisabled
             ? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown")
             : "key:" + caller.KeyId;
 
