@@ -1,3 +1,6 @@
+using System.CommandLine;
 using LogDapr.LocalRunner.Cli;
 
-return await RunnerCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+// System.CommandLine's own Ctrl+C handling kills the process 2 s after the signal, before the pipeline has stopped
+// Postgres (which runs in its own session and never sees the terminal's Ctrl+C). The runner handles the signals itself.
+return await RunnerCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

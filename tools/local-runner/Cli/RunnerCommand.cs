@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using LogDapr.LocalRunner.Demo;
 using LogDapr.LocalStack.Pipeline;
 using Spectre.Console;
@@ -41,11 +40,19 @@ public static class RunnerCommand
         console.MarkupLine("[yellow]Dapr here is the repo's development sidecar (tools/dev-sidecar): a test/development stand-in for daprd, not the production path.[/]");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        using var signals = StopSignals.Register(stop, () => console.MarkupLine("[yellow]Still stopping; Postgres is shut down cleanly so the next run can start.[/]"));
+        IDisposable stateLock;
+        try
         {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+            stateLock = StateDirectoryLock.Acquire(stateDirectory);
+        }
+        catch (InvalidOperationException ex)
+        {
+            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return 2;
+        }
+
+        using var heldLock = stateLock;
 
         await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {

@@ -21,6 +21,7 @@ public sealed class RepoLayout
     public string IngestDll => AppDll("services/ingest", "logdapr-ingest");
     public string AggregatorDll => AppDll("services/aggregator", "logdapr-aggregator");
     public string SidecarDll => AppDll("tools/dev-sidecar", "logdapr-dev-sidecar");
+    public string LocalRunnerDll => AppDll("tools/local-runner", "logdapr-local");
 
     public static RepoLayout Discover()
     {

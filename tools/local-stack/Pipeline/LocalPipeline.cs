@@ -72,6 +72,10 @@ public sealed class LocalPipeline : IAsyncDisposable
         var postgresDirectory = options.PostgresDirectory ?? Path.Combine(options.RunDirectory, "postgres");
         options.Report($"Starting PostgreSQL from {binaries} in {postgresDirectory}");
         var postgres = await PostgresServer.StartAsync(binaries, postgresDirectory, FreePorts.Next(), options.DurablePostgres, cancellationToken).ConfigureAwait(false);
+        if (postgres.LeftoverStopped)
+        {
+            options.Report("Stopped a PostgreSQL that an earlier run left running on this data directory");
+        }
 
         var pipeline = new LocalPipeline(options, layout, postgres);
         try

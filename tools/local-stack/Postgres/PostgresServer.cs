@@ -48,12 +48,22 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(binDirectory, rootDirectory, port, durable);
         await server.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
-        await server.CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return server;
+        try
+        {
+            await server.CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            // Stopped (Ctrl+C) or failed before anyone owns the server: it must not outlive us.
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await StopLeftoverAsync(cancellationToken).ConfigureAwait(false);
         var options = string.Join(' ',
             $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
             $"-k {socketDirectory}",
@@ -63,6 +73,28 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync("pg_ctl", ["-D", dataDirectory, "-l", logFile, "-o", options, "-w", "-t", "60", "start"], cancellationToken).ConfigureAwait(false);
         IsRunning = true;
     }
+
+    /// <summary>
+    /// A server still running on this data directory was left by a process that died without stopping it (its owner
+    /// holds the directory exclusively while it lives): stop it, or starting on a new port fails on postmaster.pid.
+    /// </summary>
+    private async Task StopLeftoverAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        // pg_ctl status: 0 = running, 3 = not running (a stale pid file, which postgres itself replaces at start).
+        if (await RunAsync("pg_ctl", ["-D", dataDirectory, "status"], cancellationToken, allowFailure: true).ConfigureAwait(false) == 0)
+        {
+            await RunAsync("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken).ConfigureAwait(false);
+            LeftoverStopped = true;
+        }
+    }
+
+    /// <summary>True when <see cref="StartAsync(CancellationToken)"/> found and stopped a server left running by a crashed owner.</summary>
+    public bool LeftoverStopped { get; private set; }
 
     /// <summary>Fast shutdown: open connections are cut, as in a database outage.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -120,15 +152,15 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Runs a Postgres tool, as the postgres user when this process is root.</summary>
-    private Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
+    private Task<int> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool allowFailure = false)
     {
         var path = Path.Combine(binDirectory, tool);
         return Environment.IsPrivilegedProcess
-            ? RunPlainAsync("runuser", ["-u", User, "--", path, .. arguments], cancellationToken)
-            : RunPlainAsync(path, arguments, cancellationToken);
+            ? RunPlainAsync("runuser", ["-u", User, "--", path, .. arguments], cancellationToken, allowFailure)
+            : RunPlainAsync(path, arguments, cancellationToken, allowFailure);
     }
 
-    private async Task RunPlainAsync(string file, string[] arguments, CancellationToken cancellationToken)
+    private async Task<int> RunPlainAsync(string file, string[] arguments, CancellationToken cancellationToken, bool allowFailure = false)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -146,12 +178,14 @@ public sealed class PostgresServer : IAsyncDisposable
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        if (process.ExitCode != 0 && !allowFailure)
         {
             var log = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile, cancellationToken).ConfigureAwait(false) : "";
             throw new InvalidOperationException(
                 $"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}{await stdout.ConfigureAwait(false)}{Environment.NewLine}{Tail(log)}");
         }
+
+        return process.ExitCode;
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
