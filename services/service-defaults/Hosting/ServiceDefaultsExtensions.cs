@@ -23,7 +23,8 @@ public static class ServiceDefaultsExtensions
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            // RFC 3339 in UTC, and nothing after it: log parsers reject a trailing space.
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
         // ASP.NET Core logs every request several times at Information; at these request rates that is most of the
         // CPU a replica spends (see docs/benchmarks.md). Request outcomes are in the metrics instead.

@@ -37,4 +37,19 @@ public sealed class SinkFailureLogTests(ObservedPipeline observed)
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.Contains(l.GetProperty("Scopes").EnumerateArray(), s => s.TryGetProperty("TraceId", out _) && s.TryGetProperty("SpanId", out _)));
     }
+
+    [Fact]
+    public void Every_log_line_of_both_services_has_an_RFC_3339_UTC_timestamp_that_log_parsers_accept()
+    {
+        var lines = (observed.AggregatorLog + "\n" + observed.IngestLog).Split('\n').Where(l => l.StartsWith('{'))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line =>
+        {
+            var text = line.GetProperty("Timestamp").GetString()!;
+            Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", text);
+            var parsed = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs((DateTimeOffset.UtcNow - parsed).TotalHours) < 1, $"{text} is not the current UTC time");
+        });
+    }
 }
