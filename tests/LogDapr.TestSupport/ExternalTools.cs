@@ -19,6 +19,9 @@ public static class ExternalTools
     public static string Promtool => Find("LOGDAPR_PROMTOOL", "/usr/bin/promtool", "promtool",
         "Install Debian's prometheus package (tools/scripts/install-test-deps.sh does) or set LOGDAPR_PROMTOOL.");
 
+    public static string Redocly => Find("LOGDAPR_REDOCLY", Path.Combine(RepoRoot, ".tools", "npm", "node_modules", ".bin", "redocly"), "redocly",
+        "Run tools/scripts/ensure-redocly.sh (it installs Redocly CLI from npm into .tools/npm) or set LOGDAPR_REDOCLY.");
+
     public static (int Exit, string Output) Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: PostgreSQL server binaries and redis-server (the
 # integration and end-to-end tests start private instances from them when no container engine answers) and
-# helm/kubectl for the chart tests. Idempotent; prints what it does. As root it installs directly, otherwise through sudo.
+# helm/kubectl for the chart tests, Redocly CLI for the OpenAPI lint. Idempotent; prints what it does. As root it installs directly, otherwise through sudo.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -32,4 +32,6 @@ fi
 if [ -x "$repo/tools/scripts/ensure-helm.sh" ]; then
   "$repo/tools/scripts/ensure-helm.sh" >/dev/null
 fi
+# Redocly CLI lints the services' OpenAPI documents (tests/LogDapr.Observability.Tests/Documentation).
+"$repo/tools/scripts/ensure-redocly.sh" >/dev/null
 echo "install-test-deps: ready"
