@@ -2,7 +2,7 @@
 //   k6 run -e BASE_URL=... -e SINGLE_RATE=5000 -e BATCH_RATE=300 -e DURATION=5m loadtest/k6/constant-rate.js
 
 import exec from 'k6/execution';
-import { intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
+import { announceRun, intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
 import { send } from './lib/ingest.js';
 
 const DURATION = __ENV.DURATION || '2m';
@@ -34,6 +34,10 @@ export const options = {
     dropped_iterations: [`count<${intEnv('MAX_DROPPED', 1)}`],
   }),
 };
+
+export function setup() {
+  announceRun();
+}
 
 export function single() {
   send(exec.scenario.iterationInTest, 1, 'single');

@@ -2,7 +2,7 @@
 //   k6 run -e BASE_URL=... -e START_RATE=10 -e PEAK_RATE=600 -e RAMP=10m loadtest/k6/ramp.js
 
 import exec from 'k6/execution';
-import { intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
+import { announceRun, intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
 import { send } from './lib/ingest.js';
 
 const PEAK = intEnv('PEAK_RATE', 400);
@@ -24,6 +24,10 @@ export const options = {
   },
   thresholds: thresholds(['batch']),
 };
+
+export function setup() {
+  announceRun();
+}
 
 export default function () {
   send(exec.scenario.iterationInTest, BATCH_SIZE, 'batch');

@@ -4,7 +4,7 @@
 import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';
-import { BASE_URL, LOGS_URL, headers, thresholds } from './lib/config.js';
+import { BASE_URL, LOGS_URL, announceRun, headers, thresholds } from './lib/config.js';
 import { send } from './lib/ingest.js';
 import { pickTenant } from './lib/events.js';
 
@@ -16,7 +16,9 @@ export const options = {
 };
 
 export function setup() {
-  const ready = http.get(`${BASE_URL}/readyz`);
+  announceRun();
+  // lib/ingest.js makes 202 the expected answer of every request; readiness answers 200.
+  const ready = http.get(`${BASE_URL}/readyz`, { responseCallback: http.expectedStatuses(200) });
   if (ready.status !== 200) {
     exec.test.abort(`ingest is not ready: GET /readyz answered ${ready.status}`);
   }

@@ -3,7 +3,7 @@
 //   k6 run -e BASE_URL=... -e DURATION=4h -e SINGLE_RATE=500 -e BATCH_RATE=20 loadtest/k6/soak.js
 
 import exec from 'k6/execution';
-import { intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
+import { announceRun, intEnv, thresholds, BATCH_SIZE } from './lib/config.js';
 import { send } from './lib/ingest.js';
 
 const DURATION = __ENV.DURATION || '1h';
@@ -31,6 +31,10 @@ export const options = {
   },
   thresholds: thresholds(['single', 'batch']),
 };
+
+export function setup() {
+  announceRun();
+}
 
 export function single() {
   send(exec.scenario.iterationInTest, 1, 'single');

@@ -4,7 +4,7 @@
 //   k6 run -e BASE_URL=... -e BASE_RATE=1000 -e SPIKE_RATE=10000 loadtest/k6/spike.js
 
 import exec from 'k6/execution';
-import { floatEnv, intEnv, thresholds } from './lib/config.js';
+import { announceRun, floatEnv, intEnv, thresholds } from './lib/config.js';
 import { send } from './lib/ingest.js';
 
 const BASE = intEnv('BASE_RATE', 500);
@@ -34,6 +34,10 @@ export const options = {
   },
   thresholds: limits,
 };
+
+export function setup() {
+  announceRun();
+}
 
 export default function () {
   send(exec.scenario.iterationInTest, 1, 'single');

@@ -12,7 +12,7 @@ export const API_KEY = __ENV.LOGDAPR_API_KEY || '';
 const TENANT_KEYS = parseTenantKeys(__ENV.LOGDAPR_API_KEYS || '');
 
 // Tenants: an explicit list ("acme,globex") or how many to generate under a run-unique prefix.
-const RUN_ID = __ENV.RUN_ID || `k6-${Date.now().toString(36)}`;
+export const RUN_ID = __ENV.RUN_ID || `k6-${Date.now().toString(36)}`;
 export const TENANTS = Object.keys(TENANT_KEYS).length > 0
   ? Object.keys(TENANT_KEYS)
   : (__ENV.TENANTS && /[^0-9]/.test(__ENV.TENANTS)
@@ -74,4 +74,10 @@ function parseTenantKeys(text) {
     }
   }
   return keys;
+}
+
+// Printed once per run (from setup): the tenants a run writes to, so its counts can be read back afterwards with
+// GET /v1/metrics?tenant=<tenant>.
+export function announceRun() {
+  console.log(`logdapr run ${RUN_ID}: tenants ${TENANTS.join(',')}`);
 }

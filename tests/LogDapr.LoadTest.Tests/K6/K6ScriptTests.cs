@@ -82,6 +82,31 @@ public class K6ScriptTests
         Assert.Contains("p95 < 5ms", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_prints_its_run_id_and_tenants_so_the_counts_can_be_read_back(string script)
+    {
+        var info = new Dictionary<string, string> { ["RUN_ID"] = "rb-check", ["TENANTS"] = "2" };
+        var (exit, output) = Check(Path.Combine(RepoPaths.K6Scripts, script), info);
+        Assert.True(exit == 0, output);
+        Assert.Contains("logdapr run rb-check: tenants rb-check-t0,rb-check-t1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_check_fails_a_script_whose_expected_answers_breach_its_own_failed_request_threshold()
+    {
+        var (exit, output) = CheckSample("selffail.js", """
+            import http from 'k6/http';
+            http.setResponseCallback(http.expectedStatuses(202));
+            export const options = { thresholds: { http_req_failed: ['rate<0.01'] } };
+            export function setup() { http.get('http://localhost/readyz'); }
+            export default function () { http.post('http://localhost/v1/logs', '{}'); }
+            """);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("fails its own threshold http_req_failed", output, StringComparison.Ordinal);
+        Assert.Contains("GET http://localhost/readyz -> 200", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_correct_sample_passes()
     {
@@ -109,7 +134,7 @@ public class K6ScriptTests
         }
     }
 
-    private static (int Exit, string Output) Check(string script)
+    private static (int Exit, string Output) Check(string script, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -122,6 +147,11 @@ public class K6ScriptTests
         info.ArgumentList.Add(new Uri(Path.Combine(RepoPaths.K6Check, "register.mjs")).AbsoluteUri);
         info.ArgumentList.Add(Path.Combine(RepoPaths.K6Check, "check.mjs"));
         info.ArgumentList.Add(script);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info) ?? throw new InvalidOperationException("node could not be started (is Node.js 20+ on PATH?)");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

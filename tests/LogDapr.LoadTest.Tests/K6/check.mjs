@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { recorded } from 'k6/http';
 
 const EXECUTORS = {
   'shared-iterations': [],
@@ -40,6 +41,11 @@ for (const script of process.argv.slice(2)) {
     }
     if (typeof module.teardown === 'function') {
       module.teardown(data);
+    }
+    const failedRate = checkFailedRequests(module, recorded.splice(0));
+    if (failedRate) {
+      problems.push(`${script}: ${failedRate}`);
+      continue;
     }
     console.log(`ok ${script}`);
   } catch (error) {
@@ -102,6 +108,24 @@ function validate(module) {
     }
   }
   return issues;
+}
+
+// With every answer as the script expects it, the share of requests k6 counts as failed must stay under the script's
+// own http_req_failed threshold; otherwise the script fails against a perfectly healthy service.
+function checkFailedRequests(module, requests) {
+  const rules = (module.options && module.options.thresholds && module.options.thresholds.http_req_failed) || [];
+  const failed = requests.filter((r) => r.failed);
+  const rate = requests.length === 0 ? 0 : failed.length / requests.length;
+  for (const rule of rules) {
+    const expression = typeof rule === 'string' ? rule : rule.threshold;
+    const match = /^\s*rate\s*(<|<=)\s*(\d+(\.\d+)?)\s*$/.exec(expression);
+    if (match && !(match[1] === '<' ? rate < Number(match[2]) : rate <= Number(match[2]))) {
+      const examples = failed.slice(0, 3).map((r) => `${r.method} ${r.url} -> ${r.status}`).join(', ');
+      return `fails its own threshold http_req_failed '${expression}' against a service answering as expected: `
+        + `${failed.length} of ${requests.length} requests counted failed (${examples})`;
+    }
+  }
+  return null;
 }
 
 function entryPoints(module) {
