@@ -1,42 +1,34 @@
-using System.Numerics;
+using HdrHistogram;
 
 namespace LogDapr.LoadGen.Metrics;
 
 /// <summary>
-/// An HDR-style (log-linear) histogram of non-negative integer values, e.g. microseconds. Values below
-/// 2^<see cref="SubBucketBits"/> are counted exactly; above, each power-of-two range is split into
-/// 2^(<see cref="SubBucketBits"/>-1) equal slots, so every value is stored with a relative error below
-/// 2^-(<see cref="SubBucketBits"/>-1) (0.1% for the default 11 bits: three significant digits) in a fixed,
-/// small array whatever the range. Recording is lock-free and thread-safe; reading while recording gives a
-/// consistent-enough snapshot for progress output, and exact figures once recording has stopped.
+/// Latencies (non-negative integers, e.g. microseconds) in an HdrHistogram with three significant digits, so every
+/// value is kept within 1/1024 of itself whatever the range. HdrHistogram's own percentile rounds the rank; the
+/// report wants nearest rank (the ceil(p/100·N)-th smallest value) and never an understatement, so that is computed
+/// here from its recorded values. Exact min, max and sum are kept beside it: its own are bucket bounds.
+/// Recording is thread-safe.
 /// </summary>
 public sealed class LatencyHistogram
 {
-    public const int DefaultSubBucketBits = 11;
+    private const int SignificantDigits = 3;
 
-    private readonly long[] counts;
-    private readonly int halfCount;
-    private long totalCount;
+    private readonly LongConcurrentHistogram histogram;
     private long maxValue;
     private long minValue = long.MaxValue;
     private long sum;
     private long clamped;
 
     /// <param name="highestTrackableValue">Larger values are clamped to it (and counted in <see cref="Clamped"/>).</param>
-    public LatencyHistogram(long highestTrackableValue = 3_600_000_000, int subBucketBits = DefaultSubBucketBits)
+    public LatencyHistogram(long highestTrackableValue = 3_600_000_000)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(subBucketBits, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(subBucketBits, 20);
-        ArgumentOutOfRangeException.ThrowIfLessThan(highestTrackableValue, 1L << subBucketBits);
-        SubBucketBits = subBucketBits;
+        ArgumentOutOfRangeException.ThrowIfLessThan(highestTrackableValue, 2);
         HighestTrackableValue = highestTrackableValue;
-        halfCount = 1 << (subBucketBits - 1);
-        counts = new long[IndexOf(highestTrackableValue) + 1];
+        histogram = new LongConcurrentHistogram(1, highestTrackableValue, SignificantDigits);
     }
 
-    public int SubBucketBits { get; }
     public long HighestTrackableValue { get; }
-    public long TotalCount => Volatile.Read(ref totalCount);
+    public long TotalCount => histogram.TotalCount;
     public long Clamped => Volatile.Read(ref clamped);
     public long Max => TotalCount == 0 ? 0 : Volatile.Read(ref maxValue);
     public long Min => TotalCount == 0 ? 0 : Volatile.Read(ref minValue);
@@ -51,17 +43,17 @@ public sealed class LatencyHistogram
             value = HighestTrackableValue;
         }
 
-        Interlocked.Increment(ref counts[IndexOf(value)]);
-        Interlocked.Increment(ref totalCount);
+        // Min, max and sum first: a reader that sees the count also sees the value's effect on them.
         Interlocked.Add(ref sum, value);
         UpdateMax(value);
         UpdateMin(value);
+        histogram.RecordValue(value);
     }
 
     /// <summary>
-    /// The value at or below which <paramref name="percentile"/> percent of the recorded values fall (nearest rank:
-    /// the ceil(p/100·N)-th smallest value), reported as the highest value its slot can hold — so it never
-    /// understates — and never above the largest value actually recorded.
+    /// The value at or below which <paramref name="percentile"/> percent of the recorded values fall (nearest rank),
+    /// reported as the highest value its bucket can hold — so it never understates — and never above the largest value
+    /// actually recorded.
     /// </summary>
     public long ValueAtPercentile(double percentile)
     {
@@ -77,33 +69,29 @@ public sealed class LatencyHistogram
         }
 
         var rank = Math.Clamp((long)Math.Ceiling(percentile / 100.0 * total - 1e-9), 1, total);
-        long seen = 0;
-        for (var i = 0; i < counts.Length; i++)
+        foreach (var bucket in histogram.RecordedValues())
         {
-            seen += Volatile.Read(ref counts[i]);
-            if (seen >= rank)
+            if (bucket.TotalCountToThisValue >= rank)
             {
-                return Math.Min(HighestEquivalentValue(i), Max);
+                return Math.Min(bucket.ValueIteratedTo, Max);
             }
         }
 
         return Max;
     }
 
-    /// <summary>Adds another histogram's counts (same bucket layout), e.g. to merge per-phase histograms.</summary>
+    /// <summary>The range of values counted together with <paramref name="value"/>.</summary>
+    public (long Lowest, long Highest) EquivalentRange(long value)
+        => (histogram.LowestEquivalentValue(value), histogram.HighestEquivalentValue(value));
+
+    /// <summary>Adds another histogram's counts, e.g. to merge per-phase histograms.</summary>
     public void Add(LatencyHistogram other)
     {
-        if (other.SubBucketBits != SubBucketBits || other.counts.Length != counts.Length)
+        if (other.HighestTrackableValue != HighestTrackableValue)
         {
-            throw new ArgumentException("histograms with different layouts cannot be merged", nameof(other));
+            throw new ArgumentException("histograms with different ranges cannot be merged", nameof(other));
         }
 
-        for (var i = 0; i < counts.Length; i++)
-        {
-            Interlocked.Add(ref counts[i], other.counts[i]);
-        }
-
-        Interlocked.Add(ref totalCount, other.TotalCount);
         Interlocked.Add(ref sum, Volatile.Read(ref other.sum));
         Interlocked.Add(ref clamped, other.Clamped);
         if (other.TotalCount > 0)
@@ -111,48 +99,8 @@ public sealed class LatencyHistogram
             UpdateMax(other.Max);
             UpdateMin(other.Min);
         }
-    }
 
-    /// <summary>The slot a value is counted in.</summary>
-    internal int IndexOf(long value)
-    {
-        if (value < (long)halfCount << 1)
-        {
-            return (int)value;
-        }
-
-        // The value's top bit is at position m >= SubBucketBits; dropping the low (m - SubBucketBits + 1) bits keeps
-        // SubBucketBits significant bits, whose top bit is always set, so the slot within the range is the rest.
-        var magnitude = 63 - BitOperations.LeadingZeroCount((ulong)value);
-        var shift = magnitude - SubBucketBits + 1;
-        return (halfCount << 1) + ((shift - 1) * halfCount) + (int)((value >> shift) - halfCount);
-    }
-
-    /// <summary>The smallest value counted in slot <paramref name="index"/>.</summary>
-    internal long LowestEquivalentValue(int index)
-    {
-        var full = halfCount << 1;
-        if (index < full)
-        {
-            return index;
-        }
-
-        var shift = ((index - full) / halfCount) + 1;
-        var significant = ((index - full) % halfCount) + halfCount;
-        return (long)significant << shift;
-    }
-
-    /// <summary>The largest value counted in slot <paramref name="index"/>.</summary>
-    internal long HighestEquivalentValue(int index)
-    {
-        var full = halfCount << 1;
-        if (index < full)
-        {
-            return index;
-        }
-
-        var shift = ((index - full) / halfCount) + 1;
-        return LowestEquivalentValue(index) + (1L << shift) - 1;
+        histogram.Add(other.histogram);
     }
 
     private void UpdateMax(long value)
