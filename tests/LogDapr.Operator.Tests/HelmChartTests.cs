@@ -93,6 +93,41 @@ public sealed class HelmChartTests
         Assert.Equal(OperatorVersion.Current, chart.GetString("appVersion"));
     }
 
+    [Fact]
+    public void Chart_states_the_supported_Dapr_runtime()
+    {
+        var chart = YamlDocuments.Parse(File.ReadAllText(RepoPaths.Path("charts", "logdapr", "Chart.yaml")))[0]!;
+        Assert.Equal(">=1.16.0", chart["annotations"]!.GetString("logdapr.io/dapr-version"));
+        Assert.Contains("Dapr 1.16", File.ReadAllText(RepoPaths.Path("charts", "logdapr", "templates", "NOTES.txt")), StringComparison.Ordinal);
+        Assert.Contains("Dapr 1.16", File.ReadAllText(RepoPaths.Path("charts", "logdapr", "values.yaml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Secrets: get (check references) and create (the generated app token); never list, watch, update or delete.
+    /// Cluster-scoped reads are limited by resourceNames to Dapr's three CRDs and its injector webhook, in both
+    /// RBAC modes (they are cluster-scoped, so a Role could not grant them).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("watchNamespaces={team-a}")]
+    public void Rbac_for_secrets_and_cluster_reads_stays_minimal(string values)
+    {
+        var rules = Template(values.Length == 0 ? [] : [values]).Where(d => d.GetString("kind") is "Role" or "ClusterRole")
+            .SelectMany(r => r["rules"]!.AsArray().OfType<JsonObject>())
+            .ToList();
+        static List<string> Strings(JsonNode? node) => node?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+
+        var secretVerbs = rules.Where(r => Strings(r["resources"]).Contains("secrets")).SelectMany(r => Strings(r["verbs"])).ToHashSet();
+        Assert.Equal(new HashSet<string> { "get", "create" }, secretVerbs);
+
+        var crdRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("customresourcedefinitions"));
+        Assert.Equal(["get"], Strings(crdRule["verbs"]));
+        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "subscriptions.dapr.io"], Strings(crdRule["resourceNames"]).Order());
+        var webhookRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("mutatingwebhookconfigurations"));
+        Assert.Equal(["get"], Strings(webhookRule["verbs"]));
+        Assert.Equal(["dapr-sidecar-injector"], Strings(webhookRule["resourceNames"]));
+    }
+
     /// <summary>
     /// The operator (controller + leader election) runs against an API double that enforces the RBAC the chart
     /// renders: every call it makes must be allowed, and across a full lifecycle it uses every rule of the table

@@ -36,6 +36,8 @@ public sealed class TestCluster : IAsyncDisposable
             return (defaulted, errors);
         });
         Api = api ?? new InMemoryKubeApi(Server);
+        // A cluster with the supported Dapr installed; tests that need another Dapr change it before Start().
+        DaprInstallation.Install(Server);
     }
 
     public FakeApiServer Server { get; }
