@@ -31,8 +31,17 @@ internal static class ComponentRenderer
                     .OptionalValue("redisUsername", redis.Username)
                     .Secret("redisPassword", redis.PasswordSecretKeyRef, "spec.pubsub.redis.passwordSecretKeyRef")
                     .Value("enableTLS", redis.EnableTls)
-                    .Value("consumerID", consumerGroup)
-                    .Value("maxLenApprox", redis.MaxLenApprox)
+                    .Value("consumerID", consumerGroup);
+                // Only when asked for: XADD MAXLEN ~ trims entries whether or not they were delivered and acknowledged,
+                // and daprd's reclaim loop then acknowledges the vanished ids (pubsub/redis/redis.go
+                // removeMessagesThatNoLongerExistFromPending), so a trim is a silent loss.
+                if (redis.MaxLenApprox is { } maxLen)
+                {
+                    metadata.Value("maxLenApprox", maxLen);
+                }
+                var concurrency = BrokerConcurrency.RedisConcurrency(pipeline.Spec, redis);
+                metadata.Value("concurrency", concurrency)
+                    .Value("queueDepth", BrokerConcurrency.RedisQueueDepth(concurrency))
                     .Value("processingTimeout", GoDuration.FromSeconds(redis.ProcessingTimeoutSeconds))
                     .Value("redeliverInterval", GoDuration.FromSeconds(redis.RedeliverIntervalSeconds));
                 break;
@@ -76,6 +85,7 @@ internal static class ComponentRenderer
 
             case BrokerType.JetStream:
                 var jetstream = pubsub.JetStream ?? throw new InvalidPipelineException("pubsub.jetstream is required when pubsub.type is jetstream");
+                BrokerConcurrency.CheckJetStream(pipeline.Spec, jetstream);
                 type = PubSubJetStream;
                 metadata.Value("natsURL", jetstream.NatsUrl)
                     .Secret("token", jetstream.TokenSecretKeyRef, "spec.pubsub.jetstream.tokenSecretKeyRef")
@@ -92,15 +102,27 @@ internal static class ComponentRenderer
                         _ => "all",
                     })
                     .Value("maxAckPending", jetstream.MaxAckPending)
-                    .Value("ackWait", GoDuration.FromSeconds(jetstream.AckWaitSeconds));
+                    .Value("ackWait", GoDuration.FromSeconds(jetstream.AckWaitSeconds))
+                    // One goroutine per message instead of one message at a time; maxAckPending bounds them. The key
+                    // daprd validates is pubsub.ConcurrencyKey, "concurrencyMode" (pubsub/jetstream/metadata.go).
+                    .Value("concurrencyMode", "parallel");
                 break;
 
             default:
                 throw new InvalidPipelineException($"unknown pubsub.type {pubsub.Type}");
         }
 
-        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId]);
+        var publishers = Publishers(pipeline, names);
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers);
+        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId, .. publishers]);
     }
+
+    /// <summary>spec.pubsub.publisherAppIds without duplicates and without the pipeline's own app ids.</summary>
+    public static IReadOnlyList<string> Publishers(LogPipeline pipeline, ResourceNames names) =>
+        (pipeline.Spec.PubSub.PublisherAppIds ?? [])
+            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     public static JsonObject StateStore(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {

@@ -59,6 +59,13 @@ public static class PipelineRenderer
             .GroupBy(s => (s.SecretName, s.Key))
             .Select(g => g.First())
             .ToList();
-        return new RenderResult(objects, distinctSecrets, ingestEndpoint, queryEndpoint);
+        return new RenderResult(
+            objects,
+            distinctSecrets,
+            ingestEndpoint,
+            queryEndpoint,
+            names.PubSubComponent,
+            pipeline.Spec.PubSub.Topic,
+            AppToken.IsGenerated(pipeline) ? names.AppTokenSecret : null);
     }
 }

@@ -17,6 +17,9 @@ public sealed record ResourceNames(string Pipeline)
     public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
     public string Resiliency => $"{Pipeline}-resiliency";
 
+    /// <summary>The Secret with the aggregator's Dapr app token that the operator creates when the spec names none.</summary>
+    public string AppTokenSecret => $"{Pipeline}-app-token";
+
     public string IngestDeployment => IngestAppId;
     public string AggregatorDeployment => AggregatorAppId;
     public string IngestService => IngestAppId;

@@ -14,8 +14,8 @@ namespace LogDapr.Operator.Tests.Fakes;
 /// </summary>
 public static class DaprInstallation
 {
-    public static readonly ResourceType Crds = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", Namespaced: false);
-    public static readonly ResourceType Webhooks = new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", Namespaced: false);
+    public static readonly ResourceType Crds = KnownResources.CustomResourceDefinitions;
+    public static readonly ResourceType Webhooks = KnownResources.MutatingWebhookConfigurations;
 
     public const string InjectorWebhook = "dapr-sidecar-injector";
     public static readonly string[] CrdNames = ["components.dapr.io", "subscriptions.dapr.io", "resiliencies.dapr.io"];

@@ -59,6 +59,8 @@ public sealed class TestCluster : IAsyncDisposable
         BackoffBase = TimeSpan.FromMilliseconds(20),
         BackoffMax = TimeSpan.FromSeconds(1),
         MissingTypeRetry = TimeSpan.FromMilliseconds(200),
+        // Every reconcile reads Dapr's CRDs and webhook afresh, so a test's change to them is seen at once.
+        DaprCheckInterval = TimeSpan.Zero,
     };
 
     public void Start(OperatorOptions? options = null)
