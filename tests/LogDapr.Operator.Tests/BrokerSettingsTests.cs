@@ -55,6 +55,44 @@ public sealed class BrokerSettingsTests
         Assert.Equal("5000", metadata["maxAckPending"]);
     }
 
+    /// <summary>
+    /// pubsub.jetstream makes one durable consumer per Subscribe call with durableName from the component and the
+    /// topic as its only filter subject (components-contrib v1.16.0 pubsub/jetstream/jetstream.go Subscribe), so the
+    /// logs and dead-letter subscriptions cannot share a component: one of the two fails to subscribe, at random
+    /// (dapr/components-contrib#2385). The dead letters get a component of their own with another durable name.
+    /// </summary>
+    [Fact]
+    public void JetStream_dead_letters_are_consumed_through_their_own_component_with_another_durable_consumer()
+    {
+        var result = Sample("jetstream.yaml");
+        var logs = Find(result, KnownResources.DaprSubscriptions, "edge-logs")["spec"]!;
+        var deadLetters = Find(result, KnownResources.DaprSubscriptions, "edge-dead-letters")["spec"]!;
+        Assert.Equal("edge-pubsub", logs["pubsubname"]!.GetValue<string>());
+        var dlqComponentName = deadLetters["pubsubname"]!.GetValue<string>();
+        Assert.NotEqual("edge-pubsub", dlqComponentName);
+
+        var main = ComponentMetadata(Find(result, KnownResources.DaprComponents, "edge-pubsub"));
+        var dlqComponent = Find(result, KnownResources.DaprComponents, dlqComponentName);
+        var dlq = ComponentMetadata(dlqComponent);
+        Assert.Equal("pubsub.jetstream", dlqComponent["spec"]!["type"]!.GetValue<string>());
+        Assert.Equal(main["natsURL"], dlq["natsURL"]);
+        Assert.Equal(main["streamName"], dlq["streamName"]);
+        Assert.Equal(main["token"], dlq["token"]);
+        Assert.NotEqual(main["durableName"], dlq["durableName"]);
+        Assert.Equal(dlq["durableName"], dlq["queueGroupName"]);
+        // Only the aggregator loads it, and may only subscribe to the dead-letter topic through it.
+        Assert.Equal(["edge-aggregator"], Scopes(dlqComponent));
+        Assert.Equal("edge-logs-deadletter", dlq["allowedTopics"]);
+        Assert.Equal("edge-aggregator=edge-logs-deadletter", dlq["subscriptionScopes"]);
+        // Dead-letter deliveries keep the inbound retry policy.
+        var targets = Find(result, KnownResources.DaprResiliencies, "edge-resiliency")["spec"]!["targets"]!["components"]!;
+        Assert.NotNull(targets[dlqComponentName]!["inbound"]!["retry"]);
+
+        // Redis consumer groups are per stream and Kafka's group takes several topics: one component there.
+        Assert.Equal("logs-pubsub", Find(Sample("redis.yaml"), KnownResources.DaprSubscriptions, "logs-dead-letters")["spec"]!["pubsubname"]!.GetValue<string>());
+        Assert.Equal("audit-pubsub", Find(Sample("kafka.yaml"), KnownResources.DaprSubscriptions, "audit-dead-letters")["spec"]!["pubsubname"]!.GetValue<string>());
+    }
+
     [Fact]
     public void Kafka_bulk_subscribes_natively_and_gets_no_emulation_settings()
     {
