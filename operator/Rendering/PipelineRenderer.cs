@@ -31,6 +31,13 @@ public static class PipelineRenderer
         var objects = new List<RenderedObject>
         {
             new(KnownResources.DaprComponents, ComponentRenderer.PubSub(pipeline, names, secrets)),
+        };
+        if (ComponentRenderer.DeadLetterPubSub(pipeline, names, secrets) is { } deadLetterPubSub)
+        {
+            objects.Add(new(KnownResources.DaprComponents, deadLetterPubSub));
+        }
+        objects.AddRange(
+        [
             new(KnownResources.DaprComponents, ComponentRenderer.StateStore(pipeline, names, secrets)),
             new(KnownResources.DaprComponents, ComponentRenderer.PostgresBinding(pipeline, names, secrets)),
             new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
@@ -40,7 +47,7 @@ public static class PipelineRenderer
             new(KnownResources.Services, WorkloadRenderer.AggregatorService(pipeline, names)),
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
             new(KnownResources.Deployments, WorkloadRenderer.AggregatorDeployment(pipeline, names, options, secrets)),
-        };
+        ]);
         if (pipeline.Spec.Ingest.Replicas > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.IngestDisruptionBudget, WorkloadRenderer.IngestComponent)));

@@ -10,6 +10,9 @@ public sealed record ResourceNames(string Pipeline)
     public string AggregatorAppId => $"{Pipeline}-aggregator";
 
     public string PubSubComponent => $"{Pipeline}-pubsub";
+
+    /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>
+    public string DeadLetterPubSubComponent => $"{Pipeline}-pubsub-dlq";
     public string StateStoreComponent => $"{Pipeline}-state";
     public string PostgresBindingComponent => $"{Pipeline}-postgres";
 

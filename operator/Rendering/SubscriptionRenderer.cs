@@ -43,7 +43,7 @@ internal static class SubscriptionRenderer
         names,
         new JsonObject
         {
-            ["pubsubname"] = names.PubSubComponent,
+            ["pubsubname"] = ComponentRenderer.SubscriptionPubSub(pipeline, names, pipeline.Spec.DeadLetter.Topic),
             ["topic"] = pipeline.Spec.DeadLetter.Topic,
             ["routes"] = new JsonObject { ["default"] = PipelineDefaults.DeadLetterRoute },
         });
