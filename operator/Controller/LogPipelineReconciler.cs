@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
@@ -11,10 +13,10 @@ namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// Brings one LogPipeline's objects to the rendered state. Level-triggered and idempotent: it reads the current
-/// LogPipeline, renders, checks preconditions, applies everything with one field manager (force: the operator is
-/// the authority for the fields it renders, which is also what undoes hand edits), prunes what is no longer
-/// rendered, and writes status. Deletion needs no code: owner references let the garbage collector remove
-/// everything, so there is no finalizer.
+/// LogPipeline, renders, checks preconditions (a supported Dapr, the referenced Secrets, the app token Secret),
+/// applies everything with one field manager (force: the operator is the authority for the fields it renders,
+/// which is also what undoes hand edits), prunes what is no longer rendered, and writes status. Deletion needs no
+/// code: owner references let the garbage collector remove everything, so there is no finalizer.
 /// </summary>
 public sealed partial class LogPipelineReconciler
 {
@@ -25,6 +27,7 @@ public sealed partial class LogPipelineReconciler
     private readonly OperatorOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<LogPipelineReconciler> logger;
+    private readonly DaprCompatibilityCheck daprCheck;
 
     public LogPipelineReconciler(
         IKubeApi api,
@@ -42,6 +45,7 @@ public sealed partial class LogPipelineReconciler
         this.options = options;
         this.time = time;
         this.logger = logger;
+        daprCheck = new DaprCompatibilityCheck(api, time, options.DaprCheckInterval);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -74,15 +78,25 @@ public sealed partial class LogPipelineReconciler
         }
         catch (InvalidPipelineException e)
         {
-            await ReportBlockedAsync(current, Reasons.InvalidSpec, e.Message, generation, cancellationToken).ConfigureAwait(false);
+            await ReportBlockedAsync(current, Reasons.InvalidSpec, e.Message, generation, dapr: null, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done(Reasons.InvalidSpec);
         }
 
-        // Preconditions before any write, so a bad reference leaves the running pipeline exactly as it was.
-        var missing = await FindMissingSecretsAsync(@namespace, rendered.SecretReferences, cancellationToken).ConfigureAwait(false);
+        // Preconditions before any write, so an unsupported Dapr or a bad reference leaves the running pipeline
+        // exactly as it was.
+        var compatibility = await daprCheck.CheckAsync(rendered.Objects, cancellationToken).ConfigureAwait(false);
+        var dapr = Make(DaprCompatible, compatibility.Status, compatibility.Reason, compatibility.Message, generation);
+        if (compatibility.Blocks)
+        {
+            await ReportBlockedAsync(current, compatibility.Reason, compatibility.Message, generation, dapr, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.After(options.DependencyRetry, compatibility.Reason);
+        }
+
+        var missing = await FindMissingSecretsAsync(@namespace, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)
+            ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
         if (missing is not null)
         {
-            await ReportBlockedAsync(current, missing.Value.Reason, missing.Value.Message, generation, cancellationToken).ConfigureAwait(false);
+            await ReportBlockedAsync(current, missing.Value.Reason, missing.Value.Message, generation, dapr, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.After(options.DependencyRetry, missing.Value.Reason);
         }
 
@@ -96,14 +110,16 @@ public sealed partial class LogPipelineReconciler
             }
             catch (KubeApiException e) when (e.IsNotFound && obj.Type.Group == "dapr.io")
             {
-                var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr in the cluster (e.g. its Helm chart) first.";
-                await ReportBlockedAsync(current, Reasons.DaprNotInstalled, message, generation, cancellationToken).ConfigureAwait(false);
+                // The CRD went away between the check (cached) and the apply, or could not be read.
+                var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr {DaprSupport.MinimumMinor} or later in the cluster (e.g. its Helm chart) first.";
+                var notInstalled = Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation);
+                await ReportBlockedAsync(current, Reasons.DaprNotInstalled, message, generation, notInstalled, cancellationToken).ConfigureAwait(false);
                 return ReconcileResult.After(options.DependencyRetry, Reasons.DaprNotInstalled);
             }
             catch (KubeApiException e) when (!e.IsConflict)
             {
                 var message = $"Applying {obj.Type.Kind} {obj.Name} failed: {e.Message}";
-                await ReportBlockedAsync(current, Reasons.ApplyFailed, message, generation, cancellationToken).ConfigureAwait(false);
+                await ReportBlockedAsync(current, Reasons.ApplyFailed, message, generation, dapr, cancellationToken).ConfigureAwait(false);
                 throw;
             }
         }
@@ -117,12 +133,14 @@ public sealed partial class LogPipelineReconciler
                 Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
                 Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
+                dapr,
             }
             : new[]
             {
                 Make(Ready, False, Reasons.RollingOut, waitingFor, generation),
                 Make(Progressing, True, Reasons.RollingOut, waitingFor, generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
+                dapr,
             };
 
         await UpdateStatusAsync(current, rendered, conditions, cancellationToken).ConfigureAwait(false);
@@ -156,6 +174,47 @@ public sealed partial class LogPipelineReconciler
             {
                 return (Reasons.SecretKeyNotFound, $"Secret \"{reference.SecretName}\" has no key \"{k}\" (referenced by {reference.FieldPath}). Add the key; the pipeline is left unchanged until then.");
             }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Creates the pipeline's app token Secret when the spec names none and it does not exist yet: a random 256-bit
+    /// token, owned by the LogPipeline. An existing Secret is never written, so a token is never changed under running
+    /// pods (and one rotated by hand stays); one without the key is reported instead.
+    /// </summary>
+    private async Task<(string Reason, string Message)?> EnsureAppTokenSecretAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    {
+        if (rendered.GeneratedAppTokenSecret is not { } name)
+        {
+            return null;
+        }
+        var @namespace = pipeline.Metadata.Namespace!;
+        JsonObject existing;
+        try
+        {
+            existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            var secret = AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true));
+            try
+            {
+                await api.CreateAsync(KnownResources.Secrets, secret, cancellationToken).ConfigureAwait(false);
+                LogAppTokenCreated(logger, name, pipeline.Key);
+                return null;
+            }
+            catch (KubeApiException conflict) when (conflict.IsConflict)
+            {
+                // Created meanwhile (another operator replica, or a user): use that one, as it is.
+                existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (existing["data"]?[AppToken.SecretKey] is null)
+        {
+            return (Reasons.SecretKeyNotFound,
+                $"Secret \"{name}\" has no key \"{AppToken.SecretKey}\" for the Dapr app token. The operator creates this Secret when spec.aggregator.appTokenSecretName is unset, and never overwrites an existing one: "
+                + $"delete it (the operator then creates it with a random token), add the key, or name another Secret in spec.aggregator.appTokenSecretName. The pipeline is left unchanged until then.");
         }
         return null;
     }
@@ -203,16 +262,21 @@ public sealed partial class LogPipelineReconciler
         return waiting.Count == 0 ? (true, "") : (false, "Waiting for " + string.Join("; ", waiting) + ".");
     }
 
-    private async Task ReportBlockedAsync(JsonObject current, string reason, string message, long generation, CancellationToken cancellationToken)
+    /// <param name="dapr">The DaprCompatible condition, or null to keep the previous one (nothing was checked).</param>
+    private async Task ReportBlockedAsync(JsonObject current, string reason, string message, long generation, PipelineCondition? dapr, CancellationToken cancellationToken)
     {
         LogBlocked(logger, current.Key(), reason, message);
         metrics.RecordError(reason);
-        var conditions = new[]
+        var conditions = new List<PipelineCondition>
         {
             Make(Ready, False, reason, message, generation),
             Make(Progressing, False, reason, message, generation),
             Make(Degraded, True, reason, message, generation),
         };
+        if (dapr is not null)
+        {
+            conditions.Add(dapr);
+        }
         await UpdateStatusAsync(current, null, conditions, cancellationToken).ConfigureAwait(false);
     }
 
@@ -233,6 +297,8 @@ public sealed partial class LogPipelineReconciler
             // Keep what was reported before when the pipeline is blocked: those objects still exist.
             IngestEndpoint = rendered?.IngestEndpoint ?? previous?.IngestEndpoint,
             QueryEndpoint = rendered?.QueryEndpoint ?? previous?.QueryEndpoint,
+            PubsubComponent = rendered?.PubSubComponent ?? previous?.PubsubComponent,
+            Topic = rendered?.Topic ?? previous?.Topic,
             Objects = rendered is not null ? rendered.References().ToList() : previous?.Objects,
         };
 
@@ -262,6 +328,9 @@ public sealed partial class LogPipelineReconciler
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Pipeline} is blocked ({Reason}): {Detail}")]
     private static partial void LogBlocked(ILogger logger, string pipeline, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random Dapr app token for {Pipeline}")]
+    private static partial void LogAppTokenCreated(ILogger logger, string name, string pipeline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Kind} {Name}, no longer rendered for {Pipeline}")]
     private static partial void LogPruned(ILogger logger, string kind, string name, string pipeline);

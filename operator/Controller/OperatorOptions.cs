@@ -23,6 +23,12 @@ public sealed record OperatorOptions
     /// <summary>How often an informer checks again for a resource type the API server does not serve (Dapr not installed).</summary>
     public TimeSpan MissingTypeRetry { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the Dapr compatibility check reuses what it read (Dapr's CRDs and injector webhook), shared by all
+    /// pipelines; a Dapr upgrade is noticed within this plus the next reconcile.
+    /// </summary>
+    public TimeSpan DaprCheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     public TimeSpan BackoffBase { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);

@@ -10,6 +10,9 @@ public static class PipelineConditions
     public const string Progressing = "Progressing";
     public const string Degraded = "Degraded";
 
+    /// <summary>Whether the cluster's Dapr is one LogDapr supports (reasons in <see cref="Dapr.DaprCompatibility"/>).</summary>
+    public const string DaprCompatible = "DaprCompatible";
+
     public const string True = "True";
     public const string False = "False";
     public const string Unknown = "Unknown";
@@ -23,15 +26,17 @@ public static class PipelineConditions
         public const string SecretNotFound = "SecretNotFound";
         public const string SecretKeyNotFound = "SecretKeyNotFound";
         public const string InvalidSpec = "InvalidSpec";
-        public const string DaprNotInstalled = "DaprNotInstalled";
+        public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
+        public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
     }
 
     /// <summary>
     /// Merges newly computed conditions into the previous ones: lastTransitionTime only moves when the status of
-    /// a condition changes, so watchers can tell how long a pipeline has been (not) ready.
+    /// a condition changes, so watchers can tell how long a pipeline has been (not) ready. A previous condition of a
+    /// type not computed this time (e.g. DaprCompatible when the spec could not be rendered) is kept as it was.
     /// </summary>
-    public static List<PipelineCondition> Merge(IReadOnlyList<PipelineCondition>? previous, IEnumerable<PipelineCondition> computed, DateTimeOffset now)
+    public static List<PipelineCondition> Merge(IReadOnlyList<PipelineCondition>? previous, IReadOnlyList<PipelineCondition> computed, DateTimeOffset now)
     {
         var result = new List<PipelineCondition>();
         foreach (var condition in computed)
@@ -42,6 +47,7 @@ public static class PipelineConditions
                 : now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             result.Add(condition);
         }
+        result.AddRange(previous?.Where(p => computed.All(c => c.Type != p.Type)) ?? []);
         return result;
     }
 

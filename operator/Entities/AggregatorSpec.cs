@@ -31,4 +31,12 @@ public sealed class AggregatorSpec
 
     [Description("Dapr bulk subscribe settings of the logs subscription.")]
     public BulkSubscribeSpec BulkSubscribe { get; set; } = new();
+
+    [Description("Dapr app health checks: deliveries pause while the aggregator is unhealthy.")]
+    public AppHealthCheckSpec AppHealthCheck { get; set; } = new();
+
+    [Description("Secret holding the Dapr app token under the key \"token\" (the key Dapr's sidecar injector reads for dapr.io/app-token-secret). The aggregator's sidecar sends it as dapr-api-token on every call to the aggregator, which gets the same key as APP_API_TOKEN and refuses /dapr/* without it. When omitted the operator creates <metadata.name>-app-token with a random token, owned by this LogPipeline and never overwritten once created.")]
+    [Pattern(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [Length(1, 253)]
+    public string? AppTokenSecretName { get; set; }
 }

@@ -31,7 +31,7 @@ public sealed class JetStreamPubSubSpec
     [Description("Which messages a new consumer starts with.")]
     public JetStreamDeliverPolicy DeliverPolicy { get; set; } = JetStreamDeliverPolicy.All;
 
-    [Description("Most unacknowledged messages in flight for the consumer.")]
+    [Description("Most unacknowledged messages in flight for the consumer, shared by all aggregator replicas. daprd emulates bulk subscribe on JetStream (the operator sets concurrencyMode: parallel) and a replica's batch holds at most its share of these, so with bulk subscribe on it must be at least aggregator.bulkSubscribe.maxMessagesCount times aggregator.replicas.")]
     [Range(1, 1_000_000)]
     public int MaxAckPending { get; set; } = 1000;
 

@@ -7,12 +7,14 @@ namespace LogDapr.Operator.Entities;
 [Description("Desired state of a LogPipeline.")]
 [CelRule("self.deadLetter.topic != self.pubsub.topic", "deadLetter.topic must differ from pubsub.topic: dead letters published to the logs topic would be delivered to the aggregator again", FieldPath = ".deadLetter.topic")]
 [CelRule("self.stateStore.type != 'redis' || has(self.stateStore.redis) || self.pubsub.type == 'redis'", "stateStore.redis is required when stateStore.type is redis and pubsub.type is not redis (with a Redis pub/sub its connection is reused)", FieldPath = ".stateStore")]
+[CelRule("self.pubsub.type != 'redis' || !has(self.pubsub.redis) || !has(self.pubsub.redis.concurrency) || !self.aggregator.bulkSubscribe.enabled || self.pubsub.redis.concurrency >= self.aggregator.bulkSubscribe.maxMessagesCount", "pubsub.redis.concurrency must be at least aggregator.bulkSubscribe.maxMessagesCount: daprd emulates bulk subscribe on Redis and a batch holds at most concurrency messages, so every delivery would wait maxAwaitDurationMs", FieldPath = ".pubsub.redis.concurrency")]
+[CelRule("self.pubsub.type != 'jetstream' || !has(self.pubsub.jetstream) || !self.aggregator.bulkSubscribe.enabled || self.pubsub.jetstream.maxAckPending >= self.aggregator.bulkSubscribe.maxMessagesCount * self.aggregator.replicas", "pubsub.jetstream.maxAckPending must be at least aggregator.bulkSubscribe.maxMessagesCount times aggregator.replicas: daprd emulates bulk subscribe on JetStream and a replica's batch holds at most its share of the unacknowledged messages, so every delivery would wait maxAwaitDurationMs", FieldPath = ".pubsub.jetstream.maxAckPending")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LogPipelineSpec
 {
     [JsonRequired]
     [JsonPropertyName("pubsub")]
-    [Description("The message broker between ingest and the aggregator (a Dapr pub/sub component).")]
+    [Description("The message broker between ingest and the aggregator: the Dapr pub/sub component <metadata.name>-pubsub, which publishers in other languages use too (see publisherAppIds).")]
     public PubSubSpec PubSub { get; set; } = null!;
 
     [Description("Where ingest keeps idempotency keys (a Dapr state store component).")]

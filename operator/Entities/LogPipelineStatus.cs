@@ -19,6 +19,12 @@ public sealed class LogPipelineStatus
     [Description("Base URL of the aggregator's query API (GET /v1/metrics, /v1/dead-letters), inside the cluster.")]
     public string? QueryEndpoint { get; set; }
 
+    [Description("Name of the Dapr pub/sub component publishers use (<metadata.name>-pubsub).")]
+    public string? PubsubComponent { get; set; }
+
+    [Description("Topic publishers publish to (spec.pubsub.topic).")]
+    public string? Topic { get; set; }
+
     [Description("Objects the operator created for this pipeline.")]
     public List<OwnedObjectReference>? Objects { get; set; }
 }

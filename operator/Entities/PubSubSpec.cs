@@ -5,7 +5,7 @@ using LogDapr.Operator.Entities.Schema;
 
 namespace LogDapr.Operator.Entities;
 
-[Description("The Dapr pub/sub broker. Exactly the block that matches type is set.")]
+[Description("The Dapr pub/sub broker, rendered as the Dapr component <metadata.name>-pubsub (reported in status.pubsubComponent) with topic (status.topic). Exactly the block that matches type is set.")]
 [CelRule("self.type != 'redis' || has(self.redis)", "pubsub.redis is required when pubsub.type is redis", FieldPath = ".redis")]
 [CelRule("self.type != 'kafka' || has(self.kafka)", "pubsub.kafka is required when pubsub.type is kafka", FieldPath = ".kafka")]
 [CelRule("self.type != 'jetstream' || has(self.jetstream)", "pubsub.jetstream is required when pubsub.type is jetstream", FieldPath = ".jetstream")]
@@ -28,6 +28,12 @@ public sealed class PubSubSpec
     [Pattern(@"^[a-zA-Z0-9._-]+$")]
     [Length(1, 249)]
     public string? ConsumerGroup { get; set; }
+
+    [Description("Dapr app ids of further apps that publish to topic through their own Dapr sidecar (any language), in this namespace. The pub/sub component is named <metadata.name>-pubsub; its scopes are <metadata.name>-ingest, <metadata.name>-aggregator and these app ids, so only their sidecars load it. They may publish to topic only and may not subscribe (a subscriber would join the aggregator's consumer group and take its messages).")]
+    [Items(0, 64)]
+    [ItemPattern(@"^[a-z0-9]([-a-z0-9]{0,56}[a-z0-9])?$")]
+    [ListTypeSet]
+    public List<string>? PublisherAppIds { get; set; }
 
     [Description("Redis Streams settings (type: redis).")]
     public RedisPubSubSpec? Redis { get; set; }

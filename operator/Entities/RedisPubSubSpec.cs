@@ -23,9 +23,13 @@ public sealed class RedisPubSubSpec
     [Description("Connect with TLS.")]
     public bool EnableTls { get; set; }
 
-    [Description("Approximate maximum length of the stream (XADD MAXLEN ~); older entries are trimmed.")]
+    [Description("Approximate maximum length of the stream (XADD MAXLEN ~), a data-loss bound: Redis trims the oldest entries whether or not the aggregator has received and acknowledged them, so a backlog longer than this is lost without an error (daprd's redelivery then acknowledges the trimmed ids). Not set by default: the stream then keeps every entry, acknowledged ones included, until trimmed by other means, so size Redis for it (with maxmemory-policy noeviction, so a full Redis refuses publishes instead of evicting the stream). Set it only well above the longest backlog you accept to lose beyond.")]
     [Range(1000, 1_000_000_000)]
-    public long MaxLenApprox { get; set; } = 10_000_000;
+    public long? MaxLenApprox { get; set; }
+
+    [Description("Messages daprd processes at once from this Redis (pubsub.redis concurrency, Redis' default 10). daprd emulates bulk subscribe on Redis and a batch holds at most this many messages, so it defaults to aggregator.bulkSubscribe.maxMessagesCount while bulk subscribe is on (and must be at least that), else to 10.")]
+    [Range(1, 100_000)]
+    public int? Concurrency { get; set; }
 
     [Description("Seconds a delivered message may stay unacknowledged before Redis redelivers it to another consumer.")]
     [Range(1, 3600)]

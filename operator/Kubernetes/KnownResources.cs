@@ -19,6 +19,12 @@ public static class KnownResources
     public static readonly ResourceType Events = new("", "v1", "Event", "events");
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "Lease", "leases");
 
+    /// <summary>Read by name only: Dapr's CRDs, to check they serve what the operator renders.</summary>
+    public static readonly ResourceType CustomResourceDefinitions = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", Namespaced: false);
+
+    /// <summary>Read by name only: Dapr's sidecar injector webhook, whose version label tells the Dapr release.</summary>
+    public static readonly ResourceType MutatingWebhookConfigurations = new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", Namespaced: false);
+
     /// <summary>Kinds the operator creates for a LogPipeline, in the order it applies them (dependencies first).</summary>
     public static IReadOnlyList<ResourceType> Owned { get; } =
     [
@@ -27,7 +33,7 @@ public static class KnownResources
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        LogPipelines, .. Owned, Secrets, Events, Leases,
+        LogPipelines, .. Owned, Secrets, Events, Leases, CustomResourceDefinitions, MutatingWebhookConfigurations,
     ];
 
     public static ResourceType? FindByKind(string apiVersion, string kind) =>

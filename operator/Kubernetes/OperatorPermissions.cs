@@ -1,9 +1,20 @@
+using LogDapr.Operator.Dapr;
+
 namespace LogDapr.Operator.Kubernetes;
 
-/// <summary>One RBAC rule: verbs on a resource (or subresource, "logpipelines/status") of an API group.</summary>
-public sealed record PermissionRule(string ApiGroup, string Resource, IReadOnlyList<string> Verbs)
+/// <summary>
+/// One RBAC rule: verbs on a resource (or subresource, "logpipelines/status") of an API group, optionally only on
+/// the objects named in <paramref name="ResourceNames"/> (as RBAC's resourceNames: it cannot restrict list, watch
+/// or create).
+/// </summary>
+public sealed record PermissionRule(string ApiGroup, string Resource, IReadOnlyList<string> Verbs, IReadOnlyList<string>? ResourceNames = null)
 {
-    public override string ToString() => $"{(ApiGroup.Length == 0 ? "core" : ApiGroup)}/{Resource}: {string.Join(",", Verbs)}";
+    public bool Allows(string apiGroup, string resource, string verb, string? name) =>
+        ApiGroup == apiGroup && Resource == resource && Verbs.Contains(verb)
+        && (ResourceNames is not { Count: > 0 } names || (name is not null && names.Contains(name)));
+
+    public override string ToString() =>
+        $"{(ApiGroup.Length == 0 ? "core" : ApiGroup)}/{Resource}: {string.Join(",", Verbs)}{(ResourceNames is { Count: > 0 } names ? " [" + string.Join(",", names) + "]" : "")}";
 }
 
 /// <summary>
@@ -38,10 +49,23 @@ public static class OperatorPermissions
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),
 
-        // Only to check that referenced Secrets and keys exist before applying anything; values are never read
-        // into the operator's output (components and pods reference them by name).
-        new("", "secrets", [Get]),
+        // get: check that referenced Secrets and keys exist before applying anything; values are never copied into
+        // what the operator renders (components and pods reference them by name). create: the app token Secret of
+        // a pipeline whose spec names none, created once and never updated (so no update, patch or delete; owner
+        // references delete it). No list or watch: that would be every Secret of the namespace.
+        new("", "secrets", [Get, Create]),
         new("", "events", [Create]),
+    ];
+
+    /// <summary>
+    /// Cluster-scoped reads, by name only, for the Dapr compatibility check: the CRDs of the Dapr kinds the operator
+    /// renders, and the sidecar injector's webhook configuration (its version label). Needed in both RBAC modes,
+    /// since a namespaced Role cannot grant cluster-scoped resources.
+    /// </summary>
+    public static IReadOnlyList<PermissionRule> ClusterRules { get; } =
+    [
+        new(KnownResources.CustomResourceDefinitions.Group, KnownResources.CustomResourceDefinitions.Plural, [Get], DaprSupport.CrdNames),
+        new(KnownResources.MutatingWebhookConfigurations.Group, KnownResources.MutatingWebhookConfigurations.Plural, [Get], [DaprSupport.InjectorWebhook]),
     ];
 
     /// <summary>Rules in the operator's own namespace, used by k8s.LeaderElection's LeaseLock.</summary>
@@ -50,8 +74,8 @@ public static class OperatorPermissions
         new(KnownResources.Leases.Group, KnownResources.Leases.Plural, [Get, Create, Update]),
     ];
 
-    public static IReadOnlyList<PermissionRule> All { get; } = [.. PipelineRules, .. LeaderElectionRules];
+    public static IReadOnlyList<PermissionRule> All { get; } = [.. PipelineRules, .. ClusterRules, .. LeaderElectionRules];
 
-    public static bool Allows(IEnumerable<PermissionRule> rules, string apiGroup, string resource, string verb) =>
-        rules.Any(r => r.ApiGroup == apiGroup && r.Resource == resource && r.Verbs.Contains(verb));
+    public static bool Allows(IEnumerable<PermissionRule> rules, string apiGroup, string resource, string verb, string? name = null) =>
+        rules.Any(r => r.Allows(apiGroup, resource, verb, name));
 }

@@ -14,7 +14,7 @@ public sealed class PermissionGuardedKubeApi(IKubeApi inner, IReadOnlyList<Permi
 
     public Task<JsonObject> GetAsync(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
     {
-        Demand(type, OperatorPermissions.Get);
+        Demand(type, OperatorPermissions.Get, name: name);
         return inner.GetAsync(type, @namespace, name, cancellationToken);
     }
 
@@ -41,28 +41,29 @@ public sealed class PermissionGuardedKubeApi(IKubeApi inner, IReadOnlyList<Permi
 
     public Task<JsonObject> ReplaceStatusAsync(ResourceType type, JsonObject obj, CancellationToken cancellationToken)
     {
-        Demand(type, OperatorPermissions.Update, "status");
+        Demand(type, OperatorPermissions.Update, "status", obj.Name());
         return inner.ReplaceStatusAsync(type, obj, cancellationToken);
     }
 
     public Task<JsonObject> ApplyAsync(ResourceType type, JsonObject obj, string fieldManager, bool force, CancellationToken cancellationToken)
     {
         // An apply that creates the object is authorized as create by the API server.
-        Demand(type, OperatorPermissions.Patch);
+        Demand(type, OperatorPermissions.Patch, name: obj.Name());
         Demand(type, OperatorPermissions.Create);
         return inner.ApplyAsync(type, obj, fieldManager, force, cancellationToken);
     }
 
     public Task DeleteAsync(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
     {
-        Demand(type, OperatorPermissions.Delete);
+        Demand(type, OperatorPermissions.Delete, name: name);
         return inner.DeleteAsync(type, @namespace, name, cancellationToken);
     }
 
-    private void Demand(ResourceType type, string verb, string? subresource = null)
+    /// <summary>As RBAC: a name-restricted rule only matches calls on a named object (get, update, patch, delete).</summary>
+    private void Demand(ResourceType type, string verb, string? subresource = null, string? name = null)
     {
         var resource = subresource is null ? type.Plural : $"{type.Plural}/{subresource}";
-        if (!OperatorPermissions.Allows(rules, type.Group, resource, verb))
+        if (!OperatorPermissions.Allows(rules, type.Group, resource, verb, name))
         {
             throw new InvalidOperationException(
                 $"The operator called '{verb}' on {resource} ({(type.Group.Length == 0 ? "core" : type.Group)} group), which OperatorPermissions does not list. Add the rule there and to the chart's RBAC.");

@@ -31,8 +31,17 @@ internal static class ComponentRenderer
                     .OptionalValue("redisUsername", redis.Username)
                     .Secret("redisPassword", redis.PasswordSecretKeyRef, "spec.pubsub.redis.passwordSecretKeyRef")
                     .Value("enableTLS", redis.EnableTls)
-                    .Value("consumerID", consumerGroup)
-                    .Value("maxLenApprox", redis.MaxLenApprox)
+                    .Value("consumerID", consumerGroup);
+                // Only when asked for: XADD MAXLEN ~ trims entries whether or not they were delivered and acknowledged,
+                // and daprd's reclaim loop then acknowledges the vanished ids (pubsub/redis/redis.go
+                // removeMessagesThatNoLongerExistFromPending), so a trim is a silent loss.
+                if (redis.MaxLenApprox is { } maxLen)
+                {
+                    metadata.Value("maxLenApprox", maxLen);
+                }
+                var concurrency = BrokerConcurrency.RedisConcurrency(pipeline.Spec, redis);
+                metadata.Value("concurrency", concurrency)
+                    .Value("queueDepth", BrokerConcurrency.RedisQueueDepth(concurrency))
                     .Value("processingTimeout", GoDuration.FromSeconds(redis.ProcessingTimeoutSeconds))
                     .Value("redeliverInterval", GoDuration.FromSeconds(redis.RedeliverIntervalSeconds));
                 break;
@@ -76,31 +85,78 @@ internal static class ComponentRenderer
 
             case BrokerType.JetStream:
                 var jetstream = pubsub.JetStream ?? throw new InvalidPipelineException("pubsub.jetstream is required when pubsub.type is jetstream");
+                BrokerConcurrency.CheckJetStream(pipeline.Spec, jetstream);
                 type = PubSubJetStream;
-                metadata.Value("natsURL", jetstream.NatsUrl)
-                    .Secret("token", jetstream.TokenSecretKeyRef, "spec.pubsub.jetstream.tokenSecretKeyRef")
-                    .Secret("tls_client_cert", jetstream.TlsClientCertSecretKeyRef, "spec.pubsub.jetstream.tlsClientCertSecretKeyRef")
-                    .Secret("tls_client_key", jetstream.TlsClientKeySecretKeyRef, "spec.pubsub.jetstream.tlsClientKeySecretKeyRef")
-                    .Value("name", names.Pipeline)
-                    .OptionalValue("streamName", jetstream.StreamName)
-                    .Value("durableName", consumerGroup)
-                    .Value("queueGroupName", consumerGroup)
-                    .Value("deliverPolicy", jetstream.DeliverPolicy switch
-                    {
-                        JetStreamDeliverPolicy.New => "new",
-                        JetStreamDeliverPolicy.Last => "last",
-                        _ => "all",
-                    })
-                    .Value("maxAckPending", jetstream.MaxAckPending)
-                    .Value("ackWait", GoDuration.FromSeconds(jetstream.AckWaitSeconds));
+                JetStreamConsumer(metadata, names, jetstream, consumerGroup);
                 break;
 
             default:
                 throw new InvalidPipelineException($"unknown pubsub.type {pubsub.Type}");
         }
 
-        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId]);
+        var publishers = Publishers(pipeline, names);
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers);
+        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId, .. publishers]);
     }
+
+    /// <summary>
+    /// The component the dead-letter Subscription reads through. pubsub.jetstream makes one durable consumer per
+    /// subscribed topic, named by the component's durableName and filtered to that one topic (components-contrib
+    /// v1.16.0 pubsub/jetstream/jetstream.go Subscribe), so two subscriptions on one component fight over one
+    /// durable and one of them fails (dapr/components-contrib#2385). JetStream therefore gets a second component with
+    /// its own durable for the dead-letter topic, read by the aggregator only; Redis (a consumer group per stream)
+    /// and Kafka (one group over several topics) read both topics through the pipeline's component.
+    /// </summary>
+    public static JsonObject? DeadLetterPubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        if (pipeline.Spec.PubSub.Type != BrokerType.JetStream || pipeline.Spec.PubSub.JetStream is not { } jetstream)
+        {
+            return null;
+        }
+        var metadata = new DaprMetadata(secrets);
+        var durable = (pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId) + "-dead-letters";
+        JetStreamConsumer(metadata, names, jetstream, durable);
+        var deadLetterTopic = pipeline.Spec.DeadLetter.Topic;
+        // Nobody publishes through this component (daprd publishes dead letters through the logs subscription's).
+        metadata.Value("allowedTopics", deadLetterTopic)
+            .Value("protectedTopics", deadLetterTopic)
+            .Value("subscriptionScopes", $"{names.AggregatorAppId}={deadLetterTopic}");
+        return Component(pipeline, names.DeadLetterPubSubComponent, "pubsub", PubSubJetStream, metadata.Items, [names.AggregatorAppId]);
+    }
+
+    /// <summary>The pub/sub component a Subscription of <paramref name="topic"/> names (see <see cref="DeadLetterPubSub"/>).</summary>
+    public static string SubscriptionPubSub(LogPipeline pipeline, ResourceNames names, string topic) =>
+        pipeline.Spec.PubSub.Type == BrokerType.JetStream && topic == pipeline.Spec.DeadLetter.Topic
+            ? names.DeadLetterPubSubComponent
+            : names.PubSubComponent;
+
+    private static void JetStreamConsumer(DaprMetadata metadata, ResourceNames names, JetStreamPubSubSpec jetstream, string durable) =>
+        metadata.Value("natsURL", jetstream.NatsUrl)
+            .Secret("token", jetstream.TokenSecretKeyRef, "spec.pubsub.jetstream.tokenSecretKeyRef")
+            .Secret("tls_client_cert", jetstream.TlsClientCertSecretKeyRef, "spec.pubsub.jetstream.tlsClientCertSecretKeyRef")
+            .Secret("tls_client_key", jetstream.TlsClientKeySecretKeyRef, "spec.pubsub.jetstream.tlsClientKeySecretKeyRef")
+            .Value("name", names.Pipeline)
+            .OptionalValue("streamName", jetstream.StreamName)
+            .Value("durableName", durable)
+            .Value("queueGroupName", durable)
+            .Value("deliverPolicy", jetstream.DeliverPolicy switch
+            {
+                JetStreamDeliverPolicy.New => "new",
+                JetStreamDeliverPolicy.Last => "last",
+                _ => "all",
+            })
+            .Value("maxAckPending", jetstream.MaxAckPending)
+            .Value("ackWait", GoDuration.FromSeconds(jetstream.AckWaitSeconds))
+            // One goroutine per message instead of one message at a time; maxAckPending bounds them. The key daprd
+            // validates is pubsub.ConcurrencyKey, "concurrencyMode" (pubsub/jetstream/metadata.go parseMetadata).
+            .Value("concurrencyMode", "parallel");
+
+    /// <summary>spec.pubsub.publisherAppIds without duplicates and without the pipeline's own app ids.</summary>
+    public static IReadOnlyList<string> Publishers(LogPipeline pipeline, ResourceNames names) =>
+        (pipeline.Spec.PubSub.PublisherAppIds ?? [])
+            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     public static JsonObject StateStore(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {

@@ -31,6 +31,13 @@ public static class PipelineRenderer
         var objects = new List<RenderedObject>
         {
             new(KnownResources.DaprComponents, ComponentRenderer.PubSub(pipeline, names, secrets)),
+        };
+        if (ComponentRenderer.DeadLetterPubSub(pipeline, names, secrets) is { } deadLetterPubSub)
+        {
+            objects.Add(new(KnownResources.DaprComponents, deadLetterPubSub));
+        }
+        objects.AddRange(
+        [
             new(KnownResources.DaprComponents, ComponentRenderer.StateStore(pipeline, names, secrets)),
             new(KnownResources.DaprComponents, ComponentRenderer.PostgresBinding(pipeline, names, secrets)),
             new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
@@ -40,7 +47,7 @@ public static class PipelineRenderer
             new(KnownResources.Services, WorkloadRenderer.AggregatorService(pipeline, names)),
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
             new(KnownResources.Deployments, WorkloadRenderer.AggregatorDeployment(pipeline, names, options, secrets)),
-        };
+        ]);
         if (pipeline.Spec.Ingest.Replicas > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.IngestDisruptionBudget, WorkloadRenderer.IngestComponent)));
@@ -59,6 +66,13 @@ public static class PipelineRenderer
             .GroupBy(s => (s.SecretName, s.Key))
             .Select(g => g.First())
             .ToList();
-        return new RenderResult(objects, distinctSecrets, ingestEndpoint, queryEndpoint);
+        return new RenderResult(
+            objects,
+            distinctSecrets,
+            ingestEndpoint,
+            queryEndpoint,
+            names.PubSubComponent,
+            pipeline.Spec.PubSub.Topic,
+            AppToken.IsGenerated(pipeline) ? names.AppTokenSecret : null);
     }
 }

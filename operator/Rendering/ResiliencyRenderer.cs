@@ -70,20 +70,28 @@ internal static class ResiliencyRenderer
                 },
                 ["targets"] = new JsonObject
                 {
-                    ["components"] = new JsonObject
-                    {
-                        [names.PubSubComponent] = new JsonObject
-                        {
-                            ["inbound"] = new JsonObject { ["timeout"] = DeliveryPolicy, ["retry"] = DeliveryPolicy },
-                        },
-                        [names.PostgresBindingComponent] = new JsonObject
-                        {
-                            ["outbound"] = new JsonObject { ["timeout"] = SinkPolicy, ["retry"] = SinkPolicy, ["circuitBreaker"] = SinkPolicy },
-                        },
-                    },
+                    ["components"] = Targets(pipeline, names),
                 },
             },
             ["scopes"] = new JsonArray(names.AggregatorAppId),
         };
+    }
+
+    /// <summary>Inbound delivery policy on every component a Subscription reads through; the sink policy on the binding.</summary>
+    private static JsonObject Targets(LogPipeline pipeline, ResourceNames names)
+    {
+        var targets = new JsonObject();
+        foreach (var component in new[] { pipeline.Spec.PubSub.Topic, pipeline.Spec.DeadLetter.Topic }.Select(t => ComponentRenderer.SubscriptionPubSub(pipeline, names, t)).Distinct())
+        {
+            targets[component] = new JsonObject
+            {
+                ["inbound"] = new JsonObject { ["timeout"] = DeliveryPolicy, ["retry"] = DeliveryPolicy },
+            };
+        }
+        targets[names.PostgresBindingComponent] = new JsonObject
+        {
+            ["outbound"] = new JsonObject { ["timeout"] = SinkPolicy, ["retry"] = SinkPolicy, ["circuitBreaker"] = SinkPolicy },
+        };
+        return targets;
     }
 }

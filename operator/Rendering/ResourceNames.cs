@@ -10,12 +10,18 @@ public sealed record ResourceNames(string Pipeline)
     public string AggregatorAppId => $"{Pipeline}-aggregator";
 
     public string PubSubComponent => $"{Pipeline}-pubsub";
+
+    /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>
+    public string DeadLetterPubSubComponent => $"{Pipeline}-pubsub-dlq";
     public string StateStoreComponent => $"{Pipeline}-state";
     public string PostgresBindingComponent => $"{Pipeline}-postgres";
 
     public string LogsSubscription => $"{Pipeline}-logs";
     public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
     public string Resiliency => $"{Pipeline}-resiliency";
+
+    /// <summary>The Secret with the aggregator's Dapr app token that the operator creates when the spec names none.</summary>
+    public string AppTokenSecret => $"{Pipeline}-app-token";
 
     public string IngestDeployment => IngestAppId;
     public string AggregatorDeployment => AggregatorAppId;

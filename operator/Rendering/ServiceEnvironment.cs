@@ -54,6 +54,12 @@ internal static class ServiceEnvironment
         var spec = pipeline.Spec;
         var connection = spec.Postgres.ConnectionStringSecretKeyRef;
         secrets.Add(new SecretReference(connection.Name, connection.Key, "spec.postgres.connectionStringSecretKeyRef"));
+        var appToken = new SecretKeySelector { Name = AppToken.SecretName(pipeline, names), Key = AppToken.SecretKey };
+        if (!AppToken.IsGenerated(pipeline))
+        {
+            // A generated token Secret is created by the controller, so only a named one is a precondition.
+            secrets.Add(new SecretReference(appToken.Name, appToken.Key, "spec.aggregator.appTokenSecretName"));
+        }
         return
         [
             .. Auth(pipeline, secrets),
@@ -70,6 +76,8 @@ internal static class ServiceEnvironment
             Secret(ConfigKeys.PostgresConnectionString, connection),
             Value(ConfigKeys.PostgresSchema, spec.Postgres.Schema),
             Value(ConfigKeys.PostgresDedupRetentionDays, spec.Postgres.DedupRetentionDays),
+            // The same Secret key the injector gives the aggregator's daprd (dapr.io/app-token-secret).
+            Secret(AppToken.EnvironmentVariable, appToken),
         ];
     }
 

@@ -21,13 +21,21 @@ internal static class SubscriptionRenderer
             ["routes"] = new JsonObject { ["default"] = PipelineDefaults.LogsRoute },
             // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
             ["deadLetterTopic"] = pipeline.Spec.DeadLetter.Topic,
-            ["bulkSubscribe"] = new JsonObject
-            {
-                ["enabled"] = true,
-                ["maxMessagesCount"] = pipeline.Spec.Aggregator.BulkSubscribe.MaxMessagesCount,
-                ["maxAwaitDurationMs"] = pipeline.Spec.Aggregator.BulkSubscribe.MaxAwaitDurationMs,
-            },
+            ["bulkSubscribe"] = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
         });
+
+    /// <summary>
+    /// Kafka batches natively; on Redis and JetStream daprd emulates batches, which only fill because the
+    /// component's concurrency is rendered to match (<see cref="BrokerConcurrency"/>).
+    /// </summary>
+    private static JsonObject BulkSubscribe(BulkSubscribeSpec bulk) => bulk.Enabled
+        ? new JsonObject
+        {
+            ["enabled"] = true,
+            ["maxMessagesCount"] = bulk.MaxMessagesCount,
+            ["maxAwaitDurationMs"] = bulk.MaxAwaitDurationMs,
+        }
+        : new JsonObject { ["enabled"] = false };
 
     public static JsonObject DeadLetters(LogPipeline pipeline, ResourceNames names) => Subscription(
         pipeline,
@@ -35,7 +43,7 @@ internal static class SubscriptionRenderer
         names,
         new JsonObject
         {
-            ["pubsubname"] = names.PubSubComponent,
+            ["pubsubname"] = ComponentRenderer.SubscriptionPubSub(pipeline, names, pipeline.Spec.DeadLetter.Topic),
             ["topic"] = pipeline.Spec.DeadLetter.Topic,
             ["routes"] = new JsonObject { ["default"] = PipelineDefaults.DeadLetterRoute },
         });

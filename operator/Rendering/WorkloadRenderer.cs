@@ -40,6 +40,8 @@ internal static class WorkloadRenderer
             ingest.ImagePullPolicy,
             ingest.Resources,
             ingest.SidecarResources,
+            // No app health check: nothing is delivered to ingest, so there is no subscription for daprd to pause.
+            [],
             ServiceEnvironment.Ingest(pipeline, names, secrets),
             volumes,
             mounts);
@@ -60,9 +62,33 @@ internal static class WorkloadRenderer
             aggregator.ImagePullPolicy,
             aggregator.Resources,
             aggregator.SidecarResources,
+            AggregatorDaprAnnotations(pipeline, names),
             ServiceEnvironment.Aggregator(pipeline, names, secrets),
             volumes,
             mounts);
+    }
+
+    /// <summary>
+    /// The app token, and app health checks so daprd pauses deliveries instead of spending delivery attempts on an
+    /// aggregator that cannot count. Names and units: dapr/dapr v1.16.0 pkg/injector/patcher/sidecar.go (interval in
+    /// seconds, timeout in milliseconds; daprd refuses a timeout above the interval, pkg/runtime/config.go).
+    /// </summary>
+    private static Dictionary<string, string> AggregatorDaprAnnotations(LogPipeline pipeline, ResourceNames names)
+    {
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AppToken.Annotation] = AppToken.SecretName(pipeline, names),
+        };
+        var health = pipeline.Spec.Aggregator.AppHealthCheck;
+        if (health.Enabled)
+        {
+            annotations["dapr.io/enable-app-health-check"] = "true";
+            annotations["dapr.io/app-health-check-path"] = health.Path;
+            annotations["dapr.io/app-health-probe-interval"] = health.ProbeIntervalSeconds.ToString(CultureInfo.InvariantCulture);
+            annotations["dapr.io/app-health-probe-timeout"] = health.ProbeTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
+            annotations["dapr.io/app-health-threshold"] = health.Threshold.ToString(CultureInfo.InvariantCulture);
+        }
+        return annotations;
     }
 
     /// <summary>A writable /tmp, and the API-key Secret for both services (ingest writes, the aggregator answers queries).</summary>
@@ -113,6 +139,7 @@ internal static class WorkloadRenderer
         PullPolicy pullPolicy,
         ResourcesSpec resources,
         ResourcesSpec? sidecarResources,
+        Dictionary<string, string> daprAnnotations,
         List<V1EnvVar> env,
         List<V1Volume> volumes,
         List<V1VolumeMount> mounts)
@@ -151,7 +178,7 @@ internal static class WorkloadRenderer
                     Metadata = new V1ObjectMeta
                     {
                         Labels = podLabels,
-                        Annotations = DaprAnnotations(pipeline.Spec.Dapr, appId, port, sidecarResources),
+                        Annotations = DaprAnnotations(pipeline.Spec.Dapr, appId, port, sidecarResources, daprAnnotations),
                     },
                     Spec = new V1PodSpec
                     {
@@ -175,7 +202,7 @@ internal static class WorkloadRenderer
     }
 
     /// <summary>The annotations the Dapr sidecar injector reads.</summary>
-    private static Dictionary<string, string> DaprAnnotations(DaprSidecarSpec dapr, string appId, int port, ResourcesSpec? sidecar)
+    private static Dictionary<string, string> DaprAnnotations(DaprSidecarSpec dapr, string appId, int port, ResourcesSpec? sidecar, Dictionary<string, string> workloadSpecific)
     {
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -204,6 +231,10 @@ internal static class WorkloadRenderer
         {
             AddIfPresent(annotations, "dapr.io/sidecar-cpu-limit", limits, "cpu");
             AddIfPresent(annotations, "dapr.io/sidecar-memory-limit", limits, "memory");
+        }
+        foreach (var (key, value) in workloadSpecific)
+        {
+            annotations[key] = value;
         }
         return annotations;
     }

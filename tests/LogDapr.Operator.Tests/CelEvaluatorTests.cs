@@ -20,13 +20,17 @@ public sealed class CelEvaluatorTests
     [InlineData("has(self.tls) == has(self.missing)", false)]
     [InlineData("true || self.missing == 1", true)]
     [InlineData("self.n > -1", true)]
+    [InlineData("self.n + 1 == 4", true)]
+    [InlineData("self.n * 1000 >= 3000 && self.n * 2 - 1 == 5", true)]
+    [InlineData("self.name + '-x' == 'abc-x'", true)]
     public void Evaluates_the_subset(string rule, bool expected) => Assert.Equal(expected, CelEvaluator.EvaluateRule(rule, Self));
 
     [Theory]
     [InlineData("self.missing == 1")]
     [InlineData("self.type == 1")]
     [InlineData("matches(self.name, 'a')")]
-    [InlineData("self.n + 1 == 4")]
+    [InlineData("self.n + 'a' == 4")]
+    [InlineData("self.n * 9223372036854775807 > 0")]
     public void Rejects_errors_and_anything_outside_the_subset(string rule) =>
         Assert.Throws<CelException>(() => CelEvaluator.EvaluateRule(rule, Self));
 }

@@ -57,7 +57,8 @@ public sealed class ControllerTests
         Assert.Equal(pipeline["metadata"].GetLong("generation"), status.GetLong("observedGeneration"));
         Assert.Equal("http://demo-ingest.team.svc.cluster.local/v1/logs", status.GetString("ingestEndpoint"));
         Assert.Equal($"http://demo-aggregator.team.svc.cluster.local:{PipelineDefaults.AggregatorPort}", status.GetString("queryEndpoint"));
-        Assert.Equal(expected.Count, status["objects"]!.AsArray().Count);
+        // Everything applied, and the app token Secret the operator created.
+        Assert.Equal(expected.Count + 1, status["objects"]!.AsArray().Count);
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Degraded));
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Progressing));
 

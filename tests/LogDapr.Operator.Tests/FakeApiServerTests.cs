@@ -212,7 +212,7 @@ public sealed class FakeApiServerTests
     [Fact]
     public void Rbac_refuses_and_audits()
     {
-        var server = new FakeApiServer { Authorizer = (_, group, resource, verb, _) => verb == "get" };
+        var server = new FakeApiServer { Authorizer = (_, group, resource, verb, _, _) => verb == "get" };
         var forbidden = Throws(() => server.As("operator", () => server.Create(KnownResources.DaprComponents, ConfigMapLike("a"))));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Contains(server.Audit, a => a == ("operator", "dapr.io", "components", "create"));

@@ -66,14 +66,17 @@ public sealed class HelmChartTests
     public void Non_default_values_template_namespaced_rbac_without_leases()
     {
         var docs = Template("watchNamespaces={team-a,team-b}", "leaderElection.enabled=false", "image.tag=1.2.3", "replicaCount=1", "logLevel=debug", "pipelineImages.registry=registry.example.com/logdapr", "resources.limits.memory=1Gi");
-        Assert.DoesNotContain(docs, d => d.GetString("kind") is "ClusterRole" or "ClusterRoleBinding");
+        // Cluster-wide only the name-restricted reads of Dapr's CRDs and injector webhook.
+        var clusterRole = Assert.Single(docs, d => d.GetString("kind") == "ClusterRole");
+        Assert.Equal("rel-logdapr-dapr-check", clusterRole["metadata"].GetString("name"));
         var roles = docs.Where(d => d.GetString("kind") == "Role").ToList();
         Assert.Equal(["team-a", "team-b"], roles.Select(r => r["metadata"].GetString("namespace")).Order());
 
-        var expected = OperatorPermissions.PipelineRules.SelectMany(Expand).ToHashSet();
+        var cluster = OperatorPermissions.ClusterRules.SelectMany(Expand).ToHashSet();
+        var expected = OperatorPermissions.PipelineRules.SelectMany(Expand).Concat(cluster).ToHashSet();
         Assert.Equal(expected, GrantedTo(docs, ServiceAccountUser, "team-a").ToHashSet());
         Assert.Equal(expected, GrantedTo(docs, ServiceAccountUser, "team-b").ToHashSet());
-        Assert.Empty(GrantedTo(docs, ServiceAccountUser, "elsewhere"));
+        Assert.Equal(cluster, GrantedTo(docs, ServiceAccountUser, "elsewhere").ToHashSet());
 
         var container = docs.Single(d => d.GetString("kind") == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
         Assert.Equal("ghcr.io/logdapr/operator:1.2.3", container.GetString("image"));
@@ -93,6 +96,41 @@ public sealed class HelmChartTests
         Assert.Equal(OperatorVersion.Current, chart.GetString("appVersion"));
     }
 
+    [Fact]
+    public void Chart_states_the_supported_Dapr_runtime()
+    {
+        var chart = YamlDocuments.Parse(File.ReadAllText(RepoPaths.Path("charts", "logdapr", "Chart.yaml")))[0]!;
+        Assert.Equal(">=" + LogDapr.Operator.Dapr.DaprSupport.MinimumVersion, chart["annotations"]!.GetString("logdapr.io/dapr-version"));
+        Assert.Contains("Dapr 1.16", File.ReadAllText(RepoPaths.Path("charts", "logdapr", "templates", "NOTES.txt")), StringComparison.Ordinal);
+        Assert.Contains("Dapr 1.16", File.ReadAllText(RepoPaths.Path("charts", "logdapr", "values.yaml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Secrets: get (check references) and create (the generated app token); never list, watch, update or delete.
+    /// Cluster-scoped reads are limited by resourceNames to Dapr's three CRDs and its injector webhook, in both
+    /// RBAC modes (they are cluster-scoped, so a Role could not grant them).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("watchNamespaces={team-a}")]
+    public void Rbac_for_secrets_and_cluster_reads_stays_minimal(string values)
+    {
+        var rules = Template(values.Length == 0 ? [] : [values]).Where(d => d.GetString("kind") is "Role" or "ClusterRole")
+            .SelectMany(r => r["rules"]!.AsArray().OfType<JsonObject>())
+            .ToList();
+        static List<string> Strings(JsonNode? node) => node?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+
+        var secretVerbs = rules.Where(r => Strings(r["resources"]).Contains("secrets")).SelectMany(r => Strings(r["verbs"])).ToHashSet();
+        Assert.Equal(new HashSet<string> { "get", "create" }, secretVerbs);
+
+        var crdRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("customresourcedefinitions"));
+        Assert.Equal(["get"], Strings(crdRule["verbs"]));
+        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "subscriptions.dapr.io"], Strings(crdRule["resourceNames"]).Order());
+        var webhookRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("mutatingwebhookconfigurations"));
+        Assert.Equal(["get"], Strings(webhookRule["verbs"]));
+        Assert.Equal(["dapr-sidecar-injector"], Strings(webhookRule["resourceNames"]));
+    }
+
     /// <summary>
     /// The operator (controller + leader election) runs against an API double that enforces the RBAC the chart
     /// renders: every call it makes must be allowed, and across a full lifecycle it uses every rule of the table
@@ -104,7 +142,7 @@ public sealed class HelmChartTests
         var docs = Template();
         var server = new FakeApiServer
         {
-            Authorizer = (user, group, resource, verb, ns) => GrantedTo(docs, user, ns ?? "").Contains((group, resource, verb)),
+            Authorizer = (user, group, resource, verb, ns, name) => GrantedTo(docs, user, ns ?? "").Any(g => g.Allows(group, resource, verb, name)),
         };
         using var handler = new ApiServerHttpHandler(server, ServiceAccountUser);
         using var client = new KubernetesApiClient(ApiServerHttpHandler.Configuration, handler);
@@ -129,10 +167,11 @@ public sealed class HelmChartTests
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var refused = server.Audit.Where(a => a.User == ServiceAccountUser && !GrantedTo(docs, a.User, "team").Concat(GrantedTo(docs, a.User, "ops")).Contains((a.Group, a.Resource, a.Verb))).ToList();
-        Assert.Empty(refused);
+        Assert.Empty(server.Refusals);
+        // The Dapr check read everything it needs (a 403 there would only make it report "unknown").
+        Assert.Equal("True", TestCluster.Condition(cluster.Pipeline("team", "demo"), PipelineConditions.DaprCompatible));
         var used = server.Audit.Where(a => a.User == ServiceAccountUser).Select(a => (a.Group, a.Resource, a.Verb)).ToHashSet();
-        var table = OperatorPermissions.All.SelectMany(Expand).ToHashSet();
+        var table = OperatorPermissions.All.SelectMany(Expand).Select(g => (g.Group, g.Resource, g.Verb)).ToHashSet();
         Assert.Subset(table, used);
         var unused = table.Except(used).ToList();
         Assert.All(unused, u => Assert.True(u.Verb == OperatorPermissions.Delete && KnownResources.Owned.Any(t => t.Group == u.Group && t.Plural == u.Resource), $"granted but never used: {u}"));
@@ -171,13 +210,22 @@ public sealed class HelmChartTests
         }
     }
 
-    private static IEnumerable<(string Group, string Resource, string Verb)> Expand(PermissionRule rule) =>
-        rule.Verbs.Select(v => (rule.ApiGroup, rule.Resource, v));
+    /// <summary>One verb on one resource, on any object (Name null) or on the named one (RBAC resourceNames).</summary>
+    private sealed record Grant(string Group, string Resource, string Verb, string? Name)
+    {
+        public bool Allows(string group, string resource, string verb, string? name) =>
+            Group == group && Resource == resource && Verb == verb && (Name is null || Name == name);
+    }
+
+    private static IEnumerable<Grant> Expand(PermissionRule rule) =>
+        from verb in rule.Verbs
+        from name in rule.ResourceNames is { Count: > 0 } names ? names.Select(n => (string?)n) : [null]
+        select new Grant(rule.ApiGroup, rule.Resource, verb, name);
 
     /// <summary>What the rendered RBAC grants a service account in a namespace (ClusterRoles apply in every namespace).</summary>
-    private static IReadOnlyCollection<(string Group, string Resource, string Verb)> GrantedTo(IReadOnlyList<JsonObject> docs, string user, string ns)
+    private static IReadOnlyCollection<Grant> GrantedTo(IReadOnlyList<JsonObject> docs, string user, string ns)
     {
-        var granted = new HashSet<(string, string, string)>();
+        var granted = new HashSet<Grant>();
         foreach (var binding in docs.Where(d => d.GetString("kind") is "RoleBinding" or "ClusterRoleBinding"))
         {
             var subjects = binding["subjects"]!.AsArray().OfType<JsonObject>();
@@ -195,13 +243,21 @@ public sealed class HelmChartTests
                 && (roleRef.GetString("kind") == "ClusterRole" || d["metadata"].GetString("namespace") == bindingNamespace));
             foreach (var rule in role["rules"]!.AsArray().OfType<JsonObject>())
             {
+                List<string?> names = (rule["resourceNames"] as JsonArray)?.Select(n => (string?)n!.GetValue<string>()).ToList() ?? [];
+                if (names.Count == 0)
+                {
+                    names.Add(null);
+                }
                 foreach (var group in rule["apiGroups"]!.AsArray())
                 {
                     foreach (var resource in rule["resources"]!.AsArray())
                     {
                         foreach (var verb in rule["verbs"]!.AsArray())
                         {
-                            granted.Add((group!.GetValue<string>(), resource!.GetValue<string>(), verb!.GetValue<string>()));
+                            foreach (var name in names)
+                            {
+                                granted.Add(new Grant(group!.GetValue<string>(), resource!.GetValue<string>(), verb!.GetValue<string>(), name));
+                            }
                         }
                     }
                 }

@@ -55,8 +55,24 @@ operator/Kubernetes/OperatorPermissions.cs; a test renders this chart and compar
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- end -}}
+
+
+{{/*
+Cluster-scoped reads of the Dapr compatibility check, by name only. Must equal OperatorPermissions.ClusterRules;
+granted by a ClusterRole in both RBAC modes (a Role cannot grant cluster-scoped resources).
+*/}}
+{{- define "logdapr.clusterRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["components.dapr.io", "resiliencies.dapr.io", "subscriptions.dapr.io"]
+  verbs: ["get"]
+- apiGroups: ["admissionregistration.k8s.io"]
+  resources: ["mutatingwebhookconfigurations"]
+  resourceNames: ["dapr-sidecar-injector"]
+  verbs: ["get"]
 {{- end -}}

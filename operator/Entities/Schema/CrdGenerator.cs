@@ -253,6 +253,10 @@ public static class CrdGenerator
                     schema["maxItems"] = bounds.MaxItems;
                 }
             }
+            if (property?.GetCustomAttribute<ListTypeSetAttribute>() is not null)
+            {
+                schema["x-kubernetes-list-type"] = "set";
+            }
             return schema;
         }
         if (IsObjectType(type))

@@ -63,3 +63,10 @@ public sealed class QuantityMapAttribute : Attribute;
 /// <summary>The property has no default in the schema even though its C# initializer is non-null.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NoSchemaDefaultAttribute : Attribute;
+
+/// <summary>
+/// The list is a set (x-kubernetes-list-type: set): the API server rejects duplicate items, and server-side apply
+/// merges it item by item.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListTypeSetAttribute : Attribute;

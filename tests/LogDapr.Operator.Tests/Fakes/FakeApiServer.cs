@@ -35,13 +35,17 @@ public sealed partial class FakeApiServer
 
     /// <summary>
     /// When set, every request made by a client (see <see cref="As{T}"/>) is checked:
-    /// (user, apiGroup, resource incl. subresource, verb, namespace or null) -> allowed. Direct calls from test code
-    /// (no user) are neither authorized nor audited, like a cluster admin's kubectl.
+    /// (user, apiGroup, resource incl. subresource, verb, namespace or null, object name or null) -> allowed. As in
+    /// RBAC the name is only known for requests on one object (get, update, patch, delete), not for list, watch and
+    /// create. Direct calls from test code (no user) are neither authorized nor audited, like a cluster admin's kubectl.
     /// </summary>
-    public Func<string, string, string, string, string?, bool>? Authorizer { get; set; }
+    public Func<string, string, string, string, string?, string?, bool>? Authorizer { get; set; }
 
     /// <summary>Every client request as (user, apiGroup, resource, verb), including refused ones.</summary>
     public ConcurrentQueue<(string User, string Group, string Resource, string Verb)> Audit { get; } = new();
+
+    /// <summary>The requests <see cref="Authorizer"/> refused (403), with the object name when there was one.</summary>
+    public ConcurrentQueue<(string User, string Group, string Resource, string Verb, string? Name)> Refusals { get; } = new();
 
     private readonly AsyncLocal<string?> caller = new();
 
@@ -111,7 +115,7 @@ public sealed partial class FakeApiServer
 
     public JsonObject Get(ResourceType type, string? ns, string name, string user = "test")
     {
-        Authorize(type, OperatorPermissions.Get, ns);
+        Authorize(type, OperatorPermissions.Get, ns, name);
         lock (gate)
         {
             return objects.TryGetValue(Key(type, ns, name), out var stored)
@@ -202,7 +206,7 @@ public sealed partial class FakeApiServer
     {
         var ns = type.Namespaced ? input.Namespace() : null;
         var name = input.Name();
-        Authorize(type, OperatorPermissions.Update, ns);
+        Authorize(type, OperatorPermissions.Update, ns, name);
         lock (gate)
         {
             BeforeWrite?.Invoke("update", type, input);
@@ -234,7 +238,7 @@ public sealed partial class FakeApiServer
     {
         var ns = type.Namespaced ? input.Namespace() : null;
         var name = input.Name();
-        AuthorizeResource(type.Group, type.Plural + "/status", OperatorPermissions.Update, ns);
+        AuthorizeResource(type.Group, type.Plural + "/status", OperatorPermissions.Update, ns, name);
         lock (gate)
         {
             BeforeWrite?.Invoke("status", type, input);
@@ -266,7 +270,7 @@ public sealed partial class FakeApiServer
     {
         var ns = type.Namespaced ? input.Namespace() : null;
         var name = input.Name();
-        Authorize(type, OperatorPermissions.Patch, ns);
+        Authorize(type, OperatorPermissions.Patch, ns, name);
         if (string.IsNullOrEmpty(manager))
         {
             throw KubeApiException.Invalid("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
@@ -358,7 +362,7 @@ public sealed partial class FakeApiServer
     /// <summary>Deletes with background propagation. With finalizers the object only gets a deletionTimestamp.</summary>
     public void Delete(ResourceType type, string? ns, string name)
     {
-        Authorize(type, OperatorPermissions.Delete, ns);
+        Authorize(type, OperatorPermissions.Delete, ns, name);
         lock (gate)
         {
             if (!objects.TryGetValue(Key(type, ns, name), out var stored))
@@ -661,24 +665,25 @@ public sealed partial class FakeApiServer
     /// <summary>Resource types the server does not serve (their CRD is not installed): every request gets 404.</summary>
     public ConcurrentDictionary<ResourceType, bool> Uninstalled { get; } = new();
 
-    private void Authorize(ResourceType type, string verb, string? ns)
+    private void Authorize(ResourceType type, string verb, string? ns, string? name = null)
     {
         if (Uninstalled.ContainsKey(type))
         {
             throw KubeApiException.NotFound($"the server could not find the requested resource ({type})");
         }
-        AuthorizeResource(type.Group, type.Plural, verb, ns);
+        AuthorizeResource(type.Group, type.Plural, verb, ns, name);
     }
 
-    private void AuthorizeResource(string group, string resource, string verb, string? ns)
+    private void AuthorizeResource(string group, string resource, string verb, string? ns, string? name = null)
     {
         if (caller.Value is not { } user)
         {
             return;
         }
         Audit.Enqueue((user, group, resource, verb));
-        if (Authorizer is { } authorizer && !authorizer(user, group, resource, verb, ns))
+        if (Authorizer is { } authorizer && !authorizer(user, group, resource, verb, ns, name))
         {
+            Refusals.Enqueue((user, group, resource, verb, name));
             throw KubeApiException.Forbidden($"{resource}.{group} is forbidden: cannot {verb} resource \"{resource}\" in API group \"{group}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}");
         }
     }

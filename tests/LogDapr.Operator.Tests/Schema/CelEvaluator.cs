@@ -7,7 +7,8 @@ namespace LogDapr.Operator.Tests.Schema;
 
 /// <summary>
 /// Evaluates the subset of CEL the CRD's x-kubernetes-validations use, read from the CRD itself: literals
-/// (string, int, bool, null, lists), field selection, has(), size(), !, -, ==, !=, &lt;, &lt;=, &gt;, &gt;=, in,
+/// (string, int, bool, null, lists), field selection, has(), size(), !, -, *, + and - on ints (overflow is an
+/// error, as in CEL), + on strings, ==, !=, &lt;, &lt;=, &gt;, &gt;=, in,
 /// &amp;&amp;, || (error-absorbing, as in CEL) and the ternary operator. Anything else is a parse error, so a rule
 /// outside the subset fails the tests loudly instead of being skipped.
 /// </summary>
@@ -112,7 +113,7 @@ public static class CelEvaluator
                     tokens.Add(new Token(TokenKind.Symbol, two));
                     i += 2;
                 }
-                else if ("()[].,!?:<>-".Contains(c, StringComparison.Ordinal))
+                else if ("()[].,!?:<>-+*".Contains(c, StringComparison.Ordinal))
                 {
                     tokens.Add(new Token(TokenKind.Symbol, c.ToString()));
                     i++;
@@ -207,16 +208,38 @@ public static class CelEvaluator
 
         private Node ParseRelation()
         {
-            var left = ParseUnary();
+            var left = ParseAdditive();
             if (Peek.Kind == TokenKind.Symbol && Peek.Text is "==" or "!=" or "<" or "<=" or ">" or ">=")
             {
                 var op = Next().Text;
-                return new Binary(op, left, ParseUnary());
+                return new Binary(op, left, ParseAdditive());
             }
             if (Peek.Kind == TokenKind.Identifier && Peek.Text == "in")
             {
                 Next();
-                return new Binary("in", left, ParseUnary());
+                return new Binary("in", left, ParseAdditive());
+            }
+            return left;
+        }
+
+        private Node ParseAdditive()
+        {
+            var left = ParseMultiplicative();
+            while (Peek.Kind == TokenKind.Symbol && Peek.Text is "+" or "-")
+            {
+                var op = Next().Text;
+                left = new Binary(op, left, ParseMultiplicative());
+            }
+            return left;
+        }
+
+        private Node ParseMultiplicative()
+        {
+            var left = ParseUnary();
+            while (IsSymbol("*"))
+            {
+                Next();
+                left = new Binary("*", left, ParseUnary());
             }
             return left;
         }
@@ -437,6 +460,8 @@ public static class CelEvaluator
                     JsonObject map when left is string k => map.ContainsKey(k),
                     _ => throw new CelException("'in' needs a list or map on the right"),
                 };
+            case "+" or "-" or "*":
+                return Arithmetic(op, left, right);
         }
         var comparison = (left, right) switch
         {
@@ -452,6 +477,31 @@ public static class CelEvaluator
             ">=" => comparison >= 0,
             _ => throw new CelException($"unknown operator {op}"),
         };
+    }
+
+    private static object Arithmetic(string op, object? left, object? right)
+    {
+        if (op == "+" && left is string a && right is string b)
+        {
+            return a + b;
+        }
+        if (left is not long x || right is not long y)
+        {
+            throw new CelException($"no such overload: {Describe(left)} {op} {Describe(right)}");
+        }
+        try
+        {
+            return op switch
+            {
+                "+" => checked(x + y),
+                "-" => checked(x - y),
+                _ => checked(x * y),
+            };
+        }
+        catch (OverflowException)
+        {
+            throw new CelException("integer overflow");
+        }
     }
 
     private static bool CelEquals(object? left, object? right) => (left, right) switch

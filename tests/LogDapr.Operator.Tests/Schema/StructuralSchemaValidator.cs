@@ -8,7 +8,7 @@ namespace LogDapr.Operator.Tests.Schema;
 /// <summary>
 /// What the API server does with a custom resource before storing it, for the parts of OpenAPI v3 structural
 /// schemas the LogPipeline CRD uses: defaulting, then type, required, enum, pattern, minimum/maximum,
-/// minLength/maxLength, minItems/maxItems, items, additionalProperties, x-kubernetes-int-or-string, unknown
+/// minLength/maxLength, minItems/maxItems, items, x-kubernetes-list-type set, additionalProperties, x-kubernetes-int-or-string, unknown
 /// fields (strict field validation, as kubectl does by default) and x-kubernetes-validations (CEL) — all read
 /// from the CRD, nothing hard-coded. Errors use the API server's wording ("spec.x: Required value").
 /// </summary>
@@ -167,6 +167,16 @@ public sealed class StructuralSchemaValidator
                     for (var i = 0; i < array.Count; i++)
                     {
                         ValidateNode(array[i], itemSchema, $"{path}[{i}]", errors, isRoot: false);
+                    }
+                }
+                if (schema["x-kubernetes-list-type"]?.GetValue<string>() == "set")
+                {
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array.Take(i).Any(earlier => JsonNode.DeepEquals(earlier, array[i])))
+                        {
+                            errors.Add($"{path}[{i}]: Duplicate value: {array[i]?.ToJsonString()}");
+                        }
                     }
                 }
                 break;

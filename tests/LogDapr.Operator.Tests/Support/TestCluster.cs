@@ -36,6 +36,8 @@ public sealed class TestCluster : IAsyncDisposable
             return (defaulted, errors);
         });
         Api = api ?? new InMemoryKubeApi(Server);
+        // A cluster with the supported Dapr installed; tests that need another Dapr change it before Start().
+        DaprInstallation.Install(Server);
     }
 
     public FakeApiServer Server { get; }
@@ -57,6 +59,8 @@ public sealed class TestCluster : IAsyncDisposable
         BackoffBase = TimeSpan.FromMilliseconds(20),
         BackoffMax = TimeSpan.FromSeconds(1),
         MissingTypeRetry = TimeSpan.FromMilliseconds(200),
+        // Every reconcile reads Dapr's CRDs and webhook afresh, so a test's change to them is seen at once.
+        DaprCheckInterval = TimeSpan.Zero,
     };
 
     public void Start(OperatorOptions? options = null)
