@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace LogDapr.DevSidecar.Tests.Infrastructure;
 
 /// <summary>One request the sidecar sent to the fake app.</summary>
-public sealed record Received(string Path, string? ContentType, string Body)
+public sealed record Received(string Path, string? ContentType, string Body, string? ApiToken = null)
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
 }
@@ -35,6 +35,13 @@ public sealed class FakeApp : IAsyncDisposable
     public Func<Received, (int Status, string? Body)> Respond { get; set; } = _ => (200, null);
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    /// <summary>The dapr-api-token header of every GET /dapr/subscribe (null where absent).</summary>
+    public ConcurrentQueue<string?> SubscribeTokens { get; } = new();
+
+    /// <summary>Status GET /healthz answers (the sidecar's app health probe); every probe's token is recorded.</summary>
+    public int HealthStatus { get; set; } = 200;
+    public ConcurrentQueue<string?> HealthProbeTokens { get; } = new();
+
     public IEnumerable<Received> To(string path) => Requests.Where(r => r.Path == path);
 
     public async Task<FakeApp> StartAsync()
@@ -43,15 +50,21 @@ public sealed class FakeApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
         _app = builder.Build();
-        _app.MapGet("/dapr/subscribe", () =>
+        _app.MapGet("/dapr/subscribe", (HttpContext context) =>
         {
             Interlocked.Increment(ref SubscribeCalls);
+            SubscribeTokens.Enqueue(TokenOf(context));
             return Results.Content(SubscribeJson, "application/json");
+        });
+        _app.MapGet("/healthz", (HttpContext context) =>
+        {
+            HealthProbeTokens.Enqueue(TokenOf(context));
+            return Results.StatusCode(HealthStatus);
         });
         _app.MapPost("/{**path}", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            var received = new Received(context.Request.Path.Value!, context.Request.ContentType, await reader.ReadToEndAsync());
+            var received = new Received(context.Request.Path.Value!, context.Request.ContentType, await reader.ReadToEndAsync(), TokenOf(context));
             Requests.Enqueue(received);
             var (status, body) = Respond(received);
             context.Response.StatusCode = status;
@@ -76,6 +89,9 @@ public sealed class FakeApp : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+
+    private static string? TokenOf(HttpContext context) =>
+        context.Request.Headers.TryGetValue("dapr-api-token", out var token) ? token.ToString() : null;
 
     public static string Subscription(string topic, string route, string? deadLetter = null, bool bulk = false, int maxMessages = 10, int maxAwaitMs = 20, string pubsub = Yaml.PubSub)
     {
