@@ -32,7 +32,7 @@ public sealed class FakeApp : IAsyncDisposable
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public string SubscribeJson { get; set; } = "[]";
     public int SubscribeCalls;
-    public Func<Received, (int Status, string? Body)> Respond { get; set; } = _ => (200, null);
+    public Func<Received, (int Status, string? Body)> Respond { get; set; } = Succeed;
     public ConcurrentQueue<Received> Requests { get; } = new();
 
     /// <summary>The dapr-api-token header of every GET /dapr/subscribe (null where absent).</summary>
@@ -108,6 +108,19 @@ public sealed class FakeApp : IAsyncDisposable
 
         return json.ToJsonString();
     }
+
+    /// <summary>An answer to a bulk delivery marking every entry SUCCESS (daprd treats an empty 2xx body as RETRY for all).</summary>
+    public static (int Status, string? Body) BulkSuccess(Received request) => (200, new JsonObject
+    {
+        ["statuses"] = new JsonArray(request.Json["entries"]!.AsArray()
+            .Select(e => (JsonNode)new JsonObject { ["entryId"] = (string)e!["entryId"]!, ["status"] = "SUCCESS" }).ToArray()),
+    }.ToJsonString());
+
+    /// <summary>BulkSuccess for bulk envelopes, an empty 200 for everything else.</summary>
+    public static (int Status, string? Body) Succeed(Received request) =>
+        request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true && request.Body.Contains("\"entries\"", StringComparison.Ordinal)
+            ? BulkSuccess(request)
+            : (200, null);
 
     public static string Subscriptions(params string[] items) => "[" + string.Join(",", items) + "]";
 }
