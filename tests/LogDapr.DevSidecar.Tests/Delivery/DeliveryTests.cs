@@ -132,9 +132,9 @@ public class DeliveryTests
         Assert.Equal(0, await env.Sidecar.CounterAsync("flaky", "deadLettered"));
     }
 
+    // A 404 is not a DROP in daprd v1.16: see DaprdFidelityTests.
     [Theory]
     [InlineData(200, """{"status":"DROP"}""")]
-    [InlineData(404, null)]
     public async Task Drop_sends_the_message_to_the_dead_letter_topic_without_retrying(int status, string? body)
     {
         await using var env = await PipelineEnv.StartAsync(
@@ -171,35 +171,6 @@ public class DeliveryTests
 
         Assert.Equal(2, await env.Sidecar.SubscriptionCounterAsync("slow", "attempts"));
         Assert.Equal(1, await env.Sidecar.SubscriptionCounterAsync("slow", "retried"));
-    }
-
-    [Fact]
-    public async Task An_unreachable_app_pauses_delivery_without_counting_attempts_and_resumes()
-    {
-        await using var env = await PipelineEnv.StartAsync(
-            FakeApp.Subscriptions(FakeApp.Subscription("logs", "/logs", deadLetter: "logs-dlq")),
-            resiliency: Yaml.Resiliency(duration: "10ms", maxRetries: 0));
-        await env.App.StopAsync();
-
-        for (var i = 0; i < 3; i++)
-        {
-            await env.Sidecar.Client.PublishEventAsync(Yaml.PubSub, "logs", new Order($"l{i}", i));
-        }
-
-        await Eventually.WaitAsync(async () => await env.Sidecar.SubscriptionCounterAsync("logs", "appUnavailable") > 0, "a delivery to find the app down");
-        await Task.Delay(500); // let the paused subscription sit; nothing may be counted or dead-lettered meanwhile
-        Assert.Equal(0, await env.Sidecar.SubscriptionCounterAsync("logs", "attempts"));
-        Assert.Equal(0, await env.Sidecar.CounterAsync("logs", "deadLettered"));
-        Assert.Equal(3, await env.Sidecar.CounterAsync("logs", "pending"));
-
-        var subscribeCallsBefore = env.App.SubscribeCalls;
-        await env.App.StartAsync();
-        await env.Sidecar.WaitDrainedAsync("logs");
-
-        Assert.Equal(["l0", "l1", "l2"], env.App.To("/logs").Select(r => DataId(r.Json)).Order());
-        Assert.Equal(3, await env.Sidecar.SubscriptionCounterAsync("logs", "attempts"));
-        Assert.Equal(0, await env.Sidecar.CounterAsync("logs", "deadLettered"));
-        Assert.True(env.App.SubscribeCalls > subscribeCallsBefore, "subscriptions are re-discovered when the app comes back");
     }
 
     [Fact]

@@ -22,10 +22,14 @@ public sealed class PipelineEnv : IAsyncDisposable
         Func<Received, (int, string?)>? respond = null,
         string? resiliency = null,
         string extraResources = "",
-        Func<SidecarOptions, SidecarOptions>? configure = null)
+        Func<SidecarOptions, SidecarOptions>? configure = null,
+        string? pubsub = null,
+        IReadOnlyList<string>? flags = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool waitForApp = true)
     {
         var dir = new TempDir();
-        dir.Write("res/pubsub.yaml", Yaml.PubSubComponent());
+        dir.Write("res/pubsub.yaml", pubsub ?? Yaml.PubSubComponent());
         dir.Write("res/resiliency.yaml", resiliency ?? Yaml.Resiliency());
         if (extraResources.Length > 0)
         {
@@ -40,8 +44,14 @@ public sealed class PipelineEnv : IAsyncDisposable
 
         await app.StartAsync();
         var env = new PipelineEnv(dir, app);
-        env.Sidecar = await TestSidecar.StartAsync(env.ResourcesDir, env.DataDir, [app], configure);
-        await env.Sidecar.WaitAppReadyAsync();
+        env.Sidecar = flags is null && environment is null
+            ? await TestSidecar.StartAsync(env.ResourcesDir, env.DataDir, [app], configure)
+            : await TestSidecar.StartWithArgsAsync(env.ResourcesDir, env.DataDir, [app], flags ?? [], environment);
+        if (waitForApp)
+        {
+            await env.Sidecar.WaitAppReadyAsync();
+        }
+
         return env;
     }
 

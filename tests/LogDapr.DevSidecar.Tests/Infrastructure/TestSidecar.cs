@@ -44,6 +44,25 @@ public sealed class TestSidecar : IAsyncDisposable
         return new TestSidecar(host, options.ApiToken);
     }
 
+    /// <summary>
+    /// Starts a sidecar from a daprd-style command line plus an environment, as the process would be started
+    /// (flags the test adds are parsed by the real parser; unknown flags fail the test).
+    /// </summary>
+    public static async Task<TestSidecar> StartWithArgsAsync(string resourcesDir, string dataDir, IReadOnlyList<FakeApp> apps, IReadOnlyList<string> flags, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var args = new List<string> { "--resources-path", resourcesDir, "--data-dir", dataDir, "--dapr-http-port", "0", "--dapr-grpc-port", "0", "--log-level", "warn" };
+        for (var i = 0; i < apps.Count; i++)
+        {
+            args.AddRange(["--app", $"{(i == 0 ? "logdapr-aggregator" : $"logdapr-aggregator-{i}")}={apps[i].BaseUrl}"]);
+        }
+
+        args.AddRange(flags);
+        var parsed = CommandLine.Parse(args, name => environment?.GetValueOrDefault(name));
+        Assert.True(parsed.Options is not null, string.Join("; ", parsed.Errors));
+        var host = await SidecarHost.StartAsync(parsed.Options! with { AppProbeInterval = TimeSpan.FromMilliseconds(100) });
+        return new TestSidecar(host, parsed.Options!.ApiToken);
+    }
+
     public async Task<JsonObject> TopicsAsync() => (await Http.GetFromJsonAsync<JsonObject>("/v1.0-dev/topics"))!;
 
     public async Task<JsonObject?> TopicAsync(string topic, string pubsub = Yaml.PubSub)

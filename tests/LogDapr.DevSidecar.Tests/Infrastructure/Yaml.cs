@@ -53,7 +53,7 @@ public static class Yaml
         "          retry: deliveries",
         "");
 
-    public static string Subscription(string topic, string route, string? deadLetter = null, string scopes = "", string apiVersion = "dapr.io/v2alpha1", bool bulk = false) =>
+    public static string Subscription(string topic, string route, string? deadLetter = null, string scopes = "", string apiVersion = "dapr.io/v2alpha1", bool bulk = false, int maxMessages = 10, int maxAwaitMs = 20) =>
         apiVersion == "dapr.io/v2alpha1"
             ? $"""
               apiVersion: dapr.io/v2alpha1
@@ -68,8 +68,8 @@ public static class Yaml
                 {(deadLetter is null ? "" : "deadLetterTopic: " + deadLetter)}
                 bulkSubscribe:
                   enabled: {(bulk ? "true" : "false")}
-                  maxMessagesCount: 10
-                  maxAwaitDurationMs: 20
+                  maxMessagesCount: {maxMessages}
+                  maxAwaitDurationMs: {maxAwaitMs}
               {scopes}
               """
             : $"""

@@ -61,4 +61,25 @@ public class CommandLineTests
         var result = CommandLine.Parse([], name => name == "DAPR_API_TOKEN" ? "from-env" : null);
         Assert.Equal("from-env", result.Options!.ApiToken);
     }
+
+    [Fact]
+    public void App_health_check_flags_use_daprds_names_units_and_defaults_and_the_app_token_comes_from_the_environment()
+    {
+        var defaults = CommandLine.Parse([], NoEnv).Options!;
+        Assert.False(defaults.AppHealth.Enabled);
+        Assert.Equal(("/healthz", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(500), 3),
+            (defaults.AppHealth.Path, defaults.AppHealth.ProbeInterval, defaults.AppHealth.ProbeTimeout, defaults.AppHealth.Threshold));
+        Assert.Null(defaults.AppApiToken);
+
+        var result = CommandLine.Parse(
+            ["--enable-app-health-check", "--app-health-check-path", "/livez", "--app-health-probe-interval", "2", "--app-health-probe-timeout", "750", "--app-health-threshold", "4"],
+            name => name == "APP_API_TOKEN" ? "tok" : null);
+        Assert.Empty(result.Errors);
+        var health = result.Options!.AppHealth;
+        Assert.Equal((true, "/livez", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(750), 4), (health.Enabled, health.Path, health.ProbeInterval, health.ProbeTimeout, health.Threshold));
+        Assert.Equal("tok", result.Options.AppApiToken);
+
+        Assert.Contains(CommandLine.Parse(["--enable-app-health-check", "--app-health-probe-interval", "1", "--app-health-probe-timeout", "1500"], NoEnv).Errors,
+            e => e.Contains("probe timeouts must be smaller than probe intervals", StringComparison.Ordinal));
+    }
 }

@@ -20,7 +20,7 @@ public sealed class TestPipeline : IAsyncDisposable
     public SidecarDiagnostics Sidecar { get; }
     public HttpClient Http { get; }
 
-    public static async Task<TestPipeline> StartAsync(string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null)
+    public static async Task<TestPipeline> StartAsync(string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null, LocalBroker broker = LocalBroker.Redis)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "logdapr-e2e", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
         var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
@@ -28,6 +28,7 @@ public sealed class TestPipeline : IAsyncDisposable
             RunDirectory = runDirectory,
             SidecarArguments = ["--journal-fsync", "false", .. sidecarArguments ?? []],
             AppEnvironment = appEnvironment ?? new Dictionary<string, string?>(),
+            Broker = broker,
         }, CancellationToken.None);
         return new TestPipeline(pipeline);
     }

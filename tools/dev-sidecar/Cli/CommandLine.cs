@@ -47,9 +47,22 @@ public static class CommandLine
           --journal-segment-mb <n>    Journal segment size before rotation and compaction (default 64).
           --journal-fsync <bool>      fsync each group commit (default true). false is faster and loses
                                       acknowledged publishes on a machine crash (not on a process kill).
-          --app-probe-interval <dur>  Probe interval for unreachable apps and subscription discovery (default 500ms).
-          --delivery-concurrency <n>  In-flight deliveries per subscription when the component has no
-                                      'concurrency' metadata (default 4).
+          --app-probe-interval <dur>  Retry interval for subscription discovery while the app is not up yet
+                                      (default 500ms; daprd waits for the app port the same way).
+          --delivery-concurrency <n>  In-flight deliveries per subscription for pubsub types other than
+                                      pubsub.redis, pubsub.kafka and pubsub.jetstream, which follow their
+                                      component's own settings (default 4).
+
+        App health checks and token (daprd's flags and defaults; off unless enabled):
+          --enable-app-health-check   Probe the app; while it fails, its subscriptions stop (no delivery attempts
+                                      are made) and resume when a probe succeeds. Without it an unreachable app
+                                      uses up delivery attempts, as with daprd.
+          --app-health-check-path <p> HTTP path probed (default /healthz).
+          --app-health-probe-interval <s>  Seconds between probes (default 5).
+          --app-health-probe-timeout <ms>  Probe timeout in milliseconds (default 500).
+          --app-health-threshold <n>  Consecutive failed probes before the app is unhealthy (default 3).
+          $APP_API_TOKEN              When set, sent as header dapr-api-token on subscription discovery and
+                                      deliveries (not on health probes, as daprd v1.16).
 
         Chaos / test options:
           --redeliver-successful <n>  After a successful delivery, deliver the same message n more times
@@ -68,7 +81,11 @@ public static class CommandLine
     {
         environment ??= Environment.GetEnvironmentVariable;
         var errors = new List<string>();
-        var options = new SidecarOptions { ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")) };
+        var options = new SidecarOptions
+        {
+            ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")),
+            AppApiToken = NullIfEmpty(environment("APP_API_TOKEN")),
+        };
         var resources = new List<string>();
         var apps = new List<AppTarget>();
         var showHelp = false;
@@ -181,6 +198,21 @@ public static class CommandLine
                 case "delivery-delay":
                     options = options with { DeliveryDelay = Duration(name, Value(), errors) };
                     break;
+                case "enable-app-health-check":
+                    options = options with { AppHealth = options.AppHealth with { Enabled = inlineValue is null || Bool(name, inlineValue, errors) } };
+                    break;
+                case "app-health-check-path":
+                    options = options with { AppHealth = options.AppHealth with { Path = Value() } };
+                    break;
+                case "app-health-probe-interval":
+                    options = options with { AppHealth = options.AppHealth with { ProbeInterval = TimeSpan.FromSeconds(PositiveInt(name, Value(), errors)) } };
+                    break;
+                case "app-health-probe-timeout":
+                    options = options with { AppHealth = options.AppHealth with { ProbeTimeout = TimeSpan.FromMilliseconds(PositiveInt(name, Value(), errors)) } };
+                    break;
+                case "app-health-threshold":
+                    options = options with { AppHealth = options.AppHealth with { Threshold = PositiveInt(name, Value(), errors) } };
+                    break;
                 default:
                     errors.Add($"unknown flag --{name}");
                     break;
@@ -191,6 +223,12 @@ public static class CommandLine
         if (!showHelp && options.HttpPort != 0 && options.HttpPort == options.GrpcPort)
         {
             errors.Add("--dapr-http-port and --dapr-grpc-port must differ");
+        }
+
+        if (!showHelp && options.AppHealth.Enabled && options.AppHealth.ProbeTimeout > options.AppHealth.ProbeInterval)
+        {
+            // daprd refuses to start probing (pkg/apphealth/health.go StartProbes).
+            errors.Add("app health checks probe timeouts must be smaller than probe intervals");
         }
 
         return new Result(errors.Count == 0 ? options : null, showHelp, errors);

@@ -21,6 +21,12 @@ public sealed record SidecarOptions
     public bool LogAsJson { get; init; }
     public string? ApiToken { get; init; }
 
+    /// <summary>Sent as dapr-api-token on calls to the apps, as daprd does with $APP_API_TOKEN.</summary>
+    public string? AppApiToken { get; init; }
+
+    /// <summary>daprd's app health check flags (off unless enabled, as in daprd).</summary>
+    public AppHealthCheck AppHealth { get; init; } = AppHealthCheck.Disabled;
+
     public int MaxPendingPerTopic { get; init; } = 1_000_000;
     public long PayloadMemoryBudgetBytes { get; init; } = 256L * 1024 * 1024;
     public long JournalSegmentBytes { get; init; } = 64L * 1024 * 1024;

@@ -3,6 +3,7 @@ using LogDapr.DevSidecar.Bindings;
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.PubSub.Journal;
 using LogDapr.DevSidecar.Resiliency;
 using LogDapr.DevSidecar.State;
@@ -65,16 +66,28 @@ public sealed class SidecarRuntime : IAsyncDisposable
         var pubsubs = new List<PubSubSettings>();
         foreach (var c in catalog.OfCategory("pubsub"))
         {
+            var concurrency = IntMetadata(c, "concurrency") ?? options.DefaultDeliveryConcurrency;
+            BrokerProfile profile;
+            try
+            {
+                profile = BrokerProfile.For(c.Type, c.Metadata, concurrency);
+            }
+            catch (FormatException ex)
+            {
+                throw new ResourceException($"component {c.Name} ({c.Type}): {ex.Message}");
+            }
+
             var settings = new PubSubSettings(
                 c.Name,
                 c.Type,
                 IntMetadata(c, "maxPendingPerTopic") ?? options.MaxPendingPerTopic,
-                IntMetadata(c, "concurrency") ?? options.DefaultDeliveryConcurrency,
-                resiliency.Inbound(c.Name));
+                concurrency,
+                resiliency.Inbound(c.Name),
+                profile);
             pubsubs.Add(settings);
             logger.LogInformation(
-                "component {Component} type {Type}: served by the embedded journaled broker (development only); concurrency={Concurrency} maxPendingPerTopic={MaxPending} inbound {Policy} retry-in-force={Retry}",
-                c.Name, c.Type, settings.Concurrency, settings.MaxPendingPerTopic, settings.Inbound.Describe(), Describe(settings.Retry));
+                "component {Component} type {Type}: served by the embedded journaled broker (development only); {Emulation}; maxPendingPerTopic={MaxPending} inbound {Policy} retry-in-force={Retry}",
+                c.Name, c.Type, profile.Description, settings.MaxPendingPerTopic, settings.Inbound.Describe(), Describe(settings.Retry));
         }
 
         var stateNames = new List<string>();
@@ -119,6 +132,11 @@ public sealed class SidecarRuntime : IAsyncDisposable
         {
             _ = bindings.DisposeAsync();
             throw;
+        }
+
+        if (options.AppApiToken is not null)
+        {
+            logger.LogInformation("APP_API_TOKEN is set: calls to the apps carry dapr-api-token");
         }
 
         var subscriptions = new SubscriptionManager(broker, options.Apps, resources.Subscriptions, options, loggerFactory.CreateLogger("LogDapr.DevSidecar.Delivery"));

@@ -21,6 +21,7 @@ public static class Diagnostics
             ["publishing"] = t.Publishing,
             ["deadLettered"] = t.DeadLettered,
             ["dropped"] = t.Dropped,
+            ["trimmed"] = t.Trimmed,
             ["subscriptions"] = new JsonArray(t.Subscriptions.Select(s => (JsonNode)new JsonObject
             {
                 ["id"] = s.Id,
@@ -38,6 +39,8 @@ public static class Diagnostics
                 ["deadLettered"] = s.DeadLettered,
                 ["appUnavailable"] = s.AppUnavailable,
                 ["redelivered"] = s.Redelivered,
+                ["handedBack"] = s.HandedBack,
+                ["deadLetterFailures"] = s.DeadLetterFailures,
                 ["lastError"] = s.LastError,
             }).ToArray()),
         }).ToArray()),

@@ -10,55 +10,66 @@ namespace LogDapr.DevSidecar.PubSub;
 /// <summary>Where an app stands from the sidecar's point of view.</summary>
 public enum AppState
 {
-    /// <summary>Not reached yet: subscription discovery is being retried.</summary>
+    /// <summary>Not reached yet: subscription discovery is being retried (daprd waits for the app port).</summary>
     Discovering,
 
-    /// <summary>Discovered and accepting deliveries.</summary>
+    /// <summary>Discovered (and healthy, when health checks are on): subscriptions run.</summary>
     Ready,
 
-    /// <summary>A delivery could not connect: deliveries pause while the app is probed (and re-discovered).</summary>
-    Unreachable,
+    /// <summary>App health checks on and failing: subscriptions stop, deliveries in flight fail at once.</summary>
+    Unhealthy,
 }
 
 /// <summary>
-/// The sidecar's connection to one app: deliveries, subscription discovery, and health. Like daprd with app
-/// health checks, an app that cannot be reached pauses its subscriptions instead of burning retries: delivery
-/// waits in <see cref="WaitUntilReadyAsync"/> until the probe — a fresh <c>GET /dapr/subscribe</c>, which also
-/// re-discovers subscriptions after the app restarted — succeeds again.
+/// The sidecar's connection to one app, as daprd's app channel: subscription discovery (once, like daprd's
+/// initProgrammaticSubscriptions), deliveries, and — only with --enable-app-health-check — health probes that stop
+/// the app's subscriptions while they fail (daprd v1.16 pkg/runtime/runtime.go appHealthChanged; pkg/apphealth).
+/// Without health checks an unreachable app is just a failed delivery attempt, as with daprd.
+/// Every call but the health probe carries $APP_API_TOKEN as dapr-api-token (pkg/channel/http/http_channel.go:
+/// constructRequest sets it, HealthProbe does not).
 /// </summary>
 public sealed class AppChannel : IDisposable
 {
+    public const string ApiTokenHeader = "dapr-api-token";
+
     private readonly object _gate = new();
     private readonly Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> _onDiscovered;
-    private readonly TimeSpan _probeInterval;
+    private readonly TimeSpan _discoveryInterval;
+    private readonly AppHealthCheck _health;
+    private readonly HttpClient _probeHttp;
     private readonly ILogger _logger;
-    private readonly AsyncSignal _wake = new();
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AppState _state = AppState.Discovering;
+    private bool _discovered;
+    private int _failedProbes;
     private string? _lastProblem;
     private int _discoveries;
 
-    public AppChannel(AppTarget target, TimeSpan probeInterval, Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> onDiscovered, ILogger logger)
+    public AppChannel(AppTarget target, TimeSpan discoveryInterval, AppHealthCheck health, string? appApiToken,
+        Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> onDiscovered, ILogger logger)
     {
         Target = target;
-        _probeInterval = probeInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : probeInterval;
+        _discoveryInterval = discoveryInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : discoveryInterval;
+        _health = health;
         _onDiscovered = onDiscovered;
         _logger = logger;
-        Http = new HttpClient(new SocketsHttpHandler
+        // daprd's health state starts unhealthy until a probe succeeds (failure count = threshold).
+        _failedProbes = health.Threshold;
+        Http = NewClient(target);
+        if (appApiToken is not null)
         {
-            // Short idle lifetime so a restarted app is not hit through a dead pooled connection for long.
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            MaxConnectionsPerServer = 256,
-        })
-        {
-            BaseAddress = target.BaseUri,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+            Http.DefaultRequestHeaders.TryAddWithoutValidation(ApiTokenHeader, appApiToken);
+        }
+
+        _probeHttp = NewClient(target);
     }
 
     public AppTarget Target { get; }
+
+    /// <summary>For discovery and deliveries (carries the app token when one is configured).</summary>
     public HttpClient Http { get; }
+
+    public bool HealthChecksEnabled => _health.Enabled;
 
     public AppState State
     {
@@ -71,6 +82,9 @@ public sealed class AppChannel : IDisposable
         }
     }
 
+    /// <summary>False while health checks are on and failing: daprd's channel then refuses calls (ErrAppUnhealthy).</summary>
+    public bool IsHealthy => !_health.Enabled || State == AppState.Ready;
+
     public AppStatus Status()
     {
         lock (_gate)
@@ -79,6 +93,7 @@ public sealed class AppChannel : IDisposable
         }
     }
 
+    /// <summary>Completes while the app's subscriptions run (discovered, and healthy when health checks are on).</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         Task ready;
@@ -90,78 +105,149 @@ public sealed class AppChannel : IDisposable
         return ready.IsCompleted ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Called by a deliverer whose request could not reach the app.</summary>
-    public void ReportUnreachable(string problem)
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!_health.Enabled)
+        {
+            await DiscoverUntilDoneAsync(cancellationToken).ConfigureAwait(false);
+            SetState(AppState.Ready, null);
+            return;
+        }
+
+        _logger.LogInformation("app {AppId}: health probes GET {Path} every {Interval} (timeout {Timeout}, threshold {Threshold})",
+            Target.AppId, _health.Path, Resiliency.GoDuration.Format(_health.ProbeInterval), Resiliency.GoDuration.Format(_health.ProbeTimeout), _health.Threshold);
+        using var ticker = new PeriodicTimer(_health.ProbeInterval);
+        do
+        {
+            var problem = await ProbeAsync(cancellationToken).ConfigureAwait(false);
+            if (problem is null)
+            {
+                var wasUnhealthy = _failedProbes >= _health.Threshold;
+                _failedProbes = 0;
+                if (wasUnhealthy || State != AppState.Ready)
+                {
+                    if (!_discovered && !await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    _logger.LogInformation("app {AppId} entered healthy status; subscriptions start", Target.AppId);
+                    SetState(AppState.Ready, null);
+                }
+            }
+            else
+            {
+                _failedProbes = Math.Min(_failedProbes + 1, _health.Threshold);
+                if (_failedProbes >= _health.Threshold && State == AppState.Ready)
+                {
+                    _logger.LogWarning("app {AppId} unhealthy ({Problem}); subscriptions stop until a probe succeeds", Target.AppId, problem);
+                    SetState(AppState.Unhealthy, problem);
+                }
+                else
+                {
+                    lock (_gate)
+                    {
+                        _lastProblem = problem;
+                    }
+                }
+            }
+        }
+        while (await ticker.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private void SetState(AppState state, string? problem)
     {
         lock (_gate)
         {
-            if (_state != AppState.Ready)
-            {
-                return;
-            }
-
-            _state = AppState.Unreachable;
+            _state = state;
             _lastProblem = problem;
-            _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        _logger.LogWarning("app {AppId} unreachable ({Problem}); deliveries paused until it answers again", Target.AppId, problem);
-        _wake.Set();
-    }
-
-    /// <summary>Discovers, then watches: probes whenever the app is not ready.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var lastLogged = DateTimeOffset.MinValue;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (State == AppState.Ready)
+            if (state == AppState.Ready)
             {
-                await _wake.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var (specs, problem) = await FetchSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
-            if (specs is null)
-            {
-                lock (_gate)
-                {
-                    _lastProblem = problem;
-                }
-
-                if (DateTimeOffset.UtcNow - lastLogged > TimeSpan.FromSeconds(10))
-                {
-                    _logger.LogInformation("app {AppId} at {BaseUrl} not reachable yet ({Problem}); retrying every {Interval}",
-                        Target.AppId, Target.BaseUri, problem, Resiliency.GoDuration.Format(_probeInterval));
-                    lastLogged = DateTimeOffset.UtcNow;
-                }
-
-                await Task.Delay(_probeInterval, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            try
-            {
-                await _onDiscovered(Target, specs, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _logger.LogError(ex, "app {AppId}: applying discovered subscriptions failed; retrying", Target.AppId);
-                await Task.Delay(_probeInterval, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            lock (_gate)
-            {
-                _state = AppState.Ready;
-                _lastProblem = null;
-                _discoveries++;
                 _ready.TrySetResult();
             }
-
-            _logger.LogInformation("app {AppId} ready: {Count} programmatic subscription(s) discovered", Target.AppId, specs.Count);
+            else if (_ready.Task.IsCompleted)
+            {
+                _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
         }
     }
+
+    /// <summary>daprd's HealthProbe: GET the path without the app token; any 2xx is healthy.</summary>
+    private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_health.ProbeTimeout);
+            using var response = await _probeHttp.GetAsync(_health.Path.TrimStart('/'), timeout.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? null : $"Health check failed with status code: {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return $"Probe error: {ex.Message}";
+        }
+    }
+
+    private async Task DiscoverUntilDoneAsync(CancellationToken cancellationToken)
+    {
+        while (!await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Task.Delay(_discoveryInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private DateTimeOffset _lastLogged = DateTimeOffset.MinValue;
+
+    private async Task<bool> TryDiscoverAsync(CancellationToken cancellationToken)
+    {
+        var (specs, problem) = await FetchSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        if (specs is null)
+        {
+            lock (_gate)
+            {
+                _lastProblem = problem;
+            }
+
+            if (DateTimeOffset.UtcNow - _lastLogged > TimeSpan.FromSeconds(10))
+            {
+                _logger.LogInformation("app {AppId} at {BaseUrl} not reachable yet ({Problem}); retrying", Target.AppId, Target.BaseUri, problem);
+                _lastLogged = DateTimeOffset.UtcNow;
+            }
+
+            return false;
+        }
+
+        try
+        {
+            await _onDiscovered(Target, specs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "app {AppId}: applying discovered subscriptions failed; retrying", Target.AppId);
+            return false;
+        }
+
+        lock (_gate)
+        {
+            _discovered = true;
+            _discoveries++;
+        }
+
+        _logger.LogInformation("app {AppId}: {Count} programmatic subscription(s) discovered", Target.AppId, specs.Count);
+        return true;
+    }
+
+    private static HttpClient NewClient(AppTarget target) => new(new SocketsHttpHandler
+    {
+        // Short idle lifetime so a restarted app is not hit through a dead pooled connection for long.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        MaxConnectionsPerServer = 1024,
+    })
+    {
+        BaseAddress = target.BaseUri,
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     private async Task<(IReadOnlyList<SubscriptionSpec>? Specs, string? Problem)> FetchSubscriptionsAsync(CancellationToken cancellationToken)
     {
@@ -223,7 +309,11 @@ public sealed class AppChannel : IDisposable
         return specs;
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose()
+    {
+        Http.Dispose();
+        _probeHttp.Dispose();
+    }
 
     /// <summary>True when a delivery failure means the app was not there, as opposed to the app answering badly.</summary>
     public static bool IsUnreachable(Exception ex)

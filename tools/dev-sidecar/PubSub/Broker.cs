@@ -162,10 +162,16 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         }
     }
 
-    /// <summary>Hands the next owed messages to the subscription's deliverer and moves its cursor past them.</summary>
+    /// <summary>
+    /// Hands the next owed messages to the subscription's deliverer: first handed-back ones whose redelivery is
+    /// due, then new ones after the cursor (which moves past them). Messages a Redis stream trimmed meanwhile are
+    /// not handed out: they are lost, as daprd's reclaim loop acknowledges ids that no longer exist.
+    /// </summary>
     public List<TopicMessage> TakeNext(Subscription subscription, int max)
     {
         var taken = new List<TopicMessage>();
+        var lost = new List<long>();
+        var now = DateTimeOffset.UtcNow;
         lock (_gate)
         {
             if (subscription.Removed)
@@ -174,17 +180,116 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             }
 
             var topic = subscription.Topic;
-            while (taken.Count < max && subscription.NextPosition < topic.TailPosition)
+            for (var i = 0; i < subscription.HandedBack.Count && taken.Count < max;)
             {
-                var message = topic.At(subscription.NextPosition++);
-                if (message is { Complete: false } && (message.Pending & subscription.Bit) != 0)
+                var (message, due) = subscription.HandedBack[i];
+                if (due is not { } d || d > now)
+                {
+                    i++;
+                    continue;
+                }
+
+                subscription.HandedBack.RemoveAt(i);
+                if (message.Complete || (message.Pending & subscription.Bit) == 0)
+                {
+                    continue;
+                }
+
+                if (IsTrimmed(topic, message))
+                {
+                    lost.Add(message.Seq);
+                }
+                else
                 {
                     taken.Add(message);
                 }
             }
+
+            while (taken.Count < max && subscription.NextPosition < topic.TailPosition)
+            {
+                var message = topic.At(subscription.NextPosition++);
+                if (message is { Complete: false } && (message.Pending & subscription.Bit) != 0 && !subscription.IsHandedBack(message))
+                {
+                    if (IsTrimmed(topic, message))
+                    {
+                        lost.Add(message.Seq);
+                    }
+                    else
+                    {
+                        taken.Add(message);
+                    }
+                }
+            }
         }
 
+        JournalTrimmed(subscription, lost);
         return taken;
+    }
+
+    /// <summary>
+    /// The runtime returned an error for these messages: the broker keeps them and delivers them again at
+    /// <paramref name="due"/> (null: not before a restart).
+    /// </summary>
+    public void HandBack(Subscription subscription, IReadOnlyList<TopicMessage> messages, DateTimeOffset? due)
+    {
+        var lost = new List<long>();
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (message.Complete || (message.Pending & subscription.Bit) == 0 || subscription.IsHandedBack(message))
+                {
+                    continue;
+                }
+
+                if (IsTrimmed(subscription.Topic, message))
+                {
+                    lost.Add(message.Seq);
+                }
+                else
+                {
+                    subscription.HandedBack.Add(new HandedBackMessage(message, due));
+                }
+            }
+
+            Interlocked.Add(ref subscription.Stats.HandedBack, messages.Count);
+            subscription.Signal.Set();
+        }
+
+        JournalTrimmed(subscription, lost);
+    }
+
+    /// <summary>The earliest time a handed-back message of the subscription is due again, if any.</summary>
+    public DateTimeOffset? NextRedeliveryDue(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            DateTimeOffset? next = null;
+            foreach (var (_, due) in subscription.HandedBack)
+            {
+                if (due is { } d && (next is null || d < next))
+                {
+                    next = d;
+                }
+            }
+
+            return next;
+        }
+    }
+
+    private static bool IsTrimmed(TopicLog topic, TopicMessage message) => topic.Stream is { } stream && message.Position < stream.Head;
+
+    private void JournalTrimmed(Subscription subscription, List<long> lost)
+    {
+        if (lost.Count == 0)
+        {
+            return;
+        }
+
+        _logger.LogWarning("subscription {Subscription}: {Count} message(s) were trimmed from the stream (maxLenApprox) before delivery; lost", subscription.Id, lost.Count);
+        var write = Journal.Enqueue(new AckRecord(subscription.Id, AckOutcome.Trimmed, lost.ToArray()));
+        _ = write.ContinueWith(t => _logger.LogError("journaling trimmed messages failed: {Error}", t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -254,6 +359,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
                     t.Reserved,
                     t.DeadLettered,
                     t.Dropped,
+                    t.Trimmed,
                     t.Slots.Where(s => s is not null).Select(s => SnapshotOf(s!)).ToList()))
                 .ToList();
             return new BrokerSnapshot(topics, _journal?.SegmentCount ?? 0, _journal?.TotalBytes ?? 0, _cachedBytes);
@@ -274,6 +380,8 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         Interlocked.Read(ref s.Stats.DeadLettered),
         Interlocked.Read(ref s.Stats.AppUnavailable),
         Interlocked.Read(ref s.Stats.Redelivered),
+        Interlocked.Read(ref s.Stats.HandedBack),
+        Interlocked.Read(ref s.Stats.DeadLetterFailures),
         Volatile.Read(ref s.Stats.LastError));
 
     public async ValueTask DisposeAsync()
@@ -443,6 +551,85 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
                 s.Signal.Set();
             }
         }
+
+        if (p.PendingFor is null && _pubsubs.TryGetValue(p.PubSub, out var settings) && settings.Profile.MaxLenApprox > 0)
+        {
+            topic.Stream ??= new Brokers.RedisStreamModel(settings.Profile.MaxLenApprox);
+            var before = topic.Stream.Head;
+            topic.Stream.Append(message.Position, p.Payload.Length);
+            if (topic.Stream.Head > before)
+            {
+                TrimUnconsumed(topic, topic.Stream.Head);
+            }
+        }
+    }
+
+    /// <summary>
+    /// XADD ... MAXLEN ~ n removed stream entries before <paramref name="head"/>, consumed or not. Entries no
+    /// deliverer holds are lost now (XREADGROUP never returns them; reclaim acknowledges their vanished ids);
+    /// entries in flight are lost when the runtime hands them back (see <see cref="HandBack"/>).
+    /// </summary>
+    private void TrimUnconsumed(TopicLog topic, long head)
+    {
+        var lost = new Dictionary<Subscription, List<long>>();
+        foreach (var message in topic.Retained().ToList())
+        {
+            if (message.Position >= head)
+            {
+                break;
+            }
+
+            if (message.Complete)
+            {
+                continue;
+            }
+
+            if (message.Unassigned && message.Pending == 0)
+            {
+                if (!_replaying)
+                {
+                    topic.Trimmed++;
+                }
+
+                CompleteMessage(topic, message);
+                continue;
+            }
+
+            foreach (var s in topic.Slots)
+            {
+                if (s is null || (message.Pending & s.Bit) == 0)
+                {
+                    continue;
+                }
+
+                var handedBack = s.HandedBack.RemoveAll(h => ReferenceEquals(h.Message, message)) > 0;
+                if (message.Position < s.NextPosition && !handedBack)
+                {
+                    continue; // a deliverer holds it: its outcome decides
+                }
+
+                message.Pending &= ~s.Bit;
+                s.PendingCount--;
+                if (!_replaying)
+                {
+                    topic.Trimmed++;
+                    (lost.TryGetValue(s, out var list) ? list : lost[s] = []).Add(message.Seq);
+                }
+            }
+
+            if (message.Pending == 0)
+            {
+                CompleteMessage(topic, message);
+            }
+        }
+
+        Trim(topic);
+        foreach (var (s, seqs) in lost)
+        {
+            _logger.LogWarning("topic {PubSub}/{Topic}: maxLenApprox trimmed {Count} entries subscription {Subscription} had not consumed; lost", topic.PubSub, topic.Topic, seqs.Count, s.Id);
+            // Durable like any acknowledgement; replaying it finds the message already released and changes nothing.
+            _ = Journal.Enqueue(new AckRecord(s.Id, AckOutcome.Trimmed, seqs.ToArray()));
+        }
     }
 
     private void ApplyAck(AckRecord a)
@@ -469,6 +656,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
                 {
                     case AckOutcome.Delivered: topic.Delivered++; break;
                     case AckOutcome.DeadLettered: topic.DeadLettered++; break;
+                    case AckOutcome.Trimmed: topic.Trimmed++; break;
                     default: topic.Dropped++; break;
                 }
             }

@@ -12,6 +12,7 @@ public sealed record TopicSnapshot(
     int Publishing,
     long DeadLettered,
     long Dropped,
+    long Trimmed,
     IReadOnlyList<SubscriptionSnapshot> Subscriptions);
 
 public sealed record SubscriptionSnapshot(
@@ -28,4 +29,6 @@ public sealed record SubscriptionSnapshot(
     long DeadLettered,
     long AppUnavailable,
     long Redelivered,
+    long HandedBack,
+    long DeadLetterFailures,
     string? LastError);

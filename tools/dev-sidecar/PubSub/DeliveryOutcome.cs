@@ -1,16 +1,19 @@
 namespace LogDapr.DevSidecar.PubSub;
 
-/// <summary>What one delivery attempt of one message came to.</summary>
+/// <summary>What one delivery attempt of one message came to, in daprd v1.16's terms.</summary>
 public enum DeliveryOutcome
 {
     Success,
 
-    /// <summary>RETRY, a non-2xx other than 404, a timeout or a broken response: counts as a failed attempt.</summary>
+    /// <summary>RETRY, an unknown status, a non-2xx other than 404, a timeout or a broken answer: a failed attempt.</summary>
     Retry,
 
-    /// <summary>DROP or 404: not retried; goes to the dead-letter topic.</summary>
+    /// <summary>DROP: not retried; dead-lettered when the subscription has a dead-letter topic, else acknowledged.</summary>
     Drop,
 
-    /// <summary>The app was not there (connection refused/reset): not an attempt; the subscription pauses.</summary>
+    /// <summary>HTTP 404: v1.16 acknowledges the message without dead-lettering it (single and bulk).</summary>
+    NotFound,
+
+    /// <summary>The app was not reached (connection refused/reset, or unhealthy): a failed attempt like Retry.</summary>
     Unreachable,
 }

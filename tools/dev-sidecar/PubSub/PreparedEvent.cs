@@ -1,23 +1,42 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LogDapr.DevSidecar.PubSub.GoJson;
 
 namespace LogDapr.DevSidecar.PubSub;
 
-/// <summary>A message turned into what the app receives: the CloudEvent JSON body and the route it goes to.</summary>
-public sealed record PreparedEvent(TopicMessage Message, byte[] Body, JsonObject CloudEvent, string Path)
+/// <summary>Why a stored message is not sent to the app (daprd's subscription handler, before any delivery attempt).</summary>
+public enum PrepareFailure
 {
-    public string EntryId => Message.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    None,
 
+    /// <summary>Not a CloudEvent Go can decode: an error for the component (dead-letter topic if set, else hand back).</summary>
+    Undecodable,
+
+    /// <summary>Past its expiration: dead-lettered best effort, acknowledged.</summary>
+    Expired,
+
+    /// <summary>No routing rule matches and no default route: dead-lettered best effort, acknowledged.</summary>
+    NoRoute,
+}
+
+/// <summary>A message turned into what the app receives: the body (single) or entry event (bulk) and the route.</summary>
+public sealed record PreparedEvent(TopicMessage Message, byte[] Payload, byte[] Body, JsonObject CloudEvent, string Path, string ContentType)
+{
     /// <summary>
-    /// Builds the delivery body the way daprd does on the subscriber side: rawPayload subscriptions get the bytes
-    /// wrapped in a CloudEvent with data_base64; otherwise the stored bytes must be a CloudEvent.
-    /// Returns null with a reason when the message cannot be delivered (expired, unparseable, no matching route).
+    /// Builds what daprd v1.16 sends (pkg/runtime/subscription/subscription.go for single deliveries,
+    /// bulksubscription.go for bulk ones). Single: the stored bytes unchanged (rawPayload subscriptions: the bytes
+    /// wrapped in a CloudEvent with data_base64). Bulk: the CloudEvent after json.Unmarshal into a map and
+    /// json.Marshal back (see <see cref="GoJsonReencoder"/>); rawPayload: the bytes as a base64 JSON string with
+    /// content type application/octet-stream. Either way the CloudEvent must survive Go's decode.
     /// </summary>
-    public static PreparedEvent? Prepare(TopicMessage message, byte[] payload, SubscriptionSpec spec, IReadOnlyList<(RouteMatcher? Matcher, string Path)> rules, out string? reason)
+    public static PreparedEvent? Prepare(TopicMessage message, byte[] payload, SubscriptionSpec spec, IReadOnlyList<(RouteMatcher? Matcher, string Path)> rules, bool bulk, out PrepareFailure failure, out string? reason)
     {
+        failure = PrepareFailure.None;
         reason = null;
         JsonObject cloudEvent;
-        byte[] body = payload;
+        byte[] body;
+        var contentType = ContentTypes.CloudEvent;
         if (spec.RawPayload)
         {
             cloudEvent = new JsonObject
@@ -31,7 +50,17 @@ public sealed record PreparedEvent(TopicMessage Message, byte[] Body, JsonObject
                 ["pubsubname"] = spec.PubSubName,
                 ["data_base64"] = Convert.ToBase64String(payload),
             };
-            body = CloudEventBuilder.Serialize(cloudEvent);
+            if (bulk)
+            {
+                var buffer = new ArrayBufferWriter<byte>();
+                GoJsonReencoder.WriteString(Convert.ToBase64String(payload), buffer);
+                body = buffer.WrittenSpan.ToArray();
+                contentType = ContentTypes.OctetStream;
+            }
+            else
+            {
+                body = CloudEventBuilder.Serialize(cloudEvent.DeepClone().AsObject());
+            }
         }
         else
         {
@@ -41,13 +70,24 @@ public sealed record PreparedEvent(TopicMessage Message, byte[] Body, JsonObject
             }
             catch (JsonException ex)
             {
+                failure = PrepareFailure.Undecodable;
                 reason = $"message {message.Seq} is not a CloudEvent ({ex.Message}); published with rawPayload=true to a subscription without rawPayload?";
                 return null;
             }
+
+            if (!GoJsonReencoder.TryReencode(payload, out var reencoded, out var error))
+            {
+                failure = PrepareFailure.Undecodable;
+                reason = $"message {message.Seq}: error deserializing cloud event ({error})";
+                return null;
+            }
+
+            body = bulk ? reencoded : payload;
         }
 
         if (CloudEventBuilder.HasExpired(cloudEvent))
         {
+            failure = PrepareFailure.Expired;
             reason = $"message {message.Seq} expired at {cloudEvent["expiration"]}";
             return null;
         }
@@ -65,10 +105,11 @@ public sealed record PreparedEvent(TopicMessage Message, byte[] Body, JsonObject
         path ??= spec.DefaultRoute;
         if (path is null)
         {
+            failure = PrepareFailure.NoRoute;
             reason = $"message {message.Seq} matches no routing rule and the subscription has no default route";
             return null;
         }
 
-        return new PreparedEvent(message, body, cloudEvent, path.TrimStart('/'));
+        return new PreparedEvent(message, payload, body, cloudEvent, path.TrimStart('/'), contentType);
     }
 }

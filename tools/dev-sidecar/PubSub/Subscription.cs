@@ -12,6 +12,8 @@ public sealed class SubscriptionStats
     public long DeadLettered;
     public long AppUnavailable;
     public long Redelivered;
+    public long HandedBack;
+    public long DeadLetterFailures;
     public long InFlight;
     public string? LastError;
 }
@@ -38,8 +40,22 @@ public sealed class Subscription(string id, string appId, SubscriptionKind kind,
     public int PendingCount { get; set; }
 
     public bool Removed { get; set; }
+
+    /// <summary>
+    /// Messages the runtime handed back to the broker with an error (Redis: left in the pending list; JetStream:
+    /// NAKed), with the time the broker delivers them again (null: never, until a restart).
+    /// </summary>
+    public List<HandedBackMessage> HandedBack { get; } = [];
+
+    /// <summary>When the consumer started: Redis's reclaim ticker runs from here.</summary>
+    public DateTimeOffset SubscribedAt { get; } = DateTimeOffset.UtcNow;
     public AsyncSignal Signal { get; } = new();
     public SubscriptionStats Stats { get; } = new();
 
+    public bool IsHandedBack(TopicMessage message) => HandedBack.Exists(h => ReferenceEquals(h.Message, message));
+
     public static string MakeId(string appId, string pubsub, string topic) => $"{appId}|{pubsub}|{topic}";
 }
+
+/// <summary>A message waiting in the broker for redelivery to one subscription.</summary>
+public readonly record struct HandedBackMessage(TopicMessage Message, DateTimeOffset? Due);

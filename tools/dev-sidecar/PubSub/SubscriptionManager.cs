@@ -29,7 +29,7 @@ public sealed class SubscriptionManager : IAsyncDisposable
         _declarative = declarative;
         _delivery = new DeliveryOptions(options.RedeliverSuccessful, options.DeliveryDelay);
         _logger = logger;
-        _apps = apps.ToDictionary(a => a.AppId, a => new AppChannel(a, options.AppProbeInterval, OnDiscoveredAsync, logger), StringComparer.Ordinal);
+        _apps = apps.ToDictionary(a => a.AppId, a => new AppChannel(a, options.AppProbeInterval, options.AppHealth, options.AppApiToken, OnDiscoveredAsync, logger), StringComparer.Ordinal);
     }
 
     public IEnumerable<AppStatus> AppStatuses() => _apps.Values.Select(a => a.Status());

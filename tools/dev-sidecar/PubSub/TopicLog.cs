@@ -29,6 +29,10 @@ public sealed class TopicLog(string pubSub, string topic)
     public long Delivered { get; set; }
     public long DeadLettered { get; set; }
     public long Dropped { get; set; }
+    public long Trimmed { get; set; }
+
+    /// <summary>The Redis stream this topic stands for when its component sets maxLenApprox (else null).</summary>
+    public Brokers.RedisStreamModel? Stream { get; set; }
 
     public TopicMessage? At(long position) =>
         position >= HeadPosition && position < TailPosition ? _messages[(int)(position - HeadPosition)] : null;

@@ -18,9 +18,11 @@ public sealed record RetryPolicy(
     public static RetryPolicy Constant(string name, TimeSpan duration, int maxRetries) =>
         new(name, false, duration, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(60), 1.5, 0.5, maxRetries);
 
-    /// <summary>Used for pub/sub deliveries when no Resiliency resource targets the component.</summary>
-    public static RetryPolicy DefaultInbound { get; } =
-        new("(dev-sidecar default)", true, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 1.5, 0.5, 10);
+    /// <summary>
+    /// Used for pub/sub deliveries when no Resiliency resource (target or default policy) applies: one attempt and
+    /// no retry, as daprd v1.16 runs a policy without a retry (pkg/resiliency/resiliency.go ComponentInboundPolicy).
+    /// </summary>
+    public static RetryPolicy DefaultInbound { get; } = Constant("(none: daprd makes one attempt)", TimeSpan.Zero, 0);
 
     /// <summary>True when another attempt is allowed after <paramref name="failedAttempts"/> failed attempts.</summary>
     public bool AllowsRetry(int failedAttempts) => MaxRetries < 0 || failedAttempts <= MaxRetries;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using LogDapr.Contracts.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Postgres;
@@ -19,6 +20,10 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly int sidecarGrpcPort;
     private readonly int ingestPort;
     private readonly int aggregatorPort;
+
+    // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
+    // on /dapr/*, so nothing but the sidecar can post deliveries.
+    private readonly string appApiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 
     private LocalPipeline(LocalPipelineOptions options, RepoLayout layout, PostgresServer postgres)
     {
@@ -124,18 +129,27 @@ public sealed class LocalPipeline : IAsyncDisposable
         await Postgres.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// App health checks on (daprd's flags, probing /healthz every second): a dead or restarting app pauses its
+    /// subscriptions instead of using up delivery attempts.
+    /// </summary>
+    private static readonly string[] AppHealthCheckArguments =
+        ["--enable-app-health-check", "--app-health-check-path", "/healthz", "--app-health-probe-interval", "1", "--app-health-threshold", "1"];
+
     private ProcessSpec SidecarSpec() => DevSidecarSpec.Create(
         layout,
         sidecarHttpPort,
         sidecarGrpcPort,
         new Dictionary<string, Uri> { [PipelineDefaults.AggregatorAppId] = AggregatorUrl, [PipelineDefaults.IngestAppId] = IngestUrl },
         Path.Combine(options.RunDirectory, "sidecar"),
-        options.SidecarArguments,
+        [.. AppHealthCheckArguments, .. options.SidecarArguments],
         new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
+            ["APP_API_TOKEN"] = appApiToken,
             ["DOTNET_gcServer"] = "0",
-        });
+        },
+        BrokerResources.Prepare(layout, options.Broker, options.RunDirectory));
 
     /// <param name="withDatabase">Only the aggregator gets database credentials; ingest never needs them.</param>
     private ProcessSpec AppSpec(string appId, string dll, int port, bool withDatabase)
@@ -161,6 +175,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (withDatabase)
         {
             environment[Env(ConfigKeys.PostgresConnectionString)] = Postgres.LibpqConnectionString;
+            environment["APP_API_TOKEN"] = appApiToken;
         }
 
         foreach (var (key, value) in options.AppEnvironment)

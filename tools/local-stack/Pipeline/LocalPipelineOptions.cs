@@ -15,6 +15,9 @@ public sealed record LocalPipelineOptions
     /// <summary>May install Debian's postgresql package when the binaries are missing and we are root.</summary>
     public bool AllowPostgresInstall { get; init; }
 
+    /// <summary>Which broker's delivery the sidecar emulates (its component set); Redis, the default, is components/ as is.</summary>
+    public LocalBroker Broker { get; init; } = LocalBroker.Redis;
+
     /// <summary>Extra flags for the development sidecar (e.g. chaos options).</summary>
     public IReadOnlyList<string> SidecarArguments { get; init; } = [];
 

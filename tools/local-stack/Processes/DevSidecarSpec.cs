@@ -13,11 +13,12 @@ public static class DevSidecarSpec
         IReadOnlyDictionary<string, Uri> apps,
         string dataDirectory,
         IReadOnlyList<string> extraArguments,
-        IReadOnlyDictionary<string, string?> environment)
+        IReadOnlyDictionary<string, string?> environment,
+        string? resourcesDirectory = null)
     {
         List<string> arguments =
         [
-            "--resources-path", layout.ComponentsDirectory,
+            "--resources-path", resourcesDirectory ?? layout.ComponentsDirectory,
             "--dapr-http-port", httpPort.ToString(CultureInfo.InvariantCulture),
             "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
             "--data-dir", dataDirectory,

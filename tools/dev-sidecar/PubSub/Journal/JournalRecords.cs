@@ -6,6 +6,9 @@ public enum AckOutcome : byte
     Delivered = 1,
     DeadLettered = 2,
     Dropped = 3,
+
+    /// <summary>Lost: the entry was trimmed from a Redis stream (maxLenApprox) before it was delivered.</summary>
+    Trimmed = 4,
 }
 
 /// <summary>Where a subscription came from; programmatic ones are re-validated on every discovery.</summary>
