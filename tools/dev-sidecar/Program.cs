@@ -10,7 +10,8 @@
 //   * any state.* component is an in-memory store with ETags, first-write concurrency and TTL;
 //   * bindings.postgresql runs exec/query/close against a real PostgreSQL through Npgsql, under the
 //     Resiliency outbound policy; secretstores.local.env resolves secretKeyRef from the environment.
-// One process serves several apps (--app id=url, repeatable) because they must share one broker.
+// One process serves several apps (--app id=url, repeatable) because they must share one broker; each app id
+// gets its own API port pair, so every call is one app's and component scopes apply as in daprd.
 // In Kubernetes and under `dapr run`, real daprd replaces it; the apps cannot tell the difference.
 // Usage: logdapr-dev-sidecar --help
 
@@ -59,6 +60,11 @@ catch (IOException ex)
 
 await using (host)
 {
+    foreach (var listener in host.Listeners.Skip(1))
+    {
+        Console.Out.WriteLine(SidecarOptions.AppLine(listener.AppId, listener.HttpPort, listener.GrpcPort));
+    }
+
     Console.Out.WriteLine(SidecarOptions.ReadyLine(host.HttpPort, host.GrpcPort));
     Console.Out.Flush();
     await host.WaitForShutdownAsync();
