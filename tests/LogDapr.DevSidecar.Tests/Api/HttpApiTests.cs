@@ -97,6 +97,14 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task State_values_are_stored_as_go_re_encodes_them()
+    {
+        using var save = await Http.PostAsync($"/v1.0/state/{Yaml.Store}", Json("""[{"key":"go","value":{"b":1,"a":1.50,"c":"<x>"}}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
+        Assert.Equal("""{"a":1.5,"b":1,"c":"\u003cx\u003e"}""", await Http.GetStringAsync($"/v1.0/state/{Yaml.Store}/go"));
+    }
+
+    [Fact]
     public async Task State_errors_carry_daprds_status_code_and_text()
     {
         using var first = await Http.PostAsync($"/v1.0/state/{Yaml.Store}", Json("""[{"key":"occ","value":1}]"""));

@@ -16,7 +16,7 @@ public static class CommandLine
         logdapr-dev-sidecar — DEVELOPMENT/TEST ONLY stand-in for daprd.
 
         Serves the Dapr sidecar API subset LogDapr uses (gRPC for the SDK, HTTP for curl/tests) with an
-        embedded journaled broker, an embedded state store and a real PostgreSQL output binding.
+        embedded journaled broker, state stores with each component type's rules and a real PostgreSQL output binding.
         Never use it in production: run real Dapr there.
 
         Usage:

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -118,5 +117,5 @@ public static class RequestBody
     };
 
     /// <summary>The JSON text Go's json.Marshal writes for a decoded value (absent data is <c>null</c>).</summary>
-    public static byte[] JsonBytes(JsonNode? node) => Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
+    public static byte[] JsonBytes(JsonNode? node) => GoJsonEncoder.Marshal(node);
 }
