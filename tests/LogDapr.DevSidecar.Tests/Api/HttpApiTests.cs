@@ -72,6 +72,9 @@ public sealed class HttpApiTests : IAsyncLifetime
 
         using var unknown = await Http.PostAsync("/v1.0/publish/nope/topic", Json("{}"));
         await ErrorAsync(unknown, HttpStatusCode.NotFound, "ERR_PUBSUB_NOT_FOUND");
+
+        using var noSlash = await Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}", Json("{}"));
+        await ErrorAsync(noSlash, HttpStatusCode.NotFound, "ERR_DIRECT_INVOKE");
     }
 
     [Fact]

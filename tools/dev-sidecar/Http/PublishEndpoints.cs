@@ -168,6 +168,16 @@ public static class PublishEndpoints
         return ContentTypes.IsJson(contentType) || ContentTypes.IsCloudEvent(contentType) ? RequestBody.JsonBytes(node) : throw fail(Mismatch);
     }
 
-    private static (string PubSub, string Topic) Route(HttpContext context) =>
-        (context.GetRouteValue("pubsub") as string ?? "", context.GetRouteValue("topic") as string ?? "");
+    // daprd's routes are "publish/{pubsubname}/*": without the slash after the pub/sub name nothing matches and the
+    // service-invocation fallback answers; with it, an empty remainder is the empty topic.
+    private static (string PubSub, string Topic) Route(HttpContext context)
+    {
+        var topic = context.GetRouteValue("topic") as string ?? "";
+        if (topic.Length == 0 && context.Request.Path.Value?.EndsWith('/') != true)
+        {
+            throw DaprApiException.NoAppId();
+        }
+
+        return (context.GetRouteValue("pubsub") as string ?? "", topic);
+    }
 }
