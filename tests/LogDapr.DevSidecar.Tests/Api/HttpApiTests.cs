@@ -62,6 +62,17 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Payload_keys_differing_only_in_case_are_kept_as_go_keeps_them()
+    {
+        using var response = await Http.PostAsync($"/v1.0-alpha1/publish/bulk/{Yaml.PubSub}/cases",
+            Json("""[{"entryId":"1","event":{"host":"a","Host":"b"},"contentType":"application/json"}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        using var save = await Http.PostAsync($"/v1.0/state/{Yaml.Store}", Json("""[{"key":"cases","value":{"id":1,"ID":2}}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
+        Assert.Equal("""{"ID":2,"id":1}""", await Http.GetStringAsync($"/v1.0/state/{Yaml.Store}/cases"));
+    }
+
+    [Fact]
     public async Task An_empty_topic_gets_daprds_error_body()
     {
         using var response = await Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}/", Json("{}"));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -22,15 +23,15 @@ public static class BindingEndpoints
                 throw new GoJsonException($"json: cannot unmarshal {RequestBody.GoKind(body)} into Go value of type http.OutputBindingRequest");
             }
 
-            operation = RequestBody.GoString(body?["operation"], "OutputBindingRequest.operation");
-            metadata = RequestBody.GoStringMap(body?["metadata"], "OutputBindingRequest.metadata") ?? new Dictionary<string, string>();
+            operation = RequestBody.GoString(body.Get("operation"), "OutputBindingRequest.operation");
+            metadata = RequestBody.GoStringMap(body.Get("metadata"), "OutputBindingRequest.metadata") ?? new Dictionary<string, string>();
         }
         catch (Exception ex) when (ex is BodyTooLargeException or GoJsonException)
         {
             throw DaprApiException.Malformed(ex.Message);
         }
 
-        var response = await runtime.Bindings.InvokeAsync(HttpApi.Caller(context), name, operation, RequestBody.JsonBytes(body?["data"]), metadata, context.RequestAborted).ConfigureAwait(false);
+        var response = await runtime.Bindings.InvokeAsync(HttpApi.Caller(context), name, operation, RequestBody.JsonBytes(body.Get("data")), metadata, context.RequestAborted).ConfigureAwait(false);
         foreach (var (k, v) in response.Metadata)
         {
             context.Response.Headers.Append("Metadata." + k, v);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Hosting;
 using LogDapr.DevSidecar.PubSub;
@@ -68,9 +69,9 @@ public static class PublishEndpoints
             Dictionary<string, string>? entryMetadata;
             try
             {
-                entryId = RequestBody.GoString(item?["entryId"], "bulkPublishMessageEntry.entryId");
-                contentType = RequestBody.GoString(item?["contentType"], "bulkPublishMessageEntry.contentType");
-                entryMetadata = RequestBody.GoStringMap(item?["metadata"], "bulkPublishMessageEntry.metadata");
+                entryId = RequestBody.GoString(item.Get("entryId"), "bulkPublishMessageEntry.entryId");
+                contentType = RequestBody.GoString(item.Get("contentType"), "bulkPublishMessageEntry.contentType");
+                entryMetadata = RequestBody.GoStringMap(item.Get("metadata"), "bulkPublishMessageEntry.metadata");
             }
             catch (GoJsonException ex)
             {
@@ -78,7 +79,7 @@ public static class PublishEndpoints
             }
 
             // ConvertEventToBytes runs before the entryId check, as in daprd.
-            var data = EventBytes(item?["event"], contentType, error => DaprApiException.BulkEnvelope(pubsub, topic, appId, error));
+            var data = EventBytes(item.Get("event"), contentType, error => DaprApiException.BulkEnvelope(pubsub, topic, appId, error));
             var metadata = new Dictionary<string, string>();
             if (entryMetadata is not null)
             {

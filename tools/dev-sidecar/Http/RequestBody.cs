@@ -51,7 +51,9 @@ public static class RequestBody
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowMultipleValues = true });
-            return JsonNode.Parse(ref reader, new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+            // Property names stay case-sensitive: payloads (events, values) may hold keys differing only in case, as Go's
+            // map[string]interface{} does; struct fields are looked up with JsonRead.Get (exact, then any case).
+            return JsonNode.Parse(ref reader);
         }
         catch (JsonException ex)
         {
@@ -59,7 +61,7 @@ public static class RequestBody
         }
         catch (ArgumentException ex)
         {
-            // Two keys differing only in case; Go keeps the last, this reader refuses them.
+            // A key given twice; Go keeps the last, this reader refuses it.
             throw new GoJsonException(ex.Message);
         }
     }

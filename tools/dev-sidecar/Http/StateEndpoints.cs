@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Hosting;
 using LogDapr.DevSidecar.State;
@@ -90,7 +91,7 @@ public static class StateEndpoints
         try
         {
             var body = RequestBody.DecodeFirst(await RequestBody.ReadAsync(context.Request, HttpApi.MaxBody(context)).ConfigureAwait(false));
-            keys = body?["keys"] is JsonArray array ? array.Select(k => RequestBody.GoString(k, "BulkGetRequest.keys")).ToList() : [];
+            keys = body.Get("keys") is JsonArray array ? array.Select(k => RequestBody.GoString(k, "BulkGetRequest.keys")).ToList() : [];
         }
         catch (Exception ex) when (ex is BodyTooLargeException or GoJsonException)
         {
@@ -149,10 +150,10 @@ public static class StateEndpoints
         var operations = new List<object>();
         try
         {
-            foreach (var op in body?["operations"] as JsonArray ?? [])
+            foreach (var op in body.Get("operations") as JsonArray ?? [])
             {
-                var kind = RequestBody.GoString(op?["operation"], "stateTransactionRequestBodyOperation.operation");
-                var request = op?["request"];
+                var kind = RequestBody.GoString(op.Get("operation"), "stateTransactionRequestBodyOperation.operation");
+                var request = op.Get("request");
                 operations.Add(kind switch
                 {
                     "upsert" => ToWrite(request, "SetRequest", query, mergeOnlyIntoExisting: true),
@@ -172,23 +173,23 @@ public static class StateEndpoints
 
     private static StateWrite ToWrite(JsonNode? item, string goType, Dictionary<string, string> query, bool mergeOnlyIntoExisting)
     {
-        var key = RequestBody.GoString(item?["key"], goType + ".key");
-        var etagNode = item?["etag"];
+        var key = RequestBody.GoString(item.Get("key"), goType + ".key");
+        var etagNode = item.Get("etag");
         var etag = etagNode is null ? null : RequestBody.GoString(etagNode, goType + ".etag");
-        var metadata = Merge(RequestBody.GoStringMap(item?["metadata"], goType + ".metadata"), query);
-        var concurrency = RequestBody.GoString(item?["options"]?["concurrency"], "SetStateOption.concurrency");
+        var metadata = Merge(RequestBody.GoStringMap(item.Get("metadata"), goType + ".metadata"), query);
+        var concurrency = RequestBody.GoString(item.Get("options").Get("concurrency"), "SetStateOption.concurrency");
 
         // Values are decoded into interface{} and stored as their JSON encoding.
-        return new StateWrite(key, RequestBody.JsonBytes(item?["value"]), etag, concurrency, metadata);
+        return new StateWrite(key, RequestBody.JsonBytes(item.Get("value")), etag, concurrency, metadata);
     }
 
     private static StateDelete ToDelete(JsonNode? item, Dictionary<string, string> query)
     {
-        var key = RequestBody.GoString(item?["key"], "DeleteRequest.key");
-        var etagNode = item?["etag"];
+        var key = RequestBody.GoString(item.Get("key"), "DeleteRequest.key");
+        var etagNode = item.Get("etag");
         var etag = etagNode is null ? null : RequestBody.GoString(etagNode, "DeleteRequest.etag");
-        var concurrency = RequestBody.GoString(item?["options"]?["concurrency"], "DeleteStateOption.concurrency");
-        return new StateDelete(key, etag, concurrency, Merge(RequestBody.GoStringMap(item?["metadata"], "DeleteRequest.metadata"), query));
+        var concurrency = RequestBody.GoString(item.Get("options").Get("concurrency"), "DeleteStateOption.concurrency");
+        return new StateDelete(key, etag, concurrency, Merge(RequestBody.GoStringMap(item.Get("metadata"), "DeleteRequest.metadata"), query));
     }
 
     // Query metadata (metadata.<key>) overrides the item's own.
