@@ -35,7 +35,7 @@ public sealed class DaprGrpcService(SidecarRuntime runtime, ApiCallers callers)
         var appId = Caller(context);
         runtime.Publisher.Validate(appId, request.PubsubName, request.Topic, request.Metadata);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var entries = new List<BulkEntry>(request.Entries.Count);
+        var entries = new List<BulkPublishEntry>(request.Entries.Count);
         foreach (var entry in request.Entries)
         {
             if (string.IsNullOrEmpty(entry.EntryId) || !seen.Add(entry.EntryId))
@@ -59,7 +59,7 @@ public sealed class DaprGrpcService(SidecarRuntime runtime, ApiCallers callers)
                 }
             }
 
-            entries.Add(new BulkEntry(entry.EntryId, runtime.Publisher.Envelope(appId, request.PubsubName, request.Topic, entry.Event.Memory, entry.ContentType, metadata,
+            entries.Add(new BulkPublishEntry(entry.EntryId, runtime.Publisher.Envelope(appId, request.PubsubName, request.Topic, entry.Event.Memory, entry.ContentType, metadata,
                 context.RequestHeaders.GetValue("traceparent"))));
         }
 

@@ -5,7 +5,7 @@ using LogDapr.DevSidecar.PubSub;
 namespace LogDapr.DevSidecar.Hosting;
 
 /// <summary>One entry of a bulk publish: the caller's entry id and the message built from it.</summary>
-public sealed record BulkEntry(string EntryId, OutgoingMessage Message);
+public sealed record BulkPublishEntry(string EntryId, OutgoingMessage Message);
 
 /// <summary>An entry a bulk publish did not store, with the broker's error, as daprd lists it in <c>failedEntries</c>.</summary>
 public sealed record FailedEntry(string EntryId, string Error);
@@ -82,7 +82,7 @@ public sealed class Publisher(SidecarRuntime runtime)
     }
 
     /// <summary>Stores every entry, or under --chaos-bulk-publish-partial maybe a random subset, then throws <see cref="BulkPublishFailedException"/>.</summary>
-    public async Task BulkPublishAsync(string pubsub, string topic, IReadOnlyList<BulkEntry> entries, CancellationToken cancellationToken)
+    public async Task BulkPublishAsync(string pubsub, string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken)
     {
         var stored = entries;
         if (entries.Count > 0 && runtime.Options.ChaosBulkPublishPartial > 0 && Random.Shared.NextDouble() < runtime.Options.ChaosBulkPublishPartial)

@@ -103,7 +103,7 @@ public static class PublishEndpoints
         }
 
         var entries = parsed
-            .Select(p => new BulkEntry(p.EntryId, runtime.Publisher.Envelope(appId, pubsub, topic, p.Event, p.ContentType, p.Metadata, context.Request.Headers.TraceParent)))
+            .Select(p => new BulkPublishEntry(p.EntryId, runtime.Publisher.Envelope(appId, pubsub, topic, p.Event, p.ContentType, p.Metadata, context.Request.Headers.TraceParent)))
             .ToList();
         try
         {
