@@ -157,7 +157,9 @@ public sealed partial class LocalRunnerTests : IDisposable
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in new[] { "dotnet", RepoLayout.Discover().LocalRunnerDll, "--no-demo", "--state-dir", stateDirectory })
+            // An interactive shell starts a foreground job with SIGINT and SIGQUIT at their defaults; a test host started
+            // in the background may have them ignored, which the runner would inherit.
+            foreach (var argument in new[] { "env", "--default-signal=INT,QUIT", "dotnet", RepoLayout.Discover().LocalRunnerDll, "--no-demo", "--state-dir", stateDirectory })
             {
                 info.ArgumentList.Add(argument);
             }
