@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LogDapr.Aggregator.Text;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Delivery;
@@ -128,7 +129,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
 
         var time = now;
         var timeText = TryGetString(cloudEvent, "time");
-        if (timeText is not null && !DateTimeOffset.TryParse(timeText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
+        if (timeText is not null && !Rfc3339Text.TryParse(timeText, out time))
         {
             return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
         }
