@@ -43,6 +43,13 @@ public sealed class AggregatorOptions
     public long MaxInFlightDeliveryBytes { get; set; } = 64 * MiB;
 
     /// <summary>
+    /// Distinct series (service x severity, each a log_counts row) one tenant may create per bucket. The events of a
+    /// series beyond it are counted under service <c>__overflow__</c> (same tenant, bucket and severity), never dropped.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeriesPerTenantBucket { get; set; } = 10_000;
+
+    /// <summary>
     /// Most rows (bucket x tenant x service x severity) one metrics answer may hold; a query matching more is refused
     /// with a 400 that says how to narrow it. 20,000 rows are about 3 MB of JSON.
     /// </summary>

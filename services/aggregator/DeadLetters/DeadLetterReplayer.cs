@@ -43,7 +43,7 @@ public sealed partial class DeadLetterReplayer(
                 CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
             await writer.RecordReplayAsync(id, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DaprException or SinkUnavailableException)
+        catch (Exception ex) when (ex is DaprException or SinkException)
         {
             LogReplayFailed(logger, id, ex.Message);
             return new ReplayResult(ReplayStatus.Unavailable, deadLetter, ex.Message);

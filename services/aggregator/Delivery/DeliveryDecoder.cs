@@ -99,16 +99,16 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         if (cloudEvent.ValueKind == JsonValueKind.String)
         {
             // Some producers double-encode: the event is a JSON string holding the CloudEvent.
-            var inner = cloudEvent.GetString()!;
             try
             {
+                var inner = cloudEvent.GetString()!;
                 using var innerDocument = JsonDocument.Parse(inner);
                 if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
                 {
                     return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false);
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
             }
 
@@ -124,7 +124,15 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         var id = TryGetString(cloudEvent, "id");
         if (string.IsNullOrEmpty(id))
         {
-            return Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+            return Poison(entryId, RawText(cloudEvent), topic, now, cloudEvent.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
+                ? "CloudEvent id is empty or not valid UTF-16, so it cannot be counted exactly once"
+                : "CloudEvent has no id, so it cannot be counted exactly once");
+        }
+
+        if (StoredLimits.IdProblem(id) is { } idProblem)
+        {
+            // The id is the dedup key stored in Postgres: one that cannot be stored would fail every write it joins.
+            return Poison(entryId, RawText(cloudEvent), topic, now, idProblem);
         }
 
         var time = now;
@@ -148,6 +156,11 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         if (parsed.Rejected.Count > 0)
         {
             return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
+        }
+
+        if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
         return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
@@ -226,8 +239,23 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     private static string ContentId(string raw)
         => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
 
+    /// <summary>The string property, or null when it is missing, not a string, or holds an escape of a lone surrogate.</summary>
     private static string? TryGetString(JsonElement element, string name)
-        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -45,6 +45,7 @@ public static class AggregatorHost
         builder.Services.AddSingleton<DeliveryBodyBudget>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<PostgresBinding>();
+        builder.Services.AddSingleton<ISqlBinding>(sp => sp.GetRequiredService<PostgresBinding>());
         builder.Services.AddSingleton<DeadLetterWriter>();
         builder.Services.AddSingleton<DeadLetterArrivals>();
         builder.Services.AddSingleton<DeadLetterReader>();
