@@ -77,11 +77,16 @@ BEGIN
         RETURN 0;
     END IF;
 
+    -- Only a series that does not exist yet can change a bucket's cardinality (rows are never deleted), so only
+    -- the tenants and buckets of such series are locked; the next statement checks again with a fresh snapshot.
     -- The two-key form keeps these locks apart from the id locks above (a separate key space).
     FOR lock_tenant, lock_bucket IN
         SELECT DISTINCT hashtext(c->>0), hashtext(c->>2)
         FROM jsonb_array_elements(batch) AS m CROSS JOIN LATERAL jsonb_array_elements(m->'counts') AS c
         WHERE m->>'id' = ANY (fresh_ids)
+          AND NOT EXISTS (SELECT 1 FROM {schema}.log_counts lc
+                          WHERE lc.tenant_id = c->>0 AND lc.service = c->>1
+                            AND lc.bucket_start = (c->>2)::timestamptz AND lc.severity = c->>3)
         ORDER BY 1, 2
     LOOP
         PERFORM pg_advisory_xact_lock(lock_tenant, lock_bucket);
