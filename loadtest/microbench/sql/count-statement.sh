@@ -5,7 +5,7 @@
 # Usage: loadtest/microbench/sql/count-statement.sh [OLD_COMMIT] (default: the commit before migration 0004).
 set -euo pipefail
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-old=${1:-$(git -C "$repo" log --format=%H -n 1 -- services/aggregator/Schema/Migrations/0004_dedup_by_message_id.sql)~1}
+old=${1:-$(git -C "$repo" log --diff-filter=A --format=%H -- services/aggregator/Schema/Migrations/0004_dedup_by_message_id.sql | tail -1)~1}
 bin=/usr/lib/postgresql/15/bin
 dir=$(mktemp -d /tmp/count-bench.XXXX); chown postgres "$dir"
 port=$((20000 + RANDOM % 5000))
