@@ -122,17 +122,18 @@ public sealed class DeliveryDecoder(LogEventReader reader)
 
         topic = TryGetString(cloudEvent, "topic") ?? topic;
         var id = TryGetString(cloudEvent, "id");
+        var hasStringId = cloudEvent.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String;
         if (string.IsNullOrEmpty(id))
         {
-            return Poison(entryId, RawText(cloudEvent), topic, now, cloudEvent.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
-                ? "CloudEvent id is empty or not valid UTF-16, so it cannot be counted exactly once"
-                : "CloudEvent has no id, so it cannot be counted exactly once");
+            return hasStringId
+                ? UnstorableId(entryId, cloudEvent, idElement, topic, now, "CloudEvent id is empty or not valid UTF-16, so it cannot be counted exactly once")
+                : Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
         }
 
         if (StoredLimits.IdProblem(id) is { } idProblem)
         {
             // The id is the dedup key stored in Postgres: one that cannot be stored would fail every write it joins.
-            return Poison(entryId, RawText(cloudEvent), topic, now, idProblem);
+            return UnstorableId(entryId, cloudEvent, idElement, topic, now, idProblem);
         }
 
         var time = now;
@@ -230,6 +231,17 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         }
 
         return builder.ToString().TrimEnd(' ', ';');
+    }
+
+    /// <summary>
+    /// Poison keyed by a hash of the id as written (escapes included), not of the whole event: the dead-letter topic's
+    /// copy of the message, whose other fields the broker may have changed, then lands on the same dead-letter row.
+    /// </summary>
+    private static DecodedMessage UnstorableId(string entryId, JsonElement cloudEvent, JsonElement id, string? topic, DateTimeOffset now, string reason)
+    {
+        var raw = RawText(cloudEvent);
+        var key = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(id)));
+        return new DecodedMessage(entryId, key, now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
     }
 
     private static DecodedMessage Poison(string entryId, string raw, string? topic, DateTimeOffset now, string reason)
