@@ -25,6 +25,13 @@ public sealed partial class DeliveryProcessor(
     TimeProvider time,
     ILogger<DeliveryProcessor> logger)
 {
+    /// <summary>
+    /// Most messages written by one statement. count_messages holds one transaction-scoped advisory lock per message
+    /// (and one per new tenant bucket); PostgreSQL's shared lock table holds max_locks_per_transaction x
+    /// max_connections entries (6,400 by default), shared by all concurrent writes.
+    /// </summary>
+    public const int MaxMessagesPerStatement = 1000;
+
     private readonly TimeSpan bucketWidth = aggregator.Value.BucketWidth;
     private readonly string countsSql = CountsStatement.Sql(postgres.Value.Schema, aggregator.Value.MaxSeriesPerTenantBucket);
 
@@ -59,9 +66,11 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        if (unique.Count > 0)
+        // One statement per delivery up to MaxMessagesPerStatement (every delivery of the default bulk size): each
+        // message takes one advisory lock until its statement commits, and Postgres's lock table is finite.
+        foreach (var chunk in unique.Values.Chunk(MaxMessagesPerStatement))
         {
-            await WriteAsync([.. unique.Values], statuses, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(chunk, statuses, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var poison in messages.Where(m => m.IsPoison))

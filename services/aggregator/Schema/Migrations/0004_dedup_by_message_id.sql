@@ -82,9 +82,10 @@ BEGIN
     -- The two-key form keeps these locks apart from the id locks above (a separate key space).
     FOR lock_tenant, lock_bucket IN
         SELECT DISTINCT hashtext(c->>0), hashtext(c->>2)
-        FROM jsonb_array_elements(batch) AS m CROSS JOIN LATERAL jsonb_array_elements(m->'counts') AS c
-        WHERE m->>'id' = ANY (fresh_ids)
-          AND NOT EXISTS (SELECT 1 FROM {schema}.log_counts lc
+        FROM jsonb_array_elements(batch) AS m
+        JOIN unnest(fresh_ids) AS f(id) ON f.id = m->>'id'
+        CROSS JOIN LATERAL jsonb_array_elements(m->'counts') AS c
+        WHERE NOT EXISTS (SELECT 1 FROM {schema}.log_counts lc
                           WHERE lc.tenant_id = c->>0 AND lc.service = c->>1
                             AND lc.bucket_start = (c->>2)::timestamptz AND lc.severity = c->>3)
         ORDER BY 1, 2
@@ -95,7 +96,7 @@ BEGIN
     WITH msgs AS (
         SELECT m->>'id' AS id, (m->>'events')::bigint AS events, m->'counts' AS counts
         FROM jsonb_array_elements(batch) AS m
-        WHERE m->>'id' = ANY (fresh_ids)
+        JOIN unnest(fresh_ids) AS f(id) ON f.id = m->>'id'
     ), counted AS (
         SELECT c->>0 AS tenant_id, c->>1 AS service, (c->>2)::timestamptz AS bucket_start, c->>3 AS severity,
                sum((c->>4)::bigint) AS n
