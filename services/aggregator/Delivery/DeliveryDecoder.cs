@@ -140,7 +140,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         var timeText = TryGetString(cloudEvent, "time");
         if (timeText is not null && !Rfc3339Text.TryParse(timeText, out time))
         {
-            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
+            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{StoredText.Printable(timeText, 64)}' is not an RFC 3339 timestamp");
         }
 
         if (!TryGetData(cloudEvent, out var data, out var dataError))
