@@ -78,6 +78,12 @@ public sealed class ConfigurationTableTests
             var previous = "";
             for (var i = 0; i < keys.Count; i++)
             {
+                if (!keys[i].Contains("__", StringComparison.Ordinal))
+                {
+                    // A plain environment variable (e.g. APP_API_TOKEN), not an options setting.
+                    continue;
+                }
+
                 var key = keys[i].StartsWith("__", StringComparison.Ordinal) ? previous[..previous.LastIndexOf("__", StringComparison.Ordinal)] + keys[i] : keys[i];
                 result.Add((key, defaults[i]));
                 previous = key;

@@ -39,7 +39,7 @@ public class AggregationBenchmarks
         var buckets = 0;
         foreach (var message in decoded)
         {
-            buckets += BucketAggregator.Aggregate(message.MessageId, message.Time, message.Events!, Minute).Counts.Count;
+            buckets += BucketAggregator.Aggregate(message.MessageId, message.Events!, Minute).Counts.Count;
         }
 
         return buckets;
@@ -51,7 +51,7 @@ public class AggregationBenchmarks
         var buckets = 0;
         foreach (var message in decoder.Decode(delivery, now)!.Messages)
         {
-            buckets += BucketAggregator.Aggregate(message.MessageId, message.Time, message.Events!, Minute).Counts.Count;
+            buckets += BucketAggregator.Aggregate(message.MessageId, message.Events!, Minute).Counts.Count;
         }
 
         return buckets;

@@ -5,7 +5,7 @@ namespace LogDapr.Aggregator.Aggregation;
 /// <summary>Folds one message's events into counts per bucket. Pure.</summary>
 public static class BucketAggregator
 {
-    public static MessageCounts Aggregate(string messageId, DateTimeOffset messageTime, IReadOnlyList<LogEvent> events, TimeSpan bucketWidth)
+    public static MessageCounts Aggregate(string messageId, IReadOnlyList<LogEvent> events, TimeSpan bucketWidth)
     {
         var counts = new Dictionary<BucketKey, long>();
         for (var i = 0; i < events.Count; i++)
@@ -15,6 +15,6 @@ public static class BucketAggregator
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
-        return new MessageCounts(messageId, DateOnly.FromDateTime(messageTime.UtcDateTime), events.Count, counts);
+        return new MessageCounts(messageId, events.Count, counts);
     }
 }

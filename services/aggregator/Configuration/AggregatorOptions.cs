@@ -5,6 +5,8 @@ namespace LogDapr.Aggregator.Configuration;
 /// <summary>Aggregation and subscription settings (section "Aggregator"). Validated at start-up.</summary>
 public sealed class AggregatorOptions
 {
+    public const int MiB = 1024 * 1024;
+
     /// <summary>Width of a count bucket. Queries can use any step that is a multiple of it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BucketWidth { get; set; } = TimeSpan.FromMinutes(1);
@@ -19,4 +21,42 @@ public sealed class AggregatorOptions
 
     /// <summary>True when Dapr Subscription resources (rendered by the operator) declare the subscriptions instead of /dapr/subscribe.</summary>
     public bool DeclarativeSubscriptions { get; set; }
+
+    /// <summary>
+    /// Without <c>APP_API_TOKEN</c> the Dapr routes (<c>/dapr/*</c>) answer 401 to everyone; true runs them open to
+    /// anything that reaches the port (logged as a warning at start-up). Only for a sidecar that cannot send a token.
+    /// </summary>
+    public bool AllowUnauthenticatedDaprRoutes { get; set; }
+
+    /// <summary>
+    /// Largest delivery body read. daprd refuses requests above its 4 MiB request limit, so nothing larger comes from
+    /// it; the default leaves a margin for the envelope.
+    /// </summary>
+    [Range(64 * 1024, 256 * MiB)]
+    public int MaxDeliveryBytes { get; set; } = 5 * MiB;
+
+    /// <summary>
+    /// Delivery and replay bodies all deliveries in flight may hold at once; beyond it a delivery is answered 503
+    /// (Dapr retries it) instead of growing the process.
+    /// </summary>
+    [Range(64 * 1024, 4096L * MiB)]
+    public long MaxInFlightDeliveryBytes { get; set; } = 64 * MiB;
+
+    /// <summary>
+    /// Distinct series (service x severity, each a log_counts row) one tenant may create per bucket. The events of a
+    /// series beyond it are counted under service <c>__overflow__</c> (same tenant, bucket and severity), never dropped.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeriesPerTenantBucket { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most rows (bucket x tenant x service x severity) one metrics answer may hold; a query matching more is refused
+    /// with a 400 that says how to narrow it. 20,000 rows are about 3 MB of JSON.
+    /// </summary>
+    [Range(100, 1_000_000)]
+    public int MaxQueryRows { get; set; } = 20_000;
+
+    /// <summary>Largest body of a dead-letter replay (<c>{"data": ...}</c>): what one Dapr publish can carry.</summary>
+    [Range(1024, 64 * MiB)]
+    public int MaxReplayBodyBytes { get; set; } = 4 * MiB;
 }

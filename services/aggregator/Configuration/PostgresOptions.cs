@@ -23,6 +23,13 @@ public sealed class PostgresOptions
     [Range(1, 3650)]
     public int DedupRetentionDays { get; set; } = 7;
 
+    /// <summary>
+    /// How long Postgres may stay unreachable (or the schema unmigrated) after start before it is reported as an
+    /// error; until then waiting for it is part of starting up and is logged at Information.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -22,15 +22,24 @@ public sealed partial class DeadLetterArrivals(DeadLetterWriter writer, Aggregat
                 metrics.DeadLetterStored();
                 LogDeadLettered(logger, message.MessageId);
             }
-            catch (SinkUnavailableException)
+            catch (SinkException ex) when (!ex.IsPermanent)
             {
                 statuses[message.EntryId] = DeliveryStatus.Retry;
                 metrics.Retried(1, RetryReasons.SinkUnavailable);
+            }
+            catch (SinkException ex)
+            {
+                // Not even a row without the payload can be stored; retrying forever would only stall this topic.
+                statuses[message.EntryId] = DeliveryStatus.Drop;
+                LogRefused(logger, message.MessageId, ex.Message);
             }
         }
 
         return statuses;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {MessageId} could not be stored, even without its payload, and is dropped: {Error}")]
+    private static partial void LogRefused(ILogger logger, string messageId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored dead letter for message {MessageId}")]
     private static partial void LogDeadLettered(ILogger logger, string messageId);

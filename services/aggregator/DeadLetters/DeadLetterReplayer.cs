@@ -27,14 +27,10 @@ public sealed partial class DeadLetterReplayer(
     TimeProvider time,
     ILogger<DeadLetterReplayer> logger)
 {
-    public async Task<ReplayResult> ReplayAsync(long id, JsonNode? correctedData, CancellationToken cancellationToken)
+    /// <param name="deadLetter">The dead letter as just read (the caller answers 404 before reading any request body).</param>
+    public async Task<ReplayResult> ReplayAsync(DeadLetter deadLetter, JsonNode? correctedData, CancellationToken cancellationToken)
     {
-        var deadLetter = await reader.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (deadLetter is null)
-        {
-            return new ReplayResult(ReplayStatus.NotFound);
-        }
-
+        var id = deadLetter.Id;
         var message = ReplayMessage.Build(deadLetter, correctedData, time.GetUtcNow(), out var error);
         if (message is null)
         {
@@ -47,7 +43,7 @@ public sealed partial class DeadLetterReplayer(
                 CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
             await writer.RecordReplayAsync(id, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DaprException or SinkUnavailableException)
+        catch (Exception ex) when (ex is DaprException or SinkException)
         {
             LogReplayFailed(logger, id, ex.Message);
             return new ReplayResult(ReplayStatus.Unavailable, deadLetter, ex.Message);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LogDapr.Aggregator.Text;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Delivery;
@@ -98,16 +99,16 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         if (cloudEvent.ValueKind == JsonValueKind.String)
         {
             // Some producers double-encode: the event is a JSON string holding the CloudEvent.
-            var inner = cloudEvent.GetString()!;
             try
             {
+                var inner = cloudEvent.GetString()!;
                 using var innerDocument = JsonDocument.Parse(inner);
                 if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
                 {
                     return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false);
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
             }
 
@@ -121,16 +122,25 @@ public sealed class DeliveryDecoder(LogEventReader reader)
 
         topic = TryGetString(cloudEvent, "topic") ?? topic;
         var id = TryGetString(cloudEvent, "id");
+        var hasStringId = cloudEvent.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String;
         if (string.IsNullOrEmpty(id))
         {
-            return Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+            return hasStringId
+                ? UnstorableId(entryId, cloudEvent, idElement, topic, now, "CloudEvent id is empty or not valid UTF-16, so it cannot be counted exactly once")
+                : Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+        }
+
+        if (StoredLimits.IdProblem(id) is { } idProblem)
+        {
+            // The id is the dedup key stored in Postgres: one that cannot be stored would fail every write it joins.
+            return UnstorableId(entryId, cloudEvent, idElement, topic, now, idProblem);
         }
 
         var time = now;
         var timeText = TryGetString(cloudEvent, "time");
-        if (timeText is not null && !DateTimeOffset.TryParse(timeText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
+        if (timeText is not null && !Rfc3339Text.TryParse(timeText, out time))
         {
-            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{timeText}' is not an RFC 3339 timestamp");
+            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{StoredText.Printable(timeText, 64)}' is not an RFC 3339 timestamp");
         }
 
         if (!TryGetData(cloudEvent, out var data, out var dataError))
@@ -147,6 +157,11 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         if (parsed.Rejected.Count > 0)
         {
             return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
+        }
+
+        if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
         return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
@@ -218,6 +233,17 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return builder.ToString().TrimEnd(' ', ';');
     }
 
+    /// <summary>
+    /// Poison keyed by a hash of the id as written (escapes included), not of the whole event: the dead-letter topic's
+    /// copy of the message, whose other fields the broker may have changed, then lands on the same dead-letter row.
+    /// </summary>
+    private static DecodedMessage UnstorableId(string entryId, JsonElement cloudEvent, JsonElement id, string? topic, DateTimeOffset now, string reason)
+    {
+        var raw = RawText(cloudEvent);
+        var key = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(id)));
+        return new DecodedMessage(entryId, key, now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
+    }
+
     private static DecodedMessage Poison(string entryId, string raw, string? topic, DateTimeOffset now, string reason)
         => new(entryId, ContentId(raw), now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
 
@@ -225,8 +251,23 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     private static string ContentId(string raw)
         => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
 
+    /// <summary>The string property, or null when it is missing, not a string, or holds an escape of a lone surrogate.</summary>
     private static string? TryGetString(JsonElement element, string name)
-        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -11,10 +11,12 @@ namespace LogDapr.Aggregator.Delivery;
 /// <summary>
 /// Decides the fate of every message of a delivery. All valid messages are written in one binding call
 /// (one atomic statement); poison messages get their reason recorded and are dropped to the dead-letter topic.
-/// Any failure to write means RETRY: Dapr delivers again and the dedup keys make that safe.
+/// A transient failure to write means RETRY: Dapr delivers again and the dedup keys make that safe. A permanent one
+/// (the database refuses the data) is narrowed down by splitting the write in halves until the message that causes
+/// it stands alone; that message is dead-lettered and every other one is counted.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    PostgresBinding binding,
+    ISqlBinding binding,
     DeadLetterWriter deadLetters,
     SchemaReadiness schema,
     IOptions<AggregatorOptions> aggregator,
@@ -23,8 +25,15 @@ public sealed partial class DeliveryProcessor(
     TimeProvider time,
     ILogger<DeliveryProcessor> logger)
 {
+    /// <summary>
+    /// Most messages written by one statement. count_messages holds one transaction-scoped advisory lock per message
+    /// (and one per new tenant bucket); PostgreSQL's shared lock table holds max_locks_per_transaction x
+    /// max_connections entries (6,400 by default), shared by all concurrent writes.
+    /// </summary>
+    public const int MaxMessagesPerStatement = 1000;
+
     private readonly TimeSpan bucketWidth = aggregator.Value.BucketWidth;
-    private readonly string countsSql = CountsStatement.Sql(postgres.Value.Schema);
+    private readonly string countsSql = CountsStatement.Sql(postgres.Value.Schema, aggregator.Value.MaxSeriesPerTenantBucket);
 
     /// <returns>A status for every entry id of <paramref name="messages"/>.</returns>
     public async Task<Dictionary<string, DeliveryStatus>> ProcessAsync(IReadOnlyList<DecodedMessage> messages, CancellationToken cancellationToken)
@@ -42,7 +51,28 @@ public sealed partial class DeliveryProcessor(
             return statuses;
         }
 
-        await WriteCountsAsync(messages, statuses, cancellationToken).ConfigureAwait(false);
+        // A delivery can carry the same message twice (redelivery racing a slow ack): count it once, answer for both.
+        var unique = new Dictionary<string, PendingMessage>(StringComparer.Ordinal);
+        foreach (var message in messages.Where(m => !m.IsPoison))
+        {
+            if (unique.TryGetValue(message.MessageId, out var pending))
+            {
+                pending.Copies.Add(message);
+                metrics.DuplicateInDelivery(message.Events!.Count);
+            }
+            else
+            {
+                unique[message.MessageId] = new PendingMessage(message, BucketAggregator.Aggregate(message.MessageId, message.Events!, bucketWidth));
+            }
+        }
+
+        // One statement per delivery up to MaxMessagesPerStatement (every delivery of the default bulk size): each
+        // message takes one advisory lock until its statement commits, and Postgres's lock table is finite.
+        foreach (var chunk in unique.Values.Chunk(MaxMessagesPerStatement))
+        {
+            await WriteAsync(chunk, statuses, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var poison in messages.Where(m => m.IsPoison))
         {
             statuses[poison.EntryId] = await DeadLetterAsync(poison, cancellationToken).ConfigureAwait(false);
@@ -51,51 +81,55 @@ public sealed partial class DeliveryProcessor(
         return statuses;
     }
 
-    private async Task WriteCountsAsync(IReadOnlyList<DecodedMessage> messages, Dictionary<string, DeliveryStatus> statuses, CancellationToken cancellationToken)
+    /// <summary>Writes the messages in one statement; on a permanent error, each half on its own, down to single messages.</summary>
+    private async Task WriteAsync(IReadOnlyList<PendingMessage> messages, Dictionary<string, DeliveryStatus> statuses, CancellationToken cancellationToken)
     {
-        // A delivery can carry the same message twice (redelivery racing a slow ack): count it once, answer for both.
-        var unique = new Dictionary<(string Id, DateOnly Day), MessageCounts>();
-        var events = 0;
-        var times = new List<DateTimeOffset>(messages.Count);
-        foreach (var message in messages.Where(m => !m.IsPoison))
-        {
-            var day = DateOnly.FromDateTime(message.Time.UtcDateTime);
-            if (!unique.ContainsKey((message.MessageId, day)))
-            {
-                unique[(message.MessageId, day)] = BucketAggregator.Aggregate(message.MessageId, message.Time, message.Events!, bucketWidth);
-                events += message.Events!.Count;
-                times.Add(message.Time);
-            }
-            else
-            {
-                metrics.DuplicateInDelivery(message.Events!.Count);
-            }
-        }
-
-        if (unique.Count == 0)
-        {
-            return;
-        }
-
-        DeliveryStatus outcome;
+        var events = messages.Sum(m => (long)m.Counts.EventCount);
         try
         {
             // The statement's row count is the number of events it counted for the first time (see CountsStatement).
-            var added = await binding.ExecAsync(countsSql, CountsStatement.Params([.. unique.Values]), cancellationToken).ConfigureAwait(false);
-            outcome = DeliveryStatus.Success;
-            metrics.Written(times, events, added, time.GetUtcNow());
-            LogWritten(logger, unique.Count, events, added);
+            var added = await binding.ExecAsync(countsSql, CountsStatement.Params([.. messages.Select(m => m.Counts)]), cancellationToken).ConfigureAwait(false);
+            metrics.Written(messages.Select(m => m.Message.Time), events, added, time.GetUtcNow());
+            LogWritten(logger, messages.Count, events, added);
+            Answer(messages, statuses, DeliveryStatus.Success);
         }
-        catch (SinkUnavailableException ex)
+        catch (SinkException ex) when (ex.IsPermanent && messages.Count > 1)
         {
-            outcome = DeliveryStatus.Retry;
-            metrics.Retried(messages.Count(m => !m.IsPoison), RetryReasons.SinkUnavailable);
-            LogSinkFailed(logger, unique.Count, events, ex.Message);
+            LogSplitting(logger, messages.Count, ex.SqlState ?? "", ex.Message);
+            var half = messages.Count / 2;
+            await WriteAsync([.. messages.Take(half)], statuses, cancellationToken).ConfigureAwait(false);
+            await WriteAsync([.. messages.Skip(half)], statuses, cancellationToken).ConfigureAwait(false);
         }
+        catch (SinkException ex) when (ex.IsPermanent)
+        {
+            var refused = messages[0];
+            var poison = refused.Message with
+            {
+                RawEvent = refused.Message.RawEvent ?? RebuiltCloudEvent.Json(refused.Message),
+                PoisonReason = $"Postgres refused the message (SQLSTATE {ex.SqlState}): {ex.Message}",
+            };
+            var status = await DeadLetterAsync(poison, cancellationToken).ConfigureAwait(false);
+            foreach (var copy in refused.Copies)
+            {
+                statuses[copy.EntryId] = status;
+            }
+        }
+        catch (SinkException ex)
+        {
+            metrics.Retried(messages.Sum(m => m.Copies.Count), RetryReasons.SinkUnavailable);
+            LogSinkFailed(logger, messages.Count, events, ex.Message);
+            Answer(messages, statuses, DeliveryStatus.Retry);
+        }
+    }
 
-        foreach (var message in messages.Where(m => !m.IsPoison))
+    private static void Answer(IReadOnlyList<PendingMessage> messages, Dictionary<string, DeliveryStatus> statuses, DeliveryStatus status)
+    {
+        foreach (var message in messages)
         {
-            statuses[message.EntryId] = outcome;
+            foreach (var copy in message.Copies)
+            {
+                statuses[copy.EntryId] = status;
+            }
         }
     }
 
@@ -108,23 +142,47 @@ public sealed partial class DeliveryProcessor(
             metrics.DeadLettered();
             return DeliveryStatus.Drop;
         }
-        catch (SinkUnavailableException ex)
+        catch (SinkException ex) when (!ex.IsPermanent)
         {
             // Without the reason recorded, dropping now would leave an unexplained dead letter; try again later.
             LogDeadLetterFailed(logger, poison.MessageId, ex.Message);
             metrics.Retried(1, RetryReasons.SinkUnavailable);
             return DeliveryStatus.Retry;
         }
+        catch (SinkException ex)
+        {
+            // Not even a row without the payload can be stored: retrying cannot help, and the message must not stall
+            // the others. Dapr still moves it to the dead-letter topic, where its arrival is recorded again.
+            LogDeadLetterRefused(logger, poison.MessageId, poison.PoisonReason!, ex.Message);
+            metrics.DeadLettered();
+            return DeliveryStatus.Drop;
+        }
+    }
+
+    /// <summary>One distinct message of a delivery, its counts, and every entry that carried it.</summary>
+    private sealed class PendingMessage(DecodedMessage message, MessageCounts counts)
+    {
+        public DecodedMessage Message { get; } = message;
+
+        public MessageCounts Counts { get; } = counts;
+
+        public List<DecodedMessage> Copies { get; } = [message];
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Messages} messages ({Events} events, {AddedEvents} new) in one statement")]
-    private static partial void LogWritten(ILogger logger, int messages, int events, long addedEvents);
+    private static partial void LogWritten(ILogger logger, int messages, long events, long addedEvents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sink write failed for {Messages} messages ({Events} events), answering RETRY: {Error}")]
-    private static partial void LogSinkFailed(ILogger logger, int messages, int events, string error);
+    private static partial void LogSinkFailed(ILogger logger, int messages, long events, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Postgres refused a write of {Messages} messages (SQLSTATE {SqlState}); writing each half on its own to isolate the message that causes it: {Error}")]
+    private static partial void LogSplitting(ILogger logger, int messages, string sqlState, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the dead-letter reason of message {MessageId} failed, answering RETRY: {Error}")]
     private static partial void LogDeadLetterFailed(ILogger logger, string messageId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} cannot be processed ({Reason}) and even its dead-letter record was refused, answering DROP: {Error}")]
+    private static partial void LogDeadLetterRefused(ILogger logger, string messageId, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} cannot be processed and goes to the dead-letter topic: {Reason}")]
     private static partial void LogPoison(ILogger logger, string messageId, string reason);

@@ -1,7 +1,9 @@
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
+using LogDapr.Aggregator.OpenApi;
 using LogDapr.Aggregator.Query;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
@@ -40,8 +42,10 @@ public static class AggregatorHost
         // event accepted under raised ingest limits is never dead-lettered by the aggregator.
         builder.Services.AddSingleton(new LogEventReader(LogEventLimits.Widest));
         builder.Services.AddSingleton<DeliveryDecoder>();
+        builder.Services.AddSingleton<DeliveryBodyBudget>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<PostgresBinding>();
+        builder.Services.AddSingleton<ISqlBinding>(sp => sp.GetRequiredService<PostgresBinding>());
         builder.Services.AddSingleton<DeadLetterWriter>();
         builder.Services.AddSingleton<DeadLetterArrivals>();
         builder.Services.AddSingleton<DeadLetterReader>();
@@ -52,9 +56,10 @@ public static class AggregatorHost
         builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddHostedService<SchemaHostedService>();
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        builder.AddStartupAwareHealthLog();
         builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>());
         return builder;
     }
 

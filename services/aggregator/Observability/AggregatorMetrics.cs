@@ -47,6 +47,10 @@ public sealed class AggregatorMetrics : IStatsSource
         writeDuration = meter.CreateHistogram("logdapr.aggregator.sink.write.duration", "s", "Duration of Postgres binding calls, by outcome (success, error).", tags: null, WriteBuckets);
         deliverySize = meter.CreateHistogram("logdapr.aggregator.delivery.size", "{message}", "Messages per delivery from Dapr (bulk subscribe).", tags: null, DeliveryBuckets);
         deliveriesInFlight = meter.CreateUpDownCounter<long>("logdapr.aggregator.deliveries.in_flight", "{delivery}", "Deliveries being processed.");
+
+        // Alerts and dashboards rate() these: they must exist before the first failure.
+        sinkErrors.StartAtZero();
+        retried.StartAtZero(RetryReasons.All);
     }
 
     public void Delivered(int messages)

@@ -16,6 +16,7 @@ public static class AggregatorTelemetry
         builder.Services.AddServiceInstrumentation(Name, Name);
         builder.Services.AddSingleton<AggregatorMetrics>();
         builder.Services.AddSingleton<IStatsSource>(sp => sp.GetRequiredService<AggregatorMetrics>());
+        builder.Services.AddHostedService<MetricsAtStart>();
         return builder;
     }
 
@@ -34,5 +35,21 @@ public static class AggregatorTelemetry
         }
 
         return activity;
+    }
+
+    /// <summary>
+    /// Creates the instruments when the host starts, after the meter provider listens, so the counters that start at
+    /// zero are exported before the first delivery instead of appearing with it.
+    /// </summary>
+    private sealed class MetricsAtStart(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+            _ = services.GetRequiredService<AggregatorMetrics>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -8,4 +8,7 @@ public static class RetryReasons
 
     /// <summary>Migrations have not been applied yet (Postgres unreachable since start-up).</summary>
     public const string SchemaNotReady = "schema_not_ready";
+
+    /// <summary>Every reason, so each is exported at zero from start.</summary>
+    public static readonly string[] All = [SinkUnavailable, SchemaNotReady];
 }

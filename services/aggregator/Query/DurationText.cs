@@ -3,7 +3,10 @@ using System.Xml;
 
 namespace LogDapr.Aggregator.Query;
 
-/// <summary>Parses step durations as users write them: Prometheus style (30s, 1m, 5m, 1h, 1d) or ISO 8601 (PT1M).</summary>
+/// <summary>
+/// Parses step durations as users write them: Prometheus style (30s, 1m, 5m, 1h, 1d) or ISO 8601 (PT1M). A duration
+/// too large for <see cref="TimeSpan"/> parses as <see cref="TimeSpan.MaxValue"/>, so callers report it as too large.
+/// </summary>
 public static class DurationText
 {
     public static bool TryParse(string? text, out TimeSpan duration)
@@ -26,6 +29,11 @@ public static class DurationText
             {
                 return false;
             }
+            catch (OverflowException)
+            {
+                duration = TimeSpan.MaxValue;
+                return true;
+            }
         }
 
         var unit = text[^1];
@@ -34,15 +42,21 @@ public static class DurationText
             return false;
         }
 
-        duration = unit switch
+        var unitTicks = unit switch
         {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            'd' => TimeSpan.FromDays(value),
-            _ => TimeSpan.Zero,
+            's' => TimeSpan.TicksPerSecond,
+            'm' => TimeSpan.TicksPerMinute,
+            'h' => TimeSpan.TicksPerHour,
+            'd' => TimeSpan.TicksPerDay,
+            _ => 0,
         };
-        return duration > TimeSpan.Zero;
+        if (unitTicks == 0)
+        {
+            return false;
+        }
+
+        duration = value > TimeSpan.MaxValue.Ticks / unitTicks ? TimeSpan.MaxValue : TimeSpan.FromTicks(value * unitTicks);
+        return true;
     }
 
     public static string Format(TimeSpan duration) => duration switch

@@ -11,10 +11,11 @@ public sealed class MetricsReader(NpgsqlDataSource dataSource, IOptions<Postgres
 {
     private readonly string schema = options.Value.Schema;
 
-    public Task<MetricsResult> ReadAsync(MetricsQuery query, CancellationToken cancellationToken)
-        => TransientReads.RunAsync(dataSource, ct => ReadOnceAsync(query, ct), cancellationToken);
+    /// <returns>The answer, or null when the query matches more than <paramref name="maxRows"/> rows.</returns>
+    public Task<MetricsResult?> ReadAsync(MetricsQuery query, int maxRows, CancellationToken cancellationToken)
+        => TransientReads.RunAsync(dataSource, ct => ReadOnceAsync(query, maxRows, ct), cancellationToken);
 
-    private async Task<MetricsResult> ReadOnceAsync(MetricsQuery query, CancellationToken cancellationToken)
+    private async Task<MetricsResult?> ReadOnceAsync(MetricsQuery query, int maxRows, CancellationToken cancellationToken)
     {
         // Severity is filtered after reading so the error rate is always over all severities of the service.
         await using var command = dataSource.CreateCommand($"""
@@ -26,7 +27,10 @@ public sealed class MetricsReader(NpgsqlDataSource dataSource, IOptions<Postgres
               AND (@service::text IS NULL OR service = @service)
             GROUP BY 1, 2, 3, 4
             ORDER BY 1, 2, 3, 4
+            LIMIT @limit
             """);
+        // One row more than allowed tells "too many" without reading them all.
+        command.Parameters.AddWithValue("limit", maxRows + 1);
         command.Parameters.AddWithValue("step", query.Step);
         command.Parameters.AddWithValue("from", query.From);
         command.Parameters.AddWithValue("to", query.To);
@@ -38,6 +42,11 @@ public sealed class MetricsReader(NpgsqlDataSource dataSource, IOptions<Postgres
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (rows.Count == maxRows)
+                {
+                    return null;
+                }
+
                 rows.Add(new CountPoint(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
             }
         }

@@ -1,7 +1,10 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Aggregator.DeadLetters;
+using LogDapr.Aggregator.Http;
+using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,29 +18,66 @@ public static class QueryEndpoints
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
+    private const string MaxQueryRowsKey = ConfigKeys.AggregatorSection + ":" + nameof(AggregatorOptions.MaxQueryRows);
+    private const string MaxReplayBodyBytesKey = ConfigKeys.AggregatorSection + ":" + nameof(AggregatorOptions.MaxReplayBodyBytes);
+
+    public const string MetricsTag = "Metrics";
+    public const string DeadLettersTag = "Dead letters";
 
     public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/metrics", GetMetricsAsync)
             .RequireAuthorization(AuthPolicies.Read)
+            .WithTags(MetricsTag)
             .WithName("GetMetrics")
             .WithSummary("Event counts per bucket and error rate per service")
-            .WithDescription("Query: tenant, service, severity, from, to (RFC 3339; default the last hour), step (e.g. 1m, 5m, 1h; default the bucket width).");
+            .WithDescription("Every malformed or out-of-range parameter is a 400 naming it. A query matching more rows than "
+                + "Aggregator:MaxQueryRows is a 400 too: narrow it with tenant, service or severity, or use a larger step.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/v1/dead-letters", ListDeadLettersAsync)
             .RequireAuthorization(AuthPolicies.Read)
+            .WithTags(DeadLettersTag)
             .WithName("ListDeadLetters")
-            .WithSummary("Dead letters, newest first, paged with 'before' (the last id of the previous page)");
-        app.MapGet("/v1/dead-letters/{id:long}", GetDeadLetterAsync).RequireAuthorization(AuthPolicies.Read).WithName("GetDeadLetter");
+            .WithSummary("Dead letters, newest first, paged with 'before' (the last id of the previous page)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        app.MapGet("/v1/dead-letters/{id:long}", GetDeadLetterAsync)
+            .RequireAuthorization(AuthPolicies.Read)
+            .WithTags(DeadLettersTag)
+            .WithName("GetDeadLetter")
+            .WithSummary("One dead letter; 404 when there is none with this id (or it belongs to another tenant)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapPost("/v1/dead-letters/{id:long}/replay", ReplayAsync)
             .RequireAuthorization(AuthPolicies.Admin)
+            .WithTags(DeadLettersTag)
             .WithName("ReplayDeadLetter")
             .WithSummary("Publish a dead letter again, optionally with corrected data: {\"data\": ...}")
-            .WithDescription("The replayed message keeps its id, so it is counted at most once however often it is replayed.");
+            .WithDescription("The replayed message keeps its id, so it is counted at most once however often it is replayed. "
+                + "The body is optional; without it the message is published as it was stored.")
+            .Accepts<ReplayRequest>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     private static async Task<Results<Ok<MetricsResult>, ValidationProblem, ProblemHttpResult>> GetMetricsAsync(
-        HttpContext context, MetricsReader reader, IOptions<AggregatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, MetricsReader reader, IOptions<AggregatorOptions> options, TimeProvider time,
+        [Description("Only this tenant (a tenant key always sees only its own).")] string? tenant,
+        [Description("Only this service.")] string? service,
+        [Description("Only this severity in buckets: trace, debug, info, warn, error, fatal (error rates are always over all severities).")] string? severity,
+        [Description("Start, RFC 3339 (default: one hour before to).")] string? from,
+        [Description("End, exclusive, RFC 3339 (default: now).")] string? to,
+        [Description("Bucket size: 1m, 5m, 1h, 1d or ISO 8601 (PT5M); a multiple of the bucket width, at most 366d (default: the bucket width).")] string? step,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
         var query = MetricsQueryParser.Parse(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null,
@@ -59,7 +99,22 @@ public static class QueryEndpoints
             query = query with { TenantId = caller.Tenant };
         }
 
-        return TypedResults.Ok(await reader.ReadAsync(query, cancellationToken).ConfigureAwait(false));
+        var maxRows = options.Value.MaxQueryRows;
+        var result = await reader.ReadAsync(query, maxRows, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.InvalidQuery,
+                Title = "Too many series",
+                Detail = $"The query matches more than {maxRows} rows (bucket x tenant x service x severity); narrow it with tenant, "
+                    + "service or severity, use a shorter range or a larger step.",
+                Extensions = { ["limit"] = MaxQueryRowsKey, ["limitValue"] = maxRows },
+            });
+        }
+
+        return TypedResults.Ok(result);
     }
 
     private static async Task<Results<Ok<DeadLetterPage>, ValidationProblem>> ListDeadLettersAsync(
@@ -91,31 +146,49 @@ public static class QueryEndpoints
     }
 
     private static async Task<Results<Accepted<DeadLetterView>, ProblemHttpResult>> ReplayAsync(
-        long id, HttpRequest request, DeadLetterReplayer replayer, CancellationToken cancellationToken)
+        long id, HttpRequest request, DeadLetterReader reader, DeadLetterReplayer replayer, IOptions<AggregatorOptions> options,
+        DeliveryBodyBudget budget, CancellationToken cancellationToken)
     {
+        // The id first: a replay of nothing must not cost a body read.
+        var deadLetter = await reader.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (deadLetter is null)
+        {
+            return NotFound(id);
+        }
+
         JsonNode? correctedData = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            try
+            var (body, problem) = await BoundedBody.ReadAsync(request, options.Value.MaxReplayBodyBytes, MaxReplayBodyBytesKey, budget, cancellationToken)
+                .ConfigureAwait(false);
+            if (body is null)
             {
-                var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (body is JsonObject obj && obj.TryGetPropertyValue("data", out var data))
-                {
-                    correctedData = data;
-                }
-                else if (body is not null)
-                {
-                    return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "Invalid replay request",
-                        "The body, when present, must be {\"data\": <corrected LogEvent data>}.");
-                }
+                return problem!;
             }
-            catch (JsonException ex)
+
+            using (body)
             {
-                return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedPayload, "Malformed replay request", ex.Message);
+                try
+                {
+                    var node = body.Length == 0 ? null : JsonNode.Parse(body.Span);
+                    if (node is JsonObject obj && obj.TryGetPropertyValue("data", out var data))
+                    {
+                        correctedData = data;
+                    }
+                    else if (node is not null)
+                    {
+                        return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidQuery, "Invalid replay request",
+                            "The body, when present, must be {\"data\": <corrected LogEvent data>}.");
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedPayload, "Malformed replay request", ex.Message);
+                }
             }
         }
 
-        var result = await replayer.ReplayAsync(id, correctedData, cancellationToken).ConfigureAwait(false);
+        var result = await replayer.ReplayAsync(deadLetter, correctedData, cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
             ReplayStatus.Replayed => TypedResults.Accepted($"/v1/dead-letters/{id}", DeadLetterView.From(result.DeadLetter!)),
@@ -134,6 +207,9 @@ public static class QueryEndpoints
     private static ProblemHttpResult Problem(int status, string type, string title, string detail)
         => TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
 }
+
+/// <summary>Body of a replay: the corrected data (one LogEvent, an array, or {"events": [...]}) that replaces the original.</summary>
+public sealed record ReplayRequest(JsonNode? Data);
 
 public sealed record DeadLetterPage(IReadOnlyList<DeadLetterView> Items, long? NextBefore);
 

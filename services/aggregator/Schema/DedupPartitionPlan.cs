@@ -11,7 +11,7 @@ public static class DedupPartitionPlan
     public const string PartitionPrefix = "processed_messages_p";
     private const string DayFormat = "yyyyMMdd";
 
-    /// <summary>Yesterday through three days ahead, so redeliveries and clock skew near midnight still find their partition.</summary>
+    /// <summary>Yesterday through three days ahead, so a database clock near midnight always finds its day's partition.</summary>
     public static IReadOnlyList<DateOnly> DaysToEnsure(DateOnly today)
         => [today.AddDays(-1), today, today.AddDays(1), today.AddDays(2), today.AddDays(3)];
 

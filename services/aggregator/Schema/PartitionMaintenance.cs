@@ -4,7 +4,8 @@ using Npgsql;
 namespace LogDapr.Aggregator.Schema;
 
 /// <summary>
-/// Keeps the dedup table's daily partitions ahead of time and drops those past retention. Creating a partition
+/// Keeps the dedup table's daily partitions (by the day each message id was first seen) ahead of time and drops
+/// those past retention. Creating a partition
 /// moves any rows of that day out of the default partition first, in the same transaction, so it never fails
 /// because the default partition already holds that day.
 /// </summary>
@@ -72,7 +73,7 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Ti
         await using var command = new NpgsqlCommand($"""
             CREATE TABLE {schema}.{name} (LIKE {schema}.processed_messages INCLUDING DEFAULTS);
             WITH moved AS (
-                DELETE FROM {schema}.processed_messages_default WHERE message_day = DATE '{from}' RETURNING *)
+                DELETE FROM {schema}.processed_messages_default WHERE first_seen_day = DATE '{from}' RETURNING *)
             INSERT INTO {schema}.{name} SELECT * FROM moved;
             ALTER TABLE {schema}.processed_messages ATTACH PARTITION {schema}.{name}
                 FOR VALUES FROM ('{from}') TO ('{to}');

@@ -33,7 +33,16 @@ public sealed partial class SchemaHostedService(
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 readiness.MarkFailed(ex.Message);
-                LogMigrationFailed(logger, delay.TotalMilliseconds, ex.Message);
+                if (readiness.SinceStart < settings.StartupTimeout)
+                {
+                    // Postgres starting after (or together with) the aggregator is normal start-up, not an error.
+                    LogWaitingForPostgres(logger, delay.TotalMilliseconds, ex.Message);
+                }
+                else
+                {
+                    LogMigrationFailed(logger, settings.StartupTimeout.TotalSeconds, delay.TotalMilliseconds, ex.Message);
+                }
+
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
@@ -56,8 +65,11 @@ public sealed partial class SchemaHostedService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Schema {Schema} is up to date")]
     private static partial void LogReady(ILogger logger, string schema);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Schema migration failed, retrying in {DelayMs} ms: {Error}")]
-    private static partial void LogMigrationFailed(ILogger logger, double delayMs, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for Postgres to apply the schema, retrying in {DelayMs} ms: {Error}")]
+    private static partial void LogWaitingForPostgres(ILogger logger, double delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Schema still not migrated {TimeoutSeconds} s after start, retrying in {DelayMs} ms: {Error}")]
+    private static partial void LogMigrationFailed(ILogger logger, double timeoutSeconds, double delayMs, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition maintenance failed (will retry next interval): {Error}")]
     private static partial void LogMaintenanceFailed(ILogger logger, string error);

@@ -12,7 +12,7 @@ namespace LogDapr.Aggregator.Sink;
 /// Every write to Postgres goes through the Dapr PostgreSQL output binding: operation <c>exec</c> with
 /// metadata <c>sql</c> and <c>params</c>, exactly as that component defines them.
 /// </summary>
-public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> pipeline, AggregatorMetrics metrics)
+public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> pipeline, AggregatorMetrics metrics) : ISqlBinding
 {
     private readonly string bindingName = pipeline.Value.BindingName;
 
@@ -35,7 +35,9 @@ public sealed class PostgresBinding(DaprClient dapr, IOptions<PipelineOptions> p
         catch (DaprException ex)
         {
             // The message names the binding and the database's error, never the statement's parameters (event data).
-            var failure = new SinkUnavailableException($"binding '{bindingName}' exec failed: {Innermost(ex).Message}", ex);
+            var error = Innermost(ex).Message;
+            var sqlState = SinkErrors.SqlState(error);
+            var failure = new SinkException($"binding '{bindingName}' exec failed: {error}", SinkErrors.IsPermanent(sqlState), sqlState, ex);
             metrics.SinkCall(Stopwatch.GetElapsedTime(started), failure.Message);
             activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
             activity?.SetTag("error.type", Innermost(ex).GetType().FullName);

@@ -1,10 +1,8 @@
-using System.Buffers;
-
 namespace LogDapr.ServiceDefaults.Http;
 
 /// <summary>
-/// A request body held in a pooled array, returned to the pool (and its bytes to the memory budget) on dispose,
-/// so large batches neither churn the large-object heap nor outlive their request.
+/// A request body in a buffer from <see cref="BodyBuffers"/>, given back (and its bytes to the memory budget) on
+/// dispose, so small bodies do not churn the heap and large ones do not outlive their request.
 /// </summary>
 public sealed class PooledBody : IDisposable
 {
@@ -32,7 +30,7 @@ public sealed class PooledBody : IDisposable
         var b = Interlocked.Exchange(ref buffer, null);
         if (b is not null)
         {
-            ArrayPool<byte>.Shared.Return(b);
+            BodyBuffers.Return(b);
             budget?.Release(reserved);
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 
@@ -17,7 +16,7 @@ public enum BodyReadStatus
 public readonly record struct BodyReadResult(BodyReadStatus Status, PooledBody? Body, string? Encoding = null);
 
 /// <summary>
-/// Reads a request body into pooled memory with a hard cap applied to the decompressed size, so neither a large
+/// Reads a request body into memory with a hard cap applied to the decompressed size, so neither a large
 /// body nor a small gzip bomb can make a replica allocate more than the configured limit. With a budget, every
 /// buffer is reserved from it first, so all bodies together stay within the replica's allowance.
 /// </summary>
@@ -112,21 +111,17 @@ public static class RequestBodyReader
 
         public bool Grow(int size, int keep)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(size);
+            var larger = BodyBuffers.Rent(size);
             var extra = larger.Length - Buffer.Length;
             if (budget is not null && !budget.TryReserve(extra))
             {
-                ArrayPool<byte>.Shared.Return(larger);
+                BodyBuffers.Return(larger);
                 return false;
             }
 
             reserved += extra;
             Buffer.AsSpan(0, keep).CopyTo(larger);
-            if (Buffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(Buffer);
-            }
-
+            BodyBuffers.Return(Buffer);
             Buffer = larger;
             return true;
         }
@@ -141,11 +136,8 @@ public static class RequestBodyReader
 
         public void Dispose()
         {
-            if (Buffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(Buffer);
-                Buffer = [];
-            }
+            BodyBuffers.Return(Buffer);
+            Buffer = [];
 
             budget?.Release(reserved);
             reserved = 0;

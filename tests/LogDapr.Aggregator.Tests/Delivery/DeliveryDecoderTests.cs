@@ -112,3 +112,39 @@ public class DeliveryDecoderTests
     public void A_bulk_envelope_whose_entries_are_not_an_array_cannot_be_answered()
         => Assert.Null(decoder.Decode(Encoding.UTF8.GetBytes("""{"entries":{}}"""), Now));
 }
+
+public class CloudEventTimeTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private readonly DeliveryDecoder decoder = new(new LogEventReader(LogEventLimits.Default));
+
+    [Theory]
+    [InlineData("2026-11-22")]
+    [InlineData("2026-11-22T11:59:30")]
+    [InlineData("11/22/2026 11:59:30")]
+    [InlineData("2026-11-22 11:59:30Z")]
+    [InlineData("Sun, 22 Nov 2026 11:59:30 GMT")]
+    [InlineData("2026-11-22T11:59:30.1234567890Z")]
+    public void A_time_that_is_not_strict_rfc_3339_makes_the_message_poison(string time)
+    {
+        var body = $$$"""{"specversion":"1.0","id":"m-1","source":"s","type":"t","time":"{{{time}}}","data":{"tenant_id":"acme","service":"api","severity":"info","message":"x"}}""";
+
+        var message = Assert.Single(decoder.Decode(Encoding.UTF8.GetBytes(body), Now)!.Messages);
+
+        Assert.True(message.IsPoison, $"'{time}' was accepted as {message.Time:O}");
+    }
+
+    [Theory]
+    [InlineData("2026-11-22T11:59:30Z", "2026-11-22T11:59:30.0000000+00:00")]
+    [InlineData("2026-11-22t13:59:30.123456789+02:00", "2026-11-22T11:59:30.1234567+00:00")]
+    [InlineData("2026-11-22T11:59:30.5z", "2026-11-22T11:59:30.5000000+00:00")]
+    public void A_strict_rfc_3339_time_is_read_in_utc(string time, string expected)
+    {
+        var body = $$$"""{"specversion":"1.0","id":"m-1","source":"s","type":"t","time":"{{{time}}}","data":{"tenant_id":"acme","service":"api","severity":"info","message":"x"}}""";
+
+        var message = Assert.Single(decoder.Decode(Encoding.UTF8.GetBytes(body), Now)!.Messages);
+
+        Assert.False(message.IsPoison, message.PoisonReason);
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), message.Time);
+    }
+}

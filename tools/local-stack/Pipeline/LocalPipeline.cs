@@ -31,7 +31,6 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
     // on /dapr/*, so nothing but the sidecar can post deliveries.
-    private readonly string appApiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 
     private LocalPipeline(LocalPipelineOptions options, RepoLayout layout, PostgresServer postgres)
     {
@@ -44,6 +43,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         this.layout = layout;
         Postgres = postgres;
+        // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
+        AppToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var logs = Path.Combine(options.RunDirectory, "logs");
         Sidecar = new ManagedProcess(SidecarSpec(), logs);
         Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true), logs);
@@ -54,6 +55,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public ManagedProcess Sidecar { get; }
     public ManagedProcess Aggregator { get; }
     public ManagedProcess Ingest { get; }
+
+    /// <summary>The app token (<c>APP_API_TOKEN</c>) the sidecar sends in <c>dapr-api-token</c> on every call to the apps.</summary>
+    public string AppToken { get; }
 
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
@@ -169,7 +173,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
-            ["APP_API_TOKEN"] = appApiToken,
+            ["APP_API_TOKEN"] = AppToken,
             ["DOTNET_gcServer"] = "0",
         },
         BrokerResources.Prepare(layout, options.Broker, options.RunDirectory));
@@ -198,7 +202,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (withDatabase)
         {
             environment[Env(ConfigKeys.PostgresConnectionString)] = Postgres.LibpqConnectionString;
-            environment["APP_API_TOKEN"] = appApiToken;
+            environment["APP_API_TOKEN"] = AppToken;
         }
 
         foreach (var (key, value) in options.AppEnvironment)
