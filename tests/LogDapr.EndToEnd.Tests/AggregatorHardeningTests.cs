@@ -124,7 +124,8 @@ public class AggregatorHardeningTests
             }
         }
 
-        var oversized = Encoding.UTF8.GetBytes("{\"entries\":[{\"entryId\":\"e\",\"event\":\"" + new string('a', 64 * 1024 * 1024) + "\"}]}");
+        // Over Aggregator:MaxDeliveryBytes (128 MiB by default).
+        var oversized = Encoding.UTF8.GetBytes("{\"entries\":[{\"entryId\":\"e\",\"event\":\"" + new string('a', 160 * 1024 * 1024) + "\"}]}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var statuses = new List<HttpStatusCode>();
         long peak = before;

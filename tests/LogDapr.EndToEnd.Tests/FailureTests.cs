@@ -50,6 +50,8 @@ public class FailureTests
             Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 50, request));
         }
 
+        // The outage hits a pipeline that is counting: the sidecar's health probe has seen the aggregator ready.
+        await pipeline.AssertCountsExactAsync(model);
         await pipeline.Pipeline.Postgres.StopAsync(CancellationToken.None);
         var retriedBefore = await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried");
         for (var request = 10; request < 30; request++)

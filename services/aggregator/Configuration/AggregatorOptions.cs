@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace LogDapr.Aggregator.Configuration;
 
 /// <summary>Aggregation and subscription settings (section "Aggregator"). Validated at start-up.</summary>
-public sealed class AggregatorOptions
+public sealed class AggregatorOptions : IValidatableObject
 {
     public const int MiB = 1024 * 1024;
 
@@ -29,18 +29,22 @@ public sealed class AggregatorOptions
     public bool AllowUnauthenticatedDaprRoutes { get; set; }
 
     /// <summary>
-    /// Largest delivery body read. daprd refuses requests above its 4 MiB request limit, so nothing larger comes from
-    /// it; the default leaves a margin for the envelope.
+    /// Largest delivery body read. daprd's 4 MiB limit bounds each published message, not what it sends the app: a
+    /// bulk delivery carries up to <see cref="BulkMaxMessages"/> messages in one request (daprd's HTTP app channel sets
+    /// no request limit, v1.16 pkg/channel/http/http_channel.go). Ingest's messages are at most 900 KiB, so 100 of
+    /// them with daprd's envelope stay under the default; a bigger delivery is refused (413) and retried by Dapr, so
+    /// raise this with BulkMaxMessages or for larger messages from other publishers.
     /// </summary>
-    [Range(64 * 1024, 256 * MiB)]
-    public int MaxDeliveryBytes { get; set; } = 5 * MiB;
+    [Range(64 * 1024, 1024 * MiB)]
+    public int MaxDeliveryBytes { get; set; } = 128 * MiB;
 
     /// <summary>
     /// Delivery and replay bodies all deliveries in flight may hold at once; beyond it a delivery is answered 503
-    /// (Dapr retries it) instead of growing the process.
+    /// (Dapr retries it) instead of growing the process. At least <see cref="MaxDeliveryBytes"/>, or the largest
+    /// delivery could never be read.
     /// </summary>
     [Range(64 * 1024, 4096L * MiB)]
-    public long MaxInFlightDeliveryBytes { get; set; } = 64 * MiB;
+    public long MaxInFlightDeliveryBytes { get; set; } = 256 * MiB;
 
     /// <summary>
     /// Distinct series (service x severity, each a log_counts row) one tenant may create per bucket. The events of a
@@ -59,4 +63,14 @@ public sealed class AggregatorOptions
     /// <summary>Largest body of a dead-letter replay (<c>{"data": ...}</c>): what one Dapr publish can carry.</summary>
     [Range(1024, 64 * MiB)]
     public int MaxReplayBodyBytes { get; set; } = 4 * MiB;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxInFlightDeliveryBytes < MaxDeliveryBytes)
+        {
+            yield return new ValidationResult(
+                $"MaxInFlightDeliveryBytes ({MaxInFlightDeliveryBytes}) must be at least MaxDeliveryBytes ({MaxDeliveryBytes}), or the largest delivery could never be read",
+                [nameof(MaxInFlightDeliveryBytes), nameof(MaxDeliveryBytes)]);
+        }
+    }
 }

@@ -111,6 +111,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             await pipeline.StartSidecarAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.WaitUntilDeliveringAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartIngestAsync(cancellationToken).ConfigureAwait(false);
             return pipeline;
         }
@@ -136,6 +137,38 @@ public sealed class LocalPipeline : IAsyncDisposable
         await Aggregator.WaitForHttpAsync(new Uri(AggregatorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits until the sidecar's health probe has seen the aggregator ready and its subscriptions run, as daprd starts
+    /// them only after the first healthy probe: "up" then means events are counted, not only accepted.
+    /// </summary>
+    public async Task WaitUntilDeliveringAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + options.StartTimeout;
+        while (true)
+        {
+            try
+            {
+                var apps = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(SidecarHttpUrl, "/v1.0-dev/apps"), cancellationToken).ConfigureAwait(false));
+                if (apps?["apps"] is System.Text.Json.Nodes.JsonArray list
+                    && list.Any(a => (string?)a?["appId"] == PipelineDefaults.AggregatorAppId && (string?)a?["state"] == "READY"))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the sidecar did not start delivering to the aggregator within {options.StartTimeout}.{Environment.NewLine}{Sidecar.Tail()}");
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task StartIngestAsync(CancellationToken cancellationToken)
     {
         options.Report($"Starting ingest on {IngestUrl}");
@@ -155,11 +188,15 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// App health checks on (daprd's flags, probing /readyz every second, as the operator renders them): a dead or
-    /// restarting aggregator, or one whose Postgres is down, pauses its subscriptions instead of using up attempts.
+    /// App health checks on with the values the operator renders (daprd's flags: /readyz every 5 s, 3 s timeout, 3
+    /// failures): a dead or restarting aggregator, or one whose Postgres is down, pauses its subscriptions instead of
+    /// using up attempts, and one slow probe on a loaded machine does not.
     /// </summary>
     private static readonly string[] AppHealthCheckArguments =
-        ["--enable-app-health-check", "--app-health-check-path", "/readyz", "--app-health-probe-interval", "1", "--app-health-threshold", "1"];
+    [
+        "--enable-app-health-check", "--app-health-check-path", "/readyz",
+        "--app-health-probe-interval", "5", "--app-health-probe-timeout", "3000", "--app-health-threshold", "3",
+    ];
 
     private ProcessSpec SidecarSpec() => DevSidecarSpec.Create(
         layout,
