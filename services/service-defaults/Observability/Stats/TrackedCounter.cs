@@ -26,6 +26,25 @@ public sealed class TrackedCounter
 
     public IReadOnlyDictionary<string, long> ByLabel => byLabel.ToDictionary(p => p.Key, p => Interlocked.Read(ref p.Value.Value), StringComparer.Ordinal);
 
+    /// <summary>
+    /// Exports the counter at zero before its first increment (for each of <paramref name="labelValues"/> when it has a
+    /// label), so dashboards show 0 instead of "No data" and <c>rate()</c> sees the first increase.
+    /// </summary>
+    public void StartAtZero(params string[] labelValues)
+    {
+        if (label is null)
+        {
+            counter.Add(0);
+            return;
+        }
+
+        foreach (var value in labelValues)
+        {
+            byLabel.GetOrAdd(value, static _ => new StrongBox<long>());
+            counter.Add(0, new KeyValuePair<string, object?>(label, value));
+        }
+    }
+
     public void Add(long value)
     {
         if (value <= 0)
