@@ -7,10 +7,12 @@
 //   * any pubsub.* component is served by an embedded broker whose journal (--data-dir) makes acknowledged
 //     publishes survive kills; delivery is at-least-once with the Resiliency inbound retry, then the
 //     subscription's dead-letter topic; unreachable apps pause delivery instead of consuming retries;
-//   * any state.* component is an in-memory store with ETags, first-write concurrency and TTL;
+//   * every state.* component is kept in memory with its own type's ETag, first-write, TTL and transaction rules
+//     (state.redis, state.postgresql v1/v2, state.in-memory), as components-contrib v1.16 implements them;
 //   * bindings.postgresql runs exec/query/close against a real PostgreSQL through Npgsql, under the
 //     Resiliency outbound policy; secretstores.local.env resolves secretKeyRef from the environment.
-// One process serves several apps (--app id=url, repeatable) because they must share one broker.
+// One process serves several apps (--app id=url, repeatable) because they must share one broker; each app id
+// gets its own API port pair, so every call is one app's and component scopes apply as in daprd.
 // In Kubernetes and under `dapr run`, real daprd replaces it; the apps cannot tell the difference.
 // Usage: logdapr-dev-sidecar --help
 
@@ -59,6 +61,11 @@ catch (IOException ex)
 
 await using (host)
 {
+    foreach (var listener in host.Listeners.Skip(1))
+    {
+        Console.Out.WriteLine(SidecarOptions.AppLine(listener.AppId, listener.HttpPort, listener.GrpcPort));
+    }
+
     Console.Out.WriteLine(SidecarOptions.ReadyLine(host.HttpPort, host.GrpcPort));
     Console.Out.Flush();
     await host.WaitForShutdownAsync();

@@ -24,7 +24,10 @@ public class ApiTokenTests
         Assert.True(await anonymous.CheckHealthAsync());
 
         using var http = new HttpClient { BaseAddress = new Uri(sidecar.Host.HttpEndpoint) };
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/v1.0/metadata")).StatusCode);
+        using var refused = await http.GetAsync("/v1.0/metadata");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("invalid api token\n", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Unauthorized", Assert.IsType<RpcException>(ex.InnerException).Status.Detail);
         http.DefaultRequestHeaders.Add("dapr-api-token", "s3cret");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1.0/metadata")).StatusCode);
     }

@@ -79,7 +79,13 @@ public sealed class PublishApiTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<DaprException>(() => _sidecar.Client.PublishEventAsync("nope", "events", new Order("x", 1)));
         var rpc = Assert.IsType<RpcException>(ex.InnerException);
         Assert.Equal(StatusCode.InvalidArgument, rpc.StatusCode);
-        Assert.Contains("nope", rpc.Status.Detail);
+        Assert.Equal("pubsub nope is not found", rpc.Status.Detail);
+
+        // daprd's rich error details (dapr/kit): google.rpc.ErrorInfo in grpc-status-details-bin.
+        var details = Google.Rpc.Status.Parser.ParseFrom(rpc.Trailers.GetValueBytes("grpc-status-details-bin"));
+        var info = Assert.Single(details.Details, d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>();
+        Assert.Equal("DAPR_PUBSUB_NOT_FOUND", info.Reason);
+        Assert.Equal("dapr.io", info.Domain);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using LogDapr.DevSidecar.Tests.Infrastructure;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 
-/// <summary>The state API through the real Dapr .NET SDK.</summary>
+/// <summary>The state API through the real Dapr .NET SDK, against a state.redis component (rules common to every type).</summary>
 public sealed class StateApiTests : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
@@ -50,19 +50,6 @@ public sealed class StateApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task First_write_without_etag_claims_a_key_once()
-    {
-        var firstWrite = new StateOptions { Concurrency = ConcurrencyMode.FirstWrite };
-        await Dapr.SaveStateAsync(Yaml.Store, "idem", new Item("first", 1), firstWrite);
-
-        var conflict = await Assert.ThrowsAnyAsync<Exception>(() => Dapr.SaveStateAsync(Yaml.Store, "idem", new Item("second", 2), firstWrite));
-        var rpc = Assert.IsType<RpcException>(conflict.InnerException ?? conflict);
-        Assert.Equal(StatusCode.Aborted, rpc.StatusCode);
-        Assert.Contains("possible etag mismatch", rpc.Status.Detail);
-        Assert.Equal("first", (await Dapr.GetStateAsync<Item>(Yaml.Store, "idem")).Name);
-    }
-
-    [Fact]
     public async Task Ttl_makes_a_key_invisible_after_it_expires()
     {
         var ttl = new Dictionary<string, string> { ["ttlInSeconds"] = "1" };
@@ -89,19 +76,6 @@ public sealed class StateApiTests : IAsyncLifetime
         Assert.False(await Dapr.TryDeleteStateAsync(Yaml.Store, "b1", "999999"));
         Assert.True(await Dapr.TryDeleteStateAsync(Yaml.Store, "b1", etag));
         Assert.Null(await Dapr.GetStateAsync<Item?>(Yaml.Store, "b1"));
-    }
-
-    [Fact]
-    public async Task Transactions_are_all_or_nothing()
-    {
-        await Dapr.SaveStateAsync(Yaml.Store, "tx1", new Item("x", 1));
-        var ops = new List<StateTransactionRequest>
-        {
-            new("tx2", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Item("y", 2)), StateOperationType.Upsert),
-            new("tx1", null, StateOperationType.Delete, etag: "stale"),
-        };
-        await Assert.ThrowsAnyAsync<Exception>(() => Dapr.ExecuteStateTransactionAsync(Yaml.Store, ops));
-        Assert.Null(await Dapr.GetStateAsync<Item?>(Yaml.Store, "tx2"));
     }
 
     [Fact]

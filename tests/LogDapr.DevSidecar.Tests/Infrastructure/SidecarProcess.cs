@@ -11,7 +11,7 @@ public sealed partial class SidecarProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<(int Http, int Grpc)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SidecarProcess(IEnumerable<string> args)
+    private SidecarProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "logdapr-dev-sidecar.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -19,6 +19,11 @@ public sealed partial class SidecarProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -42,9 +47,11 @@ public sealed partial class SidecarProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SidecarProcess> StartAsync(params string[] args)
+    public static Task<SidecarProcess> StartAsync(params string[] args) => StartAsync(null, args);
+
+    public static async Task<SidecarProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var sidecar = new SidecarProcess(args);
+        var sidecar = new SidecarProcess(args, environment);
         sidecar._process.Start();
         sidecar._process.BeginOutputReadLine();
         sidecar._process.BeginErrorReadLine();

@@ -27,6 +27,24 @@ public sealed class TestSidecar : IAsyncDisposable
     public DaprClient Client { get; }
     public HttpClient Http { get; }
 
+    /// <summary>An SDK client on the API pair of <paramref name="appId"/> (each app id has its own ports).</summary>
+    public DaprClient ClientFor(string appId)
+    {
+        var listener = Host.Listener(appId);
+        var builder = new DaprClientBuilder()
+            .UseGrpcEndpoint($"http://{Host.Runtime.Options.ListenAddress}:{listener.GrpcPort}")
+            .UseHttpEndpoint($"http://{Host.Runtime.Options.ListenAddress}:{listener.HttpPort}");
+        if (Host.Runtime.Options.ApiToken is { } token)
+        {
+            builder.UseDaprApiToken(token);
+        }
+
+        return builder.Build();
+    }
+
+    public HttpClient HttpFor(string appId) =>
+        new() { BaseAddress = new Uri($"http://{Host.Runtime.Options.ListenAddress}:{Host.Listener(appId).HttpPort}") };
+
     public static async Task<TestSidecar> StartAsync(string resourcesDir, string dataDir, IEnumerable<FakeApp>? apps = null, Func<SidecarOptions, SidecarOptions>? configure = null, string appId = "logdapr-aggregator")
     {
         var options = new SidecarOptions

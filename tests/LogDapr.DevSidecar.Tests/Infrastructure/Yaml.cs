@@ -20,15 +20,16 @@ public static class Yaml
         {Indent(extraMetadata, 4)}
         """;
 
-    public static string StateComponent(string name = Store) => $"""
+    public static string StateComponent(string name = Store, string type = "state.redis", string version = "v1", string metadata = "[]", string scopes = "") => $"""
         apiVersion: dapr.io/v1alpha1
         kind: Component
         metadata:
           name: {name}
         spec:
-          type: state.redis
-          version: v1
-          metadata: []
+          type: {type}
+          version: {version}
+          metadata: {metadata}
+        {scopes}
         """;
 
     public static string Resiliency(string pubsub = PubSub, string duration = "20ms", int maxRetries = 2, string timeout = "5s") => string.Join("\n",

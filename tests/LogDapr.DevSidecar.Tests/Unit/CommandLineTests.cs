@@ -33,7 +33,10 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--app", "nourl")]
+    [InlineData("--app", "=http://127.0.0.1:1")]
+    [InlineData("--app-ports", "nobody=1:2")]
+    [InlineData("--chaos-bulk-publish-partial", "1.5")]
+    [InlineData("--max-body-size", "lots")]
     [InlineData("--app", "x=ftp://host")]
     [InlineData("--dapr-http-port", "70000")]
     [InlineData("--log-level", "loud")]
@@ -52,7 +55,30 @@ public class CommandLineTests
         Assert.True(CommandLine.Parse(["--help"], NoEnv).ShowHelp);
         Assert.Contains("--redeliver-successful", CommandLine.HelpText);
         Assert.Contains("--delivery-delay", CommandLine.HelpText);
+        Assert.Contains("--chaos-bulk-publish-partial", CommandLine.HelpText);
+        Assert.Contains("--chaos-publish-ack-delay", CommandLine.HelpText);
         Assert.Contains("DEVELOPMENT/TEST ONLY", CommandLine.HelpText);
+    }
+
+    [Fact]
+    public void Each_app_id_gets_its_own_api_pair_and_client_apps_have_no_url()
+    {
+        var result = CommandLine.Parse(
+        [
+            "--app", "logdapr-aggregator=http://127.0.0.1:8081", "--app", "logdapr-ingest=http://127.0.0.1:8080", "--app", "logdapr-publisher",
+            "--app-ports", "logdapr-ingest=3502:50003", "--app-id", "logdapr-publisher", "--dapr-http-port", "3500", "--dapr-grpc-port", "50001",
+            "--max-body-size", "8Mi", "--chaos-bulk-publish-partial", "0.25", "--chaos-publish-ack-delay", "3s",
+        ], NoEnv);
+
+        Assert.Empty(result.Errors);
+        var o = result.Options!;
+        Assert.Equal(["logdapr-publisher", "logdapr-aggregator", "logdapr-ingest"], o.ApiAppIds);
+        Assert.Equal(["logdapr-publisher"], o.ClientApps);
+        Assert.Equal((3502, 50003), o.AppPorts["logdapr-ingest"]);
+        Assert.Equal(8 * 1024 * 1024, o.MaxBodySize);
+        Assert.Equal(0.25, o.ChaosBulkPublishPartial);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.ChaosPublishAckDelay);
+        Assert.Equal(4 * 1024 * 1024, CommandLine.Parse([], NoEnv).Options!.MaxBodySize);
     }
 
     [Fact]

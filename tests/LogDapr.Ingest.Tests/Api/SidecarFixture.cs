@@ -1,3 +1,4 @@
+using LogDapr.Contracts.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;
 
@@ -23,7 +24,8 @@ public sealed class SidecarFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "sidecar-" + Guid.NewGuid().ToString("N")[..8]);
-        var spec = DevSidecarSpec.Create(RepoLayout.Discover(), HttpPort, GrpcPort, new Dictionary<string, Uri>(),
+        // The API pair is ingest's own, as daprd's would be: the repo's components are scoped to app ids.
+        var spec = DevSidecarSpec.Create(RepoLayout.Discover(), [new SidecarApp(PipelineDefaults.IngestAppId, null, HttpPort, GrpcPort)],
             Path.Combine(directory, "journal"), ["--journal-fsync", "false", .. extraArguments], new Dictionary<string, string?>());
         process = new ManagedProcess(spec, directory);
         process.Start();

@@ -61,9 +61,13 @@ public sealed class InProcessPipeline : IAsyncLifetime
               - {PipelineDefaults.AggregatorAppId}
             """);
 
-        int httpPort = FreePorts.Next(), grpcPort = FreePorts.Next();
-        var spec = DevSidecarSpec.Create(layout, httpPort, grpcPort,
-            new Dictionary<string, Uri> { [PipelineDefaults.AggregatorAppId] = AggregatorUrl, [PipelineDefaults.IngestAppId] = IngestUrl },
+        // Each app id has its own Dapr API pair, as with one daprd per app (component scopes apply per pair).
+        int httpPort = FreePorts.Next(), grpcPort = FreePorts.Next(), ingestHttpPort = FreePorts.Next(), ingestGrpcPort = FreePorts.Next();
+        var spec = DevSidecarSpec.Create(layout,
+            [
+                new SidecarApp(PipelineDefaults.AggregatorAppId, AggregatorUrl, httpPort, grpcPort),
+                new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestHttpPort, ingestGrpcPort),
+            ],
             Path.Combine(directory, "journal"), ["--journal-fsync", "false"],
             new Dictionary<string, string?> { ["LOGDAPR_PG_CONNECTION"] = database, ["DOTNET_gcServer"] = "0" });
         spec = spec with { Arguments = [.. spec.Arguments.Select(a => a == layout.ComponentsDirectory ? resources : a)] };
@@ -86,7 +90,11 @@ public sealed class InProcessPipeline : IAsyncLifetime
         await aggregator.StartAsync();
         await WaitReadyAsync(AggregatorUrl);
 
-        ingest = Build(PipelineDefaults.IngestAppId, IngestUrl, IngestSpans, dapr, b => b.AddIngest());
+        ingest = Build(PipelineDefaults.IngestAppId, IngestUrl, IngestSpans, new Dictionary<string, string?>(dapr)
+        {
+            [ConfigKeys.DaprGrpcPortEnv] = ingestGrpcPort.ToString(CultureInfo.InvariantCulture),
+            [ConfigKeys.DaprHttpPortEnv] = ingestHttpPort.ToString(CultureInfo.InvariantCulture),
+        }, b => b.AddIngest());
         ingest.MapIngest();
         await ingest.StartAsync();
         await WaitReadyAsync(IngestUrl);

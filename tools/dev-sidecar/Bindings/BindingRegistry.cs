@@ -1,4 +1,3 @@
-using Grpc.Core;
 using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Resiliency;
@@ -8,11 +7,14 @@ namespace LogDapr.DevSidecar.Bindings;
 
 /// <summary>
 /// Output bindings by component name, invoked under the component's outbound resiliency policy, with failures
-/// mapped to daprd's "error invoking output binding" errors.
+/// reported as daprd v1.16.0 reports them: always "error invoking output binding &lt;name&gt;: &lt;cause&gt;"
+/// (gRPC INTERNAL, HTTP 500 ERR_INVOKE_OUTPUT_BINDING; pkg/api/grpc InvokeBinding, pkg/runtime/processor/binding/send.go).
+/// A binding outside the calling app's scopes is not loaded for it: "couldn't find output binding".
 /// </summary>
 public sealed class BindingRegistry : IAsyncDisposable
 {
-    private readonly Dictionary<string, IOutputBinding> _bindings = new(StringComparer.Ordinal);
+    private static readonly string[] PostgresOperations = ["exec", "query", "close"];
+    private readonly Dictionary<string, (ResolvedComponent Component, IOutputBinding Binding)> _bindings = new(StringComparer.Ordinal);
     private readonly ResiliencyPolicies _policies;
 
     public BindingRegistry(IEnumerable<ResolvedComponent> components, ResiliencyPolicies policies, ILogger logger)
@@ -28,8 +30,8 @@ public sealed class BindingRegistry : IAsyncDisposable
             else if (component.Type is "bindings.postgresql" or "bindings.postgres")
             {
                 binding = new PostgresBinding(component.Name, component.Metadata);
-                logger.LogInformation("component {Component} type {Type}: served by Npgsql against the configured PostgreSQL ({Policy})",
-                    component.Name, component.Type, policies.Outbound(component.Name).Describe());
+                logger.LogInformation("component {Component} type {Type}: served by Npgsql against the configured PostgreSQL ({Policy}); scopes: {Scopes}",
+                    component.Name, component.Type, policies.Outbound(component.Name).Describe(), Scopes(component));
             }
             else
             {
@@ -38,49 +40,64 @@ public sealed class BindingRegistry : IAsyncDisposable
                     component.Name, component.Type);
             }
 
-            _bindings[component.Name] = binding;
+            _bindings[component.Name] = (component, binding);
         }
     }
 
     public IEnumerable<string> Names => _bindings.Keys;
 
-    public async Task<BindingResponse> InvokeAsync(string name, string operation, ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public async Task<BindingResponse> InvokeAsync(string appId, string name, string operation, ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        if (!_bindings.TryGetValue(name ?? "", out var binding))
+        name ??= "";
+        if (string.IsNullOrEmpty(operation))
         {
-            throw DaprApiException.BindingNotFound(name ?? "");
+            throw DaprApiException.BindingFailed(name, "operation field is missing from request");
         }
 
+        if (!_bindings.TryGetValue(name, out var entry) || !entry.Component.IsLoadedFor(appId))
+        {
+            throw DaprApiException.BindingFailed(name, $"couldn't find output binding {name}");
+        }
+
+        var binding = entry.Binding;
         if (binding is UnsupportedBinding unsupported)
         {
-            throw DaprApiException.BindingFailed(binding.Name, unsupported.Reason, StatusCode.InvalidArgument);
+            throw DaprApiException.BindingFailed(name, unsupported.Reason);
+        }
+
+        if (!PostgresOperations.Contains(operation))
+        {
+            throw DaprApiException.BindingFailed(name, $"binding {name} does not support operation {operation}. supported operations:{string.Join(' ', PostgresOperations)}");
         }
 
         // close must not be retried or broken-circuit-blocked: it is a local operation on the pool.
-        var policy = operation == "close" ? ComponentPolicy.None : _policies.Outbound(name!);
+        var policy = operation == "close" ? ComponentPolicy.None : _policies.Outbound(name);
         try
         {
             return await OutboundPolicyRunner.ExecuteAsync(policy, ct => binding.InvokeAsync(operation, data, metadata, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (BindingException ex)
         {
-            throw DaprApiException.BindingFailed(name!, ex.Message, ex.Unavailable ? StatusCode.Unavailable : StatusCode.Internal, ex);
+            throw DaprApiException.BindingFailed(name, ex.Message, ex);
         }
         catch (CircuitOpenException ex)
         {
-            throw DaprApiException.BindingFailed(name!, ex.Message, StatusCode.Unavailable, ex);
+            throw DaprApiException.BindingFailed(name, ex.Message, ex);
         }
         catch (PolicyTimeoutException ex)
         {
-            throw DaprApiException.BindingFailed(name!, ex.Message, StatusCode.DeadlineExceeded, ex);
+            throw DaprApiException.BindingFailed(name, ex.Message, ex);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var binding in _bindings.Values.OfType<IAsyncDisposable>())
+        foreach (var binding in _bindings.Values.Select(b => b.Binding).OfType<IAsyncDisposable>())
         {
             await binding.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static string Scopes(ResolvedComponent component) =>
+        component.Resource.Scopes.Count == 0 ? "every app" : string.Join(", ", component.Resource.Scopes);
 }

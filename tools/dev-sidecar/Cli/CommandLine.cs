@@ -16,13 +16,17 @@ public static class CommandLine
         logdapr-dev-sidecar — DEVELOPMENT/TEST ONLY stand-in for daprd.
 
         Serves the Dapr sidecar API subset LogDapr uses (gRPC for the SDK, HTTP for curl/tests) with an
-        embedded journaled broker, an embedded state store and a real PostgreSQL output binding.
+        embedded journaled broker, state stores with each component type's rules and a real PostgreSQL output binding.
         Never use it in production: run real Dapr there.
 
         Usage:
           logdapr-dev-sidecar --resources-path <dir> [--resources-path <dir>...]
-                              --app <appId>=<baseUrl> [--app ...]
-                              [--dapr-http-port 3500] [--dapr-grpc-port 50001] [--data-dir <dir>]
+                              --app <appId>=<baseUrl> [--app <appId>] [--app-ports <appId>=<http>:<grpc>]
+                              [--app-id <id>] [--dapr-http-port 3500] [--dapr-grpc-port 50001] [--data-dir <dir>]
+
+        daprd runs one sidecar per app; this process serves several apps over one shared broker and gives each app
+        id its own HTTP/gRPC API pair, so every call is made as one app: its components (scopes), CloudEvent source,
+        state key prefix and metadata are that app's.
 
         Options:
           --resources-path <dir>      Dapr resources (Component, Subscription v1alpha1/v2alpha1, Resiliency).
@@ -30,9 +34,15 @@ public static class CommandLine
           --app <appId>=<baseUrl>     An app served by this sidecar: subscriptions are discovered with
                                       GET <baseUrl>/dapr/subscribe and deliveries are POSTed to <baseUrl><route>.
                                       Repeatable: one sidecar serves several apps over one shared broker.
-          --app-id <id>               Identity used as CloudEvent source and metadata id (default: dev-sidecar).
-          --dapr-http-port <port>     HTTP API port (default 3500; 0 picks a free port).
-          --dapr-grpc-port <port>     gRPC API port, h2c (default 50001; 0 picks a free port).
+          --app <appId>               A client-only app id (it calls the API, nothing is delivered to it).
+          --app-ports <id>=<h>:<g>    HTTP and gRPC API ports of that app id (0:0 or absent: free ports, printed
+                                      as 'dev-sidecar app <id> http=<port> grpc=<port>').
+          --app-id <id>               The app id of the --dapr-http-port/--dapr-grpc-port pair (default: dev-sidecar;
+                                      may name an --app).
+          --dapr-http-port <port>     HTTP API port of --app-id (default 3500; 0 picks a free port).
+          --dapr-grpc-port <port>     gRPC API port of --app-id, h2c (default 50001; 0 picks a free port).
+          --max-body-size <size>      Largest HTTP body / gRPC message the API accepts, as daprd's flag (default 4Mi;
+                                      Ki/Mi/Gi or K/M/G suffixes, or bytes).
           --listen-address <ip>       Address both APIs bind to (default 127.0.0.1).
           --data-dir <dir>            Journal directory. Acknowledged publishes survive restarts and pending
                                       deliveries resume. Default: a temporary directory deleted at exit.
@@ -55,6 +65,13 @@ public static class CommandLine
           --redeliver-successful <n>  After a successful delivery, deliver the same message n more times
                                       (the worst case of at-least-once). Default 0.
           --delivery-delay <dur>      Wait this long before every delivery attempt (e.g. 50ms). Default 0.
+          --chaos-bulk-publish-partial <p>
+                                      With probability p (0..1) a bulk publish stores a random subset of its entries
+                                      (possibly none, possibly all but one) durably, then fails the call exactly as
+                                      daprd v1.16 fails a bulk publish with a failed entry. Default 0.
+          --chaos-publish-ack-delay <dur>
+                                      Store every publish durably, then wait this long before answering (a broker
+                                      that took the message but answered late). Default 0.
 
         Diagnostics (development only):
           GET /v1.0-dev/topics        per topic: published, delivered, pending, dead-lettered, per-subscription attempts
@@ -71,6 +88,8 @@ public static class CommandLine
         var options = new SidecarOptions { ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")) };
         var resources = new List<string>();
         var apps = new List<AppTarget>();
+        var clientApps = new List<string>();
+        var appPorts = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
         var showHelp = false;
 
         for (var i = 0; i < args.Count; i++)
@@ -115,10 +134,34 @@ public static class CommandLine
                 case "resources-path" or "components-path":
                     resources.Add(Value());
                     break;
+                case "app" when (inlineValue ?? (i + 1 < args.Count ? args[i + 1] : "")) is var spec && !spec.Contains('=', StringComparison.Ordinal):
+                    var clientId = Value().Trim();
+                    if (clientId.Length == 0 || clientId.StartsWith('-') || apps.Any(a => a.AppId == clientId) || clientApps.Contains(clientId))
+                    {
+                        errors.Add($"--app '{clientId}' is empty or given twice");
+                    }
+                    else
+                    {
+                        clientApps.Add(clientId);
+                    }
+
+                    break;
+                case "app-ports":
+                    ParseAppPorts(Value(), appPorts, errors);
+                    break;
+                case "max-body-size":
+                    options = options with { MaxBodySize = Quantity(name, Value(), errors) };
+                    break;
+                case "chaos-bulk-publish-partial":
+                    options = options with { ChaosBulkPublishPartial = Probability(name, Value(), errors) };
+                    break;
+                case "chaos-publish-ack-delay":
+                    options = options with { ChaosPublishAckDelay = Duration(name, Value(), errors) };
+                    break;
                 case "app":
                     if (AppTarget.TryParse(Value(), out var app, out var appError))
                     {
-                        if (apps.Any(a => a.AppId == app!.AppId))
+                        if (apps.Any(a => a.AppId == app!.AppId) || clientApps.Contains(app!.AppId))
                         {
                             errors.Add($"--app {app!.AppId} given twice");
                         }
@@ -187,16 +230,73 @@ public static class CommandLine
             }
         }
 
-        options = options with { ResourcesPaths = resources, Apps = apps };
-        if (!showHelp && options.HttpPort != 0 && options.HttpPort == options.GrpcPort)
+        options = options with { ResourcesPaths = resources, Apps = apps, ClientApps = clientApps, AppPorts = appPorts };
+        foreach (var id in appPorts.Keys.Where(id => id != options.AppId && !options.ApiAppIds.Contains(id)))
         {
-            errors.Add("--dapr-http-port and --dapr-grpc-port must differ");
+            errors.Add($"--app-ports {id}: no --app {id} (or --app-id {id}) is given");
+        }
+
+        var fixedPorts = appPorts.Where(p => p.Key != options.AppId).SelectMany(p => new[] { p.Value.Item1, p.Value.Item2 })
+            .Concat([options.HttpPort, options.GrpcPort]).Where(p => p != 0).ToList();
+        if (!showHelp && fixedPorts.Count != fixedPorts.Distinct().Count())
+        {
+            errors.Add("every API port (--dapr-http-port, --dapr-grpc-port, --app-ports) must differ");
+        }
+
+        if (appPorts.TryGetValue(options.AppId, out var own))
+        {
+            options = options with { HttpPort = own.Item1, GrpcPort = own.Item2 };
         }
 
         return new Result(errors.Count == 0 ? options : null, showHelp, errors);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static void ParseAppPorts(string text, Dictionary<string, (int, int)> ports, List<string> errors)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        var pair = eq > 0 ? text[(eq + 1)..].Split(':') : [];
+        if (eq <= 0 || pair.Length != 2)
+        {
+            errors.Add($"--app-ports expects <appId>=<httpPort>:<grpcPort>, got '{text}'");
+            return;
+        }
+
+        var id = text[..eq].Trim();
+        var http = Port("app-ports", pair[0], errors);
+        var grpc = Port("app-ports", pair[1], errors);
+        if (!ports.TryAdd(id, (http, grpc)))
+        {
+            errors.Add($"--app-ports {id} given twice");
+        }
+    }
+
+    private static double Probability(string name, string value, List<string> errors)
+    {
+        if (double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
+        {
+            return p;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a probability between 0 and 1");
+        return 0;
+    }
+
+    /// <summary>A Kubernetes resource quantity as daprd's --max-body-size takes it (4Mi, 512Ki, 4M, 4194304).</summary>
+    private static int Quantity(string name, string value, List<string> errors)
+    {
+        (string Suffix, long Factor)[] units = [("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("k", 1000), ("K", 1000), ("M", 1_000_000), ("G", 1_000_000_000)];
+        var (suffix, factor) = units.FirstOrDefault(u => value.EndsWith(u.Suffix, StringComparison.Ordinal));
+        var number = suffix is null ? value : value[..^suffix.Length];
+        if (long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n * Math.Max(factor, 1) is var bytes && bytes is > 0 and <= int.MaxValue)
+        {
+            return (int)bytes;
+        }
+
+        errors.Add($"--{name}: '{value}' is not a size such as 4Mi");
+        return 4 * 1024 * 1024;
+    }
 
     private static int Port(string name, string value, List<string> errors)
     {

@@ -11,8 +11,20 @@ public sealed record SidecarOptions
     public string ListenAddress { get; init; } = "127.0.0.1";
     public IReadOnlyList<AppTarget> Apps { get; init; } = [];
 
-    /// <summary>Identity used where daprd would use its --app-id: CloudEvent source and metadata id.</summary>
+    /// <summary>App ids that only call the API (no app channel: nothing is delivered to them), e.g. a publisher.</summary>
+    public IReadOnlyList<string> ClientApps { get; init; } = [];
+
+    /// <summary>
+    /// The app id of the API pair on <see cref="HttpPort"/>/<see cref="GrpcPort"/>, as daprd's --app-id: calls there
+    /// are that app's (CloudEvent source, metadata id, key prefix, component scopes).
+    /// </summary>
     public string AppId { get; init; } = "dev-sidecar";
+
+    /// <summary>API ports of the other app ids (--app-ports id=http:grpc); an app without an entry gets free ones.</summary>
+    public IReadOnlyDictionary<string, (int Http, int Grpc)> AppPorts { get; init; } = new Dictionary<string, (int, int)>();
+
+    /// <summary>daprd's --max-body-size (default 4Mi): the largest HTTP body and gRPC message the API accepts.</summary>
+    public int MaxBodySize { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Journal directory. Null means a throw-away directory that is deleted at shutdown.</summary>
     public string? DataDir { get; init; }
@@ -34,6 +46,19 @@ public sealed record SidecarOptions
     public TimeSpan DeliveryDelay { get; init; } = TimeSpan.Zero;
     public int DefaultDeliveryConcurrency { get; init; } = 4;
 
+    /// <summary>Probability (0..1) that a bulk publish stores a random subset of its entries and then fails as daprd fails it.</summary>
+    public double ChaosBulkPublishPartial { get; init; }
+
+    /// <summary>How long a publish waits after its messages are durable before it is answered.</summary>
+    public TimeSpan ChaosPublishAckDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Every app id that gets an API listener pair: the <see cref="AppId"/> pair first, then each app and client app.</summary>
+    public IReadOnlyList<string> ApiAppIds =>
+        [AppId, .. Apps.Select(a => a.AppId).Concat(ClientApps).Where(id => id != AppId).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Printed to stdout once both listeners accept connections; runners wait for it.</summary>
     public static string ReadyLine(int httpPort, int grpcPort) => $"dev-sidecar ready http={httpPort} grpc={grpcPort}";
+
+    /// <summary>Printed before the ready line for every app id other than <see cref="AppId"/>.</summary>
+    public static string AppLine(string appId, int httpPort, int grpcPort) => $"dev-sidecar app {appId} http={httpPort} grpc={grpcPort}";
 }

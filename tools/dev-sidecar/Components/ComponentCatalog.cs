@@ -27,7 +27,8 @@ public sealed class ComponentCatalog
         {
             if (c.Type == "secretstores.local.env")
             {
-                _secretStores[c.Name] = new LocalEnvSecretStore(c.Name, environment);
+                var prefix = c.Metadata.FirstOrDefault(m => string.Equals(m.Name, "prefix", StringComparison.OrdinalIgnoreCase))?.Value ?? "";
+                _secretStores[c.Name] = new LocalEnvSecretStore(c.Name, prefix, environment);
             }
         }
 
@@ -44,6 +45,23 @@ public sealed class ComponentCatalog
     public ResolvedComponent? Find(string name) => _byName.GetValueOrDefault(name);
 
     public ISecretStore? SecretStore(string name) => _secretStores.GetValueOrDefault(name);
+
+    /// <summary>
+    /// daprd's secretsValidateRequest for the calling app (v1.16.0 pkg/api/universal/secrets.go): "secret store is not
+    /// configured" when it has none loaded, "failed finding secret store with key" for one it does not have.
+    /// </summary>
+    public ISecretStore SecretStoreFor(string appId, string name)
+    {
+        var loaded = OfCategory("secretstores").Where(c => c.IsLoadedFor(appId)).ToList();
+        if (loaded.Count == 0)
+        {
+            throw Errors.DaprApiException.SecretStoresNotConfigured();
+        }
+
+        return loaded.Any(c => c.Name == name) && _secretStores.TryGetValue(name, out var store)
+            ? store
+            : throw Errors.DaprApiException.SecretStoreNotFound(name);
+    }
 
     private ResolvedComponent Resolve(ComponentResource component, ILogger logger)
     {

@@ -5,6 +5,9 @@ public interface ISecretStore
 {
     string Name { get; }
 
-    /// <summary>Returns null when the secret does not exist.</summary>
+    /// <summary>Returns null when the secret does not exist (or may not be read).</summary>
     IReadOnlyDictionary<string, string>? GetSecret(string secretName);
+
+    /// <summary>Every secret the store lets a caller list, as daprd's BulkGetSecret.</summary>
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> BulkGetSecret();
 }

@@ -13,7 +13,8 @@ public static class DaprMethods
 {
     public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
-    public static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name)
+    /// <param name="maxReceive">daprd's --max-body-size, which grpc-go enforces as MaxRecvMsgSize on the serialized request.</param>
+    public static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string name, int maxReceive = int.MaxValue)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -26,10 +27,10 @@ public static class DaprMethods
                 $"{ServiceName}/{name} is {descriptor.InputType.ClrType?.Name} -> {descriptor.OutputType.ClrType?.Name}, not unary {typeof(TRequest).Name} -> {typeof(TResponse).Name}");
         }
 
-        return new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, CreateMarshaller<TRequest>(), CreateMarshaller<TResponse>());
+        return new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, CreateMarshaller<TRequest>(maxReceive), CreateMarshaller<TResponse>(int.MaxValue));
     }
 
-    private static Marshaller<T> CreateMarshaller<T>()
+    private static Marshaller<T> CreateMarshaller<T>(int maxReceive)
         where T : class, IMessage<T>, new()
     {
         var parser = new MessageParser<T>(() => new T());
@@ -40,6 +41,8 @@ public static class DaprMethods
                 message.WriteTo(context.GetBufferWriter());
                 context.Complete();
             },
-            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+            context => context.PayloadLength > maxReceive
+                ? throw new RpcException(new Status(StatusCode.ResourceExhausted, $"grpc: received message larger than max ({context.PayloadLength} vs. {maxReceive})"))
+                : parser.ParseFrom(context.PayloadAsReadOnlySequence()));
     }
 }

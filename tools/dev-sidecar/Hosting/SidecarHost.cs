@@ -15,34 +15,40 @@ using Microsoft.Extensions.Logging.Console;
 namespace LogDapr.DevSidecar.Hosting;
 
 /// <summary>
-/// A running development sidecar: the runtime plus a Kestrel host with the HTTP API on one port and h2c gRPC on
-/// the other. Program.cs and in-process tests both start it through <see cref="StartAsync"/>.
+/// A running development sidecar: the runtime plus a Kestrel host with one HTTP/1.1 port and one h2c gRPC port per
+/// app id (daprd's --dapr-http-port / --dapr-grpc-port, once per app). The first pair belongs to
+/// <see cref="SidecarOptions.AppId"/>. Program.cs and in-process tests both start it through <see cref="StartAsync"/>.
 /// </summary>
 public sealed class SidecarHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _stopped;
 
-    private SidecarHost(WebApplication app, SidecarRuntime runtime, int httpPort, int grpcPort)
+    private SidecarHost(WebApplication app, SidecarRuntime runtime, IReadOnlyList<ApiListener> listeners)
     {
         _app = app;
         Runtime = runtime;
-        HttpPort = httpPort;
-        GrpcPort = grpcPort;
+        Listeners = listeners;
+        HttpPort = listeners[0].HttpPort;
+        GrpcPort = listeners[0].GrpcPort;
     }
 
     public SidecarRuntime Runtime { get; }
+
+    /// <summary>Every app id's API pair; the first is <see cref="SidecarOptions.AppId"/>'s.</summary>
+    public IReadOnlyList<ApiListener> Listeners { get; }
     public int HttpPort { get; }
     public int GrpcPort { get; }
+
+    public ApiListener Listener(string appId) => Listeners.Single(l => l.AppId == appId);
     public string HttpEndpoint => $"http://{Runtime.Options.ListenAddress}:{HttpPort}";
     public string GrpcEndpoint => $"http://{Runtime.Options.ListenAddress}:{GrpcPort}";
 
     public static async Task<SidecarHost> StartAsync(SidecarOptions options, CancellationToken cancellationToken = default)
     {
         var address = IPAddress.Parse(options.ListenAddress);
-        var httpPort = options.HttpPort == 0 ? FreePort(address) : options.HttpPort;
-        var grpcPort = options.GrpcPort == 0 ? FreePort(address, except: httpPort) : options.GrpcPort;
-        options = options with { HttpPort = httpPort, GrpcPort = grpcPort };
+        var listeners = AssignPorts(options, address);
+        options = options with { HttpPort = listeners[0].HttpPort, GrpcPort = listeners[0].GrpcPort };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -54,9 +60,14 @@ public sealed class SidecarHost : IAsyncDisposable
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
-            kestrel.Listen(address, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            foreach (var listener in listeners)
+            {
+                kestrel.Listen(address, listener.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(address, listener.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
+            // --max-body-size is enforced by the API (with daprd's errors); Kestrel only stops what is far beyond it.
+            kestrel.Limits.MaxRequestBodySize = 2L * options.MaxBodySize + 1024 * 1024;
         });
         ConfigureLogging(builder.Logging, options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -66,13 +77,15 @@ public sealed class SidecarHost : IAsyncDisposable
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(new ApiCallers(listeners));
         builder.Services.AddSingleton<DaprGrpcService>();
         builder.Services.AddSingleton<IServiceMethodProvider<DaprGrpcService>, DaprServiceMethodProvider>();
         builder.Services.AddSingleton<ApiTokenInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiTokenInterceptor>();
-            grpc.MaxReceiveMessageSize = 64 * 1024 * 1024;
+            // The Dapr methods check --max-body-size themselves with grpc-go's error; this only bounds buffering.
+            grpc.MaxReceiveMessageSize = 2 * options.MaxBodySize + 1024 * 1024;
             grpc.EnableDetailedErrors = true;
         });
 
@@ -105,7 +118,7 @@ public sealed class SidecarHost : IAsyncDisposable
         }
 
         runtime.Ready = true;
-        return new SidecarHost(app, runtime, httpPort, grpcPort);
+        return new SidecarHost(app, runtime, listeners);
     }
 
     /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
@@ -138,7 +151,12 @@ public sealed class SidecarHost : IAsyncDisposable
         logging.AddFilter("Grpc", LogLevel.Warning);
         if (options.LogAsJson)
         {
-            logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+            // RFC 3339 in UTC: the console formatter writes the pattern verbatim, so the Z is only true with UseUtcTimestamp.
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
         }
         else
         {
@@ -146,19 +164,34 @@ public sealed class SidecarHost : IAsyncDisposable
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             });
         }
     }
 
-    private static int FreePort(IPAddress address, int except = -1)
+    private static List<ApiListener> AssignPorts(SidecarOptions options, IPAddress address)
+    {
+        var used = new HashSet<int>(options.AppPorts.Values.SelectMany(p => new[] { p.Http, p.Grpc }).Append(options.HttpPort).Append(options.GrpcPort).Where(p => p != 0));
+        int Pick(int wanted) => wanted != 0 ? wanted : FreePort(address, used);
+        var listeners = new List<ApiListener>();
+        foreach (var appId in options.ApiAppIds)
+        {
+            var (http, grpc) = appId == options.AppId ? (options.HttpPort, options.GrpcPort) : options.AppPorts.GetValueOrDefault(appId);
+            listeners.Add(new ApiListener(appId, Pick(http), Pick(grpc)));
+        }
+
+        return listeners;
+    }
+
+    private static int FreePort(IPAddress address, HashSet<int> used)
     {
         while (true)
         {
             using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             socket.Bind(new IPEndPoint(address, 0));
             var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            if (port != except)
+            if (used.Add(port))
             {
                 return port;
             }

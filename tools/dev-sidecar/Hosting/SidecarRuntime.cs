@@ -32,6 +32,8 @@ public sealed class SidecarRuntime : IAsyncDisposable
         Resiliency = resiliency;
         Broker = broker;
         StateStores = stateStores;
+        State = new StateService(stateStores);
+        Publisher = new Publisher(this);
         Bindings = bindings;
         Subscriptions = subscriptions;
         _dataDir = dataDir;
@@ -44,6 +46,8 @@ public sealed class SidecarRuntime : IAsyncDisposable
     public ResiliencyPolicies Resiliency { get; }
     public Broker Broker { get; }
     public StateStoreRegistry StateStores { get; }
+    public StateService State { get; }
+    public Publisher Publisher { get; }
     public BindingRegistry Bindings { get; }
     public SubscriptionManager Subscriptions { get; }
 
@@ -77,11 +81,18 @@ public sealed class SidecarRuntime : IAsyncDisposable
                 c.Name, c.Type, settings.Concurrency, settings.MaxPendingPerTopic, settings.Inbound.Describe(), Describe(settings.Retry));
         }
 
-        var stateNames = new List<string>();
+        var stateStores = new StateStoreRegistry(catalog.OfCategory("state"));
         foreach (var c in catalog.OfCategory("state"))
         {
-            stateNames.Add(c.Name);
-            logger.LogInformation("component {Component} type {Type}: served by the embedded in-memory state store (development only; ETag, first-write, TTL; not persisted)", c.Name, c.Type);
+            var model = stateStores.Find(c.Name)!.Model;
+            if (StateStoreRegistry.IsEmulated(c.Type))
+            {
+                logger.LogInformation("component {Component} type {Type}: served in memory with the concurrency, TTL and transaction rules of {Model} (development only; not persisted)", c.Name, c.Type, model);
+            }
+            else
+            {
+                logger.LogWarning("component {Component} type {Type}: served in memory with the rules of {Model}, NOT those of {Type} (development only)", c.Name, c.Type, model, c.Type);
+            }
         }
 
         foreach (var c in catalog.OfCategory("secretstores"))
@@ -122,18 +133,21 @@ public sealed class SidecarRuntime : IAsyncDisposable
         }
 
         var subscriptions = new SubscriptionManager(broker, options.Apps, resources.Subscriptions, options, loggerFactory.CreateLogger("LogDapr.DevSidecar.Delivery"));
-        return new SidecarRuntime(options, catalog, resiliency, broker, new StateStoreRegistry(stateNames), bindings, subscriptions, dataDir, deleteDataDir, logger);
+        return new SidecarRuntime(options, catalog, resiliency, broker, stateStores, bindings, subscriptions, dataDir, deleteDataDir, logger);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Subscriptions.StartAsync(cancellationToken);
 
-    public SidecarMetadata Metadata()
+    /// <summary>What daprd's metadata API answers the calling app: only the components loaded for it, its subscriptions.</summary>
+    public SidecarMetadata Metadata(string appId)
     {
         var components = Catalog.All
-            .Select(c => new ComponentMetadata(c.Name, c.Type, c.Resource.Version, Capabilities(c.Resource.Category)))
+            .Where(c => c.IsLoadedFor(appId))
+            .Select(c => new ComponentMetadata(c.Name, c.Type, c.Resource.Version, Capabilities(c)))
             .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
         var subscriptions = Broker.Subscriptions()
+            .Where(s => s.AppId == appId)
             .Select(s => new SubscriptionMetadata(
                 s.AppId,
                 s.Spec.PubSubName,
@@ -149,7 +163,7 @@ public sealed class SidecarRuntime : IAsyncDisposable
             ["apps"] = string.Join(",", Options.Apps.Select(a => a.AppId)),
             ["data-dir"] = _dataDir,
         };
-        return new SidecarMetadata(Options.AppId, RuntimeVersion, components, subscriptions, extended);
+        return new SidecarMetadata(appId, RuntimeVersion, components, subscriptions, extended);
     }
 
     public async ValueTask DisposeAsync()
@@ -176,10 +190,13 @@ public sealed class SidecarRuntime : IAsyncDisposable
         }
     }
 
-    private static IReadOnlyList<string> Capabilities(string category) => category switch
+    // daprd v1.16.0 pkg/runtime/runtime.go getComponentsCapabilitesMap: the component's Features(). Left out because
+    // the sidecar does not serve them: ACTOR (state stores with ETag + transactions) and QUERY_API.
+    private IReadOnlyList<string> Capabilities(ResolvedComponent component) => component.Resource.Category switch
     {
-        "state" => ["ETAG", "TRANSACTIONAL", "TTL"],
-        "pubsub" => ["BULK_PUBLISH", "BULK_SUBSCRIBE"],
+        "state" => StateStores.Find(component.Name)?.Capabilities ?? [],
+        "pubsub" => component.Type == "pubsub.kafka" ? ["BULK_PUBSUB"] : [],
+        "bindings" => ["OUTPUT_BINDING"],
         _ => [],
     };
 

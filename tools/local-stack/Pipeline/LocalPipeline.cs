@@ -9,14 +9,22 @@ namespace LogDapr.LocalStack.Pipeline;
 /// <summary>
 /// The whole pipeline as separate local processes: Postgres, the development sidecar (standing in for daprd),
 /// the aggregator and ingest. Used by the local runner and the end-to-end tests, which stop, kill and restart
-/// the parts to prove the pipeline's guarantees.
+/// the parts to prove the pipeline's guarantees. As with daprd (one sidecar per app), each app id has its own Dapr
+/// API ports, so component scopes apply: ingest and the aggregator each talk to their own pair, and the publisher
+/// app id <see cref="PublisherAppId"/> (any language publishing straight onto the topic) gets the conventional
+/// 3500/50001.
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
 {
+    /// <summary>The app id of the Dapr API on <see cref="SidecarHttpUrl"/>; components/pubsub.yaml lists it in its scopes.</summary>
+    public const string PublisherAppId = "logdapr-publisher";
+
     private readonly LocalPipelineOptions options;
     private readonly RepoLayout layout;
     private readonly int sidecarHttpPort;
     private readonly int sidecarGrpcPort;
+    private readonly (int Http, int Grpc) ingestDapr;
+    private readonly (int Http, int Grpc) aggregatorDapr;
     private readonly int ingestPort;
     private readonly int aggregatorPort;
 
@@ -25,14 +33,16 @@ public sealed class LocalPipeline : IAsyncDisposable
         this.options = options;
         sidecarHttpPort = Pick(3500);
         sidecarGrpcPort = Pick(50001);
+        ingestDapr = (FreePorts.Next(), FreePorts.Next());
+        aggregatorDapr = (FreePorts.Next(), FreePorts.Next());
         ingestPort = Pick(PipelineDefaults.IngestPort);
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         this.layout = layout;
         Postgres = postgres;
         var logs = Path.Combine(options.RunDirectory, "logs");
         Sidecar = new ManagedProcess(SidecarSpec(), logs);
-        Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, withDatabase: true), logs);
-        Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, withDatabase: false), logs);
+        Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true), logs);
+        Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, ingestDapr, withDatabase: false), logs);
     }
 
     public PostgresServer Postgres { get; }
@@ -42,8 +52,18 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
+    /// <summary>The Dapr HTTP API of <see cref="PublisherAppId"/> (3500 when free): what the README's curl examples use.</summary>
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
+
+    /// <summary>The Dapr API ports of an app id served by the sidecar.</summary>
+    public (int Http, int Grpc) DaprPorts(string appId) => appId switch
+    {
+        PipelineDefaults.IngestAppId => ingestDapr,
+        PipelineDefaults.AggregatorAppId => aggregatorDapr,
+        PublisherAppId => (sidecarHttpPort, sidecarGrpcPort),
+        _ => throw new ArgumentException($"the local pipeline serves no app id {appId}", nameof(appId)),
+    };
 
     /// <summary>
     /// Starts everything; when a port chosen as free was taken by another process before ours bound it, starts again
@@ -90,7 +110,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async Task StartSidecarAsync(CancellationToken cancellationToken)
     {
-        options.Report($"Starting the development sidecar (http {sidecarHttpPort}, grpc {sidecarGrpcPort})");
+        options.Report($"Starting the development sidecar ({PublisherAppId} http {sidecarHttpPort} grpc {sidecarGrpcPort}; "
+            + $"{PipelineDefaults.IngestAppId} http {ingestDapr.Http} grpc {ingestDapr.Grpc}; {PipelineDefaults.AggregatorAppId} http {aggregatorDapr.Http} grpc {aggregatorDapr.Grpc})");
         Sidecar.Start();
         await Sidecar.WaitForHttpAsync(new Uri(SidecarHttpUrl, "/v1.0/healthz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
@@ -122,9 +143,11 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private ProcessSpec SidecarSpec() => DevSidecarSpec.Create(
         layout,
-        sidecarHttpPort,
-        sidecarGrpcPort,
-        new Dictionary<string, Uri> { [PipelineDefaults.AggregatorAppId] = AggregatorUrl, [PipelineDefaults.IngestAppId] = IngestUrl },
+        [
+            new SidecarApp(PublisherAppId, null, sidecarHttpPort, sidecarGrpcPort),
+            new SidecarApp(PipelineDefaults.AggregatorAppId, AggregatorUrl, aggregatorDapr.Http, aggregatorDapr.Grpc),
+            new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestDapr.Http, ingestDapr.Grpc),
+        ],
         Path.Combine(options.RunDirectory, "sidecar"),
         options.SidecarArguments,
         new Dictionary<string, string?>
@@ -134,13 +157,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         });
 
     /// <param name="withDatabase">Only the aggregator gets database credentials; ingest never needs them.</param>
-    private ProcessSpec AppSpec(string appId, string dll, int port, bool withDatabase)
+    private ProcessSpec AppSpec(string appId, string dll, int port, (int Http, int Grpc) dapr, bool withDatabase)
     {
         var environment = new Dictionary<string, string?>
         {
             [ConfigKeys.Urls] = $"http://127.0.0.1:{Port(port)}",
-            [ConfigKeys.DaprHttpPortEnv] = Port(sidecarHttpPort),
-            [ConfigKeys.DaprGrpcPortEnv] = Port(sidecarGrpcPort),
+            [ConfigKeys.DaprHttpPortEnv] = Port(dapr.Http),
+            [ConfigKeys.DaprGrpcPortEnv] = Port(dapr.Grpc),
             ["APP_ID"] = appId,
             ["DOTNET_gcServer"] = "0",
         };
