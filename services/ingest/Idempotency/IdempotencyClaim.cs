@@ -16,4 +16,9 @@ public enum ClaimStatus
 
 /// <param name="Record">The record as this attempt wrote it (Claimed) or found it (Replay, Mismatch, InFlight).</param>
 /// <param name="ETag">The record's ETag when claimed: every later write of this attempt must carry it.</param>
-public sealed record IdempotencyClaim(ClaimStatus Status, string StateKey, IdempotencyRecord? Record = null, string? ETag = null, string? Error = null);
+/// <param name="TakenOver">
+/// Claimed from an earlier attempt, which may have published: the key must then never be freed (another body under
+/// it would get the same message ids), only marked retryable again.
+/// </param>
+public sealed record IdempotencyClaim(
+    ClaimStatus Status, string StateKey, IdempotencyRecord? Record = null, string? ETag = null, string? Error = null, bool TakenOver = false);

@@ -70,6 +70,7 @@ public sealed partial class IdempotencyStore(
     private async Task<IdempotencyClaim> ClaimWithinAsync(string stateKey, string fingerprint, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
+        var tookOver = false;
         var fresh = new IdempotencyRecord(fingerprint, IdempotencyRecord.Pending, time.GetUtcNow(), receivedAt, token);
         await TryCreateAsync(stateKey, fresh, cancellationToken).ConfigureAwait(false);
 
@@ -86,7 +87,7 @@ public sealed partial class IdempotencyStore(
 
             if (existing.Claim == token)
             {
-                return new IdempotencyClaim(ClaimStatus.Claimed, stateKey, existing, etag);
+                return new IdempotencyClaim(ClaimStatus.Claimed, stateKey, existing, etag, TakenOver: tookOver);
             }
 
             if (existing.Fingerprint != fingerprint)
@@ -113,6 +114,7 @@ public sealed partial class IdempotencyStore(
                 return new IdempotencyClaim(ClaimStatus.InFlight, stateKey, existing);
             }
 
+            tookOver = true;
             LogTakenOver(logger, existing.State);
         }
 
@@ -140,9 +142,18 @@ public sealed partial class IdempotencyStore(
     public Task MarkRetryableAsync(IdempotencyClaim claim)
         => UpdateAsync(claim, claim.Record! with { State = IdempotencyRecord.Retryable }, "mark the key retryable");
 
-    /// <summary>Nothing was published: the key is freed, so the same key may be used again even with another body.</summary>
+    /// <summary>
+    /// Nothing was published by this attempt: a fresh key is freed, so it may be used again even with another body;
+    /// a key taken over from an earlier attempt (which may have published) goes back to retryable instead.
+    /// </summary>
     public async Task ReleaseAsync(IdempotencyClaim claim)
     {
+        if (claim.TakenOver)
+        {
+            await MarkRetryableAsync(claim).ConfigureAwait(false);
+            return;
+        }
+
         using var bound = new CancellationTokenSource(settings.IdempotencyStoreTimeout, time);
         try
         {

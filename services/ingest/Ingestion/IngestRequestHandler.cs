@@ -77,7 +77,10 @@ internal sealed partial class IngestRequestHandler(
     {
         var caller = context.ApiKey();
         var receivedAt = time.GetUtcNow();
-        var parsed = Read(body, format, receivedAt, caller, idempotencyKey);
+        var keyed = idempotencyKey is null
+            ? ((string Identity, string Key, string Fingerprint)?)null
+            : (caller.Identity, idempotencyKey, IdempotencyStore.Fingerprint(caller.Identity, context.Request.ContentType, body.Span));
+        var parsed = Read(body, format, receivedAt, keyed);
         var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
         if (parsed.Error is not null || filtered!.Allowed.Count == 0)
         {
@@ -85,11 +88,10 @@ internal sealed partial class IngestRequestHandler(
         }
 
         IdempotencyClaim? claim = null;
-        if (idempotencyKey is not null)
+        if (keyed is { } key)
         {
             // After validation and the tenant check: a stored answer goes only to a caller allowed to send this body.
-            claim = await idempotency.ClaimAsync(caller.Identity, idempotencyKey, IdempotencyStore.Fingerprint(caller.Identity, context.Request.ContentType, body.Span),
-                receivedAt, context.RequestAborted).ConfigureAwait(false);
+            claim = await idempotency.ClaimAsync(key.Identity, key.Key, key.Fingerprint, receivedAt, context.RequestAborted).ConfigureAwait(false);
             switch (claim.Status)
             {
                 case ClaimStatus.Replay:
@@ -107,7 +109,7 @@ internal sealed partial class IngestRequestHandler(
             {
                 // An earlier attempt left the key: read the body as it did, so defaults and ids come out the same.
                 receivedAt = claim.Record.FirstReceivedAt;
-                parsed = Read(body, format, receivedAt, caller, idempotencyKey);
+                parsed = Read(body, format, receivedAt, keyed);
                 filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
                 if (parsed.Error is not null || filtered!.Allowed.Count == 0)
                 {
@@ -139,7 +141,7 @@ internal sealed partial class IngestRequestHandler(
             return IngestProblems.RateLimited(parsed.Total, decision.Limit, decision.RetryAfter);
         }
 
-        var ids = MessageIdScheme.Choose(caller.Identity, idempotencyKey, filtered.Allowed);
+        var ids = MessageIdScheme.Choose(keyed, filtered.Allowed);
         // Not cancelled when the client goes away: the outcome is still recorded for its retry.
         var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, ids, CancellationToken.None).ConfigureAwait(false);
         if (!published.IsPublished)
@@ -164,12 +166,9 @@ internal sealed partial class IngestRequestHandler(
     }
 
     /// <summary>Reads the payload; with an Idempotency-Key, events without an id get one derived from the key and their position.</summary>
-    private ParseResult Read(PooledBody body, PayloadFormat format, DateTimeOffset receivedAt, ApiKeyPrincipal caller, string? idempotencyKey)
-    {
-        var identity = caller.Identity;
-        return reader.Read(body.Span, format, receivedAt,
-            idempotencyKey is null ? null : index => MessageIds.ForKeyedEvent(identity, idempotencyKey, index));
-    }
+    private ParseResult Read(PooledBody body, PayloadFormat format, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
+        => reader.Read(body.Span, format, receivedAt,
+            keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null);
 
     private IResult Refuse(ParseResult parsed, TenantFilter.Result? filtered)
     {

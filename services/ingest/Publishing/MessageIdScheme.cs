@@ -18,14 +18,16 @@ public abstract class MessageIdScheme
     /// <summary>Name for logs and traces: idempotency_key, event_ids or random.</summary>
     public abstract string Name { get; }
 
-    public static MessageIdScheme IdempotencyKey(string identity, string idempotencyKey) => new Keyed(identity, idempotencyKey);
+    /// <param name="fingerprint">The request's fingerprint; see <see cref="MessageIds.ForIdempotencyKey"/>.</param>
+    public static MessageIdScheme IdempotencyKey(string identity, string idempotencyKey, string fingerprint) => new Keyed(identity, idempotencyKey, fingerprint);
 
     /// <summary>The key when there is one, else the event ids when every event sent its own, else random.</summary>
-    public static MessageIdScheme Choose(string identity, string? idempotencyKey, IReadOnlyList<LogEvent> events)
+    /// <param name="keyed">The caller's identity, the request's Idempotency-Key and its fingerprint, when it has a key.</param>
+    public static MessageIdScheme Choose((string Identity, string Key, string Fingerprint)? keyed, IReadOnlyList<LogEvent> events)
     {
-        if (!string.IsNullOrEmpty(idempotencyKey))
+        if (keyed is { } k)
         {
-            return IdempotencyKey(identity, idempotencyKey);
+            return IdempotencyKey(k.Identity, k.Key, k.Fingerprint);
         }
 
         foreach (var e in events)
@@ -57,11 +59,11 @@ public abstract class MessageIdScheme
             => MessageIds.ForEvents(events, first, count);
     }
 
-    private sealed class Keyed(string identity, string idempotencyKey) : MessageIdScheme
+    private sealed class Keyed(string identity, string idempotencyKey, string fingerprint) : MessageIdScheme
     {
         public override string Name => "idempotency_key";
 
         public override string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt)
-            => MessageIds.ForIdempotencyKey(identity, idempotencyKey, first, count);
+            => MessageIds.ForIdempotencyKey(identity, idempotencyKey, fingerprint, first, count);
     }
 }

@@ -19,10 +19,15 @@ public static class MessageIds
 
     /// <summary>The id of the message holding events [first, first + count) of the request sent with this key.</summary>
     /// <param name="identity">Who sent it (<see cref="LogDapr.ServiceDefaults.Auth.ApiKeyPrincipal.Identity"/>): keys are per caller.</param>
-    public static string ForIdempotencyKey(string identity, string idempotencyKey, int first, int count)
+    /// <param name="fingerprint">
+    /// The request's fingerprint (<see cref="Idempotency.IdempotencyStore.Fingerprint"/>). A retry has the same one
+    /// (another body under the key gets 422); a key reused for another body after its record expired gets other ids,
+    /// instead of ids the aggregator would take for duplicates of the first body's messages.
+    /// </param>
+    public static string ForIdempotencyKey(string identity, string idempotencyKey, string fingerprint, int first, int count)
     {
         using var name = new Name(KeyedMessageTag);
-        name.Add(identity).Add(idempotencyKey).Add(first).Add(count);
+        name.Add(identity).Add(idempotencyKey).Add(fingerprint).Add(first).Add(count);
         return name.ToUuid();
     }
 
@@ -40,10 +45,10 @@ public static class MessageIds
     }
 
     /// <summary>The id given to the event at <paramref name="index"/> of a keyed request when the event has none.</summary>
-    public static string ForKeyedEvent(string identity, string idempotencyKey, int index)
+    public static string ForKeyedEvent(string identity, string idempotencyKey, string fingerprint, int index)
     {
         using var name = new Name(KeyedEventTag);
-        name.Add(identity).Add(idempotencyKey).Add(index);
+        name.Add(identity).Add(idempotencyKey).Add(fingerprint).Add(index);
         return name.ToUuid();
     }
 

@@ -48,7 +48,7 @@ public class MessageBuilderTests
     {
         var events = Events(1234);
 
-        var ids = MessageIdScheme.Choose("acme/ci", idempotencyKey: null, events);
+        var ids = MessageIdScheme.Choose(keyed: null, events);
 
         var first = MessageBuilder.Build(events, Now, eventsPerMessage: 500, maxMessageBytes: 900 * 1024, ids: ids);
         var again = MessageBuilder.Build(events, Now.AddSeconds(3), eventsPerMessage: 500, maxMessageBytes: 900 * 1024, ids: ids);

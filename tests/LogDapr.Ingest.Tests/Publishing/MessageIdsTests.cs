@@ -11,25 +11,30 @@ public class MessageIdsTests
     private static readonly LogEventReader Reader = new(LogEventLimits.Default);
     private const string Uuid8 = "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$";
 
+    private const string Body = "fingerprint-of-the-body";
+
     [Fact]
-    public void Keyed_ids_are_a_pure_function_of_identity_key_and_position()
+    public void Keyed_ids_are_a_pure_function_of_identity_key_body_and_position()
     {
-        var id = MessageIds.ForIdempotencyKey("acme/ci", "key-1", 0, 500);
+        var id = MessageIds.ForIdempotencyKey("acme/ci", "key-1", Body, 0, 500);
 
         Assert.Matches(Uuid8, id);
-        Assert.Equal(id, MessageIds.ForIdempotencyKey("acme/ci", "key-1", 0, 500));
+        Assert.Equal(id, MessageIds.ForIdempotencyKey("acme/ci", "key-1", Body, 0, 500));
         string[] others =
         [
-            MessageIds.ForIdempotencyKey("globex/ci", "key-1", 0, 500),
-            MessageIds.ForIdempotencyKey("acme/ci", "key-2", 0, 500),
-            MessageIds.ForIdempotencyKey("acme/ci", "key-1", 500, 500),
-            MessageIds.ForIdempotencyKey("acme/ci", "key-1", 0, 499),
+            MessageIds.ForIdempotencyKey("globex/ci", "key-1", Body, 0, 500),
+            MessageIds.ForIdempotencyKey("acme/ci", "key-2", Body, 0, 500),
+            // The same key reused for another body (after its record expired) must not look like a duplicate.
+            MessageIds.ForIdempotencyKey("acme/ci", "key-1", "another-body", 0, 500),
+            MessageIds.ForIdempotencyKey("acme/ci", "key-1", Body, 500, 500),
+            MessageIds.ForIdempotencyKey("acme/ci", "key-1", Body, 0, 499),
             // Parts are length-prefixed: moving a character from one part to the next makes another name.
-            MessageIds.ForIdempotencyKey("acme/c", "ikey-1", 0, 500),
+            MessageIds.ForIdempotencyKey("acme/c", "ikey-1", Body, 0, 500),
         ];
         Assert.Equal(others.Length + 1, others.Append(id).Distinct().Count());
-        Assert.Matches(Uuid8, MessageIds.ForKeyedEvent("acme/ci", "key-1", 7));
-        Assert.NotEqual(MessageIds.ForKeyedEvent("acme/ci", "key-1", 7), MessageIds.ForKeyedEvent("acme/ci", "key-1", 8));
+        Assert.Matches(Uuid8, MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, 7));
+        Assert.Equal(MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, 7), MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, 7));
+        Assert.NotEqual(MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, 7), MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, 8));
     }
 
     [Fact]
@@ -53,8 +58,8 @@ public class MessageIdsTests
         const string body = """[{"tenant_id":"acme","service":"api","severity":"info","message":"no id, no timestamp"},{"tenant_id":"acme","service":"api","severity":"warn","message":"m"}]""";
 
         List<OutgoingCloudEvent> Attempt() => MessageBuilder.Build(
-            Reader.Read(Encoding.UTF8.GetBytes(body), PayloadFormat.Json, FirstAttempt, i => MessageIds.ForKeyedEvent("acme/ci", "key-1", i)).Accepted,
-            FirstAttempt, eventsPerMessage: 1, maxMessageBytes: 900 * 1024, trace: null, MessageIdScheme.IdempotencyKey("acme/ci", "key-1"));
+            Reader.Read(Encoding.UTF8.GetBytes(body), PayloadFormat.Json, FirstAttempt, i => MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, i)).Accepted,
+            FirstAttempt, eventsPerMessage: 1, maxMessageBytes: 900 * 1024, trace: null, MessageIdScheme.IdempotencyKey("acme/ci", "key-1", Body));
 
         var first = Attempt();
         var retry = Attempt();
@@ -70,9 +75,9 @@ public class MessageIdsTests
         var withIds = Read("""[{"id":"a","tenant_id":"acme","service":"s","severity":"info","message":"m"}]""");
         var mixed = Read("""[{"id":"a","tenant_id":"acme","service":"s","severity":"info","message":"m"},{"tenant_id":"acme","service":"s","severity":"info","message":"m"}]""");
 
-        Assert.Equal("idempotency_key", MessageIdScheme.Choose("acme/ci", "k", mixed).Name);
-        Assert.Equal("event_ids", MessageIdScheme.Choose("acme/ci", null, withIds).Name);
-        Assert.Equal("random", MessageIdScheme.Choose("acme/ci", null, mixed).Name);
+        Assert.Equal("idempotency_key", MessageIdScheme.Choose(("acme/ci", "k", Body), mixed).Name);
+        Assert.Equal("event_ids", MessageIdScheme.Choose(null, withIds).Name);
+        Assert.Equal("random", MessageIdScheme.Choose(null, mixed).Name);
         Assert.NotEqual(MessageIdScheme.Random.IdFor(mixed, 0, 2, FirstAttempt), MessageIdScheme.Random.IdFor(mixed, 0, 2, FirstAttempt));
     }
 
