@@ -24,7 +24,9 @@ public readonly record struct BodyReadResult(BodyReadStatus Status, PooledBody? 
 public static class RequestBodyReader
 {
     private const int InitialBufferBytes = 16 * 1024;
-    private const int MaxUpfrontBytes = 64 * 1024;
+    // A body's first buffer (the pool rounds up to a power of two, and one byte more detects an overflow): small, so that
+    // thousands of slow clients hold little of the budget before their bytes arrive.
+    private const int MaxUpfrontBytes = (8 * 1024) - 1;
 
     public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, IMemoryBudget? budget = null)
     {
