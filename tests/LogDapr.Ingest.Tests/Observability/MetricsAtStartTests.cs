@@ -3,6 +3,7 @@ using LogDapr.Ingest.Tests.Api;
 namespace LogDapr.Ingest.Tests.Observability;
 
 /// <summary>Dashboards and rate() need every counter from the start: before the first request each known series reads 0.</summary>
+[Collection(Support.IsolatedMetricsCollection.Name)]
 public sealed class MetricsAtStartTests : IDisposable
 {
     private readonly IngestFactory factory = IngestFactory.SidecarDown();
