@@ -36,9 +36,8 @@ public static class FieldCases
         { "timestamp", Str("2026-11-22t09:00:00z"), "2026-11-22T09:00:00.0000000Z" },
         { "timestamp", Str("2026-11-22T10:15:00Z"), "2026-11-22T10:15:00.0000000Z" },
         { "timestamp", Str("2026-11-22T09:59:59.123456789Z"), "2026-11-22T09:59:59.1234567Z" },
-        { "timestamp", Str("1999-12-31T23:30:00-01:00"), "2000-01-01T00:30:00.0000000Z" },
-        { "timestamp", Str("2024-02-29T00:00:00Z"), "2024-02-29T00:00:00.0000000Z" },
-        { "timestamp", Str("0001-01-01T00:00:00Z"), "0001-01-01T00:00:00.0000000Z" },
+        { "timestamp", Str("2026-11-21T23:30:00-01:00"), "2026-11-22T00:30:00.0000000Z" },
+        { "timestamp", Str("2026-11-15T10:00:00Z"), "2026-11-15T10:00:00.0000000Z" },
         { "severity", Str("WARNING"), "warn" },
         { "severity", "17", "error" },
         { "severity", Str("syslog:2"), "fatal" },
@@ -133,6 +132,9 @@ public static class FieldCases
         { "timestamp", Str("0001-01-01T00:00:00+01:00"), "timestamp", "not a valid date and time", false },
         { "timestamp", Str("2026-11-22T10:15:00.0000001Z"), "timestamp", "later than the receive time plus 00:15:00 (Ingest:MaxFutureSkew)", false },
         { "timestamp", Str("2027-01-01T00:00:00Z"), "timestamp", "(Ingest:MaxFutureSkew)", false },
+        { "timestamp", Str("2026-11-15T09:59:59.9999999Z"), "timestamp", "earlier than the receive time minus 7.00:00:00 (Ingest:MaxPastAge)", false },
+        { "timestamp", Str("0001-01-01T00:00:00Z"), "timestamp", "(Ingest:MaxPastAge)", false },
+        { "timestamp", Str("2024-02-29T00:00:00Z"), "timestamp", "(Ingest:MaxPastAge)", false },
         { "timestamp", "1764000000", "timestamp", "timestamp must be an RFC 3339 date-time string, got number", true },
 
         { "severity", null, "severity", "severity is required", true },
@@ -152,6 +154,10 @@ public static class FieldCases
         { "severity", "-3", "severity", "not an OpenTelemetry SeverityNumber", true },
         { "severity", "9.5", "severity", "not an OpenTelemetry SeverityNumber", true },
         { "severity", "1e400", "severity", "not an OpenTelemetry SeverityNumber", true },
+        { "severity", "2.0", "severity", "plain digits, without fraction or exponent", false },
+        { "severity", "1e1", "severity", "plain digits, without fraction or exponent", false },
+        { "severity", "2.4e1", "severity", "plain digits, without fraction or exponent", false },
+        { "severity", "17.00", "severity", "plain digits, without fraction or exponent", false },
 
         { "message", null, "message", "message is required", true },
         { "message", "null", "message", "message must be a string, got null", true },
@@ -159,6 +165,8 @@ public static class FieldCases
         { "message", Str(new string('m', 32769)), "message", "message is 32769 bytes; limit is 32768 (Ingest:MaxMessageBytes)", true },
         { "message", Str(Repeat("é", 16385)), "message", "message is 32770 bytes; limit is 32768 (Ingest:MaxMessageBytes)", false },
         { "message", "\"" + Repeat("\\u00e9", 20000) + "\"", "message", "message is 40000 bytes; limit is 32768 (Ingest:MaxMessageBytes)", false },
+        { "message", "\"a\\u0000b\"", "message", "message must not contain U+0000", true },
+        { "message", "\"\\u0000\"", "message", "message must not contain U+0000", true },
 
         { "attributes", "\"env=prod\"", "attributes", "attributes must be an object whose values are strings, numbers or booleans, got string", true },
         { "attributes", "[]", "attributes", "got array", true },
@@ -172,6 +180,9 @@ public static class FieldCases
         { "attributes", Attributes(65), "attributes", "attributes has 65 entries; limit is 64 (Ingest:MaxAttributes)", true },
         { "attributes", Attributes(300), "attributes", "attributes has 300 entries; limit is 64 (Ingest:MaxAttributes)", true },
         { "attributes", """{"env":"a","env":"b"}""", "attributes.env", "duplicate attribute key \"env\"", false },
+        { "attributes", """{"k":"a\u0000b"}""", "attributes.k", "attributes.k must not contain U+0000", true },
+        { "attributes", """{"a\u0000b":"v"}""", "attributes", "attribute keys must not contain control characters", true },
+        { "attributes", """{"line\nbreak":"v"}""", "attributes", "attribute keys must not contain control characters", true },
 
         { "trace_id", "123", "trace_id", "trace_id must be a string of 32 hexadecimal digits, got number", true },
         { "trace_id", Str(new string('a', 31)), "trace_id", "trace_id must be exactly 32 hexadecimal digits", true },
@@ -187,6 +198,9 @@ public static class FieldCases
         { "host", Str(""), "host", "host must not be empty", true },
         { "host", Str(new string('h', 256)), "host", "host is 256 characters; limit is 255 (Ingest:MaxHostLength)", true },
         { "host", "1", "host", "host must be a string, got number", true },
+        { "host", "\"h\\u0000\"", "host", "host must not contain control characters", true },
+        { "host", Str("node\t1"), "host", "host must not contain control characters", true },
+        { "host", Str("node\u0085"), "host", "host must not contain control characters", true },
     };
 
     /// <summary>The event's value for <paramref name="field"/> in the form the <see cref="Valid"/> table uses.</summary>

@@ -40,6 +40,37 @@ public class FieldRuleTests
     }
 
     [Fact]
+    public void Absent_ids_come_from_the_given_source_by_payload_index_and_are_marked_generated()
+    {
+        var payload = Encoding.UTF8.GetBytes("[" + string.Join(",",
+            Wire.Event("id", null), Wire.Event("id", "\"client\""), Wire.Event("severity", "\"loud\""), Wire.Event("id", "null")) + "]");
+
+        var result = Wire.Reader.Read(payload, PayloadFormat.Json, Wire.ReceivedAt, index => $"derived-{index}");
+
+        Assert.Equal(["derived-0", "client", "derived-3"], result.Accepted.Select(e => e.Id));
+        Assert.Equal([true, false, true], result.Accepted.Select(e => e.IdGenerated));
+    }
+
+    [Fact]
+    public void Ndjson_ids_are_derived_from_the_position_among_non_blank_lines()
+    {
+        var payload = Encoding.UTF8.GetBytes("\n" + Wire.Event("id", null) + "\n\n" + Wire.Event("id", null) + "\n");
+
+        var result = Wire.Reader.Read(payload, PayloadFormat.Ndjson, Wire.ReceivedAt, index => $"line-{index}");
+
+        Assert.Equal(["line-0", "line-1"], result.Accepted.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void A_wider_past_window_accepts_old_timestamps_and_the_widest_has_none()
+    {
+        var tenYears = LogEventLimits.Default with { MaxPastAge = TimeSpan.FromDays(3650) };
+
+        Assert.Equal(new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero), Wire.Accepted(Wire.Event("timestamp", "\"2024-02-29T00:00:00Z\""), tenYears).Timestamp);
+        Assert.Equal(DateTimeOffset.MinValue, Wire.Accepted(Wire.Event("timestamp", "\"0001-01-01T00:00:00Z\""), LogEventLimits.Widest).Timestamp);
+    }
+
+    [Fact]
     public void Every_field_error_of_an_event_is_reported_not_just_the_first()
     {
         var errors = Wire.Rejected("""
@@ -167,6 +198,7 @@ public class FieldRuleTests
             MaxAttributeValueBytes = 1,
             MaxHostLength = 1,
             MaxFutureSkew = TimeSpan.Zero,
+            MaxPastAge = TimeSpan.FromMinutes(1),
         };
         var exactlyAtLimits = Wire.Event(("id", "\"abcd\""), ("tenant_id", "\"abc\""), ("service", "\"ab\""), ("message", "\"12345\""),
             ("attributes", "{\"kk\":\"v\"}"), ("host", "\"h\""), ("timestamp", "\"2026-11-22T10:00:00Z\""));
@@ -186,6 +218,8 @@ public class FieldRuleTests
             ("host", "limit is 1 (Ingest:MaxHostLength)"),
             ("timestamp", "plus 00:00:00 (Ingest:MaxFutureSkew)"),
         };
+        var tooOld = Wire.Rejected(Wire.Event(("tenant_id", "\"abc\""), ("service", "\"ab\""), ("timestamp", "\"2026-11-22T09:58:59Z\"")), limits);
+        Assert.Contains("minus 00:01:00 (Ingest:MaxPastAge)", Assert.Single(tooOld).Message, StringComparison.Ordinal);
         Assert.Equal(expected.Select(e => e.Field), errors.Select(e => e.Field));
         for (int i = 0; i < expected.Length; i++)
         {

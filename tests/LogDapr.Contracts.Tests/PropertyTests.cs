@@ -80,6 +80,8 @@ public class PropertyTests
     [InlineData("id", true)]
     [InlineData("service", true)]
     [InlineData("tenant_id", false)]
+    [InlineData("host", true)]
+    [InlineData("message", true)]
     public void Schema_and_reader_agree_on_every_single_character_value(string field, bool alsoPadded)
     {
         using var schema = JsonDocument.Parse(LogEventSchema.Utf8Json);
@@ -145,6 +147,11 @@ public class PropertyTests
         Assert.InRange(e.TenantId.Length, 1, Limits.MaxTenantIdLength);
         Assert.Equal(TimeSpan.Zero, e.Timestamp.Offset);
         Assert.True(e.Timestamp <= Wire.ReceivedAt + Limits.MaxFutureSkew);
+        Assert.True(e.Timestamp >= Wire.ReceivedAt - Limits.MaxPastAge);
+        // Postgres text cannot hold U+0000; nothing downstream may ever see one.
+        Assert.DoesNotContain('\0', e.Message);
+        Assert.DoesNotContain(e.Attributes, a => a.Key.Contains('\0', StringComparison.Ordinal) || a.Value.Contains('\0', StringComparison.Ordinal));
+        Assert.False(e.Host?.Any(char.IsControl) ?? false);
         Assert.True(Enum.IsDefined(e.Severity));
         Assert.Equal(e.Service.Trim(), e.Service);
         Assert.NotEmpty(e.Service);

@@ -72,11 +72,12 @@ public class SeverityTests
 
     [Theory]
     [MemberData(nameof(SeverityNumbers))]
-    public void OpenTelemetry_severity_numbers_are_accepted_as_numbers_and_digit_strings(int number, Severity expected)
+    public void OpenTelemetry_severity_numbers_are_accepted_as_plain_numbers_and_digit_strings(int number, Severity expected)
     {
         Assert.Equal(expected, Wire.Accepted(Wire.Event("severity", number.ToString(System.Globalization.CultureInfo.InvariantCulture))).Severity);
         Assert.Equal(expected, Wire.Accepted(Wire.Event("severity", $"\"{number}\"")).Severity);
-        Assert.Equal(expected, Wire.Accepted(Wire.Event("severity", $"{number}.0")).Severity);
+        // Written with a fraction or exponent it is not a SeverityNumber, even when the value is integral.
+        Assert.Contains("without fraction or exponent", Assert.Single(Wire.Rejected(Wire.Event("severity", $"{number}.0"))).Message, StringComparison.Ordinal);
         Assert.True(SeverityNames.TryFromSeverityNumber(number, out var mapped));
         Assert.Equal(expected, mapped);
     }

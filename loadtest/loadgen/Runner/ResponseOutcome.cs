@@ -6,13 +6,15 @@ namespace LogDapr.LoadGen.Runner;
 public readonly record struct ResponseOutcome(int Accepted, int Rejected)
 {
     /// <summary>
-    /// Reads <c>{"accepted":N,"rejected":[...]}</c> (a 202) or a problem document with a <c>rejected</c> list (a 400).
+    /// Reads <c>{"accepted":N,"rejected":[...],"rejected_total":M}</c> (a 202) or a problem document with the same
+    /// members (a 400); the list holds only the first rejected events, so <c>rejected_total</c> wins when present.
     /// Tolerant: anything else counts as nothing accepted.
     /// </summary>
     public static ResponseOutcome Parse(ReadOnlySpan<byte> body)
     {
         var accepted = 0;
         var rejected = 0;
+        int? rejectedTotal = null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -29,6 +31,14 @@ public readonly record struct ResponseOutcome(int Accepted, int Rejected)
                     if (reader.TokenType == JsonTokenType.Number)
                     {
                         accepted = reader.GetInt32();
+                    }
+                }
+                else if (reader.ValueTextEquals("rejected_total"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number)
+                    {
+                        rejectedTotal = reader.GetInt32();
                     }
                 }
                 else if (reader.ValueTextEquals("rejected"u8))
@@ -51,6 +61,6 @@ public readonly record struct ResponseOutcome(int Accepted, int Rejected)
         {
         }
 
-        return new ResponseOutcome(accepted, rejected);
+        return new ResponseOutcome(accepted, rejectedTotal ?? rejected);
     }
 }

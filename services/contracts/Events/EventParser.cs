@@ -54,6 +54,8 @@ internal sealed class EventParser
     private readonly LogEventLimits _limits;
     private readonly DateTimeOffset _receivedAtUtc;
     private readonly long _latestTimestampTicks;
+    private readonly long _earliestTimestampTicks;
+    private readonly Func<int, string>? _newId;
     private readonly List<FieldError> _errors = [];
     private readonly byte[] _scratch = new byte[ScratchBytes];
     private readonly List<KeyValuePair<string, string>> _attributes = [];
@@ -67,13 +69,16 @@ internal sealed class EventParser
     private readonly string?[] _lastAttributeKeys = new string?[ReusedAttributeSlots];
     private readonly string?[] _lastAttributeValues = new string?[ReusedAttributeSlots];
 
-    public EventParser(LogEventLimits limits, DateTimeOffset receivedAt)
+    public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null)
     {
         _limits = limits;
         _receivedAtUtc = receivedAt.ToUniversalTime();
+        _newId = newId;
         long skew = limits.MaxFutureSkew.Ticks;
         long now = _receivedAtUtc.UtcTicks;
         _latestTimestampTicks = skew > DateTime.MaxValue.Ticks - now ? DateTime.MaxValue.Ticks : now + skew;
+        long age = limits.MaxPastAge.Ticks;
+        _earliestTimestampTicks = age >= now ? DateTime.MinValue.Ticks : now - age;
     }
 
     /// <summary>
@@ -81,7 +86,8 @@ internal sealed class EventParser
     /// except for <see cref="Outcome.Wrapper"/>, which leaves it on the "events" property name.
     /// Throws <see cref="JsonException"/> only for malformed JSON; every other problem becomes a field error.
     /// </summary>
-    public Outcome Parse(ref Utf8JsonReader reader, bool topLevel, out LogEvent? accepted, out FieldError[]? errors)
+    /// <param name="index">The event's position in the payload, from which a missing id is derived.</param>
+    public Outcome Parse(ref Utf8JsonReader reader, bool topLevel, int index, out LogEvent? accepted, out FieldError[]? errors)
     {
         accepted = null;
         errors = null;
@@ -146,7 +152,8 @@ internal sealed class EventParser
         }
         accepted = new LogEvent
         {
-            Id = id ?? NewId(),
+            Id = id ?? NewId(index),
+            IdGenerated = id is null,
             TenantId = tenantId!,
             Timestamp = new DateTimeOffset(timestampTicks, TimeSpan.Zero),
             Severity = severity,
@@ -274,6 +281,10 @@ internal sealed class EventParser
         {
             AddError(field, "host must not be empty (omit it or use null)");
         }
+        else if (value.AsSpan().ContainsAny(ControlChars))
+        {
+            AddError(field, "host must not contain control characters");
+        }
         else if (IsLongerThan(value, _limits.MaxHostLength))
         {
             AddError(field, $"host is {CodePoints(value)} characters; limit is {_limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
@@ -309,6 +320,11 @@ internal sealed class EventParser
             AddError(field, MessageTooLong(bytes));
             return null;
         }
+        if (HasNul(ref reader, value))
+        {
+            AddError(field, NulMessage(field));
+            return null;
+        }
         return value;
 
         string MessageTooLong(int bytes) => $"message is {bytes} bytes; limit is {limit} ({LimitKeys.MaxMessageBytes})";
@@ -331,6 +347,9 @@ internal sealed class EventParser
         {
             case TimestampProblem.None when ticks > _latestTimestampTicks:
                 AddError(field, $"timestamp is later than the receive time plus {_limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
+                break;
+            case TimestampProblem.None when ticks < _earliestTimestampTicks:
+                AddError(field, $"timestamp is earlier than the receive time minus {_limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
                 break;
             case TimestampProblem.None:
                 break;
@@ -365,7 +384,13 @@ internal sealed class EventParser
                 AddError(field, $"severity \"{Echo(reader.ValueSpan)}\" is not recognized; use {SeverityNames.AcceptedSpellings}");
                 return default;
             case JsonTokenType.Number:
-                if (TryGetIntegral(ref reader, out int number) && SeverityNames.TryFromSeverityNumber(number, out severity))
+                if (reader.ValueSpan.ContainsAny(".eE"u8))
+                {
+                    // 2.0 or 1e1 may be a float that happens to be integral, or a mistake; either way not a SeverityNumber.
+                    AddError(field, $"severity {Echo(reader.ValueSpan)} is not an OpenTelemetry SeverityNumber (an integer 1-24 written as plain digits, without fraction or exponent); use {SeverityNames.AcceptedSpellings}");
+                    return default;
+                }
+                if (reader.TryGetInt32(out int number) && SeverityNames.TryFromSeverityNumber(number, out severity))
                 {
                     return severity;
                 }
@@ -443,6 +468,11 @@ internal sealed class EventParser
             AddError(field, "attribute keys must not be empty");
             return null;
         }
+        if (key.AsSpan().ContainsAny(ControlChars))
+        {
+            AddError(field, "attribute keys must not contain control characters");
+            return null;
+        }
         if (IsLongerThan(key, _limits.MaxAttributeKeyLength))
         {
             AddError(field, $"attribute key \"{Truncate(key)}...\" is {CodePoints(key)} characters; " +
@@ -490,6 +520,11 @@ internal sealed class EventParser
                 else if (rawLength > limit && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limit)
                 {
                     AddError(FieldName(key), ValueTooLong(key, bytes));
+                    return null;
+                }
+                else if (HasNul(ref reader, text))
+                {
+                    AddError(FieldName(key), NulMessage(FieldName(key)));
                     return null;
                 }
                 else
@@ -594,12 +629,22 @@ internal sealed class EventParser
         return false;
     }
 
-    private string NewId()
+    private string NewId(int index)
     {
+        if (_newId is not null)
+        {
+            return _newId(index);
+        }
         // Version 7 orders ids by time; the receive time keeps the reader free of a clock (and it cannot precede 1970).
         var guid = _receivedAtUtc.UtcTicks >= DateTime.UnixEpoch.Ticks ? Guid.CreateVersion7(_receivedAtUtc) : Guid.CreateVersion7();
         return guid.ToString();
     }
+
+    // JSON can carry U+0000 only as the escape \u0000, so an unescaped value cannot hold one. Postgres text cannot store
+    // it, so it never goes further than here.
+    private static bool HasNul(ref Utf8JsonReader reader, string value) => reader.ValueIsEscaped && value.Contains('\0', StringComparison.Ordinal);
+
+    private static string NulMessage(string field) => $"{field} must not contain U+0000 (NUL)";
 
     private static string? Reuse(ref Utf8JsonReader reader, string? previous) =>
         previous is not null && !reader.ValueIsEscaped && Ascii.Equals(reader.ValueSpan, previous) ? previous : null;
@@ -626,21 +671,6 @@ internal sealed class EventParser
         {
             return false;
         }
-    }
-
-    private static bool TryGetIntegral(ref Utf8JsonReader reader, out int value)
-    {
-        if (reader.TryGetInt32(out value))
-        {
-            return true;
-        }
-        // JSON Schema counts 3.0 and 1e1 as integers; accept them too so reader and schema agree.
-        if (reader.TryGetDouble(out double d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue)
-        {
-            value = (int)d;
-            return true;
-        }
-        return false;
     }
 
     private Field Identify(ref Utf8JsonReader reader) =>

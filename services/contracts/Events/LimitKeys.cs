@@ -19,4 +19,5 @@ internal static class LimitKeys
     public const string MaxServiceLength = Prefix + nameof(LogEventLimits.MaxServiceLength);
     public const string MaxHostLength = Prefix + nameof(LogEventLimits.MaxHostLength);
     public const string MaxFutureSkew = Prefix + nameof(LogEventLimits.MaxFutureSkew);
+    public const string MaxPastAge = Prefix + nameof(LogEventLimits.MaxPastAge);
 }

@@ -13,4 +13,7 @@ public sealed class LogEvent
     public string? TraceId { get; init; }
     public string? SpanId { get; init; }
     public string? Host { get; init; }
+
+    /// <summary>True when the payload carried no id and the reader made one (see <see cref="LogEventReader.Read"/>).</summary>
+    public bool IdGenerated { get; init; }
 }

@@ -39,6 +39,13 @@ public sealed record LogEventLimits
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How far in the past (relative to receive time) a timestamp may be, so a client cannot rewrite buckets long
+    /// closed. The largest value means no limit (readers behind ingest, such as the aggregator, use it).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "10675199.02:48:05.4775807")]
+    public TimeSpan MaxPastAge { get; init; } = TimeSpan.FromDays(7);
+
     public static LogEventLimits Default { get; } = new();
 
     /// <summary>Every limit at the largest value configuration may set: for readers behind an edge that already enforced the configured ones.</summary>
@@ -54,5 +61,6 @@ public sealed record LogEventLimits
         MaxServiceLength = 1024,
         MaxHostLength = 1024,
         MaxFutureSkew = TimeSpan.FromDays(7),
+        MaxPastAge = TimeSpan.MaxValue,
     };
 }

@@ -31,13 +31,19 @@ public sealed class LogEventReader(LogEventLimits limits)
 
     public LogEventLimits Limits { get; } = limits ?? throw new ArgumentNullException(nameof(limits));
 
-    public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt)
+    /// <param name="receivedAt">The receive time: the default timestamp, and where the future skew and past window count from.</param>
+    /// <param name="newEventId">
+    /// Makes the id of an event that has none, from its index in the payload (as <see cref="RejectedEvent.Index"/>
+    /// counts); such events are marked <see cref="LogEvent.IdGenerated"/>. Null: a UUIDv7 from the receive time.
+    /// A caller that reads the same request again (a retry) derives the same ids this way.
+    /// </param>
+    public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt, Func<int, string>? newEventId = null)
     {
         if (utf8.StartsWith("\uFEFF"u8))
         {
             utf8 = utf8[3..];
         }
-        var parser = new EventParser(Limits, receivedAt);
+        var parser = new EventParser(Limits, receivedAt, newEventId);
         var sink = new Sink();
         PayloadError? error = format switch
         {
@@ -71,7 +77,7 @@ public sealed class LogEventReader(LogEventLimits limits)
                     error = ReadArray(ref reader, parser, sink);
                     break;
                 case JsonTokenType.StartObject:
-                    if (parser.Parse(ref reader, topLevel: true, out var accepted, out var errors) == EventParser.Outcome.Wrapper)
+                    if (parser.Parse(ref reader, topLevel: true, index: 0, out var accepted, out var errors) == EventParser.Outcome.Wrapper)
                     {
                         error = ReadWrapper(ref reader, parser, sink);
                     }
@@ -138,7 +144,7 @@ public sealed class LogEventReader(LogEventLimits limits)
             }
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                parser.Parse(ref reader, topLevel: false, out var accepted, out var errors);
+                parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
                 sink.Add(index, accepted, errors);
             }
             else
@@ -185,7 +191,7 @@ public sealed class LogEventReader(LogEventLimits limits)
                 sink.Reject(index, $"line must be one JSON event object, got {EventParser.TypeName(reader.TokenType)}");
                 return;
             }
-            parser.Parse(ref reader, topLevel: false, out var accepted, out var errors);
+            parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
             if (reader.Read())
             {
                 sink.Reject(index, "malformed JSON: unexpected data after the event object");

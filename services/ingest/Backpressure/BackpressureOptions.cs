@@ -8,11 +8,11 @@ namespace LogDapr.Ingest.Backpressure;
 /// </summary>
 public sealed class BackpressureOptions
 {
-    /// <summary>Requests being read, validated or published at the same time.</summary>
+    /// <summary>Requests being validated or published at the same time (a request takes its slot once its body is read).</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequests { get; set; } = 64;
 
-    /// <summary>Request body bytes held in memory at once, across all requests.</summary>
+    /// <summary>Request body bytes held in memory at once, across all requests, those still being read included.</summary>
     [Range(1024 * 1024, 16L * 1024 * 1024 * 1024)]
     public long MaxInFlightBodyBytes { get; set; } = 96L * 1024 * 1024;
 }

@@ -63,7 +63,11 @@ public static class IngestHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IdempotencyStore>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<LogEventSchemaTransformer>());
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<LogEventSchemaTransformer>();
+            o.AddDocumentTransformer<ApiKeySecurityTransformer>();
+        });
         return builder;
     }
 
@@ -73,7 +77,6 @@ public static class IngestHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapTelemetryEndpoints();
         app.MapOpenApi();

@@ -10,9 +10,16 @@ public sealed class IdempotencyOptions
     public TimeSpan IdempotencyKeyTtl { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How long a claimed key may stay unfinished before another request may take it over (the first request's
-    /// replica died). Longer than the publish timeout, so a live request is never overtaken.
+    /// How long a claimed key may stay unfinished before another attempt may take it over (the first attempt's
+    /// replica died, or could not record its outcome). Safe at any length: every attempt publishes the same messages.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan IdempotencyClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bound of each phase of state-store calls of a keyed request (claiming the key; recording its outcome), so a
+    /// hung sidecar holds a request at most the publish timeout plus twice this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan IdempotencyStoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -15,19 +15,24 @@ using Microsoft.Extensions.Options;
 namespace LogDapr.Ingest.Ingestion;
 
 /// <summary>
-/// One POST /v1/logs, in order: media type, capped body read, idempotency claim, validation, tenant check, rate
-/// limit (in events), publish, and only then the answer. Every refusal before the publish leaves nothing behind.
+/// One POST /v1/logs, in order: media type, body read (bounded in bytes, memory and time), a request slot,
+/// validation, tenant check, idempotency claim (only an authorized caller gets a stored answer), rate limit (in
+/// events), publish, and only then the answer. Every refusal before the publish leaves nothing behind; after a
+/// publish that was not confirmed, a retry is counted once when the messages' ids are derived (Idempotency-Key or
+/// event ids), see <see cref="MessageIdScheme"/>.
 /// </summary>
-internal sealed class IngestRequestHandler(
+internal sealed partial class IngestRequestHandler(
     LogEventReader reader,
     EventPublisher publisher,
     ClientRateLimiter rateLimiter,
     IdempotencyStore idempotency,
     BodyBudget budget,
+    RequestSlots slots,
     IOptions<IngestOptions> options,
     IOptions<JsonOptions> json,
     IngestMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<IngestRequestHandler> logger)
 {
     private readonly IngestOptions settings = options.Value;
     private readonly JsonSerializerOptions serializer = json.Value.SerializerOptions;
@@ -41,42 +46,52 @@ internal sealed class IngestRequestHandler(
             return IngestProblems.UnsupportedMediaType(request.ContentType);
         }
 
+        if (PayloadFormats.UnsupportedCharset(request.ContentType) is { } charset)
+        {
+            return IngestProblems.UnsupportedCharset(charset);
+        }
+
         var idempotencyKey = request.Headers[IdempotencyStore.HeaderName].ToString();
         if (request.Headers.ContainsKey(IdempotencyStore.HeaderName) && !IdempotencyStore.IsValidKey(idempotencyKey))
         {
             return IngestProblems.InvalidIdempotencyKey();
         }
 
-        BodyReadResult read;
-        try
+        var (refusal, read) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            read = await RequestBodyReader.ReadAsync(request, settings.MaxBodyBytes, context.RequestAborted, budget).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return IngestProblems.BodyTooLarge(settings.MaxBodyBytes);
+            return refusal;
         }
 
-        switch (read.Status)
+        using var body = read!;
+        using var slot = slots.TryTake();
+        if (!slot.IsAcquired)
         {
-            case BodyReadStatus.TooLarge:
-                return IngestProblems.BodyTooLarge(settings.MaxBodyBytes);
-            case BodyReadStatus.UnsupportedEncoding:
-                return IngestProblems.UnsupportedEncoding(read.Encoding!);
-            case BodyReadStatus.CorruptEncoding:
-                return IngestProblems.CorruptEncoding(read.Encoding!);
-            case BodyReadStatus.OverBudget:
-                return RetryLater(context, IngestProblems.Overloaded());
+            return RetryLater(context, IngestProblems.Overloaded());
         }
 
+        return await ProcessAsync(context, format.Value, body, idempotencyKey.Length > 0 ? idempotencyKey : null).ConfigureAwait(false);
+    }
+
+    private async Task<IResult> ProcessAsync(HttpContext context, PayloadFormat format, PooledBody body, string? idempotencyKey)
+    {
         var caller = context.ApiKey();
-        var client = ClientId(context, caller);
-        using var body = read.Body!;
-        IdempotencyClaim? claim = null;
-        if (idempotencyKey.Length > 0)
+        var receivedAt = time.GetUtcNow();
+        var keyed = idempotencyKey is null
+            ? ((string Identity, string Key, string Fingerprint)?)null
+            : (caller.Identity, idempotencyKey, IdempotencyStore.Fingerprint(caller.Identity, context.Request.ContentType, body.Span));
+        var parsed = Read(body, format, receivedAt, keyed);
+        var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
+        if (parsed.Error is not null || filtered!.Allowed.Count == 0)
         {
-            claim = await idempotency.ClaimAsync(client, idempotencyKey, IdempotencyStore.Fingerprint(client, request.ContentType, body.Span), context.RequestAborted)
-                .ConfigureAwait(false);
+            return Refuse(parsed, filtered);
+        }
+
+        IdempotencyClaim? claim = null;
+        if (keyed is { } key)
+        {
+            // After validation and the tenant check: a stored answer goes only to a caller allowed to send this body.
+            claim = await idempotency.ClaimAsync(key.Identity, key.Key, key.Fingerprint, receivedAt, context.RequestAborted).ConfigureAwait(false);
             switch (claim.Status)
             {
                 case ClaimStatus.Replay:
@@ -89,104 +104,145 @@ internal sealed class IngestRequestHandler(
                 case ClaimStatus.Unavailable:
                     return RetryLater(context, IngestProblems.Unavailable($"the idempotency store is unavailable ({claim.Error})"));
             }
+
+            if (claim.Record!.FirstReceivedAt != receivedAt)
+            {
+                // An earlier attempt left the key: read the body as it did, so defaults and ids come out the same.
+                receivedAt = claim.Record.FirstReceivedAt;
+                parsed = Read(body, format, receivedAt, keyed);
+                filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
+                if (parsed.Error is not null || filtered!.Allowed.Count == 0)
+                {
+                    await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                    return Refuse(parsed, filtered);
+                }
+            }
         }
 
-        var outcome = await ProcessAsync(context, format.Value, body, caller, client).ConfigureAwait(false);
-        if (claim is not null)
-        {
-            if (outcome.Status == StatusCodes.Status202Accepted)
-            {
-                await idempotency.CompleteAsync(claim, outcome.Status, JsonSerializer.Serialize(outcome.Accepted, serializer), context.RequestAborted).ConfigureAwait(false);
-            }
-            else
-            {
-                // Only a 202 is final; anything else may succeed on retry, so the key is freed for it.
-                await idempotency.ReleaseAsync(claim, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        return outcome.Result;
-    }
-
-    private async Task<Outcome> ProcessAsync(HttpContext context, PayloadFormat format, PooledBody body, ApiKeyPrincipal caller, string client)
-    {
-        var receivedAt = time.GetUtcNow();
-        var parsed = reader.Read(body.Span, format, receivedAt);
         metrics.Parsed(parsed);
-        if (parsed.Error is { } error)
-        {
-            return Refused(IngestProblems.FromPayloadError(error, reader.Limits));
-        }
-
-        var filtered = TenantFilter.Apply(parsed, caller);
         metrics.Forbidden(filtered.Forbidden);
-        if (filtered.Allowed.Count == 0)
-        {
-            return Refused(filtered.Forbidden > 0 && filtered.Forbidden == filtered.Rejected.Count
-                ? IngestProblems.ForbiddenTenant(filtered.Rejected)
-                : IngestProblems.NoValidEvents(filtered.Rejected));
-        }
 
         // Every event of the payload counts against the limit, valid or not: a flood of invalid events costs too.
-        var decision = await rateLimiter.TakeAsync(client, parsed.Total).ConfigureAwait(false);
+        var decision = await rateLimiter.TakeAsync(RateLimitClient(context, caller), parsed.Total).ConfigureAwait(false);
         WriteRateLimitHeaders(context.Response, decision);
         if (!decision.Allowed)
         {
             metrics.RateLimited(filtered.Allowed.Count);
+            if (claim is not null)
+            {
+                await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+            }
+
             if (decision.RetryAfter != TimeSpan.MaxValue)
             {
                 context.Response.Headers.RetryAfter = Seconds(decision.RetryAfter);
             }
 
-            return Refused(IngestProblems.RateLimited(parsed.Total, decision.Limit, decision.RetryAfter));
+            return IngestProblems.RateLimited(parsed.Total, decision.Limit, decision.RetryAfter);
         }
 
-        var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, context.RequestAborted).ConfigureAwait(false);
-        var unpublished = published.Status switch
+        var ids = MessageIdScheme.Choose(keyed, filtered.Allowed);
+        // Not cancelled when the client goes away: the outcome is still recorded for its retry.
+        var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, ids, CancellationToken.None).ConfigureAwait(false);
+        if (!published.IsPublished)
         {
-            PublishStatus.Published => 0,
-            PublishStatus.Partial => published.UnpublishedRanges!.Sum(r => r.Count),
-            _ => filtered.Allowed.Count,
-        };
-        metrics.Published(filtered.Allowed.Count - unpublished, unpublished);
-        switch (published.Status)
-        {
-            case PublishStatus.Unavailable:
-                return Refused(RetryLater(context, IngestProblems.Unavailable(published.Reason ?? "the pipeline is unavailable")));
-            case PublishStatus.Partial:
-                context.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                var partial = PartialResponse(filtered, published);
-                return new Outcome(StatusCodes.Status202Accepted, TypedResults.Accepted((string?)null, partial), partial);
-            default:
-                var accepted = new IngestResponse(filtered.Allowed.Count, filtered.Rejected);
-                return new Outcome(StatusCodes.Status202Accepted, TypedResults.Accepted((string?)null, accepted), accepted);
-        }
-    }
-
-    /// <summary>Events whose message the sidecar refused are reported as rejected under their request index, to be resent.</summary>
-    private static IngestResponse PartialResponse(TenantFilter.Result filtered, PublishOutcome outcome)
-    {
-        var rejected = new List<RejectedEvent>(filtered.Rejected);
-        var unpublished = 0;
-        foreach (var range in outcome.UnpublishedRanges!)
-        {
-            for (var i = range.First; i < range.First + range.Count; i++)
+            metrics.Published(0, filtered.Allowed.Count);
+            if (claim is not null)
             {
-                rejected.Add(new RejectedEvent(filtered.AllowedIndexes[i], [new FieldError("", $"not published, resend this event: {outcome.Reason}")]));
+                await idempotency.MarkRetryableAsync(claim).ConfigureAwait(false);
             }
 
-            unpublished += range.Count;
+            return RetryLater(context, IngestProblems.NotConfirmed(published.Reason!, ids.Name));
         }
 
-        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return new IngestResponse(filtered.Allowed.Count - unpublished, rejected);
+        metrics.Published(filtered.Allowed.Count, 0);
+        var accepted = IngestResponse.Of(filtered.Allowed.Count, RejectionSummary.Of(filtered.Rejected, settings.MaxRejectedDetails));
+        if (claim is not null)
+        {
+            await idempotency.CompleteAsync(claim, StatusCodes.Status202Accepted, JsonSerializer.Serialize(accepted, serializer)).ConfigureAwait(false);
+        }
+
+        return TypedResults.Accepted((string?)null, accepted);
     }
 
-    /// <summary>The rate-limit identity: the API key, or the remote address when authentication is off.</summary>
-    private static string ClientId(HttpContext context, ApiKeyPrincipal caller)
+    /// <summary>Reads the payload; with an Idempotency-Key, events without an id get one derived from the key and their position.</summary>
+    private ParseResult Read(PooledBody body, PayloadFormat format, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
+        => reader.Read(body.Span, format, receivedAt,
+            keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null);
+
+    private IResult Refuse(ParseResult parsed, TenantFilter.Result? filtered)
+    {
+        metrics.Parsed(parsed);
+        if (parsed.Error is { } error)
+        {
+            return IngestProblems.FromPayloadError(error, reader.Limits);
+        }
+
+        metrics.Forbidden(filtered!.Forbidden);
+        var rejected = RejectionSummary.Of(filtered.Rejected, settings.MaxRejectedDetails);
+        return filtered.Forbidden > 0 && filtered.Forbidden == filtered.Rejected.Count
+            ? IngestProblems.ForbiddenTenant(rejected)
+            : IngestProblems.NoValidEvents(rejected);
+    }
+
+    /// <summary>
+    /// Reads the body within Ingest:MaxBodyReadTime. A body that ends early, stalls or trickles is the client's
+    /// fault: 400 or 408, and the connection is closed after the answer (what is left of the body is not read).
+    /// </summary>
+    private async Task<(IResult? Refusal, PooledBody? Body)> ReadBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var deadline = new CancellationTokenSource(settings.MaxBodyReadTime, time);
+        using var readCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        BodyReadResult read;
+        try
+        {
+            read = await RequestBodyReader.ReadAsync(request, settings.MaxBodyBytes, readCancellation.Token, budget).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits: the size cap, its minimum data rate (408), a body that ended before its length (400).
+            LogBodyNotRead(logger, ex.Message);
+            return (CloseAfter(context, ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => IngestProblems.BodyTooLarge(settings.MaxBodyBytes),
+                StatusCodes.Status408RequestTimeout => IngestProblems.BodyTooSlow(ex.Message),
+                _ => IngestProblems.IncompleteBody(ex.Message),
+            }), null);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            LogBodyNotRead(logger, $"not complete within {settings.MaxBodyReadTime}");
+            return (CloseAfter(context, IngestProblems.BodyTimedOut(settings.MaxBodyReadTime)), null);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away mid-body; the answer is for the metrics and logs, it will not reach anyone.
+            LogBodyNotRead(logger, "the connection closed before the body was complete");
+            return (CloseAfter(context, IngestProblems.IncompleteBody("the connection closed before the body was complete")), null);
+        }
+
+        return read.Status switch
+        {
+            BodyReadStatus.Ok => (null, read.Body),
+            BodyReadStatus.TooLarge => (IngestProblems.BodyTooLarge(settings.MaxBodyBytes), null),
+            BodyReadStatus.UnsupportedEncoding => (IngestProblems.UnsupportedEncoding(read.Encoding!), null),
+            BodyReadStatus.CorruptEncoding => (IngestProblems.CorruptEncoding(read.Encoding!), null),
+            _ => (RetryLater(context, IngestProblems.Overloaded()), null),
+        };
+    }
+
+    private static IResult CloseAfter(HttpContext context, IResult problem)
+    {
+        context.Response.Headers.Connection = "close";
+        return problem;
+    }
+
+    /// <summary>The rate-limit bucket: the caller's identity (tenant and key id), or the remote address when authentication is off.</summary>
+    private static string RateLimitClient(HttpContext context, ApiKeyPrincipal caller)
         => caller == ApiKeyPrincipal.AuthDisabled
             ? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown")
-            : "key:" + caller.KeyId;
+            : "key:" + caller.Identity;
 
     private void WriteRateLimitHeaders(HttpResponse response, RateLimitDecision decision)
     {
@@ -212,7 +268,6 @@ internal sealed class IngestRequestHandler(
 
     private static string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private static Outcome Refused(IResult result) => new(0, result, null);
-
-    private sealed record Outcome(int Status, IResult Result, IngestResponse? Accepted);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request body not read: {Reason}")]
+    private static partial void LogBodyNotRead(ILogger logger, string reason);
 }

@@ -1,10 +1,9 @@
-using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Observability;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Ingestion;
 
-/// <summary>POST /v1/logs: authenticated, concurrency-limited; the work is <see cref="IngestRequestHandler"/>.</summary>
+/// <summary>POST /v1/logs: authenticated; the work (body read, request slot, publish) is <see cref="IngestRequestHandler"/>.</summary>
 public static class LogsEndpoint
 {
     public const string Route = "/v1/logs";
@@ -12,7 +11,6 @@ public static class LogsEndpoint
     public static RouteHandlerBuilder MapLogsEndpoint(this IEndpointRouteBuilder app) => app
         .MapPost(Route, (HttpContext context, IngestRequestHandler handler) => handler.HandleAsync(context))
         .RequireAuthorization(AuthPolicies.Write)
-        .RequireRateLimiting(BackpressurePolicy.Name)
         .AddEndpointFilter<IngestOutcomeFilter>()
         .WithName("IngestLogs")
         .WithSummary("Ingest log events")
@@ -22,6 +20,7 @@ public static class LogsEndpoint
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status408RequestTimeout)
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

@@ -10,6 +10,9 @@ internal static class PayloadFormats
     public const string Ndjson = "application/x-ndjson";
     public static readonly string[] Accepted = [Json, Ndjson, "application/jsonl", "application/json-lines"];
 
+    /// <summary>Bodies are read as UTF-8; US-ASCII is a subset of it. Anything else would be read wrongly.</summary>
+    private static readonly string[] Charsets = ["utf-8", "utf8", "us-ascii"];
+
     public static PayloadFormat? FromContentType(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var media))
@@ -27,5 +30,17 @@ internal static class PayloadFormats
         return Accepted.Skip(1).Any(a => string.Equals(a, type, StringComparison.OrdinalIgnoreCase))
             ? PayloadFormat.Ndjson
             : null;
+    }
+
+    /// <returns>The charset parameter when it names something other than UTF-8, else null.</returns>
+    public static string? UnsupportedCharset(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.Charset.HasValue)
+        {
+            return null;
+        }
+
+        var charset = media.Charset.Value!.Trim('"');
+        return Charsets.Any(c => string.Equals(c, charset, StringComparison.OrdinalIgnoreCase)) ? null : charset;
     }
 }

@@ -50,6 +50,20 @@ public sealed class IngestMetrics : IStatsSource
             "1 while the rate limit is enforced per replica because Redis is unreachable.");
     }
 
+    /// <summary>
+    /// Exports every series with a known label set at zero, so dashboards show 0 rather than "No data" and rate() sees
+    /// the first increase. Called once the meter provider listens (at host start).
+    /// </summary>
+    public void StartAtZero()
+    {
+        received.StartAtZero();
+        accepted.StartAtZero();
+        rejected.StartAtZero(RejectReasons.Invalid, RejectReasons.ForbiddenTenant, RejectReasons.Unpublished);
+        rateLimited.StartAtZero();
+        duplicate.StartAtZero();
+        requestsRejected.StartAtZero([.. Ingestion.IngestProblems.Types.Select(IngestOutcomeFilter.Reason)]);
+    }
+
     /// <summary>A payload was read: its events are received, the invalid ones rejected. Unreadable payloads count as requests.</summary>
     public void Parsed(ParseResult parsed)
     {
@@ -111,14 +125,9 @@ public sealed class IngestMetrics : IStatsSource
 
         public void Complete(PublishOutcome outcome)
         {
-            var result = outcome.Status switch
-            {
-                PublishStatus.Published => "published",
-                PublishStatus.Partial => "partial",
-                _ => "unavailable",
-            };
+            var result = outcome.IsPublished ? "published" : "unavailable";
             owner.publishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", result));
-            if (outcome.Status != PublishStatus.Published)
+            if (!outcome.IsPublished)
             {
                 owner.stats.RecordError("publish", outcome.Reason ?? result);
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);

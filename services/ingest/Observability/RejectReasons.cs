@@ -9,6 +9,6 @@ public static class RejectReasons
     /// <summary>The API key may not write the event's tenant.</summary>
     public const string ForbiddenTenant = "forbidden_tenant";
 
-    /// <summary>The sidecar did not confirm the publish of the event's message (503, or left out of a partial 202).</summary>
+    /// <summary>The sidecar did not confirm the publish of the event's request within the bound (503; it may still have reached the broker).</summary>
     public const string Unpublished = "unpublished";
 }

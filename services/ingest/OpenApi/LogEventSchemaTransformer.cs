@@ -63,12 +63,15 @@ internal sealed class LogEventSchemaTransformer : IOpenApiDocumentTransformer
         operation!.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "LogEvent v1 events. Content-Encoding: gzip is accepted; limits apply after decompression.",
-            Content = new Dictionary<string, OpenApiMediaType>
-            {
-                [PayloadFormats.Json] = new() { Schema = body },
-                [PayloadFormats.Ndjson] = new() { Schema = new OpenApiSchemaReference(EventSchemaName, document) },
-            },
+            Description = "LogEvent v1 events, in UTF-8 (another charset gets 415). application/json also under any +json type; "
+                + "NDJSON as application/x-ndjson, application/jsonl or application/json-lines. Content-Encoding: gzip is accepted; limits apply after decompression.",
+            Content = PayloadFormats.Accepted.ToDictionary(
+                type => type,
+                type => new OpenApiMediaType
+                {
+                    // NDJSON and its aliases: one event object per line, so each line has the event schema.
+                    Schema = type == PayloadFormats.Json ? body : new OpenApiSchemaReference(EventSchemaName, document),
+                }),
         };
     }
 }

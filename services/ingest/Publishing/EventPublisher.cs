@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace LogDapr.Ingest.Publishing;
 
 /// <summary>
-/// Publishes accepted events through the Dapr sidecar and reports what the sidecar confirmed. A request gets
-/// its 202 only from <see cref="PublishStatus.Published"/>; everything else is bounded by the publish timeout.
+/// Publishes accepted events through the Dapr sidecar and reports whether the sidecar confirmed them, within the
+/// publish timeout. A request gets its 202 only when every one of its messages was confirmed.
 /// </summary>
 internal sealed class EventPublisher(
     PublishBatcher batcher,
@@ -22,30 +22,19 @@ internal sealed class EventPublisher(
     private readonly PipelineOptions pipeline = pipeline.Value;
     private readonly IngestOptions ingest = ingest.Value;
 
-    public async Task<PublishOutcome> PublishAsync(IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <param name="receivedAt">The request's receive time (for a retried keyed request, the first attempt's): the CloudEvent time.</param>
+    /// <param name="ids">How the messages get their ids; see <see cref="MessageIdScheme"/>.</param>
+    public async Task<PublishOutcome> PublishAsync(IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, MessageIdScheme ids, CancellationToken cancellationToken)
     {
         // The messages carry the publish span's context (or the request's, when no tracer listens) to the aggregator.
         using var activity = IngestTelemetry.StartPublish(pipeline.Topic, events.Count);
         var messages = MessageBuilder.Build(events, receivedAt, ingest.EventsPerMessage, ingest.MaxPublishedMessageBytes,
-            ServiceTelemetry.TraceContextOf(activity ?? Activity.Current));
+            ServiceTelemetry.TraceContextOf(activity ?? Activity.Current), ids);
         activity?.SetTag("messaging.batch.message_count", messages.Count);
+        activity?.SetTag("logdapr.message_ids", ids.Name);
         using var timing = metrics.StartPublish(activity);
-        var outcome = await PublishWithinTimeoutAsync(messages, cancellationToken).ConfigureAwait(false);
+        var outcome = await batcher.PublishAsync(messages, time.GetUtcNow() + ingest.PublishTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
         timing.Complete(outcome);
         return outcome;
     }
-
-    private async Task<PublishOutcome> PublishWithinTimeoutAsync(List<OutgoingCloudEvent> messages, CancellationToken cancellationToken)
-    {
-        var outcome = await batcher.PublishAsync(messages, time.GetUtcNow() + ingest.PublishTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (outcome.NothingTaken)
-        {
-            return new PublishOutcome(PublishStatus.Unavailable, outcome.Reason);
-        }
-
-        return outcome.Refused.Count == 0
-            ? PublishOutcome.Published
-            : new PublishOutcome(PublishStatus.Partial, outcome.Reason, [.. outcome.Refused.Select(m => new EventRange(m.FirstEvent, m.EventCount))]);
-    }
-
 }

@@ -6,15 +6,22 @@ namespace LogDapr.Ingest.Publishing;
 
 /// <summary>
 /// Splits a request's accepted events into messages of at most <c>eventsPerMessage</c> events and
-/// <c>maxMessageBytes</c> of data. Pure: the ids come from <see cref="Guid.CreateVersion7(DateTimeOffset)"/>
-/// at the receive time, so messages of one request sort together.
+/// <c>maxMessageBytes</c> of data, each a complete CloudEvent. Pure: the same events, receive time, trace context and
+/// id scheme give byte-identical messages, which is what makes a retried publish safe to count once.
 /// </summary>
 internal static class MessageBuilder
 {
     /// <param name="trace">W3C trace context every message carries (CloudEvents distributed tracing extension), if any.</param>
+    /// <param name="ids">How message ids are made; random UUIDv7s when not given.</param>
     public static List<OutgoingCloudEvent> Build(
-        IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, int eventsPerMessage, int maxMessageBytes, (string TraceParent, string? TraceState)? trace = null)
+        IReadOnlyList<LogEvent> events,
+        DateTimeOffset receivedAt,
+        int eventsPerMessage,
+        int maxMessageBytes,
+        (string TraceParent, string? TraceState)? trace = null,
+        MessageIdScheme? ids = null)
     {
+        ids ??= MessageIdScheme.Random;
         var messages = new List<OutgoingCloudEvent>((events.Count + eventsPerMessage - 1) / eventsPerMessage);
         var buffer = new ArrayBufferWriter<byte>(Math.Min(maxMessageBytes, 64 * 1024));
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
@@ -23,19 +30,22 @@ internal static class MessageBuilder
         while (start < events.Count)
         {
             var count = Math.Min(eventsPerMessage, events.Count - start);
-            var data = Serialize(events, start, count, buffer, writer);
+            var dataLength = SerializeData(events, start, count, buffer, writer);
 
             // Halve until the message fits; a single event always fits because events are bounded far below the message limit.
-            while (data.Length > maxMessageBytes && count > 1)
+            while (dataLength > maxMessageBytes && count > 1)
             {
                 count = (count + 1) / 2;
-                data = Serialize(events, start, count, buffer, writer);
+                dataLength = SerializeData(events, start, count, buffer, writer);
             }
 
+            var id = ids.IdFor(events, start, count, receivedAt);
+            var (envelope, data) = Envelope(id, receivedAt, trace, buffer.WrittenSpan);
             messages.Add(new OutgoingCloudEvent
             {
-                Id = Guid.CreateVersion7(receivedAt).ToString(),
+                Id = id,
                 Time = receivedAt,
+                Envelope = envelope,
                 Data = data,
                 FirstEvent = start,
                 EventCount = count,
@@ -49,12 +59,51 @@ internal static class MessageBuilder
         return messages;
     }
 
-    private static byte[] Serialize(IReadOnlyList<LogEvent> events, int start, int count, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
+    private static int SerializeData(IReadOnlyList<LogEvent> events, int start, int count, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         LogEventWriter.WriteBatch(writer, events, start, count);
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenCount;
+    }
+
+    /// <returns>The CloudEvent JSON, and the slice of it that is the data member.</returns>
+    private static (ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> Data) Envelope(
+        string id, DateTimeOffset time, (string TraceParent, string? TraceState)? trace, ReadOnlySpan<byte> data)
+    {
+        var head = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(head))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("specversion", "1.0");
+            writer.WriteString("id", id);
+            writer.WriteString("source", CloudEventTypes.Source);
+            writer.WriteString("type", CloudEventTypes.LogBatch);
+            writer.WriteString("time", time.UtcDateTime);
+            writer.WriteString("datacontenttype", CloudEventTypes.JsonContentType);
+            writer.WriteString("dataschema", CloudEventTypes.DataSchema);
+            if (trace is { } context)
+            {
+                // The publish's trace context, so the aggregator joins the request's trace. traceid too: Dapr replaces
+                // the trace attributes with its own unless traceid is already set.
+                writer.WriteString(CloudEventTrace.TraceParent, context.TraceParent);
+                writer.WriteString(CloudEventTrace.TraceId, context.TraceParent);
+                if (!string.IsNullOrEmpty(context.TraceState))
+                {
+                    writer.WriteString(CloudEventTrace.TraceState, context.TraceState);
+                }
+            }
+
+            writer.WritePropertyName("data");
+            writer.Flush();
+        }
+
+        // Written as raw bytes after the property name, then the closing brace: {"specversion":...,"data":<data>}.
+        var envelope = new byte[head.WrittenCount + data.Length + 1];
+        head.WrittenSpan.CopyTo(envelope);
+        data.CopyTo(envelope.AsSpan(head.WrittenCount));
+        envelope[^1] = (byte)'}';
+        return (envelope, envelope.AsMemory(head.WrittenCount, data.Length));
     }
 }

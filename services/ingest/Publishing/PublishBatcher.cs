@@ -12,10 +12,14 @@ namespace LogDapr.Ingest.Publishing;
 /// Joins the publishes of concurrent requests into bulk publishes: a fixed number of workers each take whatever is
 /// queued when they become free and send it as one call. A request alone is sent at once (no waiting to fill a
 /// batch); under load, one sidecar round trip carries many requests, which is what keeps single-event traffic fast.
-/// Every message keeps its own id, so each request still learns exactly which of its messages the sidecar took.
+/// A call that fails for a reason that may pass (sidecar unreachable, broker error, a bulk that failed after storing
+/// part of its entries) is sent again, with the same messages and ids, until the earliest deadline of its requests.
 /// </summary>
 internal sealed partial class PublishBatcher : IAsyncDisposable
 {
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromMilliseconds(400);
+
     private readonly Channel<PendingPublish> queue = Channel.CreateUnbounded<PendingPublish>(new UnboundedChannelOptions { SingleReader = false });
     private readonly DaprClient dapr;
     private readonly PipelineOptions pipeline;
@@ -34,13 +38,13 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         workers = [.. Enumerable.Range(0, this.ingest.PublishConcurrency).Select(_ => Task.Run(RunAsync))];
     }
 
-    /// <summary>Queues the messages of one request; completes when the sidecar answered for all of them or the deadline passed.</summary>
-    public Task<BatchOutcome> PublishAsync(IReadOnlyList<OutgoingCloudEvent> messages, DateTimeOffset deadline)
+    /// <summary>Queues the messages of one request; completes when the sidecar confirmed all of them or the deadline passed.</summary>
+    public Task<PublishOutcome> PublishAsync(IReadOnlyList<OutgoingCloudEvent> messages, DateTimeOffset deadline)
     {
         var pending = new PendingPublish(messages, deadline);
         if (!queue.Writer.TryWrite(pending))
         {
-            pending.Complete(BatchOutcome.AllFailed("ingest is shutting down"));
+            pending.Complete(PublishOutcome.NotConfirmed("ingest is shutting down"));
         }
 
         return pending.Completion;
@@ -77,39 +81,48 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         // The earliest deadline bounds the whole call: a request must have its answer within its own bound.
         var deadline = batch.Min(p => p.Deadline);
         var failures = new Dictionary<OutgoingCloudEvent, string>(ReferenceEqualityComparer.Instance);
-        foreach (var bulk in Split(batch.SelectMany(p => p.Messages), ingest.MaxMessagesPerPublish, ingest.MaxPublishRequestBytes))
+        foreach (var bulk in Split(batch.SelectMany(p => p.Messages), ingest.MaxMessagesPerPublish, ingest.MaxPublishRequestBytes, pipeline.PubSubName, pipeline.Topic))
         {
-            foreach (var (message, reason) in await PublishBulkAsync(bulk, deadline).ConfigureAwait(false))
+            if (await PublishBulkAsync(bulk, deadline).ConfigureAwait(false) is { } reason)
             {
-                failures[message] = reason;
+                foreach (var message in bulk)
+                {
+                    failures[message] = reason;
+                }
             }
         }
 
         foreach (var pending in batch)
         {
-            pending.Complete(BatchOutcome.For(pending.Messages, failures));
+            var failed = pending.Messages.FirstOrDefault(failures.ContainsKey);
+            pending.Complete(failed is null ? PublishOutcome.Published : PublishOutcome.NotConfirmed(failures[failed]));
         }
     }
 
     /// <summary>
-    /// Splits messages, in order, into calls of at most <paramref name="maxMessages"/> messages and
-    /// <paramref name="maxBytes"/> of data (a message larger than that goes alone). Pure.
+    /// Splits messages, in order, into calls of at most <paramref name="maxMessages"/> messages whose serialized
+    /// request (<see cref="PublishRequestSize"/>) stays within <paramref name="maxRequestBytes"/>; a message too large
+    /// for that goes alone. Pure.
     /// </summary>
-    public static IEnumerable<List<OutgoingCloudEvent>> Split(IEnumerable<OutgoingCloudEvent> messages, int maxMessages, long maxBytes)
+    public static IEnumerable<List<OutgoingCloudEvent>> Split(
+        IEnumerable<OutgoingCloudEvent> messages, int maxMessages, long maxRequestBytes, string pubsubName, string topic)
     {
+        var empty = PublishRequestSize.Request(pubsubName, topic);
         var bulk = new List<OutgoingCloudEvent>();
-        long bytes = 0;
+        long bytes = empty;
         foreach (var message in messages)
         {
-            if (bulk.Count > 0 && (bulk.Count >= maxMessages || bytes + message.Data.Length > maxBytes))
+            var entry = PublishRequestSize.Entry(bulk.Count, message.Envelope.Length);
+            if (bulk.Count > 0 && (bulk.Count >= maxMessages || bytes + entry > maxRequestBytes))
             {
                 yield return bulk;
                 bulk = [];
-                bytes = 0;
+                bytes = empty;
+                entry = PublishRequestSize.Entry(0, message.Envelope.Length);
             }
 
             bulk.Add(message);
-            bytes += message.Data.Length;
+            bytes += entry;
         }
 
         if (bulk.Count > 0)
@@ -118,109 +131,109 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         }
     }
 
-    /// <returns>The messages the sidecar did not take, with why.</returns>
-    private async Task<List<(OutgoingCloudEvent Message, string Reason)>> PublishBulkAsync(List<OutgoingCloudEvent> bulk, DateTimeOffset deadline)
+    /// <returns>Null when the sidecar confirmed every message of the call, else why not.</returns>
+    private async Task<string?> PublishBulkAsync(List<OutgoingCloudEvent> bulk, DateTimeOffset deadline)
     {
         var remaining = deadline - time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
-            return All(bulk, TimedOut());
+            return TimedOut();
         }
 
         using var timeout = new CancellationTokenSource(remaining, time);
-        var delay = TimeSpan.FromMilliseconds(50);
+        var backoff = FirstBackoff;
+        var attempt = 0;
         while (true)
         {
+            attempt++;
             try
             {
-                return await PublishOnceAsync(bulk, timeout.Token).ConfigureAwait(false);
+                await PublishOnceAsync(bulk, timeout.Token).ConfigureAwait(false);
+                if (attempt > 1)
+                {
+                    LogRetrySucceeded(logger, bulk.Count, attempt);
+                }
+
+                return null;
             }
             catch (OperationCanceledException)
             {
-                LogPublishFailed(logger, TimedOut(), bulk.Count);
-                return All(bulk, TimedOut());
+                LogPublishFailed(logger, TimedOut(), bulk.Count, attempt);
+                return TimedOut();
             }
-            catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Unavailable })
+            catch (DaprException ex) when (IsPermanent(ex))
             {
-                // The sidecar is unreachable (restarting, or the channel is reconnecting). Retrying within the bound
-                // is safe: the messages keep their ids, so one that did arrive is still counted once.
-                try
-                {
-                    await Task.Delay(delay, time, timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    LogPublishFailed(logger, Describe(ex), bulk.Count);
-                    return All(bulk, Describe(ex));
-                }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(400).Ticks));
+                LogPublishFailed(logger, Describe(ex), bulk.Count, attempt);
+                return Describe(ex);
             }
             catch (DaprException ex)
             {
-                LogPublishFailed(logger, Describe(ex), bulk.Count);
-                return All(bulk, Describe(ex));
+                // Safe to send again: the messages keep their ids, so one the broker did store (a bulk call can fail
+                // after storing part of its entries) is counted once.
+                LogPublishRetry(logger, Describe(ex), bulk.Count, attempt);
+                try
+                {
+                    await Task.Delay(backoff, time, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogPublishFailed(logger, Describe(ex), bulk.Count, attempt);
+                    return Describe(ex);
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
             }
         }
     }
 
-    private async Task<List<(OutgoingCloudEvent, string)>> PublishOnceAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken)
+    private async Task PublishOnceAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken)
     {
         if (bulk.Count == 1)
         {
             await dapr.PublishEventAsync(pipeline.PubSubName, pipeline.Topic, bulk[0], cancellationToken).ConfigureAwait(false);
-            return [];
+            return;
         }
 
-        var response = await dapr.BulkPublishEventAsync(pipeline.PubSubName, pipeline.Topic, bulk, metadata: null, cancellationToken).ConfigureAwait(false);
-        if (response.FailedEntries.Count > 0)
-        {
-            LogPartialPublish(logger, response.FailedEntries.Count, bulk.Count, response.FailedEntries[0].ErrorMessage);
-        }
-
-        return [.. response.FailedEntries.Select(f => (f.Entry.EventData, f.ErrorMessage))];
+        // Over gRPC a bulk publish is all or nothing from here: when any entry fails, daprd answers an error and an
+        // empty response (dapr/dapr v1.16.0 pkg/api/grpc/grpc.go), so FailedEntries is never filled in.
+        await dapr.BulkPublishEventAsync(pipeline.PubSubName, pipeline.Topic, bulk, metadata: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private string TimedOut() => $"the Dapr sidecar did not confirm the publish within {ingest.PublishTimeout.TotalSeconds:0.###}s";
+    /// <summary>Answers that the same call will get again however often it is sent: the request or the configuration is wrong.</summary>
+    private static bool IsPermanent(DaprException ex) => ex.InnerException is RpcException
+    {
+        StatusCode: StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.Unauthenticated
+            or StatusCode.Unimplemented or StatusCode.FailedPrecondition or StatusCode.OutOfRange or StatusCode.ResourceExhausted,
+    };
 
-    private static List<(OutgoingCloudEvent, string)> All(List<OutgoingCloudEvent> bulk, string reason) => [.. bulk.Select(m => (m, reason))];
+    private string TimedOut() => $"the Dapr sidecar did not confirm the publish within {ingest.PublishTimeout.TotalSeconds:0.###}s";
 
     private static string Describe(DaprException ex) => ex.InnerException switch
     {
         RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.Cancelled } => "the Dapr sidecar did not confirm the publish in time",
         RpcException { StatusCode: StatusCode.Unavailable } => "the Dapr sidecar is not reachable",
-        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc => $"the broker is full: {rpc.Status.Detail}",
+        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc => $"the Dapr sidecar refused the publish as too large: {rpc.Status.Detail}",
         RpcException rpc => $"the Dapr sidecar refused the publish ({rpc.StatusCode}): {rpc.Status.Detail}",
         _ => ex.Message,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publish of {Messages} messages failed: {Reason}; their requests are answered with 503")]
-    private static partial void LogPublishFailed(ILogger logger, string reason, int messages);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publish of {Messages} messages not confirmed after {Attempts} attempts: {Reason}; their requests are answered with 503")]
+    private static partial void LogPublishFailed(ILogger logger, string reason, int messages, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk publish partially failed: {FailedMessages} of {Messages} messages refused: {Reason}")]
-    private static partial void LogPartialPublish(ILogger logger, int failedMessages, int messages, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publish of {Messages} messages failed (attempt {Attempt}), sending the same messages again: {Reason}")]
+    private static partial void LogPublishRetry(ILogger logger, string reason, int messages, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publish of {Messages} messages confirmed at attempt {Attempt}")]
+    private static partial void LogRetrySucceeded(ILogger logger, int messages, int attempt);
 
     private sealed class PendingPublish(IReadOnlyList<OutgoingCloudEvent> messages, DateTimeOffset deadline)
     {
-        private readonly TaskCompletionSource<BatchOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<PublishOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IReadOnlyList<OutgoingCloudEvent> Messages { get; } = messages;
         public DateTimeOffset Deadline { get; } = deadline;
-        public Task<BatchOutcome> Completion => completion.Task;
+        public Task<PublishOutcome> Completion => completion.Task;
 
-        public void Complete(BatchOutcome outcome) => completion.TrySetResult(outcome);
-    }
-}
-
-/// <summary>What the sidecar did with one request's messages: the ones it refused, and why.</summary>
-/// <param name="NothingTaken">True when the sidecar took none of the request's messages.</param>
-internal sealed record BatchOutcome(IReadOnlyList<OutgoingCloudEvent> Refused, string? Reason, bool NothingTaken)
-{
-    public static BatchOutcome AllFailed(string reason) => new([], reason, NothingTaken: true);
-
-    public static BatchOutcome For(IReadOnlyList<OutgoingCloudEvent> messages, Dictionary<OutgoingCloudEvent, string> failures)
-    {
-        var refused = messages.Where(failures.ContainsKey).ToList();
-        return new BatchOutcome(refused, refused.Count == 0 ? null : failures[refused[0]], refused.Count == messages.Count);
+        public void Complete(PublishOutcome outcome) => completion.TrySetResult(outcome);
     }
 }

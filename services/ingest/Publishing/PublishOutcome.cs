@@ -1,19 +1,17 @@
 namespace LogDapr.Ingest.Publishing;
 
-public enum PublishStatus
+/// <summary>
+/// Whether the sidecar confirmed every message of a request. A gRPC bulk publish either stores all its entries and
+/// answers OK, or answers an error with an empty response even when some entries were stored (dapr/dapr v1.16.0
+/// pkg/api/grpc/grpc.go, BulkPublishEventAlpha1: "On error, the response will be empty"), so a request is either
+/// published or not confirmed; there is no partial answer to report.
+/// </summary>
+/// <param name="Reason">Why the publish was not confirmed; null when it was.</param>
+public sealed record PublishOutcome(string? Reason)
 {
-    /// <summary>The sidecar confirmed every message.</summary>
-    Published,
-    /// <summary>The sidecar confirmed some messages and refused others (see <see cref="PublishOutcome.UnpublishedRanges"/>).</summary>
-    Partial,
-    /// <summary>Nothing was confirmed (sidecar or broker unavailable, or the publish timed out).</summary>
-    Unavailable,
-}
+    public static PublishOutcome Published { get; } = new((string?)null);
 
-/// <param name="UnpublishedRanges">Ranges of the accepted-events list whose message the sidecar refused (Partial only).</param>
-public sealed record PublishOutcome(PublishStatus Status, string? Reason = null, IReadOnlyList<EventRange>? UnpublishedRanges = null)
-{
-    public static PublishOutcome Published { get; } = new(PublishStatus.Published);
-}
+    public bool IsPublished => Reason is null;
 
-public readonly record struct EventRange(int First, int Count);
+    public static PublishOutcome NotConfirmed(string reason) => new(reason);
+}

@@ -5,7 +5,8 @@ namespace LogDapr.ServiceDefaults.Auth;
 /// <summary>
 /// Parses one key file of the mounted API-key Secret. The file is named by the tenant id (<c>_admin</c> for admin
 /// keys); each line is <c>sha256:&lt;64 hex&gt; [roles=write,read,admin] [id=&lt;name&gt;]</c>; blank lines and
-/// <c>#</c> comments are ignored. Pure.
+/// <c>#</c> comments are ignored. An id names one key of the tenant (the tenant and the id are the caller's identity for
+/// idempotency keys and rate limits), so a line reusing an id already taken in the file is ignored and reported. Pure.
 /// </summary>
 public static class ApiKeyFile
 {
@@ -17,6 +18,7 @@ public static class ApiKeyFile
         var problems = new List<string>();
         var entries = new List<ApiKeyEntry>();
         var admin = fileName == AdminFileName;
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var raw in content.Split('\n'))
         {
@@ -27,14 +29,23 @@ public static class ApiKeyFile
                 continue;
             }
 
-            if (TryParseLine(line, admin, out var hash, out var roles, out var id, out var error))
+            var where = $"{fileName}:{lineNumber.ToString(CultureInfo.InvariantCulture)}";
+            if (!TryParseLine(line, admin, out var hash, out var roles, out var id, out var error))
             {
-                entries.Add(new ApiKeyEntry(id ?? "k:" + Convert.ToHexStringLower(hash)[..12], admin ? null : fileName, hash, roles));
+                problems.Add($"{where}: {error}");
+                continue;
             }
-            else
+
+            id ??= "k:" + Convert.ToHexStringLower(hash)[..12];
+            if (ids.TryGetValue(id, out var first))
             {
-                problems.Add($"{fileName}:{lineNumber.ToString(CultureInfo.InvariantCulture)}: {error}");
+                // Two keys sharing an id would share one identity: one could replay the other's idempotent answers.
+                problems.Add($"{where}: id '{id}' is already used on line {first.ToString(CultureInfo.InvariantCulture)}; this key is ignored (give each key its own id)");
+                continue;
             }
+
+            ids[id] = lineNumber;
+            entries.Add(new ApiKeyEntry(id, admin ? null : fileName, hash, roles));
         }
 
         errors = problems;

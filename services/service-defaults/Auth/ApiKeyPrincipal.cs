@@ -8,6 +8,12 @@ public sealed record ApiKeyPrincipal(string KeyId, string? Tenant, ApiKeyRoles R
 
     public bool IsAdmin => Roles.HasFlag(ApiKeyRoles.Admin);
 
+    /// <summary>
+    /// Who the caller is for idempotency keys, message ids and rate limits: the tenant (or <c>_admin</c>) and the key's
+    /// id, because key ids are unique only within a tenant's file. Every caller is the same one while auth is off.
+    /// </summary>
+    public string Identity => this == AuthDisabled ? KeyId : $"{Tenant ?? ApiKeyFile.AdminFileName}/{KeyId}";
+
     /// <summary>Whether this caller may see or write <paramref name="tenant"/>.</summary>
     public bool CanAccessTenant(string tenant) => Tenant is null || string.Equals(Tenant, tenant, StringComparison.Ordinal);
 }

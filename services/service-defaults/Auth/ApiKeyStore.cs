@@ -66,9 +66,23 @@ public sealed partial class ApiKeyStore(IOptions<AuthOptions> options, TimeProvi
             }
 
             var entries = new List<ApiKeyEntry>();
+            var owners = new Dictionary<string, ApiKeyEntry>(StringComparer.Ordinal);
             foreach (var (name, content) in files)
             {
-                entries.AddRange(ApiKeyFile.Parse(name, content, out var errors));
+                var parsed = ApiKeyFile.Parse(name, content, out var errors);
+                foreach (var entry in parsed)
+                {
+                    // One key in two files would be bound to two tenants; the first file (in name order) keeps it.
+                    if (owners.TryGetValue(Convert.ToHexString(entry.Hash), out var owner))
+                    {
+                        LogDuplicateKey(logger, name, entry.Id, owner.Tenant ?? ApiKeyFile.AdminFileName, owner.Id);
+                        continue;
+                    }
+
+                    owners[Convert.ToHexString(entry.Hash)] = entry;
+                    entries.Add(entry);
+                }
+
                 foreach (var error in errors)
                 {
                     LogBadLine(logger, error);
@@ -117,6 +131,9 @@ public sealed partial class ApiKeyStore(IOptions<AuthOptions> options, TimeProvi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an API-key line: {Error}")]
     private static partial void LogBadLine(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored API key {KeyId} in file {File}: the same key is already listed as {OwnerTenant}/{OwnerKeyId}")]
+    private static partial void LogDuplicateKey(ILogger logger, string file, string keyId, string ownerTenant, string ownerKeyId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "API-key directory {Directory} could not be read; keeping the keys loaded before: {Error}")]
     private static partial void LogUnreadable(ILogger logger, string directory, string error);

@@ -23,10 +23,15 @@ public readonly record struct BodyReadResult(BodyReadStatus Status, PooledBody? 
 public static class RequestBodyReader
 {
     private const int InitialBufferBytes = 16 * 1024;
+    // A body's first buffer (the pool rounds up to a power of two, and one byte more detects an overflow): small, so that
+    // thousands of slow clients hold little of the budget before their bytes arrive.
+    private const int MaxUpfrontBytes = (8 * 1024) - 1;
 
     public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, IMemoryBudget? budget = null)
     {
         var encoding = request.Headers.ContentEncoding.ToString();
+        // Through the body's PipeReader, so a cancelled read (a time limit, say) leaves the server able to drain the rest.
+        var body = new PipeBodyStream(request.BodyReader);
         Stream source;
         if (string.IsNullOrEmpty(encoding) || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -35,20 +40,22 @@ public static class RequestBodyReader
                 return new(BodyReadStatus.TooLarge, null);
             }
 
-            source = request.Body;
+            source = body;
         }
         else if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
         {
-            source = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
+            source = new GZipStream(body, CompressionMode.Decompress, leaveOpen: true);
         }
         else
         {
             return new(BodyReadStatus.UnsupportedEncoding, null, encoding);
         }
 
-        var initial = request.ContentLength is > 0 and var length && length <= maxBytes && source == request.Body
-            ? (int)length
-            : InitialBufferBytes;
+        // A declared length is a promise, not bytes: memory is reserved as the body arrives (at most twice what has
+        // arrived), so clients that announce large bodies and send slowly cannot use up the budget of fast ones.
+        var declared = request.ContentLength is > 0 and var length && length <= maxBytes && source == body ? (int)length : (int?)null;
+        var ceiling = declared ?? maxBytes;
+        var initial = Math.Min(declared ?? InitialBufferBytes, MaxUpfrontBytes);
         var buffers = new BufferLease(budget);
         try
         {
@@ -67,7 +74,7 @@ public static class RequestBodyReader
                         return new(BodyReadStatus.TooLarge, null);
                     }
 
-                    if (!buffers.Grow(Math.Min(buffers.Buffer.Length * 2, maxBytes + 1), filled))
+                    if (!buffers.Grow((int)Math.Min(buffers.Buffer.Length * 2L, ceiling + 1L), filled))
                     {
                         return new(BodyReadStatus.OverBudget, null);
                     }
@@ -95,7 +102,7 @@ public static class RequestBodyReader
         finally
         {
             buffers.Dispose();
-            if (source != request.Body)
+            if (source != body)
             {
                 await source.DisposeAsync().ConfigureAwait(false);
             }

@@ -19,4 +19,5 @@ public static class ProblemTypes
     public const string Overloaded = Base + "overloaded";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string IdempotencyKeyInFlight = Base + "idempotency-key-in-flight";
+    public const string RequestTimeout = Base + "request-timeout";
 }

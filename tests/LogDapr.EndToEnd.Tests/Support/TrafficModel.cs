@@ -22,6 +22,8 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
     private readonly Dictionary<CountKey, long> expected = [];
     // Tests send from many tasks at once (the overload test); Random and Dictionary are not thread-safe.
     private readonly Lock gate = new();
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+    private long eventNumber;
 
     public DateTimeOffset From => baseMinute.AddMinutes(-1);
     public DateTimeOffset To => baseMinute.AddMinutes(MinuteSpread + 1);
@@ -32,8 +34,11 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
 
     public sealed record Payload(HttpContent Content, int Events, string Shape);
 
-    /// <summary>A request of the given shape with <paramref name="events"/> valid events. Call <see cref="Commit"/> only for those that got a 202.</summary>
-    public (Payload Payload, List<CountKey> Keys) Next(int events, int shape)
+    /// <summary>
+    /// A request of the given shape with <paramref name="events"/> valid events, each with its own <c>id</c> when
+    /// <paramref name="withIds"/>. Call <see cref="Commit"/> only for those that got a 202.
+    /// </summary>
+    public (Payload Payload, List<CountKey> Keys) Next(int events, int shape, bool withIds = false)
     {
         var keys = new List<CountKey>(events);
         var lines = new List<string>(events);
@@ -41,7 +46,7 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
         {
             for (var i = 0; i < events; i++)
             {
-                var (line, key) = Event();
+                var (line, key) = Event(withIds ? $"evt-{run}-{++eventNumber}" : null);
                 lines.Add(line);
                 keys.Add(key);
             }
@@ -69,14 +74,20 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
         }
     }
 
-    private (string Line, CountKey Key) Event()
+    private (string Line, CountKey Key) Event(string? id)
     {
         var tenant = Tenants[random.Next(Tenants.Length)];
         var service = Services[random.Next(Services.Length)];
         var (spelling, normalized) = Severities[random.Next(Severities.Length)];
         var minute = random.Next(MinuteSpread);
         var timestamp = baseMinute.AddMinutes(minute).AddMilliseconds(random.Next(60_000));
-        var line = JsonSerializer.Serialize(new Dictionary<string, object>
+        var fields = new Dictionary<string, object>();
+        if (id is not null)
+        {
+            fields["id"] = id;
+        }
+
+        var line = JsonSerializer.Serialize(new Dictionary<string, object>(fields)
         {
             ["tenant_id"] = tenant,
             ["service"] = service,

@@ -21,6 +21,15 @@ public sealed class IngestFactory(int sidecarGrpcPort, int sidecarHttpPort, IRea
     public static IngestFactory SidecarDown(IReadOnlyDictionary<string, string>? settings = null)
         => new(FreePorts.Next(), FreePorts.Next(), settings);
 
+    /// <summary>Serves the app on a real Kestrel socket (for slow, truncated and stalled clients) and returns its address.</summary>
+    public Uri StartOnKestrel()
+    {
+        var port = FreePorts.Next();
+        UseKestrel(port);
+        StartServer();
+        return new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("DAPR_GRPC_PORT", sidecarGrpcPort.ToString(CultureInfo.InvariantCulture));

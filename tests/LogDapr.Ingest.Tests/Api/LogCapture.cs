@@ -7,8 +7,12 @@ namespace LogDapr.Ingest.Tests.Api;
 public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> entries = new();
+    private readonly ConcurrentQueue<string> errors = new();
 
     public IReadOnlyCollection<string> Entries => entries;
+
+    /// <summary>The entries logged at Error or Critical.</summary>
+    public IReadOnlyCollection<string> Errors => errors;
 
     public string All => string.Join('\n', entries);
 
@@ -29,7 +33,14 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner.entries.Enqueue($"{category} {logLevel} {formatter(state, exception)} {Describe(state)} {exception}");
+        {
+            var entry = $"{category} {logLevel} {formatter(state, exception)} {Describe(state)} {exception}";
+            owner.entries.Enqueue(entry);
+            if (logLevel >= LogLevel.Error)
+            {
+                owner.errors.Enqueue(entry);
+            }
+        }
 
         private static string Describe<TState>(TState state)
             => state is IEnumerable<KeyValuePair<string, object?>> values ? string.Join(' ', values.Select(v => $"{v.Key}={v.Value}")) : $"{state}";

@@ -7,7 +7,16 @@ namespace LogDapr.Ingest.Tests.Api;
 /// <summary>A real development sidecar process with no apps subscribed: what ingest publishes stays on the topic to be counted.</summary>
 public sealed class SidecarFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyList<string> extraArguments;
     private ManagedProcess? process;
+
+    public SidecarFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="extraArguments">More sidecar flags, e.g. its chaos options.</param>
+    internal SidecarFixture(IReadOnlyList<string> extraArguments) => this.extraArguments = extraArguments;
 
     public int HttpPort { get; } = FreePorts.Next();
     public int GrpcPort { get; } = FreePorts.Next();
@@ -17,7 +26,7 @@ public sealed class SidecarFixture : IAsyncLifetime
         var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "sidecar-" + Guid.NewGuid().ToString("N")[..8]);
         // The API pair is ingest's own, as daprd's would be: the repo's components are scoped to app ids.
         var spec = DevSidecarSpec.Create(RepoLayout.Discover(), [new SidecarApp(PipelineDefaults.IngestAppId, null, HttpPort, GrpcPort)],
-            Path.Combine(directory, "journal"), ["--journal-fsync", "false"], new Dictionary<string, string?>());
+            Path.Combine(directory, "journal"), ["--journal-fsync", "false", .. extraArguments], new Dictionary<string, string?>());
         process = new ManagedProcess(spec, directory);
         process.Start();
         await process.WaitForHttpAsync(new Uri($"http://127.0.0.1:{HttpPort}/v1.0/healthz"), TimeSpan.FromSeconds(60));
@@ -31,6 +40,11 @@ public sealed class SidecarFixture : IAsyncLifetime
     }
 
     public string Tail() => process?.Tail() ?? "";
+
+    /// <summary>Hangs the sidecar (SIGSTOP): calls to it get no answer until <see cref="Resume"/>.</summary>
+    public void Pause() => process!.Pause();
+
+    public void Resume() => process!.Resume();
 
     public async Task DisposeAsync()
     {

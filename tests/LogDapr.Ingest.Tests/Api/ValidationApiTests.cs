@@ -51,6 +51,11 @@ public sealed class ValidationApiTests : IDisposable
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","attributes":{"a":{}}}""", "attributes.a", "" },
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","attributes":{"a":"1","b":"2","c":"3"}}""", "attributes", "Ingest:MaxAttributes" },
         { $$"""{"tenant_id":"acme","service":"api","severity":"info","message":"{{new string('x', 101)}}"}""", "message", "Ingest:MaxMessageBytes" },
+        { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","timestamp":"0001-01-01T00:00:00Z"}""", "timestamp", "Ingest:MaxPastAge" },
+        { """{"tenant_id":"acme","service":"api","severity":"info","message":"a\u0000b"}""", "message", "U+0000" },
+        { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","host":"h\u0000"}""", "host", "control characters" },
+        { """{"tenant_id":"acme","service":"api","severity":2.0,"message":"m"}""", "severity", "without fraction or exponent" },
+        { """{"tenant_id":"acme","service":"api","severity":1e1,"message":"m"}""", "severity", "without fraction or exponent" },
     };
 
     [Theory]
@@ -141,6 +146,51 @@ public sealed class ValidationApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
         Assert.Contains("application/x-ndjson", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/x-ndjson; charset=utf-32")]
+    public async Task Bodies_in_a_charset_other_than_utf8_get_415(string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Valid));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+
+        var (status, problem, _) = await PostAsync(content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("utf-8", problem!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_invalid_events_get_a_bounded_answer_with_the_first_errors_and_totals_per_field()
+    {
+        using var limits = IngestFactory.SidecarDown(new Dictionary<string, string> { ["Ingest:MaxRejectedDetails"] = "100" });
+        var body = Encoding.UTF8.GetBytes("[" + string.Join(',', Enumerable.Range(0, 10_000).Select(i => i % 2 == 0
+            ? """{"tenant_id":"acme","service":"api","severity":"nope","message":"x"}"""
+            : """{"tenant_id":"-bad","service":"api","severity":"info","message":"x","attributes":{"a":[1]}}""")) + "]");
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            await gzip.WriteAsync(body);
+        }
+
+        var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await limits.CreateClient().PostAsync("/v1/logs", content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(text.Length < 64 * 1024, $"the answer to {compressed.Length} bytes of gzip is {text.Length} bytes");
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal(Enumerable.Range(0, 100), problem["rejected"]!.AsArray().Select(r => r!["index"]!.GetValue<int>()));
+        Assert.Equal(10_000, problem["rejected_total"]!.GetValue<int>());
+        var byField = problem["rejected_by_field"]!.AsObject();
+        Assert.Equal(5_000, byField["severity"]!.GetValue<int>());
+        Assert.Equal(5_000, byField["tenant_id"]!.GetValue<int>());
+        Assert.Equal(5_000, byField["attributes"]!.GetValue<int>());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
+using Microsoft.Extensions.Logging;
 
 namespace LogDapr.Ingest.Tests.Auth;
 
@@ -45,6 +46,46 @@ public class ApiKeyFileTests
         var error = Assert.Single(errors);
         Assert.StartsWith("acme:2:", error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_second_key_with_an_id_already_used_in_the_file_is_ignored_and_reported()
+    {
+        var entries = ApiKeyFile.Parse("acme", $"sha256:{Hash} id=ci\nsha256:{new string('b', 64)} id=ci\nsha256:{new string('c', 64)} id=deploy\n", out var errors);
+
+        Assert.Equal(["ci", "deploy"], entries.Select(e => e.Id));
+        Assert.Equal(Convert.FromHexString(Hash), entries[0].Hash);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("acme:2:", error, StringComparison.Ordinal);
+        Assert.Contains("id 'ci' is already used", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_id_in_two_tenants_names_two_identities()
+    {
+        var acme = Assert.Single(ApiKeyFile.Parse("acme", $"sha256:{Hash} id=ci", out _));
+        var globex = Assert.Single(ApiKeyFile.Parse("globex", $"sha256:{new string('b', 64)} id=ci", out _));
+
+        Assert.NotEqual(new ApiKeyPrincipal(acme.Id, acme.Tenant, acme.Roles).Identity, new ApiKeyPrincipal(globex.Id, globex.Tenant, globex.Roles).Identity);
+    }
+
+    [Fact]
+    public void A_key_listed_under_two_tenants_stays_bound_to_the_first_and_the_duplicate_is_reported()
+    {
+        using var directory = new KeyDirectory();
+        var key = ApiKeys.Generate();
+        File.WriteAllText(Path.Combine(directory.Path, "acme"), ApiKeys.FileLine(key, "a") + "\n");
+        File.WriteAllText(Path.Combine(directory.Path, "globex"), ApiKeys.FileLine(key, "g") + "\n");
+        var logs = new Api.LogCapture();
+        var store = new ApiKeyStore(Microsoft.Extensions.Options.Options.Create(new AuthOptions { KeysPath = directory.Path }), TimeProvider.System,
+            new LoggerFactory([logs]).CreateLogger<ApiKeyStore>());
+
+        store.Reload();
+
+        Assert.True(store.TryAuthenticate(key, out var principal));
+        Assert.Equal("acme", principal.Tenant);
+        Assert.Contains(logs.Entries, e => e.Contains("Warning", StringComparison.Ordinal) && e.Contains("globex", StringComparison.Ordinal));
+        Assert.DoesNotContain(key, logs.All, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,9 +38,14 @@ public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
 
     private static string Event(string tenant) => $$"""{"tenant_id":"{{tenant}}","service":"api","severity":"info","message":"hello"}""";
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string body, string? key, bool useHeader = false)
+    private async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostAsync(string body, string? key, bool useHeader = false, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (key is not null)
         {
             if (useHeader)
@@ -128,6 +133,24 @@ public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), acme)).Status);
+    }
+
+    [Fact]
+    public async Task A_key_of_another_tenant_with_the_same_id_cannot_replay_a_stored_answer()
+    {
+        var acmeCi = keys.Add("acme", "id=ci");
+        var globexCi = keys.Add("globex", "id=ci");
+        await Task.Delay(300);
+        var body = Event("acme");
+        var idempotencyKey = Guid.NewGuid().ToString();
+
+        var first = await PostAsync(body, acmeCi, idempotencyKey: idempotencyKey);
+        var replayByOtherTenant = await PostAsync(body, globexCi, idempotencyKey: idempotencyKey);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, replayByOtherTenant.Status);
+        Assert.False(replayByOtherTenant.Response.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("https://logdapr.io/problems/forbidden", replayByOtherTenant.Body!["type"]!.GetValue<string>());
     }
 
     [Fact]

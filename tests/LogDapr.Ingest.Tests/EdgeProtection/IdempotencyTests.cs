@@ -14,7 +14,8 @@ public sealed class IdempotencyTests : IClassFixture<SidecarFixture>, IDisposabl
     public IdempotencyTests(SidecarFixture sidecar)
     {
         this.sidecar = sidecar;
-        factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort);
+        // Bounds are tested in IdempotencyRetryTests; here a slow claim on a loaded test machine must not become a 503.
+        factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:IdempotencyStoreTimeout"] = "00:00:10" });
     }
 
     public void Dispose() => factory.Dispose();

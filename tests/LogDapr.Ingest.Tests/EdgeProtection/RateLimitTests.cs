@@ -40,11 +40,11 @@ public sealed class RateLimitTests : IClassFixture<SidecarFixture>, IClassFixtur
         ["Ingest:RateLimit:RedisTimeout"] = "00:00:02",
     });
 
-    private static HttpRequestMessage Request(string key, int events, int invalid = 0)
+    private static HttpRequestMessage Request(string key, int events, int invalid = 0, string tenant = "acme")
     {
         var items = Enumerable.Range(0, events).Select(i => i < invalid
-            ? """{"tenant_id":"acme","service":"api","severity":"nope","message":"x"}"""
-            : """{"tenant_id":"acme","service":"api","severity":"info","message":"x"}""");
+            ? $$"""{"tenant_id":"{{tenant}}","service":"api","severity":"nope","message":"x"}"""
+            : $$"""{"tenant_id":"{{tenant}}","service":"api","severity":"info","message":"x"}""");
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new StringContent("[" + string.Join(',', items) + "]", Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return request;
@@ -112,6 +112,21 @@ public sealed class RateLimitTests : IClassFixture<SidecarFixture>, IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, tooBig.StatusCode);
         Assert.Null(tooBig.Headers.RetryAfter);
         Assert.Contains("split it", JsonNode.Parse(await tooBig.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_of_two_tenants_with_the_same_id_have_a_bucket_each()
+    {
+        var acme = keys.Add("acme", "id=shared-name");
+        var globex = keys.Add("globex", "id=shared-name");
+        using var replica = Replica();
+        var client = replica.CreateClient();
+
+        using var acmeFull = await client.SendAsync(Request(acme, Burst));
+        using var globexFirst = await client.SendAsync(Request(globex, 100, tenant: "globex"));
+
+        Assert.Equal(HttpStatusCode.Accepted, acmeFull.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, globexFirst.StatusCode);
     }
 
     [Fact]

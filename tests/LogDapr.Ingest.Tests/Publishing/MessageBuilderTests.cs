@@ -44,6 +44,20 @@ public class MessageBuilderTests
     }
 
     [Fact]
+    public void Events_that_all_carry_ids_get_the_same_message_ids_whenever_the_request_is_built_again()
+    {
+        var events = Events(1234);
+
+        var ids = MessageIdScheme.Choose(keyed: null, events);
+
+        var first = MessageBuilder.Build(events, Now, eventsPerMessage: 500, maxMessageBytes: 900 * 1024, ids: ids);
+        var again = MessageBuilder.Build(events, Now.AddSeconds(3), eventsPerMessage: 500, maxMessageBytes: 900 * 1024, ids: ids);
+
+        Assert.Equal(first.Select(m => m.Id), again.Select(m => m.Id));
+        Assert.Equal(first.Count, first.Select(m => m.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void The_published_cloud_event_carries_our_id_type_and_the_events_as_data()
     {
         var message = MessageBuilder.Build(Events(2), Now, 500, 900 * 1024).Single();

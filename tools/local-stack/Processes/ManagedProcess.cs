@@ -143,6 +143,24 @@ public sealed class ManagedProcess : IAsyncDisposable
         await p.WaitForExitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>SIGSTOP: the process hangs with its sockets open, as a stalled or overloaded peer looks from outside.</summary>
+    public void Pause() => SignalRunning(Signals.SigStop, "---- SIGSTOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => SignalRunning(Signals.SigCont, "---- SIGCONT");
+
+    private void SignalRunning(int signal, string note)
+    {
+        var p = process;
+        if (p is null || p.HasExited)
+        {
+            throw new InvalidOperationException($"{Name} is not running.");
+        }
+
+        Append(note);
+        Signals.Send(p.Id, signal);
+    }
+
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
