@@ -3,7 +3,6 @@ using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.OpenApi;
 using LogDapr.Aggregator.Query;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
@@ -14,6 +13,7 @@ using LogDapr.Contracts.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.OpenApi;
 using LogDapr.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -59,7 +59,11 @@ public static class AggregatorHost
         builder.AddStartupAwareHealthLog();
         builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>());
+        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
+        {
+            [QueryEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
+            [QueryEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+        }));
         return builder;
     }
 

@@ -11,6 +11,7 @@ using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.OpenApi;
 using LogDapr.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,10 @@ public static class IngestHost
         builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<LogEventSchemaTransformer>();
-            o.AddDocumentTransformer<ApiKeySecurityTransformer>();
+            o.UseLogDaprConventions("LogDapr ingest API", new Dictionary<string, string>
+            {
+                [LogsEndpoint.Tag] = "Send log events (LogEvent v1) into the pipeline.",
+            });
         });
         return builder;
     }
@@ -80,9 +84,9 @@ public static class IngestHost
         app.MapHealthEndpoints();
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
+        // Not an API operation: the same schema is in the document's components (LogEventV1).
         app.MapGet(SchemaRoute, () => Results.Text(LogEventSchema.Json, "application/schema+json"))
-            .WithName("LogEventSchema")
-            .WithSummary("The LogEvent v1 JSON Schema");
+            .ExcludeFromDescription();
         app.MapLogsEndpoint();
         return app;
     }

@@ -7,12 +7,14 @@ namespace LogDapr.Ingest.Ingestion;
 public static class LogsEndpoint
 {
     public const string Route = "/v1/logs";
+    public const string Tag = "Logs";
 
     public static RouteHandlerBuilder MapLogsEndpoint(this IEndpointRouteBuilder app) => app
         .MapPost(Route, (HttpContext context, IngestRequestHandler handler) => handler.HandleAsync(context))
         .RequireAuthorization(AuthPolicies.Write)
         .AddEndpointFilter<IngestOutcomeFilter>()
         .WithName("IngestLogs")
+        .WithTags(Tag)
         .WithSummary("Ingest log events")
         .WithDescription("Accepts one LogEvent v1 object, a JSON array of them, {\"events\":[...]}, or NDJSON. "
             + "Valid events are accepted even when others in the batch are rejected; 202 means the pipeline has them.")
