@@ -55,6 +55,8 @@ public static class AggregatorHost
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddHostedService<SchemaHostedService>();
+        builder.Services.AddSingleton<OverflowGauge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         builder.AddStartupAwareHealthLog();
         builder.AddApiKeyAuth();

@@ -1,8 +1,15 @@
+using System.Diagnostics.Metrics;
 using LogDapr.Aggregator.Aggregation;
+using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Observability;
+using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Tests.Sink;
 
@@ -61,5 +68,31 @@ public class CardinalityLimitTests(PostgresFixture postgres)
         Assert.Equal(Limit, await Series(db, "acme"));
         Assert.Equal(80, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
         Assert.Equal(Limit, await db.ScalarAsync("SELECT series FROM logdapr.bucket_series WHERE tenant_id = 'acme'"));
+    }
+
+    [Fact]
+    public async Task The_overflow_gauge_exports_how_many_events_went_to_the_overflow_series()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "overflowgauge");
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var gauge = new OverflowGauge(db.DataSource, new SchemaReadiness(TimeProvider.System), Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = MigratedDatabase.Schema }),
+            services.GetRequiredService<IMeterFactory>(), NullLogger<OverflowGauge>.Instance);
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([Message("m1", "acme", "s1", "s2", "s3", "s4", "s5"), Message("m2", "globex", "g1")]));
+
+        await gauge.RefreshAsync(CancellationToken.None);
+
+        long exported = -1;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "logdapr.aggregator.overflow.events")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => exported = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Equal(2, exported);
     }
 }
