@@ -47,6 +47,14 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         var singles = Templates(1);
         await RunCeilingAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
         await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        if (plan.PerBroker)
+        {
+            foreach (var broker in Enum.GetValues<LocalBroker>())
+            {
+                await RunBrokerAsync(results, broker, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         results.Duration = watch.Elapsed;
         results.LoadAfter = MachineInfo.LoadAverage();
         return results;
@@ -172,6 +180,48 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             results.Problems.Add($"{ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The flood on a fresh stack whose sidecar emulates <paramref name="broker"/>'s delivery (native bulk for Kafka,
+    /// daprd's DefaultBulkSubscriber for Redis and JetStream), with the component settings in components/.
+    /// </summary>
+    private async Task RunBrokerAsync(BenchResults results, LocalBroker broker, CancellationToken cancellationToken)
+    {
+        var name = broker.ToString().ToLowerInvariant();
+        log($"Starting a local stack emulating {name}");
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            RunDirectory = Path.Combine(options.WorkDirectory, "stack-" + name),
+            AllowPostgresInstall = options.AllowInstall,
+            SidecarArguments = ["--journal-fsync", "false"],
+            AppEnvironment = options.AppEnvironment,
+            Broker = broker,
+            Report = log,
+        }, cancellationToken).ConfigureAwait(false);
+        var drain = new SidecarDrain(pipeline.SidecarHttpUrl);
+        IReadOnlyDictionary<string, int?> Processes() => new Dictionary<string, int?>
+        {
+            ["ingest"] = pipeline.Ingest.ProcessId,
+            ["aggregator"] = pipeline.Aggregator.ProcessId,
+            ["sidecar"] = pipeline.Sidecar.ProcessId,
+        };
+
+        try
+        {
+            await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents),
+                plan.SaturationRate / 4, plan.SaturationConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+            var flood = await MeasureAsync(
+                "broker-" + name, $"Pipeline flood, batches of {plan.BatchEvents}, {name} emulation", "LogDapr",
+                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), plan.SaturationRate, plan.SaturationConcurrency, plan.FloodDuration,
+                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+            results.Brokers.Add((name, flood));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            results.Problems.Add($"{name} emulation: {ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
             throw;
         }
     }

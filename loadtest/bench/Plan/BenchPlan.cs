@@ -51,6 +51,9 @@ public sealed record BenchPlan
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public bool MicroBenchmarks { get; init; } = true;
 
+    /// <summary>The pipeline flood once more under each broker emulation of the development sidecar (redis, kafka, jetstream).</summary>
+    public bool PerBroker { get; init; } = true;
+
     /// <summary>A quick job instead of BenchmarkDotNet's short run (figures are then indicative only).</summary>
     public bool QuickMicroBenchmarks { get; init; }
 
@@ -76,5 +79,6 @@ public sealed record BenchPlan
         MaxPeerEvents = 2_000,
         VerifyTimeout = TimeSpan.FromSeconds(60),
         MicroBenchmarks = false,
+        PerBroker = false,
     };
 }

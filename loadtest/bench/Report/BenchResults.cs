@@ -34,11 +34,15 @@ public sealed class BenchResults
     public IReadOnlyList<MicroResult> Micro { get; set; } = [];
     public List<string> Problems { get; } = [];
 
+    /// <summary>The flood under each broker emulation, on a fresh stack each (see <see cref="BenchPlan.PerBroker"/>).</summary>
+    public List<(string Broker, ScenarioResult Flood)> Brokers { get; } = [];
+
     public ScenarioResult? Scenario(string id) => Scenarios.FirstOrDefault(s => s.Id == id);
 
     /// <summary>True when every read-back showed every accepted event exactly once and nothing failed.</summary>
     public bool Correct => Problems.Count == 0
         && Scenarios.All(s => s.Verification is null || s.Verification.ExactlyOnce)
+        && Brokers.All(b => b.Flood.Verification?.ExactlyOnce ?? false)
         && (Drain is null || Drain.Verification.ExactlyOnce)
         && (Flood is null || Flood.Verification.ExactlyOnce);
 }

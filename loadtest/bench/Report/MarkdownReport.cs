@@ -43,6 +43,7 @@ public static class MarkdownReport
         Targets(md, r);
         Ratios(md, r);
         Scenarios(md, r);
+        Brokers(md, r);
         Micro(md, r);
         Correctness(md, r);
         md.Append(End);
@@ -225,6 +226,35 @@ public static class MarkdownReport
         md.AppendLine();
         md.AppendLine("Latency columns are response times from the intended send time; the generator's own dispatch lateness (p99) was "
             + string.Join(", ", r.Scenarios.Select(s => $"{s.Id} {TextReport.Ms(s.Run.DispatchLag.ValueAtPercentile(99))}")) + ".");
+    }
+
+    private static void Brokers(StringBuilder md, BenchResults r)
+    {
+        if (r.Brokers.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Per broker emulation");
+        md.AppendLine();
+        md.AppendLine("The same flood on a fresh stack for each broker type the development sidecar emulates, with the component settings in "
+            + "`components/` (Redis: `concurrency` 100, so daprd's DefaultBulkSubscriber fills batches of the aggregator's `maxMessagesCount`; "
+            + "Kafka: native bulk subscribe; JetStream: `concurrencyMode: parallel`).");
+        md.AppendLine();
+        md.AppendLine("| broker | accepted events/s | send to queryable, events/s | e2e lag p50 / p99 | counted exactly once | peak RSS |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (broker, flood) in r.Brokers)
+        {
+            var v = flood.Verification;
+            var queryable = v?.AllCountedAfterLastAccept is { } tail && flood.Run.AcceptedCurve.Count > 0
+                ? (flood.Run.AcceptedEvents / (TimeSpan.FromSeconds((flood.Run.AcceptedCurve[^1].Timestamp - flood.Run.StartTimestamp) / (double)System.Diagnostics.Stopwatch.Frequency) + tail).TotalSeconds).ToString("N0", C)
+                : "?";
+            var lag = v?.Lag is { } l ? $"{l.P50.TotalMilliseconds:N0} / {l.P99.TotalMilliseconds:N0} ms" : "";
+            var exact = v is null ? "not read back" : v.ExactlyOnce ? $"yes ({v.Counted:N0})" : $"**NO**: {v.Counted:N0} of {v.Expected:N0}";
+            var rss = string.Join(", ", flood.PeakRssBytes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {Mb(p.Value)}"));
+            md.AppendLine(C, $"| {broker} | {flood.Run.EventsPerSecond:N0} | {queryable} | {lag} | {exact} | {rss} |");
+        }
     }
 
     private static void Micro(StringBuilder md, BenchResults r)
