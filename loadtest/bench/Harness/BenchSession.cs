@@ -101,22 +101,9 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     private async Task RunPipelineAsync(BenchResults results, Workload batches, Workload singles, CancellationToken cancellationToken)
     {
         log("Starting the local stack (Postgres, development sidecar, aggregator, ingest)");
-        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
-        {
-            RunDirectory = Path.Combine(options.WorkDirectory, "stack"),
-            AllowPostgresInstall = options.AllowInstall,
-            // Same settings as the end-to-end tests: no fsync in the sidecar journal or Postgres (see the report).
-            SidecarArguments = ["--journal-fsync", "false"],
-            AppEnvironment = options.AppEnvironment,
-            Report = log,
-        }, cancellationToken).ConfigureAwait(false);
+        await using var pipeline = await StartStackAsync("stack", LocalBroker.Redis, cancellationToken).ConfigureAwait(false);
         var drain = new SidecarDrain(pipeline.SidecarHttpUrl);
-        IReadOnlyDictionary<string, int?> Processes() => new Dictionary<string, int?>
-        {
-            ["ingest"] = pipeline.Ingest.ProcessId,
-            ["aggregator"] = pipeline.Aggregator.ProcessId,
-            ["sidecar"] = pipeline.Sidecar.ProcessId,
-        };
+        IReadOnlyDictionary<string, int?> Processes() => ProcessesOf(pipeline);
 
         try
         {
@@ -192,22 +179,9 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     {
         var name = broker.ToString().ToLowerInvariant();
         log($"Starting a local stack emulating {name}");
-        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
-        {
-            RunDirectory = Path.Combine(options.WorkDirectory, "stack-" + name),
-            AllowPostgresInstall = options.AllowInstall,
-            SidecarArguments = ["--journal-fsync", "false"],
-            AppEnvironment = options.AppEnvironment,
-            Broker = broker,
-            Report = log,
-        }, cancellationToken).ConfigureAwait(false);
+        await using var pipeline = await StartStackAsync("stack-" + name, broker, cancellationToken).ConfigureAwait(false);
         var drain = new SidecarDrain(pipeline.SidecarHttpUrl);
-        IReadOnlyDictionary<string, int?> Processes() => new Dictionary<string, int?>
-        {
-            ["ingest"] = pipeline.Ingest.ProcessId,
-            ["aggregator"] = pipeline.Aggregator.ProcessId,
-            ["sidecar"] = pipeline.Sidecar.ProcessId,
-        };
+        IReadOnlyDictionary<string, int?> Processes() => ProcessesOf(pipeline);
 
         try
         {
@@ -225,6 +199,25 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             throw;
         }
     }
+
+    /// <summary>Same settings as the end-to-end tests: no fsync in the sidecar journal or Postgres (see the report).</summary>
+    private Task<LocalPipeline> StartStackAsync(string directory, LocalBroker broker, CancellationToken cancellationToken)
+        => LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            RunDirectory = Path.Combine(options.WorkDirectory, directory),
+            AllowPostgresInstall = options.AllowInstall,
+            SidecarArguments = ["--journal-fsync", "false"],
+            AppEnvironment = options.AppEnvironment,
+            Broker = broker,
+            Report = log,
+        }, cancellationToken);
+
+    private static Dictionary<string, int?> ProcessesOf(LocalPipeline pipeline) => new()
+    {
+        ["ingest"] = pipeline.Ingest.ProcessId,
+        ["aggregator"] = pipeline.Aggregator.ProcessId,
+        ["sidecar"] = pipeline.Sidecar.ProcessId,
+    };
 
     private async Task<AggregatorDrain> DrainAsync(
         LocalPipeline pipeline, SidecarDrain drain, PayloadOptions payload, ScenarioResult ingestOnly, Func<IReadOnlyDictionary<string, int?>> processes, CancellationToken cancellationToken)

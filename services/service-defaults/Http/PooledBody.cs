@@ -6,11 +6,11 @@ namespace LogDapr.ServiceDefaults.Http;
 /// </summary>
 public sealed class PooledBody : IDisposable
 {
-    private readonly IMemoryBudget? budget;
+    private readonly MemoryBudget? budget;
     private readonly long reserved;
     private byte[]? buffer;
 
-    public PooledBody(byte[] buffer, int length, IMemoryBudget? budget = null, long reserved = 0)
+    public PooledBody(byte[] buffer, int length, MemoryBudget? budget = null, long reserved = 0)
     {
         this.buffer = buffer;
         this.budget = budget;

@@ -27,7 +27,7 @@ public static class RequestBodyReader
     // thousands of slow clients hold little of the budget before their bytes arrive.
     private const int MaxUpfrontBytes = (8 * 1024) - 1;
 
-    public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, IMemoryBudget? budget = null)
+    public static async Task<BodyReadResult> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, MemoryBudget? budget = null)
     {
         var encoding = request.Headers.ContentEncoding.ToString();
         // Through the body's PipeReader, so a cancelled read (a time limit, say) leaves the server able to drain the rest.
@@ -110,7 +110,7 @@ public static class RequestBodyReader
     }
 
     /// <summary>The growing buffer of one read and the budget it holds; returned on every path except a successful detach.</summary>
-    private sealed class BufferLease(IMemoryBudget? budget) : IDisposable
+    private sealed class BufferLease(MemoryBudget? budget) : IDisposable
     {
         private long reserved;
 

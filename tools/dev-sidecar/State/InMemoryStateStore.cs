@@ -102,22 +102,6 @@ public sealed class InMemoryStateStore(string name, Func<DateTimeOffset>? clock 
         }
     }
 
-    private Row? Live(string key)
-    {
-        if (!Rows.TryGetValue(key, out var row))
-        {
-            return null;
-        }
-
-        if (row.ExpiredAt(Now))
-        {
-            Rows.Remove(key);
-            return null;
-        }
-
-        return row;
-    }
-
     // doParseTTLInSeconds: strconv.Atoi, negative means no expiry.
     private static int ParseTtl(IReadOnlyDictionary<string, string> metadata)
     {

@@ -131,22 +131,6 @@ public sealed class RedisStateStore(string name, IReadOnlyDictionary<string, str
         Rows[key] = row with { ExpiresAt = seconds > 0 ? Now.AddSeconds(seconds) : null };
     }
 
-    private Row? Live(string key)
-    {
-        if (!Rows.TryGetValue(key, out var row))
-        {
-            return null;
-        }
-
-        if (row.ExpiredAt(Now))
-        {
-            Rows.Remove(key);
-            return null;
-        }
-
-        return row;
-    }
-
     // parseETag: LAST_WRITE or no ETag means version 0 ("no check unless first-write marked").
     private static long ParseETag(StateWrite write)
     {

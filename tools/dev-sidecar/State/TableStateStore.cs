@@ -53,6 +53,23 @@ public abstract class TableStateStore(string name, Func<DateTimeOffset>? clock) 
         }
     }
 
+    /// <summary>The key's row unless it has expired; an expired row is removed, as the stores do lazily.</summary>
+    protected Row? Live(string key)
+    {
+        if (!Rows.TryGetValue(key, out var row))
+        {
+            return null;
+        }
+
+        if (row.ExpiredAt(Now))
+        {
+            Rows.Remove(key);
+            return null;
+        }
+
+        return row;
+    }
+
     protected abstract StateItem? Read(string key);
 
     protected abstract void Write(StateWrite write);
