@@ -42,7 +42,7 @@ internal sealed class EventParser
     private const int ScratchBytes = 256;
     private const int TraceIdLength = 32;
     private const int SpanIdLength = 16;
-    // Attribute strings are reused by position (see _lastAttributeKeys); events rarely have more attributes than this.
+    // Attribute strings are reused by position (see lastAttributeKeys); events rarely have more attributes than this.
     private const int ReusedAttributeSlots = 16;
     private const int MaxEchoLength = 40;
 
@@ -51,34 +51,34 @@ internal sealed class EventParser
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
-    private readonly LogEventLimits _limits;
-    private readonly DateTimeOffset _receivedAtUtc;
-    private readonly long _latestTimestampTicks;
-    private readonly long _earliestTimestampTicks;
-    private readonly Func<int, string>? _newId;
-    private readonly List<FieldError> _errors = [];
-    private readonly byte[] _scratch = new byte[ScratchBytes];
-    private readonly List<KeyValuePair<string, string>> _attributes = [];
+    private readonly LogEventLimits limits;
+    private readonly DateTimeOffset receivedAtUtc;
+    private readonly long latestTimestampTicks;
+    private readonly long earliestTimestampTicks;
+    private readonly Func<int, string>? newId;
+    private readonly List<FieldError> errors = [];
+    private readonly byte[] scratch = new byte[ScratchBytes];
+    private readonly List<KeyValuePair<string, string>> attributes = [];
 
     // Events of one payload usually share tenant, service, host and attribute keys (often values too). Reusing the
     // previous event's string when the raw bytes are equal saves most per-event allocations, and the reused value
     // needs no re-validation because it passed the same rules with the same limits.
-    private string? _lastTenantId;
-    private string? _lastService;
-    private string? _lastHost;
-    private readonly string?[] _lastAttributeKeys = new string?[ReusedAttributeSlots];
-    private readonly string?[] _lastAttributeValues = new string?[ReusedAttributeSlots];
+    private string? lastTenantId;
+    private string? lastService;
+    private string? lastHost;
+    private readonly string?[] lastAttributeKeys = new string?[ReusedAttributeSlots];
+    private readonly string?[] lastAttributeValues = new string?[ReusedAttributeSlots];
 
     public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null)
     {
-        _limits = limits;
-        _receivedAtUtc = receivedAt.ToUniversalTime();
-        _newId = newId;
+        this.limits = limits;
+        receivedAtUtc = receivedAt.ToUniversalTime();
+        this.newId = newId;
         long skew = limits.MaxFutureSkew.Ticks;
-        long now = _receivedAtUtc.UtcTicks;
-        _latestTimestampTicks = skew > DateTime.MaxValue.Ticks - now ? DateTime.MaxValue.Ticks : now + skew;
+        long now = receivedAtUtc.UtcTicks;
+        latestTimestampTicks = skew > DateTime.MaxValue.Ticks - now ? DateTime.MaxValue.Ticks : now + skew;
         long age = limits.MaxPastAge.Ticks;
-        _earliestTimestampTicks = age >= now ? DateTime.MinValue.Ticks : now - age;
+        earliestTimestampTicks = age >= now ? DateTime.MinValue.Ticks : now - age;
     }
 
     /// <summary>
@@ -91,12 +91,12 @@ internal sealed class EventParser
     {
         accepted = null;
         errors = null;
-        _errors.Clear();
-        _attributes.Clear();
+        this.errors.Clear();
+        this.attributes.Clear();
 
         Field seen = Field.None;
         string? id = null, tenantId = null, service = null, message = null, traceId = null, spanId = null, host = null;
-        long timestampTicks = _receivedAtUtc.UtcTicks;
+        long timestampTicks = receivedAtUtc.UtcTicks;
         Severity severity = default;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -145,9 +145,9 @@ internal sealed class EventParser
         RequireField(seen, Field.Severity);
         RequireField(seen, Field.Message);
 
-        if (_errors.Count > 0)
+        if (this.errors.Count > 0)
         {
-            errors = _errors.ToArray();
+            errors = this.errors.ToArray();
             return Outcome.Rejected;
         }
         accepted = new LogEvent
@@ -159,7 +159,7 @@ internal sealed class EventParser
             Severity = severity,
             Service = service!,
             Message = message!,
-            Attributes = _attributes.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() : _attributes.ToArray(),
+            Attributes = this.attributes.Count == 0 ? Array.Empty<KeyValuePair<string, string>>() : this.attributes.ToArray(),
             TraceId = traceId,
             SpanId = spanId,
             Host = host,
@@ -178,9 +178,9 @@ internal sealed class EventParser
         {
             AddError(field, "id must not be empty (omit it or use null to have one generated)");
         }
-        else if (IsLongerThan(value, _limits.MaxIdLength))
+        else if (IsLongerThan(value, this.limits.MaxIdLength))
         {
-            AddError(field, $"id is {CodePoints(value)} characters; limit is {_limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
+            AddError(field, $"id is {CodePoints(value)} characters; limit is {this.limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
         }
         else if (value.AsSpan().ContainsAny(ControlChars))
         {
@@ -200,7 +200,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, _lastTenantId) is { } reused)
+        if (Reuse(ref reader, lastTenantId) is { } reused)
         {
             return reused;
         }
@@ -212,9 +212,9 @@ internal sealed class EventParser
         {
             AddError(field, "tenant_id must not be empty");
         }
-        else if (IsLongerThan(value, _limits.MaxTenantIdLength))
+        else if (IsLongerThan(value, this.limits.MaxTenantIdLength))
         {
-            AddError(field, $"tenant_id is {CodePoints(value)} characters; limit is {_limits.MaxTenantIdLength} ({LimitKeys.MaxTenantIdLength})");
+            AddError(field, $"tenant_id is {CodePoints(value)} characters; limit is {this.limits.MaxTenantIdLength} ({LimitKeys.MaxTenantIdLength})");
         }
         else if (!char.IsAsciiLetterOrDigit(value[0]) || value.AsSpan(1).ContainsAnyExcept(TenantIdTail))
         {
@@ -222,7 +222,7 @@ internal sealed class EventParser
         }
         else
         {
-            return _lastTenantId = value;
+            return lastTenantId = value;
         }
         return null;
     }
@@ -234,7 +234,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, _lastService) is { } reused)
+        if (Reuse(ref reader, lastService) is { } reused)
         {
             return reused;
         }
@@ -247,13 +247,13 @@ internal sealed class EventParser
         {
             AddError(field, "service must not contain control characters");
         }
-        else if (IsLongerThan(value, _limits.MaxServiceLength))
+        else if (IsLongerThan(value, this.limits.MaxServiceLength))
         {
-            AddError(field, $"service is {CodePoints(value)} characters; limit is {_limits.MaxServiceLength} ({LimitKeys.MaxServiceLength})");
+            AddError(field, $"service is {CodePoints(value)} characters; limit is {this.limits.MaxServiceLength} ({LimitKeys.MaxServiceLength})");
         }
         else if (value.Trim() is { Length: > 0 } trimmed)
         {
-            return _lastService = trimmed;
+            return lastService = trimmed;
         }
         else
         {
@@ -269,7 +269,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, _lastHost) is { } reused)
+        if (Reuse(ref reader, lastHost) is { } reused)
         {
             return reused;
         }
@@ -285,13 +285,13 @@ internal sealed class EventParser
         {
             AddError(field, "host must not contain control characters");
         }
-        else if (IsLongerThan(value, _limits.MaxHostLength))
+        else if (IsLongerThan(value, this.limits.MaxHostLength))
         {
-            AddError(field, $"host is {CodePoints(value)} characters; limit is {_limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
+            AddError(field, $"host is {CodePoints(value)} characters; limit is {this.limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
         }
         else
         {
-            return _lastHost = value;
+            return lastHost = value;
         }
         return null;
     }
@@ -303,7 +303,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        int limit = _limits.MaxMessageBytes;
+        int limit = this.limits.MaxMessageBytes;
         // Unescaping never makes text longer, so the raw length decides without decoding in the common cases.
         int rawLength = reader.ValueSpan.Length;
         if (!reader.ValueIsEscaped && rawLength > limit)
@@ -335,7 +335,7 @@ internal sealed class EventParser
         const string field = LogEventFields.Timestamp;
         const string expected = "an RFC 3339 date-time string";
         const string example = "e.g. 2026-11-22T10:00:00Z or 2026-11-22T10:00:00.123+02:00";
-        long ticks = _receivedAtUtc.UtcTicks;
+        long ticks = receivedAtUtc.UtcTicks;
         if (!IsString(ref reader, field, optional: true, expected))
         {
             return ticks;
@@ -345,11 +345,11 @@ internal sealed class EventParser
             : TimestampProblem.Format;
         switch (problem)
         {
-            case TimestampProblem.None when ticks > _latestTimestampTicks:
-                AddError(field, $"timestamp is later than the receive time plus {_limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
+            case TimestampProblem.None when ticks > latestTimestampTicks:
+                AddError(field, $"timestamp is later than the receive time plus {this.limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
                 break;
-            case TimestampProblem.None when ticks < _earliestTimestampTicks:
-                AddError(field, $"timestamp is earlier than the receive time minus {_limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
+            case TimestampProblem.None when ticks < earliestTimestampTicks:
+                AddError(field, $"timestamp is earlier than the receive time minus {this.limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
                 break;
             case TimestampProblem.None:
                 break;
@@ -414,7 +414,7 @@ internal sealed class EventParser
             WrongType(ref reader, field, "an object whose values are strings, numbers or booleans");
             return;
         }
-        int limit = _limits.MaxAttributes;
+        int limit = this.limits.MaxAttributes;
         int count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -437,7 +437,7 @@ internal sealed class EventParser
                 AddError(LogEventFields.Attribute(key), $"duplicate attribute key \"{key}\"");
                 continue;
             }
-            _attributes.Add(new(key, value));
+            this.attributes.Add(new(key, value));
         }
         if (count > limit)
         {
@@ -449,7 +449,7 @@ internal sealed class EventParser
     {
         const string field = LogEventFields.Attributes;
         bool slot = position < ReusedAttributeSlots;
-        if (slot && Reuse(ref reader, _lastAttributeKeys[position]) is { } reused)
+        if (slot && Reuse(ref reader, lastAttributeKeys[position]) is { } reused)
         {
             return reused;
         }
@@ -473,15 +473,15 @@ internal sealed class EventParser
             AddError(field, "attribute keys must not contain control characters");
             return null;
         }
-        if (IsLongerThan(key, _limits.MaxAttributeKeyLength))
+        if (IsLongerThan(key, this.limits.MaxAttributeKeyLength))
         {
             AddError(field, $"attribute key \"{Truncate(key)}...\" is {CodePoints(key)} characters; " +
-                $"limit is {_limits.MaxAttributeKeyLength} ({LimitKeys.MaxAttributeKeyLength})");
+                $"limit is {this.limits.MaxAttributeKeyLength} ({LimitKeys.MaxAttributeKeyLength})");
             return null;
         }
         if (slot)
         {
-            _lastAttributeKeys[position] = key;
+            lastAttributeKeys[position] = key;
         }
         return key;
     }
@@ -489,7 +489,7 @@ internal sealed class EventParser
     private string? ReadAttributeValue(ref Utf8JsonReader reader, string? key, int position)
     {
         bool slot = position < ReusedAttributeSlots;
-        int limit = _limits.MaxAttributeValueBytes;
+        int limit = this.limits.MaxAttributeValueBytes;
         int rawLength = reader.ValueSpan.Length;
         string? value;
         switch (reader.TokenType)
@@ -505,7 +505,7 @@ internal sealed class EventParser
                     AddError(FieldName(key), ValueTooLong(key, rawLength));
                     return null;
                 }
-                if (slot && Reuse(ref reader, _lastAttributeValues[position]) is { } reused)
+                if (slot && Reuse(ref reader, lastAttributeValues[position]) is { } reused)
                 {
                     return reused;
                 }
@@ -533,7 +533,7 @@ internal sealed class EventParser
                 }
                 if (slot)
                 {
-                    _lastAttributeValues[position] = value;
+                    lastAttributeValues[position] = value;
                 }
                 return value;
             default:
@@ -615,11 +615,11 @@ internal sealed class EventParser
         }
     }
 
-    private void AddError(string field, string message) => _errors.Add(new FieldError(field, message));
+    private void AddError(string field, string message) => this.errors.Add(new FieldError(field, message));
 
     private bool ContainsKey(string key)
     {
-        foreach (var attribute in _attributes)
+        foreach (var attribute in this.attributes)
         {
             if (string.Equals(attribute.Key, key, StringComparison.Ordinal))
             {
@@ -631,12 +631,12 @@ internal sealed class EventParser
 
     private string NewId(int index)
     {
-        if (_newId is not null)
+        if (this.newId is not null)
         {
-            return _newId(index);
+            return this.newId(index);
         }
         // Version 7 orders ids by time; the receive time keeps the reader free of a clock (and it cannot precede 1970).
-        var guid = _receivedAtUtc.UtcTicks >= DateTime.UnixEpoch.Ticks ? Guid.CreateVersion7(_receivedAtUtc) : Guid.CreateVersion7();
+        var guid = receivedAtUtc.UtcTicks >= DateTime.UnixEpoch.Ticks ? Guid.CreateVersion7(receivedAtUtc) : Guid.CreateVersion7();
         return guid.ToString();
     }
 
@@ -652,7 +652,7 @@ internal sealed class EventParser
     /// <summary>The unescaped bytes of a string that is only valid when short; false if it cannot be short.</summary>
     private bool TryGetSmallValue(ref Utf8JsonReader reader, out ReadOnlySpan<byte> value)
     {
-        var scratch = _scratch.AsSpan();
+        var scratch = this.scratch.AsSpan();
         value = reader.ValueSpan;
         if (!reader.ValueIsEscaped)
         {

@@ -15,39 +15,39 @@ namespace LogDapr.DevSidecar.Tests.Api;
 public sealed class BodyLimitTests : IAsyncLifetime
 {
     private const int Limit = 4 * 1024 * 1024;
-    private readonly TempDir _dir = new();
-    private TestSidecar _sidecar = null!;
+    private readonly TempDir dir = new();
+    private TestSidecar sidecar = null!;
 
     public async Task InitializeAsync()
     {
-        _dir.Write("res/pubsub.yaml", Yaml.PubSubComponent());
-        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+        dir.Write("res/pubsub.yaml", Yaml.PubSubComponent());
+        sidecar = await TestSidecar.StartAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"));
     }
 
     public async Task DisposeAsync()
     {
-        await _sidecar.DisposeAsync();
-        _dir.Dispose();
+        await sidecar.DisposeAsync();
+        dir.Dispose();
     }
 
     [Fact]
     public async Task An_http_body_over_4_mib_fails_with_stream_too_large_and_4_mib_passes()
     {
-        using var exact = await _sidecar.Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}/big", new ByteArrayContent(new byte[Limit]) { Headers = { ContentType = new("application/octet-stream") } });
+        using var exact = await sidecar.Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}/big", new ByteArrayContent(new byte[Limit]) { Headers = { ContentType = new("application/octet-stream") } });
         Assert.Equal(HttpStatusCode.NoContent, exact.StatusCode);
 
-        using var over = await _sidecar.Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}/big", new ByteArrayContent(new byte[Limit + 1]) { Headers = { ContentType = new("application/octet-stream") } });
+        using var over = await sidecar.Http.PostAsync($"/v1.0/publish/{Yaml.PubSub}/big", new ByteArrayContent(new byte[Limit + 1]) { Headers = { ContentType = new("application/octet-stream") } });
         Assert.Equal(HttpStatusCode.InternalServerError, over.StatusCode);
         var body = JsonNode.Parse(await over.Content.ReadAsStringAsync())!;
         Assert.Equal("ERR_PUBSUB_PUBLISH_MESSAGE", (string?)body["errorCode"]);
         Assert.Equal($"error when publishing to topic big in pubsub {Yaml.PubSub}: stream too large", (string?)body["message"]);
-        Assert.Equal(1, await _sidecar.CounterAsync("big", "published"));
+        Assert.Equal(1, await sidecar.CounterAsync("big", "published"));
     }
 
     [Fact]
     public async Task A_grpc_request_over_4_mib_serialized_is_resource_exhausted_counting_the_envelope()
     {
-        using var channel = GrpcChannel.ForAddress(_sidecar.Host.GrpcEndpoint);
+        using var channel = GrpcChannel.ForAddress(sidecar.Host.GrpcEndpoint);
         var raw = new DaprProto.Dapr.DaprClient(channel);
 
         // The data alone fits; the request with pubsub, topic and metadata (e.g. a tracestate) does not.

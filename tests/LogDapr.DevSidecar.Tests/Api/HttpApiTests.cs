@@ -9,16 +9,16 @@ namespace LogDapr.DevSidecar.Tests.Api;
 /// <summary>The HTTP API as daprd v1.16 answers it (what the JavaScript SDK and curl users see).</summary>
 public sealed class HttpApiTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private readonly string _secretVariable = "DS_HTTP_SECRET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-    private TestSidecar _sidecar = null!;
+    private readonly TempDir dir = new();
+    private readonly string secretVariable = "DS_HTTP_SECRET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+    private TestSidecar sidecar = null!;
 
-    private HttpClient Http => _sidecar.Http;
+    private HttpClient Http => sidecar.Http;
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable(_secretVariable, "from-env");
-        _dir.Write("res/components.yaml", string.Join("\n---\n", Yaml.PubSubComponent(), Yaml.StateComponent(), """
+        Environment.SetEnvironmentVariable(secretVariable, "from-env");
+        dir.Write("res/components.yaml", string.Join("\n---\n", Yaml.PubSubComponent(), Yaml.StateComponent(), """
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata:
@@ -28,14 +28,14 @@ public sealed class HttpApiTests : IAsyncLifetime
               version: v1
               metadata: []
             """));
-        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+        sidecar = await TestSidecar.StartAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"));
     }
 
     public async Task DisposeAsync()
     {
-        await _sidecar.DisposeAsync();
-        Environment.SetEnvironmentVariable(_secretVariable, null);
-        _dir.Dispose();
+        await sidecar.DisposeAsync();
+        Environment.SetEnvironmentVariable(secretVariable, null);
+        dir.Dispose();
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
@@ -54,7 +54,7 @@ public sealed class HttpApiTests : IAsyncLifetime
         using var response = await Http.PostAsync($"/v1.0-alpha1/publish/bulk/{Yaml.PubSub}/cased",
             Json("""[{"entryID":"1","Event":{"n":1},"ContentType":"application/json"},{"ENTRYID":"2","event":"two","contentType":"text/plain"}]"""));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(2, await _sidecar.CounterAsync("cased", "published"));
+        Assert.Equal(2, await sidecar.CounterAsync("cased", "published"));
 
         using var missing = await Http.PostAsync($"/v1.0-alpha1/publish/bulk/{Yaml.PubSub}/cased", Json("""[{"event":{"n":1},"contentType":"application/json"}]"""));
         var error = await ErrorAsync(missing, HttpStatusCode.BadRequest, "ERR_PUBSUB_EVENTS_SER");
@@ -139,11 +139,11 @@ public sealed class HttpApiTests : IAsyncLifetime
     [Fact]
     public async Task Secrets_of_the_declared_store_are_served()
     {
-        var secret = (await Http.GetFromJsonAsync<JsonObject>($"/v1.0/secrets/env/{_secretVariable}"))!;
-        Assert.Equal("from-env", (string?)secret[_secretVariable]);
+        var secret = (await Http.GetFromJsonAsync<JsonObject>($"/v1.0/secrets/env/{secretVariable}"))!;
+        Assert.Equal("from-env", (string?)secret[secretVariable]);
 
         var bulk = (await Http.GetFromJsonAsync<JsonObject>("/v1.0/secrets/env/bulk"))!;
-        Assert.Equal("from-env", (string?)bulk[_secretVariable]![_secretVariable]);
+        Assert.Equal("from-env", (string?)bulk[secretVariable]![secretVariable]);
         Assert.DoesNotContain(bulk, kv => kv.Key.StartsWith("DAPR_", StringComparison.OrdinalIgnoreCase) || kv.Key == "APP_API_TOKEN");
 
         // local.env answers an unset variable with an empty value.

@@ -10,17 +10,17 @@ namespace LogDapr.DevSidecar.Tests.Api;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresBindingTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private readonly string _secretVariable = "DS_TEST_PG_" + Guid.NewGuid().ToString("N");
-    private TestSidecar _sidecar = null!;
+    private readonly TempDir dir = new();
+    private readonly string secretVariable = "DS_TEST_PG_" + Guid.NewGuid().ToString("N");
+    private TestSidecar sidecar = null!;
 
-    private DaprClient Dapr => _sidecar.Client;
+    private DaprClient Dapr => sidecar.Client;
 
     public async Task InitializeAsync()
     {
         // The connection string reaches the component the way components/binding-postgres.yaml does it.
-        Environment.SetEnvironmentVariable(_secretVariable, postgres.PgxConnectionString);
-        _dir.Write("res/binding.yaml", $"""
+        Environment.SetEnvironmentVariable(secretVariable, postgres.PgxConnectionString);
+        dir.Write("res/binding.yaml", $"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata:
@@ -31,8 +31,8 @@ public sealed class PostgresBindingTests(PostgresFixture postgres) : IAsyncLifet
               metadata:
                 - name: connectionString
                   secretKeyRef:
-                    name: {_secretVariable}
-                    key: {_secretVariable}
+                    name: {secretVariable}
+                    key: {secretVariable}
             auth:
               secretStore: env
             ---
@@ -88,14 +88,14 @@ public sealed class PostgresBindingTests(PostgresFixture postgres) : IAsyncLifet
                       retry: once
                       circuitBreaker: sink
             """);
-        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+        sidecar = await TestSidecar.StartAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"));
     }
 
     public async Task DisposeAsync()
     {
-        await _sidecar.DisposeAsync();
-        Environment.SetEnvironmentVariable(_secretVariable, null);
-        _dir.Dispose();
+        await sidecar.DisposeAsync();
+        Environment.SetEnvironmentVariable(secretVariable, null);
+        dir.Dispose();
     }
 
     private Task<BindingResponse> InvokeAsync(string operation, string sql, string? parameters = null, string binding = "pg")

@@ -8,21 +8,21 @@ namespace LogDapr.DevSidecar.Tests.Api;
 /// <summary>The state API through the real Dapr .NET SDK, against a state.redis component (rules common to every type).</summary>
 public sealed class StateApiTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private TestSidecar _sidecar = null!;
+    private readonly TempDir dir = new();
+    private TestSidecar sidecar = null!;
 
-    private DaprClient Dapr => _sidecar.Client;
+    private DaprClient Dapr => sidecar.Client;
 
     public async Task InitializeAsync()
     {
-        _dir.Write("res/state.yaml", Yaml.StateComponent());
-        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+        dir.Write("res/state.yaml", Yaml.StateComponent());
+        sidecar = await TestSidecar.StartAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"));
     }
 
     public async Task DisposeAsync()
     {
-        await _sidecar.DisposeAsync();
-        _dir.Dispose();
+        await sidecar.DisposeAsync();
+        dir.Dispose();
     }
 
     private sealed record Item(string Name, int Count);

@@ -18,26 +18,26 @@ public sealed class StateConcurrencyTests : IAsyncLifetime
     private const string PgV2 = "pg2-store";
     private const string InMemory = "mem-store";
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
-    private readonly TempDir _dir = new();
-    private TestSidecar _sidecar = null!;
+    private readonly TempDir dir = new();
+    private TestSidecar sidecar = null!;
 
-    private DaprClient Dapr => _sidecar.Client;
+    private DaprClient Dapr => this.sidecar.Client;
 
     public async Task InitializeAsync()
     {
-        _dir.Write("res/state.yaml", string.Join("\n---\n",
+        dir.Write("res/state.yaml", string.Join("\n---\n",
             Yaml.StateComponent(Redis),
             Yaml.StateComponent(RedisWithTtl, metadata: "\n    - name: ttlInSeconds\n      value: \"1\""),
             Yaml.StateComponent(PgV1, "state.postgresql", "v1"),
             Yaml.StateComponent(PgV2, "state.postgresql", "v2"),
             Yaml.StateComponent(InMemory, "state.in-memory")));
-        _sidecar = await TestSidecar.StartAsync(Path.Combine(_dir.Path, "res"), _dir.Sub("data"));
+        this.sidecar = await TestSidecar.StartAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"));
     }
 
     public async Task DisposeAsync()
     {
-        await _sidecar.DisposeAsync();
-        _dir.Dispose();
+        await this.sidecar.DisposeAsync();
+        dir.Dispose();
     }
 
     private sealed record Item(string Name, int Count);
@@ -243,7 +243,7 @@ public sealed class StateConcurrencyTests : IAsyncLifetime
 
     private async Task<(Item Value, string ETag, IReadOnlyDictionary<string, string> Metadata)> GetWithMetadataAsync(string store, string key)
     {
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_sidecar.Host.GrpcEndpoint);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(this.sidecar.Host.GrpcEndpoint);
         var raw = new global::Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
         var response = await raw.GetStateAsync(new global::Dapr.Client.Autogen.Grpc.v1.GetStateRequest { StoreName = store, Key = key });
         return (JsonSerializer.Deserialize<Item>(response.Data.Span, new JsonSerializerOptions(JsonSerializerDefaults.Web))!, response.Etag, response.Metadata);

@@ -21,7 +21,7 @@ public sealed record Received(string Path, string? ContentType, string Body, str
 /// </summary>
 public sealed class FakeApp : IAsyncDisposable
 {
-    private WebApplication? _app;
+    private WebApplication? app;
 
     public FakeApp(int? port = null)
     {
@@ -49,19 +49,19 @@ public sealed class FakeApp : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
-        _app = builder.Build();
-        _app.MapGet("/dapr/subscribe", (HttpContext context) =>
+        this.app = builder.Build();
+        this.app.MapGet("/dapr/subscribe", (HttpContext context) =>
         {
             Interlocked.Increment(ref SubscribeCalls);
             SubscribeTokens.Enqueue(TokenOf(context));
             return Results.Content(SubscribeJson, "application/json");
         });
-        _app.MapGet("/healthz", (HttpContext context) =>
+        this.app.MapGet("/healthz", (HttpContext context) =>
         {
             HealthProbeTokens.Enqueue(TokenOf(context));
             return Results.StatusCode(HealthStatus);
         });
-        _app.MapPost("/{**path}", async (HttpContext context) =>
+        this.app.MapPost("/{**path}", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var received = new Received(context.Request.Path.Value!, context.Request.ContentType, await reader.ReadToEndAsync(), TokenOf(context));
@@ -74,17 +74,17 @@ public sealed class FakeApp : IAsyncDisposable
                 await context.Response.WriteAsync(body);
             }
         });
-        await _app.StartAsync();
+        await this.app.StartAsync();
         return this;
     }
 
     public async Task StopAsync()
     {
-        if (_app is not null)
+        if (this.app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            _app = null;
+            await this.app.StopAsync();
+            await this.app.DisposeAsync();
+            this.app = null;
         }
     }
 

@@ -9,9 +9,9 @@ namespace LogDapr.DevSidecar.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    private string _dir = "";
-    private string _bin = "";
-    private bool _asPostgresUser;
+    private string dir = "";
+    private string bin = "";
+    private bool asPostgresUser;
 
     public int Port { get; private set; }
 
@@ -22,35 +22,35 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bin = FindBinaries();
-        _asPostgresUser = Environment.UserName == "root";
-        _dir = Path.Combine(Path.GetTempPath(), "ds-pg-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-        if (_asPostgresUser)
+        this.bin = FindBinaries();
+        asPostgresUser = Environment.UserName == "root";
+        dir = Path.Combine(Path.GetTempPath(), "ds-pg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        if (asPostgresUser)
         {
-            await RunAsync("chown", ["-R", "postgres:postgres", _dir], asPostgres: false);
+            await RunAsync("chown", ["-R", "postgres:postgres", dir], asPostgres: false);
         }
 
-        var data = Path.Combine(_dir, "data");
-        await RunAsync(Path.Combine(_bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        var data = Path.Combine(dir, "data");
+        await RunAsync(Path.Combine(this.bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
         Port = Ports.Free();
-        await RunAsync(Path.Combine(_bin, "pg_ctl"),
+        await RunAsync(Path.Combine(this.bin, "pg_ctl"),
         [
-            "-D", data, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", "start",
+            "-D", data, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", "start",
         ]);
     }
 
     public async Task DisposeAsync()
     {
-        if (_bin.Length > 0 && Directory.Exists(Path.Combine(_dir, "data")))
+        if (this.bin.Length > 0 && Directory.Exists(Path.Combine(dir, "data")))
         {
-            await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"]);
+            await RunAsync(Path.Combine(this.bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "-w", "stop"]);
         }
 
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
         catch (IOException)
         {
@@ -79,7 +79,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     private async Task RunAsync(string file, IReadOnlyList<string> args, bool? asPostgres = null)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (asPostgres ?? _asPostgresUser)
+        if (asPostgres ?? asPostgresUser)
         {
             start.FileName = "runuser";
             foreach (var a in new[] { "-u", "postgres", "--", file })

@@ -7,9 +7,9 @@ namespace LogDapr.DevSidecar.Tests.Infrastructure;
 /// <summary>The built sidecar as a real child process, started the way a runner starts it, so tests can kill -9 it.</summary>
 public sealed partial class SidecarProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource<(int Http, int Grpc)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource<(int Http, int Grpc)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SidecarProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -26,23 +26,23 @@ public sealed partial class SidecarProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException("sidecar exited before ready:\n" + Output));
+        this.process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        this.process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        this.process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        this.process.Exited += (_, _) => this.ready.TrySetException(new InvalidOperationException("sidecar exited before ready:\n" + Output));
     }
 
     public int HttpPort { get; private set; }
     public int GrpcPort { get; private set; }
-    public int ProcessId => _process.Id;
+    public int ProcessId => this.process.Id;
 
     public string Output
     {
         get
         {
-            lock (_output)
+            lock (output)
             {
-                return _output.ToString();
+                return output.ToString();
             }
         }
     }
@@ -52,40 +52,40 @@ public sealed partial class SidecarProcess : IAsyncDisposable
     public static async Task<SidecarProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var sidecar = new SidecarProcess(args, environment);
-        sidecar._process.Start();
-        sidecar._process.BeginOutputReadLine();
-        sidecar._process.BeginErrorReadLine();
-        (sidecar.HttpPort, sidecar.GrpcPort) = await sidecar._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        sidecar.process.Start();
+        sidecar.process.BeginOutputReadLine();
+        sidecar.process.BeginErrorReadLine();
+        (sidecar.HttpPort, sidecar.GrpcPort) = await sidecar.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return sidecar;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public async Task KillAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        this.process.Kill(entireProcessTree: true);
+        await this.process.WaitForExitAsync();
     }
 
     /// <summary>SIGTERM, as Kubernetes or a runner stops it; returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-TERM", this.process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
 
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return _process.ExitCode;
+        await this.process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return this.process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!this.process.HasExited)
         {
             await KillAsync();
         }
 
-        _process.Dispose();
+        this.process.Dispose();
     }
 
     private void OnLine(string? line)
@@ -95,15 +95,15 @@ public sealed partial class SidecarProcess : IAsyncDisposable
             return;
         }
 
-        lock (_output)
+        lock (output)
         {
-            _output.AppendLine(line);
+            output.AppendLine(line);
         }
 
         var match = ReadyRegex().Match(line);
         if (match.Success)
         {
-            _ready.TrySetResult((int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
+            this.ready.TrySetResult((int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 

@@ -14,12 +14,12 @@ namespace LogDapr.DevSidecar.Bindings;
 public sealed class BindingRegistry : IAsyncDisposable
 {
     private static readonly string[] PostgresOperations = ["exec", "query", "close"];
-    private readonly Dictionary<string, (ResolvedComponent Component, IOutputBinding Binding)> _bindings = new(StringComparer.Ordinal);
-    private readonly ResiliencyPolicies _policies;
+    private readonly Dictionary<string, (ResolvedComponent Component, IOutputBinding Binding)> bindings = new(StringComparer.Ordinal);
+    private readonly ResiliencyPolicies policies;
 
     public BindingRegistry(IEnumerable<ResolvedComponent> components, ResiliencyPolicies policies, ILogger logger)
     {
-        _policies = policies;
+        this.policies = policies;
         foreach (var component in components)
         {
             IOutputBinding binding;
@@ -40,11 +40,11 @@ public sealed class BindingRegistry : IAsyncDisposable
                     component.Name, component.Type);
             }
 
-            _bindings[component.Name] = (component, binding);
+            this.bindings[component.Name] = (component, binding);
         }
     }
 
-    public IEnumerable<string> Names => _bindings.Keys;
+    public IEnumerable<string> Names => this.bindings.Keys;
 
     public async Task<BindingResponse> InvokeAsync(string appId, string name, string operation, ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class BindingRegistry : IAsyncDisposable
             throw DaprApiException.BindingFailed(name, "operation field is missing from request");
         }
 
-        if (!_bindings.TryGetValue(name, out var entry) || !entry.Component.IsLoadedFor(appId))
+        if (!this.bindings.TryGetValue(name, out var entry) || !entry.Component.IsLoadedFor(appId))
         {
             throw DaprApiException.BindingFailed(name, $"couldn't find output binding {name}");
         }
@@ -71,7 +71,7 @@ public sealed class BindingRegistry : IAsyncDisposable
         }
 
         // close must not be retried or broken-circuit-blocked: it is a local operation on the pool.
-        var policy = operation == "close" ? ComponentPolicy.None : _policies.Outbound(name);
+        var policy = operation == "close" ? ComponentPolicy.None : this.policies.Outbound(name);
         try
         {
             return await OutboundPolicyRunner.ExecuteAsync(policy, ct => binding.InvokeAsync(operation, data, metadata, ct), cancellationToken).ConfigureAwait(false);
@@ -92,7 +92,7 @@ public sealed class BindingRegistry : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var binding in _bindings.Values.Select(b => b.Binding).OfType<IAsyncDisposable>())
+        foreach (var binding in this.bindings.Values.Select(b => b.Binding).OfType<IAsyncDisposable>())
         {
             await binding.DisposeAsync().ConfigureAwait(false);
         }

@@ -21,26 +21,26 @@ namespace LogDapr.DevSidecar.Bindings;
 /// </summary>
 public sealed class PostgresBinding : IOutputBinding, IAsyncDisposable
 {
-    private readonly string? _configError;
-    private NpgsqlDataSource? _dataSource;
-    private int _closed;
+    private readonly string? configError;
+    private NpgsqlDataSource? dataSource;
+    private int closed;
 
     public PostgresBinding(string name, IReadOnlyDictionary<string, string> metadata)
     {
         Name = name;
         if (!metadata.TryGetValue("connectionString", out var connectionString) || string.IsNullOrWhiteSpace(connectionString))
         {
-            _configError = "missing connection string (metadata 'connectionString')";
+            configError = "missing connection string (metadata 'connectionString')";
             return;
         }
 
         try
         {
-            _dataSource = NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(connectionString));
+            this.dataSource = NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(connectionString));
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            _configError = $"invalid connection string: {ex.Message}";
+            configError = $"invalid connection string: {ex.Message}";
         }
     }
 
@@ -54,12 +54,12 @@ public sealed class PostgresBinding : IOutputBinding, IAsyncDisposable
             return new BindingResponse([], new Dictionary<string, string>());
         }
 
-        if (_configError is not null)
+        if (configError is not null)
         {
-            throw new BindingException(_configError);
+            throw new BindingException(configError);
         }
 
-        if (Volatile.Read(ref _closed) == 1 || _dataSource is not { } dataSource)
+        if (Volatile.Read(ref this.closed) == 1 || this.dataSource is not { } dataSource)
         {
             throw new BindingException("component is closed");
         }
@@ -132,9 +132,9 @@ public sealed class PostgresBinding : IOutputBinding, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 0 && _dataSource is { } dataSource)
+        if (Interlocked.Exchange(ref this.closed, 1) == 0 && this.dataSource is { } dataSource)
         {
-            _dataSource = null;
+            this.dataSource = null;
             await dataSource.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -17,8 +17,8 @@ public sealed record ResolvedComponent(ComponentResource Resource, IReadOnlyDict
 /// </summary>
 public sealed class ComponentCatalog
 {
-    private readonly Dictionary<string, ResolvedComponent> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ISecretStore> _secretStores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResolvedComponent> byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ISecretStore> secretStores = new(StringComparer.Ordinal);
 
     public ComponentCatalog(IEnumerable<ComponentResource> components, ILogger logger, Func<string, string?>? environment = null)
     {
@@ -28,23 +28,23 @@ public sealed class ComponentCatalog
             if (c.Type == "secretstores.local.env")
             {
                 var prefix = c.Metadata.FirstOrDefault(m => string.Equals(m.Name, "prefix", StringComparison.OrdinalIgnoreCase))?.Value ?? "";
-                _secretStores[c.Name] = new LocalEnvSecretStore(c.Name, prefix, environment);
+                secretStores[c.Name] = new LocalEnvSecretStore(c.Name, prefix, environment);
             }
         }
 
         foreach (var c in list)
         {
-            _byName[c.Name] = Resolve(c, logger);
+            byName[c.Name] = Resolve(c, logger);
         }
     }
 
-    public IEnumerable<ResolvedComponent> All => _byName.Values;
+    public IEnumerable<ResolvedComponent> All => byName.Values;
 
-    public IEnumerable<ResolvedComponent> OfCategory(string category) => _byName.Values.Where(c => c.Resource.Category == category);
+    public IEnumerable<ResolvedComponent> OfCategory(string category) => byName.Values.Where(c => c.Resource.Category == category);
 
-    public ResolvedComponent? Find(string name) => _byName.GetValueOrDefault(name);
+    public ResolvedComponent? Find(string name) => byName.GetValueOrDefault(name);
 
-    public ISecretStore? SecretStore(string name) => _secretStores.GetValueOrDefault(name);
+    public ISecretStore? SecretStore(string name) => secretStores.GetValueOrDefault(name);
 
     /// <summary>
     /// daprd's secretsValidateRequest for the calling app (v1.16.0 pkg/api/universal/secrets.go): "secret store is not
@@ -58,7 +58,7 @@ public sealed class ComponentCatalog
             throw Errors.DaprApiException.SecretStoresNotConfigured();
         }
 
-        return loaded.Any(c => c.Name == name) && _secretStores.TryGetValue(name, out var store)
+        return loaded.Any(c => c.Name == name) && secretStores.TryGetValue(name, out var store)
             ? store
             : throw Errors.DaprApiException.SecretStoreNotFound(name);
     }
@@ -81,7 +81,7 @@ public sealed class ComponentCatalog
                 continue;
             }
 
-            if (!_secretStores.TryGetValue(component.SecretStore, out var store))
+            if (!secretStores.TryGetValue(component.SecretStore, out var store))
             {
                 error ??= $"metadata '{item.Name}' references secret store '{component.SecretStore}', which is not a served secretstores.local.env component";
                 continue;

@@ -9,22 +9,22 @@ namespace LogDapr.DevSidecar.Components;
 /// </summary>
 public sealed class LocalEnvSecretStore(string name, string prefix = "", Func<string, string?>? environment = null, Func<IDictionary>? all = null) : ISecretStore
 {
-    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
-    private readonly Func<IDictionary> _all = all ?? Environment.GetEnvironmentVariables;
+    private readonly Func<string, string?> environment = environment ?? Environment.GetEnvironmentVariable;
+    private readonly Func<IDictionary> all = all ?? Environment.GetEnvironmentVariables;
 
     public string Name { get; } = name;
 
     public IReadOnlyDictionary<string, string>? GetSecret(string secretName)
     {
         var variable = prefix + secretName;
-        var value = IsAllowed(variable) ? _environment(variable) : null;
+        var value = IsAllowed(variable) ? this.environment(variable) : null;
         return value is null ? null : new Dictionary<string, string> { [secretName] = value };
     }
 
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> BulkGetSecret()
     {
         var secrets = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in _all())
+        foreach (DictionaryEntry entry in this.all())
         {
             var key = (string)entry.Key;
             if (key.Length <= prefix.Length && prefix.Length > 0 || !key.StartsWith(prefix, StringComparison.Ordinal) || !IsAllowed(key))

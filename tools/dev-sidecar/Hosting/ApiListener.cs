@@ -11,12 +11,12 @@ public sealed record ApiListener(string AppId, int HttpPort, int GrpcPort);
 /// </summary>
 public sealed class ApiCallers(IReadOnlyList<ApiListener> listeners)
 {
-    private readonly Dictionary<int, string> _byPort = listeners
+    private readonly Dictionary<int, string> byPort = listeners
         .SelectMany(l => new[] { (l.HttpPort, l.AppId), (l.GrpcPort, l.AppId) })
         .ToDictionary(p => p.Item1, p => p.AppId);
 
     public IReadOnlyList<ApiListener> Listeners { get; } = listeners;
 
     public string AppIdOf(HttpContext context) =>
-        _byPort.TryGetValue(context.Connection.LocalPort, out var appId) ? appId : Listeners[0].AppId;
+        byPort.TryGetValue(context.Connection.LocalPort, out var appId) ? appId : Listeners[0].AppId;
 }

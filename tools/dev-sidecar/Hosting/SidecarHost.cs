@@ -21,12 +21,12 @@ namespace LogDapr.DevSidecar.Hosting;
 /// </summary>
 public sealed class SidecarHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private int _stopped;
+    private readonly WebApplication app;
+    private int stopped;
 
     private SidecarHost(WebApplication app, SidecarRuntime runtime, IReadOnlyList<ApiListener> listeners)
     {
-        _app = app;
+        this.app = app;
         Runtime = runtime;
         Listeners = listeners;
         HttpPort = listeners[0].HttpPort;
@@ -122,11 +122,11 @@ public sealed class SidecarHost : IAsyncDisposable
     }
 
     /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => this.app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        if (Interlocked.Exchange(ref stopped, 1) == 1)
         {
             return;
         }
@@ -134,12 +134,12 @@ public sealed class SidecarHost : IAsyncDisposable
         Runtime.Ready = false;
         try
         {
-            await _app.StopAsync().ConfigureAwait(false);
+            await this.app.StopAsync().ConfigureAwait(false);
         }
         finally
         {
             await Runtime.DisposeAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await this.app.DisposeAsync().ConfigureAwait(false);
         }
     }
 

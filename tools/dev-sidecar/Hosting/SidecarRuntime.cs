@@ -20,10 +20,10 @@ public sealed class SidecarRuntime : IAsyncDisposable
 {
     public const string RuntimeVersion = "dev-sidecar (development only)";
 
-    private readonly string _dataDir;
-    private readonly bool _deleteDataDir;
-    private readonly ILogger _logger;
-    private int _disposed;
+    private readonly string dataDir;
+    private readonly bool deleteDataDir;
+    private readonly ILogger logger;
+    private int disposed;
 
     private SidecarRuntime(SidecarOptions options, ComponentCatalog catalog, ResiliencyPolicies resiliency, Broker broker, StateStoreRegistry stateStores,
         BindingRegistry bindings, SubscriptionManager subscriptions, string dataDir, bool deleteDataDir, ILogger logger)
@@ -37,9 +37,9 @@ public sealed class SidecarRuntime : IAsyncDisposable
         Publisher = new Publisher(this);
         Bindings = bindings;
         Subscriptions = subscriptions;
-        _dataDir = dataDir;
-        _deleteDataDir = deleteDataDir;
-        _logger = logger;
+        this.dataDir = dataDir;
+        this.deleteDataDir = deleteDataDir;
+        this.logger = logger;
     }
 
     public SidecarOptions Options { get; }
@@ -179,14 +179,14 @@ public sealed class SidecarRuntime : IAsyncDisposable
         {
             ["dev-sidecar"] = "true",
             ["apps"] = string.Join(",", Options.Apps.Select(a => a.AppId)),
-            ["data-dir"] = _dataDir,
+            ["data-dir"] = this.dataDir,
         };
         return new SidecarMetadata(appId, RuntimeVersion, components, subscriptions, extended);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
             return;
         }
@@ -195,15 +195,15 @@ public sealed class SidecarRuntime : IAsyncDisposable
         await Subscriptions.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         await Bindings.DisposeAsync().ConfigureAwait(false);
-        if (_deleteDataDir)
+        if (this.deleteDataDir)
         {
             try
             {
-                Directory.Delete(_dataDir, recursive: true);
+                Directory.Delete(this.dataDir, recursive: true);
             }
             catch (IOException ex)
             {
-                _logger.LogWarning("could not delete {DataDir}: {Error}", _dataDir, ex.Message);
+                this.logger.LogWarning("could not delete {DataDir}: {Error}", this.dataDir, ex.Message);
             }
         }
     }

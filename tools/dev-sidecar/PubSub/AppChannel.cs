@@ -32,36 +32,36 @@ public sealed class AppChannel : IDisposable
 {
     public const string ApiTokenHeader = "dapr-api-token";
 
-    private readonly object _gate = new();
-    private readonly Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> _onDiscovered;
-    private readonly TimeSpan _discoveryInterval;
-    private readonly AppHealthCheck _health;
-    private readonly HttpClient _probeHttp;
-    private readonly ILogger _logger;
-    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private AppState _state = AppState.Discovering;
-    private bool _discovered;
-    private int _failedProbes;
-    private string? _lastProblem;
-    private int _discoveries;
+    private readonly object gate = new();
+    private readonly Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> onDiscovered;
+    private readonly TimeSpan discoveryInterval;
+    private readonly AppHealthCheck health;
+    private readonly HttpClient probeHttp;
+    private readonly ILogger logger;
+    private TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AppState state = AppState.Discovering;
+    private bool discovered;
+    private int failedProbes;
+    private string? lastProblem;
+    private int discoveries;
 
     public AppChannel(AppTarget target, TimeSpan discoveryInterval, AppHealthCheck health, string? appApiToken,
         Func<AppTarget, IReadOnlyList<SubscriptionSpec>, CancellationToken, Task> onDiscovered, ILogger logger)
     {
         Target = target;
-        _discoveryInterval = discoveryInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : discoveryInterval;
-        _health = health;
-        _onDiscovered = onDiscovered;
-        _logger = logger;
+        this.discoveryInterval = discoveryInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : discoveryInterval;
+        this.health = health;
+        this.onDiscovered = onDiscovered;
+        this.logger = logger;
         // daprd's health state starts unhealthy until a probe succeeds (failure count = threshold).
-        _failedProbes = health.Threshold;
+        failedProbes = health.Threshold;
         Http = NewClient(target);
         if (appApiToken is not null)
         {
             Http.DefaultRequestHeaders.TryAddWithoutValidation(ApiTokenHeader, appApiToken);
         }
 
-        _probeHttp = NewClient(target);
+        probeHttp = NewClient(target);
     }
 
     public AppTarget Target { get; }
@@ -69,27 +69,27 @@ public sealed class AppChannel : IDisposable
     /// <summary>For discovery and deliveries (carries the app token when one is configured).</summary>
     public HttpClient Http { get; }
 
-    public bool HealthChecksEnabled => _health.Enabled;
+    public bool HealthChecksEnabled => this.health.Enabled;
 
     public AppState State
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _state;
+                return this.state;
             }
         }
     }
 
     /// <summary>False while health checks are on and failing: daprd's channel then refuses calls (ErrAppUnhealthy).</summary>
-    public bool IsHealthy => !_health.Enabled || State == AppState.Ready;
+    public bool IsHealthy => !this.health.Enabled || State == AppState.Ready;
 
     public AppStatus Status()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return new AppStatus(Target.AppId, Target.BaseUri.ToString(), _state.ToString().ToUpperInvariant(), _discoveries, _lastProblem);
+            return new AppStatus(Target.AppId, Target.BaseUri.ToString(), this.state.ToString().ToUpperInvariant(), discoveries, lastProblem);
         }
     }
 
@@ -97,9 +97,9 @@ public sealed class AppChannel : IDisposable
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         Task ready;
-        lock (_gate)
+        lock (gate)
         {
-            ready = _ready.Task;
+            ready = this.ready.Task;
         }
 
         return ready.IsCompleted ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
@@ -107,47 +107,47 @@ public sealed class AppChannel : IDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!_health.Enabled)
+        if (!this.health.Enabled)
         {
             await DiscoverUntilDoneAsync(cancellationToken).ConfigureAwait(false);
             SetState(AppState.Ready, null);
             return;
         }
 
-        _logger.LogInformation("app {AppId}: health probes GET {Path} every {Interval} (timeout {Timeout}, threshold {Threshold})",
-            Target.AppId, _health.Path, Resiliency.GoDuration.Format(_health.ProbeInterval), Resiliency.GoDuration.Format(_health.ProbeTimeout), _health.Threshold);
-        using var ticker = new PeriodicTimer(_health.ProbeInterval);
+        this.logger.LogInformation("app {AppId}: health probes GET {Path} every {Interval} (timeout {Timeout}, threshold {Threshold})",
+            Target.AppId, this.health.Path, Resiliency.GoDuration.Format(this.health.ProbeInterval), Resiliency.GoDuration.Format(this.health.ProbeTimeout), this.health.Threshold);
+        using var ticker = new PeriodicTimer(this.health.ProbeInterval);
         do
         {
             var problem = await ProbeAsync(cancellationToken).ConfigureAwait(false);
             if (problem is null)
             {
-                var wasUnhealthy = _failedProbes >= _health.Threshold;
-                _failedProbes = 0;
+                var wasUnhealthy = failedProbes >= this.health.Threshold;
+                failedProbes = 0;
                 if (wasUnhealthy || State != AppState.Ready)
                 {
-                    if (!_discovered && !await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
+                    if (!this.discovered && !await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
                     {
                         continue;
                     }
 
-                    _logger.LogInformation("app {AppId} entered healthy status; subscriptions start", Target.AppId);
+                    this.logger.LogInformation("app {AppId} entered healthy status; subscriptions start", Target.AppId);
                     SetState(AppState.Ready, null);
                 }
             }
             else
             {
-                _failedProbes = Math.Min(_failedProbes + 1, _health.Threshold);
-                if (_failedProbes >= _health.Threshold && State == AppState.Ready)
+                failedProbes = Math.Min(failedProbes + 1, this.health.Threshold);
+                if (failedProbes >= this.health.Threshold && State == AppState.Ready)
                 {
-                    _logger.LogWarning("app {AppId} unhealthy ({Problem}); subscriptions stop until a probe succeeds", Target.AppId, problem);
+                    this.logger.LogWarning("app {AppId} unhealthy ({Problem}); subscriptions stop until a probe succeeds", Target.AppId, problem);
                     SetState(AppState.Unhealthy, problem);
                 }
                 else
                 {
-                    lock (_gate)
+                    lock (gate)
                     {
-                        _lastProblem = problem;
+                        lastProblem = problem;
                     }
                 }
             }
@@ -157,17 +157,17 @@ public sealed class AppChannel : IDisposable
 
     private void SetState(AppState state, string? problem)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _state = state;
-            _lastProblem = problem;
+            this.state = state;
+            lastProblem = problem;
             if (state == AppState.Ready)
             {
-                _ready.TrySetResult();
+                this.ready.TrySetResult();
             }
-            else if (_ready.Task.IsCompleted)
+            else if (this.ready.Task.IsCompleted)
             {
-                _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                this.ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
     }
@@ -178,8 +178,8 @@ public sealed class AppChannel : IDisposable
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_health.ProbeTimeout);
-            using var response = await _probeHttp.GetAsync(_health.Path.TrimStart('/'), timeout.Token).ConfigureAwait(false);
+            timeout.CancelAfter(this.health.ProbeTimeout);
+            using var response = await probeHttp.GetAsync(this.health.Path.TrimStart('/'), timeout.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? null : $"Health check failed with status code: {(int)response.StatusCode}";
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -192,26 +192,26 @@ public sealed class AppChannel : IDisposable
     {
         while (!await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
         {
-            await Task.Delay(_discoveryInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(this.discoveryInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private DateTimeOffset _lastLogged = DateTimeOffset.MinValue;
+    private DateTimeOffset lastLogged = DateTimeOffset.MinValue;
 
     private async Task<bool> TryDiscoverAsync(CancellationToken cancellationToken)
     {
         var (specs, problem) = await FetchSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
         if (specs is null)
         {
-            lock (_gate)
+            lock (gate)
             {
-                _lastProblem = problem;
+                lastProblem = problem;
             }
 
-            if (DateTimeOffset.UtcNow - _lastLogged > TimeSpan.FromSeconds(10))
+            if (DateTimeOffset.UtcNow - lastLogged > TimeSpan.FromSeconds(10))
             {
-                _logger.LogInformation("app {AppId} at {BaseUrl} not reachable yet ({Problem}); retrying", Target.AppId, Target.BaseUri, problem);
-                _lastLogged = DateTimeOffset.UtcNow;
+                this.logger.LogInformation("app {AppId} at {BaseUrl} not reachable yet ({Problem}); retrying", Target.AppId, Target.BaseUri, problem);
+                lastLogged = DateTimeOffset.UtcNow;
             }
 
             return false;
@@ -219,21 +219,21 @@ public sealed class AppChannel : IDisposable
 
         try
         {
-            await _onDiscovered(Target, specs, cancellationToken).ConfigureAwait(false);
+            await this.onDiscovered(Target, specs, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "app {AppId}: applying discovered subscriptions failed; retrying", Target.AppId);
+            this.logger.LogError(ex, "app {AppId}: applying discovered subscriptions failed; retrying", Target.AppId);
             return false;
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _discovered = true;
-            _discoveries++;
+            this.discovered = true;
+            discoveries++;
         }
 
-        _logger.LogInformation("app {AppId}: {Count} programmatic subscription(s) discovered", Target.AppId, specs.Count);
+        this.logger.LogInformation("app {AppId}: {Count} programmatic subscription(s) discovered", Target.AppId, specs.Count);
         return true;
     }
 
@@ -290,7 +290,7 @@ public sealed class AppChannel : IDisposable
         }
         catch (JsonException ex)
         {
-            _logger.LogError("app {AppId}: /dapr/subscribe answered invalid JSON ({Error}); no programmatic subscriptions", Target.AppId, ex.Message);
+            this.logger.LogError("app {AppId}: /dapr/subscribe answered invalid JSON ({Error}); no programmatic subscriptions", Target.AppId, ex.Message);
             return specs;
         }
 
@@ -299,7 +299,7 @@ public sealed class AppChannel : IDisposable
             var spec = SubscriptionSpecParser.Parse(item, out var error);
             if (spec is null)
             {
-                _logger.LogError("app {AppId}: ignoring subscription {Json}: {Error}", Target.AppId, item?.ToJsonString(), error);
+                this.logger.LogError("app {AppId}: ignoring subscription {Json}: {Error}", Target.AppId, item?.ToJsonString(), error);
                 continue;
             }
 
@@ -312,7 +312,7 @@ public sealed class AppChannel : IDisposable
     public void Dispose()
     {
         Http.Dispose();
-        _probeHttp.Dispose();
+        probeHttp.Dispose();
     }
 
     /// <summary>True when a delivery failure means the app was not there, as opposed to the app answering badly.</summary>

@@ -5,14 +5,14 @@ namespace LogDapr.DevSidecar.PubSub;
 /// <summary>An auto-reset wake-up: any number of Set calls before a wait coalesce into one wake-up.</summary>
 public sealed class AsyncSignal
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public void Set() => _channel.Writer.TryWrite(true);
+    public void Set() => channel.Writer.TryWrite(true);
 
     /// <summary>Waits for a Set (or the timeout); returns false on timeout.</summary>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_channel.Reader.TryRead(out _))
+        if (channel.Reader.TryRead(out _))
         {
             return true;
         }
@@ -21,7 +21,7 @@ public sealed class AsyncSignal
         timer.CancelAfter(timeout);
         try
         {
-            await _channel.Reader.ReadAsync(timer.Token).ConfigureAwait(false);
+            await channel.Reader.ReadAsync(timer.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -14,48 +14,48 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 {
     private static readonly object ReservedTag = new();
 
-    private readonly object _gate = new();
-    private readonly Dictionary<string, PubSubSettings> _pubsubs;
-    private readonly Dictionary<(string PubSub, string Topic), TopicLog> _topics = new();
-    private readonly Dictionary<long, (TopicLog Topic, TopicMessage Message)> _bySeq = new();
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, (long Count, long Bytes)> _segmentLive = new();
-    private readonly long _cacheBudget;
-    private readonly ILogger _logger;
-    private Journal.Journal? _journal;
-    private long _nextSeq = 1;
-    private long _cachedBytes;
-    private bool _replaying;
+    private readonly object gate = new();
+    private readonly Dictionary<string, PubSubSettings> pubsubs;
+    private readonly Dictionary<(string PubSub, string Topic), TopicLog> topics = new();
+    private readonly Dictionary<long, (TopicLog Topic, TopicMessage Message)> bySeq = new();
+    private readonly Dictionary<string, Subscription> subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, (long Count, long Bytes)> segmentLive = new();
+    private readonly long cacheBudget;
+    private readonly ILogger logger;
+    private Journal.Journal? journal;
+    private long nextSeq = 1;
+    private long cachedBytes;
+    private bool replaying;
 
     public Broker(IEnumerable<PubSubSettings> pubsubs, long payloadMemoryBudget, ILogger logger)
     {
-        _pubsubs = pubsubs.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        _cacheBudget = payloadMemoryBudget;
-        _logger = logger;
+        this.pubsubs = pubsubs.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        cacheBudget = payloadMemoryBudget;
+        this.logger = logger;
     }
 
     /// <summary>Raised (on the journal thread) after a subscription was added, changed or removed.</summary>
     public event Action? SubscriptionsChanged;
 
-    public IReadOnlyCollection<PubSubSettings> PubSubs => _pubsubs.Values;
+    public IReadOnlyCollection<PubSubSettings> PubSubs => this.pubsubs.Values;
 
-    public Journal.Journal Journal => _journal ?? throw new InvalidOperationException("broker not opened");
+    public Journal.Journal Journal => this.journal ?? throw new InvalidOperationException("broker not opened");
 
     /// <summary>Replays the journal in <paramref name="directory"/> and starts the writer.</summary>
     public void Open(string directory, long segmentBytes, bool fsync)
     {
-        _journal = new Journal.Journal(directory, segmentBytes, fsync, this, _logger);
-        _replaying = true;
+        this.journal = new Journal.Journal(directory, segmentBytes, fsync, this, this.logger);
+        this.replaying = true;
         try
         {
-            _journal.Replay();
+            this.journal.Replay();
         }
         finally
         {
-            _replaying = false;
+            this.replaying = false;
         }
 
-        _journal.Start();
+        this.journal.Start();
     }
 
     public PubSubSettings GetPubSub(string? name)
@@ -65,7 +65,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             throw DaprApiException.PubSubNameEmpty();
         }
 
-        return _pubsubs.TryGetValue(name, out var settings) ? settings : throw DaprApiException.PubSubNotFound(name);
+        return this.pubsubs.TryGetValue(name, out var settings) ? settings : throw DaprApiException.PubSubNotFound(name);
     }
 
     public Task PublishAsync(string pubsub, string topic, OutgoingMessage message, CancellationToken cancellationToken) =>
@@ -90,7 +90,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         var writes = new Task[messages.Count];
-        lock (_gate)
+        lock (gate)
         {
             var log = GetOrCreateTopic(pubsub, topic);
             var pending = log.Live + log.Reserved;
@@ -102,7 +102,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             log.Reserved += messages.Count;
             for (var i = 0; i < messages.Count; i++)
             {
-                var record = new PublishRecord(_nextSeq++, pubsub, topic, messages[i].Flags, null, messages[i].Payload);
+                var record = new PublishRecord(nextSeq++, pubsub, topic, messages[i].Flags, null, messages[i].Payload);
                 writes[i] = Journal.Enqueue(record, ReservedTag, cancellationToken);
             }
         }
@@ -126,26 +126,26 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     {
         GetPubSub(spec.PubSubName);
         var id = Subscription.MakeId(appId, spec.PubSubName, spec.Topic);
-        lock (_gate)
+        lock (gate)
         {
-            if (_subscriptions.TryGetValue(id, out var existing) && existing.Kind == kind && existing.Spec.SameAs(spec))
+            if (this.subscriptions.TryGetValue(id, out var existing) && existing.Kind == kind && existing.Spec.SameAs(spec))
             {
                 return existing;
             }
         }
 
         await Journal.Enqueue(new SubscribeRecord(id, appId, kind, SubscriptionSpecJson.Serialize(spec)), null, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        lock (gate)
         {
-            return _subscriptions.GetValueOrDefault(id);
+            return this.subscriptions.GetValueOrDefault(id);
         }
     }
 
     public async Task UnregisterAsync(string subscriptionId, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_subscriptions.ContainsKey(subscriptionId))
+            if (!this.subscriptions.ContainsKey(subscriptionId))
             {
                 return;
             }
@@ -156,9 +156,9 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     public IReadOnlyList<Subscription> Subscriptions()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _subscriptions.Values.ToList();
+            return this.subscriptions.Values.ToList();
         }
     }
 
@@ -172,7 +172,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         var taken = new List<TopicMessage>();
         var lost = new List<long>();
         var now = DateTimeOffset.UtcNow;
-        lock (_gate)
+        lock (gate)
         {
             if (subscription.Removed)
             {
@@ -233,7 +233,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     public void HandBack(Subscription subscription, IReadOnlyList<TopicMessage> messages, DateTimeOffset? due)
     {
         var lost = new List<long>();
-        lock (_gate)
+        lock (gate)
         {
             foreach (var message in messages)
             {
@@ -262,7 +262,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     /// <summary>The earliest time a handed-back message of the subscription is due again, if any.</summary>
     public DateTimeOffset? NextRedeliveryDue(Subscription subscription)
     {
-        lock (_gate)
+        lock (gate)
         {
             DateTimeOffset? next = null;
             foreach (var (_, due) in subscription.HandedBack)
@@ -286,9 +286,9 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             return;
         }
 
-        _logger.LogWarning("subscription {Subscription}: {Count} message(s) were trimmed from the stream (maxLenApprox) before delivery; lost", subscription.Id, lost.Count);
+        this.logger.LogWarning("subscription {Subscription}: {Count} message(s) were trimmed from the stream (maxLenApprox) before delivery; lost", subscription.Id, lost.Count);
         var write = Journal.Enqueue(new AckRecord(subscription.Id, AckOutcome.Trimmed, lost.ToArray()));
-        _ = write.ContinueWith(t => _logger.LogError("journaling trimmed messages failed: {Error}", t.Exception?.GetBaseException().Message),
+        _ = write.ContinueWith(t => this.logger.LogError("journaling trimmed messages failed: {Error}", t.Exception?.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
@@ -298,7 +298,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     /// </summary>
     public void Rewind(Subscription subscription, IEnumerable<TopicMessage> messages)
     {
-        lock (_gate)
+        lock (gate)
         {
             foreach (var message in messages)
             {
@@ -323,7 +323,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             RecordLocation location;
-            lock (_gate)
+            lock (gate)
             {
                 if (message.Cached is { } cached)
                 {
@@ -346,9 +346,9 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     public BrokerSnapshot Snapshot()
     {
-        lock (_gate)
+        lock (gate)
         {
-            var topics = _topics.Values
+            var topics = this.topics.Values
                 .OrderBy(t => t.PubSub, StringComparer.Ordinal).ThenBy(t => t.Topic, StringComparer.Ordinal)
                 .Select(t => new TopicSnapshot(
                     t.PubSub,
@@ -362,7 +362,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
                     t.Trimmed,
                     t.Slots.Where(s => s is not null).Select(s => SnapshotOf(s!)).ToList()))
                 .ToList();
-            return new BrokerSnapshot(topics, _journal?.SegmentCount ?? 0, _journal?.TotalBytes ?? 0, _cachedBytes);
+            return new BrokerSnapshot(topics, this.journal?.SegmentCount ?? 0, this.journal?.TotalBytes ?? 0, cachedBytes);
         }
     }
 
@@ -386,9 +386,9 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_journal is not null)
+        if (this.journal is not null)
         {
-            await _journal.DisposeAsync().ConfigureAwait(false);
+            await this.journal.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -397,12 +397,12 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     public void Apply(JournalRecord record, RecordLocation location, object? tag)
     {
         var changed = false;
-        lock (_gate)
+        lock (gate)
         {
             switch (record)
             {
                 case CheckpointRecord c:
-                    _nextSeq = Math.Max(_nextSeq, c.NextSeq);
+                    nextSeq = Math.Max(nextSeq, c.NextSeq);
                     break;
                 case PublishRecord p:
                     ApplyPublish(p, location, tag);
@@ -419,7 +419,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             }
         }
 
-        if (changed && !_replaying)
+        if (changed && !this.replaying)
         {
             SubscriptionsChanged?.Invoke();
         }
@@ -429,7 +429,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     {
         if (record is PublishRecord p && ReferenceEquals(tag, ReservedTag))
         {
-            lock (_gate)
+            lock (gate)
             {
                 GetOrCreateTopic(p.PubSub, p.Topic).Reserved--;
             }
@@ -438,10 +438,10 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     public IReadOnlyList<JournalRecord> SegmentHeader()
     {
-        lock (_gate)
+        lock (gate)
         {
-            var records = new List<JournalRecord> { new CheckpointRecord(_nextSeq) };
-            records.AddRange(_subscriptions.Values.Select(s =>
+            var records = new List<JournalRecord> { new CheckpointRecord(nextSeq) };
+            records.AddRange(this.subscriptions.Values.Select(s =>
                 new SubscribeRecord(s.Id, s.AppId, s.Kind, SubscriptionSpecJson.Serialize(s.Spec))));
             return records;
         }
@@ -449,18 +449,18 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     public (long Count, long Bytes) LiveIn(int segmentId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _segmentLive.GetValueOrDefault(segmentId);
+            return segmentLive.GetValueOrDefault(segmentId);
         }
     }
 
     public IReadOnlyList<(PublishRecord Record, RecordLocation Location)> RelocationCandidates(int segmentId)
     {
-        lock (_gate)
+        lock (gate)
         {
             var result = new List<(PublishRecord, RecordLocation)>();
-            foreach (var (topic, message) in _bySeq.Values)
+            foreach (var (topic, message) in bySeq.Values)
             {
                 if (message.Location.SegmentId != segmentId || message.Complete)
                 {
@@ -487,8 +487,8 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             topic.Reserved--;
         }
 
-        _nextSeq = Math.Max(_nextSeq, p.Seq + 1);
-        if (_bySeq.TryGetValue(p.Seq, out var existing))
+        nextSeq = Math.Max(nextSeq, p.Seq + 1);
+        if (bySeq.TryGetValue(p.Seq, out var existing))
         {
             // A compaction copy of a message we already hold: only its home on disk changes.
             MoveLocation(existing.Message, location);
@@ -513,7 +513,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             pending = 0;
             foreach (var id in p.PendingFor)
             {
-                if (_subscriptions.TryGetValue(id, out var s) && ReferenceEquals(s.Topic, topic))
+                if (this.subscriptions.TryGetValue(id, out var s) && ReferenceEquals(s.Topic, topic))
                 {
                     pending |= s.Bit;
                 }
@@ -529,18 +529,18 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         var message = new TopicMessage { Seq = p.Seq, Flags = flags, Pending = pending, Unassigned = unassigned };
         topic.Append(message);
         topic.Live++;
-        if (p.PendingFor is null && !_replaying)
+        if (p.PendingFor is null && !this.replaying)
         {
             topic.Published++;
         }
 
-        _bySeq[p.Seq] = (topic, message);
+        bySeq[p.Seq] = (topic, message);
         message.Location = location;
         AddSegmentLive(location, 1);
-        if (_cachedBytes + p.Payload.Length <= _cacheBudget)
+        if (cachedBytes + p.Payload.Length <= cacheBudget)
         {
             message.Cached = p.Payload.ToArray();
-            _cachedBytes += message.Cached.Length;
+            cachedBytes += message.Cached.Length;
         }
 
         foreach (var s in topic.Slots)
@@ -552,7 +552,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             }
         }
 
-        if (p.PendingFor is null && _pubsubs.TryGetValue(p.PubSub, out var settings) && settings.Profile.MaxLenApprox > 0)
+        if (p.PendingFor is null && this.pubsubs.TryGetValue(p.PubSub, out var settings) && settings.Profile.MaxLenApprox > 0)
         {
             topic.Stream ??= new Brokers.RedisStreamModel(settings.Profile.MaxLenApprox);
             var before = topic.Stream.Head;
@@ -586,7 +586,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
             if (message.Unassigned && message.Pending == 0)
             {
-                if (!_replaying)
+                if (!this.replaying)
                 {
                     topic.Trimmed++;
                 }
@@ -610,7 +610,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
                 message.Pending &= ~s.Bit;
                 s.PendingCount--;
-                if (!_replaying)
+                if (!this.replaying)
                 {
                     topic.Trimmed++;
                     (lost.TryGetValue(s, out var list) ? list : lost[s] = []).Add(message.Seq);
@@ -626,7 +626,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         Trim(topic);
         foreach (var (s, seqs) in lost)
         {
-            _logger.LogWarning("topic {PubSub}/{Topic}: maxLenApprox trimmed {Count} entries subscription {Subscription} had not consumed; lost", topic.PubSub, topic.Topic, seqs.Count, s.Id);
+            this.logger.LogWarning("topic {PubSub}/{Topic}: maxLenApprox trimmed {Count} entries subscription {Subscription} had not consumed; lost", topic.PubSub, topic.Topic, seqs.Count, s.Id);
             // Durable like any acknowledgement; replaying it finds the message already released and changes nothing.
             _ = Journal.Enqueue(new AckRecord(s.Id, AckOutcome.Trimmed, seqs.ToArray()));
         }
@@ -634,7 +634,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     private void ApplyAck(AckRecord a)
     {
-        if (!_subscriptions.TryGetValue(a.SubscriptionId, out var subscription))
+        if (!this.subscriptions.TryGetValue(a.SubscriptionId, out var subscription))
         {
             return;
         }
@@ -642,7 +642,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         var topic = subscription.Topic;
         foreach (var seq in a.Seqs)
         {
-            if (!_bySeq.TryGetValue(seq, out var entry) || !ReferenceEquals(entry.Topic, topic) || (entry.Message.Pending & subscription.Bit) == 0)
+            if (!bySeq.TryGetValue(seq, out var entry) || !ReferenceEquals(entry.Topic, topic) || (entry.Message.Pending & subscription.Bit) == 0)
             {
                 continue;
             }
@@ -650,7 +650,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
             var message = entry.Message;
             message.Pending &= ~subscription.Bit;
             subscription.PendingCount--;
-            if (!_replaying)
+            if (!this.replaying)
             {
                 switch (a.Outcome)
                 {
@@ -675,11 +675,11 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         var spec = SubscriptionSpecJson.Deserialize(s.SpecJson, out var error);
         if (spec is null)
         {
-            _logger.LogError("journal: unreadable subscription {Subscription}: {Error}", s.SubscriptionId, error);
+            this.logger.LogError("journal: unreadable subscription {Subscription}: {Error}", s.SubscriptionId, error);
             return false;
         }
 
-        if (_subscriptions.TryGetValue(s.SubscriptionId, out var existing))
+        if (this.subscriptions.TryGetValue(s.SubscriptionId, out var existing))
         {
             if (existing.Kind == s.Kind && existing.Spec.SameAs(spec))
             {
@@ -696,14 +696,14 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
         var slot = topic.AddSubscription(placeholder);
         if (slot < 0)
         {
-            _logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} subscriptions; ignored",
+            this.logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} subscriptions; ignored",
                 s.SubscriptionId, spec.PubSubName, spec.Topic, TopicLog.MaxSubscriptions);
             return false;
         }
 
         var subscription = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, slot) { NextPosition = topic.HeadPosition };
         topic.Slots[slot] = subscription;
-        _subscriptions[subscription.Id] = subscription;
+        this.subscriptions[subscription.Id] = subscription;
 
         // A new subscription owes every message that is not yet complete, like a consumer group created at the
         // start of a stream that still holds unacknowledged entries.
@@ -723,7 +723,7 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     private bool ApplyUnsubscribe(string id)
     {
-        if (!_subscriptions.Remove(id, out var subscription))
+        if (!this.subscriptions.Remove(id, out var subscription))
         {
             return false;
         }
@@ -762,11 +762,11 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
     {
         message.Complete = true;
         topic.Live--;
-        _bySeq.Remove(message.Seq);
+        bySeq.Remove(message.Seq);
         AddSegmentLive(message.Location, -1);
         if (message.Cached is { } cached)
         {
-            _cachedBytes -= cached.Length;
+            cachedBytes -= cached.Length;
             message.Cached = null;
         }
     }
@@ -792,25 +792,25 @@ public sealed class Broker : IJournalStateMachine, IAsyncDisposable
 
     private void AddSegmentLive(RecordLocation location, int delta)
     {
-        var (count, bytes) = _segmentLive.GetValueOrDefault(location.SegmentId);
+        var (count, bytes) = segmentLive.GetValueOrDefault(location.SegmentId);
         count += delta;
         bytes += delta * (long)location.PayloadLength;
         if (count <= 0)
         {
-            _segmentLive.Remove(location.SegmentId);
+            segmentLive.Remove(location.SegmentId);
         }
         else
         {
-            _segmentLive[location.SegmentId] = (count, bytes);
+            segmentLive[location.SegmentId] = (count, bytes);
         }
     }
 
     private TopicLog GetOrCreateTopic(string pubsub, string topic)
     {
-        if (!_topics.TryGetValue((pubsub, topic), out var log))
+        if (!this.topics.TryGetValue((pubsub, topic), out var log))
         {
             log = new TopicLog(pubsub, topic);
-            _topics[(pubsub, topic)] = log;
+            this.topics[(pubsub, topic)] = log;
         }
 
         return log;

@@ -3,28 +3,28 @@ namespace LogDapr.DevSidecar.PubSub;
 /// <summary>A growable FIFO with indexed access: topics append at the tail and trim completed messages at the head.</summary>
 public sealed class RingBuffer<T>
 {
-    private T[] _items = new T[16];
-    private int _head;
+    private T[] items = new T[16];
+    private int head;
 
     public int Count { get; private set; }
 
-    public T this[int index] => _items[(_head + index) % _items.Length];
+    public T this[int index] => items[(this.head + index) % items.Length];
 
     public void Add(T item)
     {
-        if (Count == _items.Length)
+        if (Count == items.Length)
         {
-            var bigger = new T[_items.Length * 2];
+            var bigger = new T[items.Length * 2];
             for (var i = 0; i < Count; i++)
             {
                 bigger[i] = this[i];
             }
 
-            _items = bigger;
-            _head = 0;
+            items = bigger;
+            this.head = 0;
         }
 
-        _items[(_head + Count) % _items.Length] = item;
+        items[(this.head + Count) % items.Length] = item;
         Count++;
     }
 
@@ -35,13 +35,13 @@ public sealed class RingBuffer<T>
             throw new InvalidOperationException("empty");
         }
 
-        var item = _items[_head];
-        _items[_head] = default!;
-        _head = (_head + 1) % _items.Length;
+        var item = items[this.head];
+        items[this.head] = default!;
+        this.head = (this.head + 1) % items.Length;
         Count--;
         if (Count == 0)
         {
-            _head = 0;
+            this.head = 0;
         }
 
         return item;

@@ -10,9 +10,9 @@ namespace LogDapr.DevSidecar.PubSub;
 /// </summary>
 public sealed class RouteMatcher
 {
-    private readonly List<List<Clause>> _anyOf;
+    private readonly List<List<Clause>> anyOf;
 
-    private RouteMatcher(List<List<Clause>> anyOf) => _anyOf = anyOf;
+    private RouteMatcher(List<List<Clause>> anyOf) => this.anyOf = anyOf;
 
     private sealed record Clause(string Attribute, bool Equal, string Literal);
 
@@ -40,7 +40,7 @@ public sealed class RouteMatcher
     }
 
     public bool Matches(JsonObject cloudEvent) =>
-        _anyOf.Any(allOf => allOf.All(c =>
+        this.anyOf.Any(allOf => allOf.All(c =>
         {
             var actual = cloudEvent.TryGetPropertyValue(c.Attribute, out var node) && node is JsonValue v && v.GetValueKind() == JsonValueKind.String
                 ? v.GetValue<string>()

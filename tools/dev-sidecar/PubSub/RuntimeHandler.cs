@@ -13,7 +13,7 @@ namespace LogDapr.DevSidecar.PubSub;
 /// </summary>
 public sealed class RuntimeHandler(Subscription subscription, Broker broker, AppChannel app, PubSubSettings settings, DeliveryOptions options, ILogger logger)
 {
-    private readonly SubscriptionStats _stats = subscription.Stats;
+    private readonly SubscriptionStats stats = subscription.Stats;
 
     private AppPostman Postman(SubscriptionSpec spec) => new(app, spec.PubSubName, spec.Topic, settings.Profile.Kind, settings.Inbound.Timeout);
 
@@ -36,11 +36,11 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
             switch (outcome)
             {
                 case DeliveryOutcome.Success:
-                    Interlocked.Increment(ref _stats.Succeeded);
+                    Interlocked.Increment(ref stats.Succeeded);
                     for (var i = 0; i < options.RedeliverSuccessful; i++)
                     {
                         await postman.DeliverAsync(prepared.Path, prepared.Body, cancellationToken).ConfigureAwait(false);
-                        Interlocked.Increment(ref _stats.Redelivered);
+                        Interlocked.Increment(ref stats.Redelivered);
                     }
 
                     return AckOutcome.Delivered;
@@ -48,7 +48,7 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
                     logger.LogError("subscription {Subscription}: app answered 404 for event {Id}; acknowledged and dropped (daprd v1.16)", subscription.Id, prepared.CloudEvent["id"]);
                     return AckOutcome.Dropped;
                 case DeliveryOutcome.Drop:
-                    Interlocked.Increment(ref _stats.Dropped);
+                    Interlocked.Increment(ref stats.Dropped);
                     if (spec.DeadLetterTopic is null)
                     {
                         return AckOutcome.Dropped;
@@ -145,7 +145,7 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
                             break;
                         case DeliveryOutcome.Drop:
                             // Acknowledged whatever the dead-letter publish does (its error is discarded).
-                            Interlocked.Increment(ref _stats.Dropped);
+                            Interlocked.Increment(ref stats.Dropped);
                             outcomes[i] = spec.DeadLetterTopic is not null && await TryDeadLetterAsync([entry.Payload], entry.Message.Flags, spec, cancellationToken).ConfigureAwait(false)
                                 ? AckOutcome.DeadLettered
                                 : AckOutcome.Dropped;
@@ -163,11 +163,11 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
 
                 if (succeeded.Count > 0)
                 {
-                    Interlocked.Add(ref _stats.Succeeded, succeeded.Count);
+                    Interlocked.Add(ref stats.Succeeded, succeeded.Count);
                     for (var r = 0; r < options.RedeliverSuccessful; r++)
                     {
                         await postman.DeliverBulkAsync(succeeded, cancellationToken).ConfigureAwait(false);
-                        Interlocked.Add(ref _stats.Redelivered, succeeded.Count);
+                        Interlocked.Add(ref stats.Redelivered, succeeded.Count);
                     }
                 }
 
@@ -236,12 +236,12 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
         {
             var copies = payloads.Select(p => new OutgoingMessage(p, flags & MessageFlags.RawPayload)).ToList();
             await broker.PublishManyAsync(spec.PubSubName, spec.DeadLetterTopic!, copies, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _stats.DeadLettered, payloads.Count);
+            Interlocked.Add(ref stats.DeadLettered, payloads.Count);
             return true;
         }
         catch (Errors.DaprApiException ex)
         {
-            Interlocked.Add(ref _stats.DeadLetterFailures, payloads.Count);
+            Interlocked.Add(ref stats.DeadLetterFailures, payloads.Count);
             logger.LogError("subscription {Subscription}: error sending {Count} message(s) to dead letter topic {Topic}: {Error}", subscription.Id, payloads.Count, spec.DeadLetterTopic, ex.Message);
             return false;
         }
@@ -256,10 +256,10 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
         }
 
         var (outcome, detail) = await send().ConfigureAwait(false);
-        Interlocked.Add(ref _stats.Attempts, count);
+        Interlocked.Add(ref stats.Attempts, count);
         if (outcome == DeliveryOutcome.Unreachable)
         {
-            Interlocked.Add(ref _stats.AppUnavailable, count);
+            Interlocked.Add(ref stats.AppUnavailable, count);
         }
 
         return (outcome, detail);
@@ -268,8 +268,8 @@ public sealed class RuntimeHandler(Subscription subscription, Broker broker, App
     /// <summary>Waits before the next retry under the inbound policy; false when the policy is exhausted.</summary>
     private async Task<bool> BackOffAsync(int failures, string? detail, int count, CancellationToken cancellationToken)
     {
-        Interlocked.Add(ref _stats.Retried, count);
-        _stats.LastError = detail;
+        Interlocked.Add(ref stats.Retried, count);
+        stats.LastError = detail;
         var retry = settings.Retry;
         if (!retry.AllowsRetry(failures))
         {

@@ -13,75 +13,75 @@ namespace LogDapr.DevSidecar.PubSub;
 /// </summary>
 public sealed class SubscriptionManager : IAsyncDisposable
 {
-    private readonly Broker _broker;
-    private readonly IReadOnlyList<SubscriptionResource> _declarative;
-    private readonly DeliveryOptions _delivery;
-    private readonly ILogger _logger;
-    private readonly Dictionary<string, AppChannel> _apps;
-    private readonly Dictionary<string, (SubscriptionWorker Worker, CancellationTokenSource Stop, Task Run)> _workers = new(StringComparer.Ordinal);
-    private readonly List<Task> _appLoops = [];
-    private readonly object _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly Broker broker;
+    private readonly IReadOnlyList<SubscriptionResource> declarative;
+    private readonly DeliveryOptions delivery;
+    private readonly ILogger logger;
+    private readonly Dictionary<string, AppChannel> apps;
+    private readonly Dictionary<string, (SubscriptionWorker Worker, CancellationTokenSource Stop, Task Run)> workers = new(StringComparer.Ordinal);
+    private readonly List<Task> appLoops = [];
+    private readonly object gate = new();
+    private readonly CancellationTokenSource stopping = new();
 
     public SubscriptionManager(Broker broker, IReadOnlyList<AppTarget> apps, IReadOnlyList<SubscriptionResource> declarative, SidecarOptions options, ILogger logger)
     {
-        _broker = broker;
-        _declarative = declarative;
-        _delivery = new DeliveryOptions(options.RedeliverSuccessful, options.DeliveryDelay);
-        _logger = logger;
-        _apps = apps.ToDictionary(a => a.AppId, a => new AppChannel(a, options.AppProbeInterval, options.AppHealth, options.AppApiToken, OnDiscoveredAsync, logger), StringComparer.Ordinal);
+        this.broker = broker;
+        this.declarative = declarative;
+        this.delivery = new DeliveryOptions(options.RedeliverSuccessful, options.DeliveryDelay);
+        this.logger = logger;
+        this.apps = apps.ToDictionary(a => a.AppId, a => new AppChannel(a, options.AppProbeInterval, options.AppHealth, options.AppApiToken, OnDiscoveredAsync, logger), StringComparer.Ordinal);
     }
 
-    public IEnumerable<AppStatus> AppStatuses() => _apps.Values.Select(a => a.Status());
+    public IEnumerable<AppStatus> AppStatuses() => this.apps.Values.Select(a => a.Status());
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Subscriptions restored from the journal for apps this run does not serve would hold messages forever.
-        foreach (var stale in _broker.Subscriptions().Where(s => !_apps.ContainsKey(s.AppId)))
+        foreach (var stale in this.broker.Subscriptions().Where(s => !this.apps.ContainsKey(s.AppId)))
         {
-            _logger.LogInformation("removing journaled subscription {Subscription}: app {AppId} is not served by this sidecar", stale.Id, stale.AppId);
-            await _broker.UnregisterAsync(stale.Id, cancellationToken).ConfigureAwait(false);
+            this.logger.LogInformation("removing journaled subscription {Subscription}: app {AppId} is not served by this sidecar", stale.Id, stale.AppId);
+            await this.broker.UnregisterAsync(stale.Id, cancellationToken).ConfigureAwait(false);
         }
 
         var declaredIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var resource in _declarative)
+        foreach (var resource in this.declarative)
         {
-            var targets = resource.Scopes.Count == 0 ? _apps.Keys.ToList() : resource.Scopes.Where(_apps.ContainsKey).ToList();
-            foreach (var unknown in resource.Scopes.Where(s => !_apps.ContainsKey(s)))
+            var targets = resource.Scopes.Count == 0 ? this.apps.Keys.ToList() : resource.Scopes.Where(this.apps.ContainsKey).ToList();
+            foreach (var unknown in resource.Scopes.Where(s => !this.apps.ContainsKey(s)))
             {
-                _logger.LogInformation("Subscription {Name}: scope {AppId} is not served by this sidecar (no --app); skipped for it", resource.Name, unknown);
+                this.logger.LogInformation("Subscription {Name}: scope {AppId} is not served by this sidecar (no --app); skipped for it", resource.Name, unknown);
             }
 
             foreach (var appId in targets)
             {
                 try
                 {
-                    var subscription = await _broker.RegisterAsync(appId, SubscriptionKind.Declarative, resource.Spec, cancellationToken).ConfigureAwait(false);
+                    var subscription = await this.broker.RegisterAsync(appId, SubscriptionKind.Declarative, resource.Spec, cancellationToken).ConfigureAwait(false);
                     if (subscription is not null)
                     {
                         declaredIds.Add(subscription.Id);
-                        _logger.LogInformation("declarative subscription {Name}: app {AppId} <- {PubSub}/{Topic} (route {Route}, deadLetterTopic {DeadLetter}, bulk {Bulk})",
+                        this.logger.LogInformation("declarative subscription {Name}: app {AppId} <- {PubSub}/{Topic} (route {Route}, deadLetterTopic {DeadLetter}, bulk {Bulk})",
                             resource.Name, appId, resource.Spec.PubSubName, resource.Spec.Topic, resource.Spec.DefaultRoute ?? "(rules)", resource.Spec.DeadLetterTopic ?? "none", resource.Spec.Bulk.Enabled);
                     }
                 }
                 catch (DaprApiException ex)
                 {
-                    _logger.LogError("Subscription {Name} ({File}): {Error}", resource.Name, resource.SourceFile, ex.Message);
+                    this.logger.LogError("Subscription {Name} ({File}): {Error}", resource.Name, resource.SourceFile, ex.Message);
                 }
             }
         }
 
-        foreach (var gone in _broker.Subscriptions().Where(s => s.Kind == SubscriptionKind.Declarative && !declaredIds.Contains(s.Id)))
+        foreach (var gone in this.broker.Subscriptions().Where(s => s.Kind == SubscriptionKind.Declarative && !declaredIds.Contains(s.Id)))
         {
-            _logger.LogInformation("removing journaled declarative subscription {Subscription}: no longer in the resources", gone.Id);
-            await _broker.UnregisterAsync(gone.Id, cancellationToken).ConfigureAwait(false);
+            this.logger.LogInformation("removing journaled declarative subscription {Subscription}: no longer in the resources", gone.Id);
+            await this.broker.UnregisterAsync(gone.Id, cancellationToken).ConfigureAwait(false);
         }
 
-        _broker.SubscriptionsChanged += Reconcile;
+        this.broker.SubscriptionsChanged += Reconcile;
         Reconcile();
-        foreach (var app in _apps.Values)
+        foreach (var app in this.apps.Values)
         {
-            _appLoops.Add(Task.Run(() => RunAppAsync(app), CancellationToken.None));
+            appLoops.Add(Task.Run(() => RunAppAsync(app), CancellationToken.None));
         }
     }
 
@@ -89,9 +89,9 @@ public sealed class SubscriptionManager : IAsyncDisposable
     {
         try
         {
-            await app.RunAsync(_stopping.Token).ConfigureAwait(false);
+            await app.RunAsync(stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
     }
@@ -99,80 +99,80 @@ public sealed class SubscriptionManager : IAsyncDisposable
     private async Task OnDiscoveredAsync(AppTarget app, IReadOnlyList<SubscriptionSpec> specs, CancellationToken cancellationToken)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
-        var existing = _broker.Subscriptions().Where(s => s.AppId == app.AppId).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var existing = this.broker.Subscriptions().Where(s => s.AppId == app.AppId).ToDictionary(s => s.Id, StringComparer.Ordinal);
         foreach (var spec in specs)
         {
             var id = Subscription.MakeId(app.AppId, spec.PubSubName, spec.Topic);
             if (!wanted.Add(id))
             {
-                _logger.LogWarning("app {AppId}: duplicate subscription to {PubSub}/{Topic} ignored", app.AppId, spec.PubSubName, spec.Topic);
+                this.logger.LogWarning("app {AppId}: duplicate subscription to {PubSub}/{Topic} ignored", app.AppId, spec.PubSubName, spec.Topic);
                 continue;
             }
 
             if (existing.TryGetValue(id, out var current) && current.Kind == SubscriptionKind.Declarative)
             {
-                _logger.LogWarning("app {AppId}: programmatic subscription to {PubSub}/{Topic} ignored; a declarative Subscription already covers it",
+                this.logger.LogWarning("app {AppId}: programmatic subscription to {PubSub}/{Topic} ignored; a declarative Subscription already covers it",
                     app.AppId, spec.PubSubName, spec.Topic);
                 continue;
             }
 
             foreach (var rule in spec.Rules.Where(r => !string.IsNullOrWhiteSpace(r.Match) && RouteMatcher.TryCreate(r.Match) is null))
             {
-                _logger.LogWarning("app {AppId}: routing rule '{Match}' is beyond the dev sidecar's CEL subset (event.attr == \"v\", !=, &&, ||); it never matches",
+                this.logger.LogWarning("app {AppId}: routing rule '{Match}' is beyond the dev sidecar's CEL subset (event.attr == \"v\", !=, &&, ||); it never matches",
                     app.AppId, rule.Match);
             }
 
             try
             {
-                await _broker.RegisterAsync(app.AppId, SubscriptionKind.Programmatic, spec, cancellationToken).ConfigureAwait(false);
-                _logger.LogInformation("programmatic subscription: app {AppId} <- {PubSub}/{Topic} (route {Route}, deadLetterTopic {DeadLetter}, bulk {Bulk} max {Max}/{Await}ms)",
+                await this.broker.RegisterAsync(app.AppId, SubscriptionKind.Programmatic, spec, cancellationToken).ConfigureAwait(false);
+                this.logger.LogInformation("programmatic subscription: app {AppId} <- {PubSub}/{Topic} (route {Route}, deadLetterTopic {DeadLetter}, bulk {Bulk} max {Max}/{Await}ms)",
                     app.AppId, spec.PubSubName, spec.Topic, spec.DefaultRoute ?? "(rules)", spec.DeadLetterTopic ?? "none", spec.Bulk.Enabled, spec.Bulk.MaxMessagesCount, spec.Bulk.MaxAwaitDurationMs);
             }
             catch (DaprApiException ex)
             {
-                _logger.LogError("app {AppId}: subscription to {PubSub}/{Topic} rejected: {Error}", app.AppId, spec.PubSubName, spec.Topic, ex.Message);
+                this.logger.LogError("app {AppId}: subscription to {PubSub}/{Topic} rejected: {Error}", app.AppId, spec.PubSubName, spec.Topic, ex.Message);
             }
         }
 
         foreach (var stale in existing.Values.Where(s => s.Kind == SubscriptionKind.Programmatic && !wanted.Contains(s.Id)))
         {
-            _logger.LogInformation("app {AppId} no longer subscribes to {PubSub}/{Topic}; removing", app.AppId, stale.Spec.PubSubName, stale.Spec.Topic);
-            await _broker.UnregisterAsync(stale.Id, cancellationToken).ConfigureAwait(false);
+            this.logger.LogInformation("app {AppId} no longer subscribes to {PubSub}/{Topic}; removing", app.AppId, stale.Spec.PubSubName, stale.Spec.Topic);
+            await this.broker.UnregisterAsync(stale.Id, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Starts workers for new subscriptions and stops those of removed ones.</summary>
     private void Reconcile()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_stopping.IsCancellationRequested)
+            if (stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            var live = _broker.Subscriptions().ToDictionary(s => s.Id, StringComparer.Ordinal);
-            foreach (var (id, entry) in _workers.ToList())
+            var live = this.broker.Subscriptions().ToDictionary(s => s.Id, StringComparer.Ordinal);
+            foreach (var (id, entry) in this.workers.ToList())
             {
                 if (!live.TryGetValue(id, out var s) || !ReferenceEquals(s, entry.Worker.Subscription))
                 {
                     entry.Stop.Cancel();
-                    _workers.Remove(id);
+                    this.workers.Remove(id);
                 }
             }
 
             foreach (var subscription in live.Values)
             {
-                if (_workers.ContainsKey(subscription.Id) || !_apps.TryGetValue(subscription.AppId, out var app))
+                if (this.workers.ContainsKey(subscription.Id) || !this.apps.TryGetValue(subscription.AppId, out var app))
                 {
                     continue;
                 }
 
-                var settings = _broker.GetPubSub(subscription.Spec.PubSubName);
-                var worker = new SubscriptionWorker(subscription, _broker, app, settings, _delivery, _logger);
-                var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                var settings = this.broker.GetPubSub(subscription.Spec.PubSubName);
+                var worker = new SubscriptionWorker(subscription, this.broker, app, settings, this.delivery, this.logger);
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
                 var run = Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None);
-                _workers[subscription.Id] = (worker, stop, run);
+                this.workers[subscription.Id] = (worker, stop, run);
             }
         }
     }
@@ -180,13 +180,13 @@ public sealed class SubscriptionManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Task[] running;
-        lock (_gate)
+        lock (gate)
         {
-            _stopping.Cancel();
-            running = _workers.Values.Select(w => w.Run).Concat(_appLoops).ToArray();
+            stopping.Cancel();
+            running = this.workers.Values.Select(w => w.Run).Concat(appLoops).ToArray();
         }
 
-        _broker.SubscriptionsChanged -= Reconcile;
+        this.broker.SubscriptionsChanged -= Reconcile;
         try
         {
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -195,16 +195,16 @@ public sealed class SubscriptionManager : IAsyncDisposable
         {
         }
 
-        foreach (var app in _apps.Values)
+        foreach (var app in this.apps.Values)
         {
             app.Dispose();
         }
 
-        foreach (var worker in _workers.Values)
+        foreach (var worker in this.workers.Values)
         {
             worker.Stop.Dispose();
         }
 
-        _stopping.Dispose();
+        stopping.Dispose();
     }
 }

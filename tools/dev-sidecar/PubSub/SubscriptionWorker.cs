@@ -22,35 +22,35 @@ namespace LogDapr.DevSidecar.PubSub;
 /// </summary>
 public sealed class SubscriptionWorker
 {
-    private readonly Subscription _subscription;
-    private readonly Broker _broker;
-    private readonly AppChannel _app;
-    private readonly PubSubSettings _settings;
-    private readonly ILogger _logger;
-    private readonly RuntimeHandler _handler;
-    private CompiledRules? _rules;
+    private readonly Subscription subscription;
+    private readonly Broker broker;
+    private readonly AppChannel app;
+    private readonly PubSubSettings settings;
+    private readonly ILogger logger;
+    private readonly RuntimeHandler handler;
+    private CompiledRules? rules;
 
     public SubscriptionWorker(Subscription subscription, Broker broker, AppChannel app, PubSubSettings settings, DeliveryOptions options, ILogger logger)
     {
-        _subscription = subscription;
-        _broker = broker;
-        _app = app;
-        _settings = settings;
-        _logger = logger;
-        _handler = new RuntimeHandler(subscription, broker, app, settings, options, logger);
+        this.subscription = subscription;
+        this.broker = broker;
+        this.app = app;
+        this.settings = settings;
+        this.logger = logger;
+        this.handler = new RuntimeHandler(subscription, broker, app, settings, options, logger);
     }
 
-    public Subscription Subscription => _subscription;
+    public Subscription Subscription => this.subscription;
 
-    private BrokerProfile Profile => _settings.Profile;
+    private BrokerProfile Profile => this.settings.Profile;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !_subscription.Removed)
+            while (!cancellationToken.IsCancellationRequested && !this.subscription.Removed)
             {
-                var spec = _subscription.Spec;
+                var spec = this.subscription.Spec;
                 if (spec.Bulk.Enabled)
                 {
                     await RunBulkAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -75,11 +75,11 @@ public sealed class SubscriptionWorker
         var running = new HashSet<Task>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !_subscription.Removed && ReferenceEquals(spec, _subscription.Spec))
+            while (!cancellationToken.IsCancellationRequested && !this.subscription.Removed && ReferenceEquals(spec, this.subscription.Spec))
             {
-                await _app.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+                await this.app.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                var taken = _broker.TakeNext(_subscription, 1);
+                var taken = this.broker.TakeNext(this.subscription, 1);
                 if (taken.Count == 0)
                 {
                     slots.Release();
@@ -88,7 +88,7 @@ public sealed class SubscriptionWorker
                 }
 
                 var message = taken[0];
-                Interlocked.Increment(ref _subscription.Stats.InFlight);
+                Interlocked.Increment(ref this.subscription.Stats.InFlight);
                 var task = Task.Run(() => DeliverSingleAsync(message, spec, cancellationToken), CancellationToken.None);
                 lock (running)
                 {
@@ -98,7 +98,7 @@ public sealed class SubscriptionWorker
                 _ = task.ContinueWith(
                     t =>
                     {
-                        Interlocked.Decrement(ref _subscription.Stats.InFlight);
+                        Interlocked.Decrement(ref this.subscription.Stats.InFlight);
                         lock (running)
                         {
                             running.Remove(t);
@@ -127,10 +127,10 @@ public sealed class SubscriptionWorker
     {
         try
         {
-            var payload = await _broker.ReadPayloadAsync(message, cancellationToken).ConfigureAwait(false);
+            var payload = await this.broker.ReadPayloadAsync(message, cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                var outcome = await _handler.HandleSingleAsync(message, payload, spec, RulesFor(spec), cancellationToken).ConfigureAwait(false);
+                var outcome = await this.handler.HandleSingleAsync(message, payload, spec, RulesFor(spec), cancellationToken).ConfigureAwait(false);
                 if (outcome is { } ack)
                 {
                     await AckAsync([message], ack, cancellationToken).ConfigureAwait(false);
@@ -140,12 +140,12 @@ public sealed class SubscriptionWorker
                 if (Profile.HandBack == HandBackMode.RetryInPlace)
                 {
                     // Kafka (consumeRetryEnabled): the consumer retries the same message, holding its partition.
-                    Interlocked.Increment(ref _subscription.Stats.HandedBack);
+                    Interlocked.Increment(ref this.subscription.Stats.HandedBack);
                     await Task.Delay(Profile.RedeliverAfter, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                _broker.HandBack(_subscription, [message], Profile.RedeliveryDue(DateTimeOffset.UtcNow, _subscription.SubscribedAt));
+                this.broker.HandBack(this.subscription, [message], Profile.RedeliveryDue(DateTimeOffset.UtcNow, this.subscription.SubscribedAt));
                 return;
             }
         }
@@ -172,12 +172,12 @@ public sealed class SubscriptionWorker
         var batch = new List<TopicMessage>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !_subscription.Removed && ReferenceEquals(spec, _subscription.Spec))
+            while (!cancellationToken.IsCancellationRequested && !this.subscription.Removed && ReferenceEquals(spec, this.subscription.Spec))
             {
-                await _app.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+                await this.app.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
                 if (batch.Count < capacity)
                 {
-                    batch.AddRange(_broker.TakeNext(_subscription, capacity - batch.Count));
+                    batch.AddRange(this.broker.TakeNext(this.subscription, capacity - batch.Count));
                 }
 
                 var now = DateTimeOffset.UtcNow;
@@ -221,7 +221,7 @@ public sealed class SubscriptionWorker
             if (batch.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
                 // The spec changed with messages gathered: they go back to be taken under the new settings.
-                _broker.HandBack(_subscription, batch, DateTimeOffset.UtcNow);
+                this.broker.HandBack(this.subscription, batch, DateTimeOffset.UtcNow);
             }
         }
     }
@@ -231,19 +231,19 @@ public sealed class SubscriptionWorker
 
     private async Task FlushAsync(List<TopicMessage> batch, SubscriptionSpec spec, CancellationToken cancellationToken)
     {
-        Interlocked.Add(ref _subscription.Stats.InFlight, batch.Count);
+        Interlocked.Add(ref this.subscription.Stats.InFlight, batch.Count);
         try
         {
             var items = new List<(TopicMessage, byte[])>(batch.Count);
             foreach (var message in batch)
             {
-                items.Add((message, await _broker.ReadPayloadAsync(message, cancellationToken).ConfigureAwait(false)));
+                items.Add((message, await this.broker.ReadPayloadAsync(message, cancellationToken).ConfigureAwait(false)));
             }
 
             var acked = new bool[batch.Count];
             while (true)
             {
-                var outcomes = await _handler.HandleBulkAsync(items, spec, RulesFor(spec), cancellationToken).ConfigureAwait(false);
+                var outcomes = await this.handler.HandleBulkAsync(items, spec, RulesFor(spec), cancellationToken).ConfigureAwait(false);
                 if (Profile.HandBack == HandBackMode.RetryInPlace)
                 {
                     // Kafka marks offsets in order up to the first failed entry, then re-sends the whole batch.
@@ -259,7 +259,7 @@ public sealed class SubscriptionWorker
                         return;
                     }
 
-                    Interlocked.Add(ref _subscription.Stats.HandedBack, outcomes.Length - prefix);
+                    Interlocked.Add(ref this.subscription.Stats.HandedBack, outcomes.Length - prefix);
                     await Task.Delay(Profile.RedeliverAfter, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -268,7 +268,7 @@ public sealed class SubscriptionWorker
                 var errored = batch.Where((_, i) => outcomes[i] is null).ToList();
                 if (errored.Count > 0)
                 {
-                    _broker.HandBack(_subscription, errored, Profile.RedeliveryDue(DateTimeOffset.UtcNow, _subscription.SubscribedAt));
+                    this.broker.HandBack(this.subscription, errored, Profile.RedeliveryDue(DateTimeOffset.UtcNow, this.subscription.SubscribedAt));
                 }
 
                 return;
@@ -283,7 +283,7 @@ public sealed class SubscriptionWorker
         }
         finally
         {
-            Interlocked.Add(ref _subscription.Stats.InFlight, -batch.Count);
+            Interlocked.Add(ref this.subscription.Stats.InFlight, -batch.Count);
         }
     }
 
@@ -312,7 +312,7 @@ public sealed class SubscriptionWorker
     /// <summary>Waits for new messages, or until a handed-back message is due, at most <paramref name="limit"/>.</summary>
     private Task WaitForWorkAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
-        if (_broker.NextRedeliveryDue(_subscription) is { } due)
+        if (this.broker.NextRedeliveryDue(this.subscription) is { } due)
         {
             var untilDue = due - DateTimeOffset.UtcNow;
             if (untilDue < limit)
@@ -321,15 +321,15 @@ public sealed class SubscriptionWorker
             }
         }
 
-        return limit <= TimeSpan.Zero ? Task.CompletedTask : _subscription.Signal.WaitAsync(limit, cancellationToken);
+        return limit <= TimeSpan.Zero ? Task.CompletedTask : this.subscription.Signal.WaitAsync(limit, cancellationToken);
     }
 
     private void Unexpected(Exception ex, IReadOnlyList<TopicMessage> messages)
     {
         // E.g. a payload could not be read back: the messages are still owed, so they are handed back for a later try.
-        _logger.LogError(ex, "subscription {Subscription}: delivery failed unexpectedly; will retry", _subscription.Id);
-        _subscription.Stats.LastError = ex.Message;
-        _broker.HandBack(_subscription, messages, DateTimeOffset.UtcNow.AddSeconds(1));
+        this.logger.LogError(ex, "subscription {Subscription}: delivery failed unexpectedly; will retry", this.subscription.Id);
+        this.subscription.Stats.LastError = ex.Message;
+        this.broker.HandBack(this.subscription, messages, DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
     private async Task AckAsync(IReadOnlyList<TopicMessage> messages, AckOutcome outcome, CancellationToken cancellationToken)
@@ -338,12 +338,12 @@ public sealed class SubscriptionWorker
         {
             try
             {
-                await _broker.AckAsync(_subscription, messages, outcome).ConfigureAwait(false);
+                await this.broker.AckAsync(this.subscription, messages, outcome).ConfigureAwait(false);
                 return;
             }
             catch (IOException ex)
             {
-                _logger.LogError("subscription {Subscription}: journaling an acknowledgement failed ({Error}); retrying", _subscription.Id, ex.Message);
+                this.logger.LogError("subscription {Subscription}: journaling an acknowledgement failed ({Error}); retrying", this.subscription.Id, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -354,11 +354,11 @@ public sealed class SubscriptionWorker
     // Deliveries run concurrently; the compiled rules are swapped as one immutable object when the spec changes.
     private IReadOnlyList<(RouteMatcher?, string)> RulesFor(SubscriptionSpec spec)
     {
-        var current = Volatile.Read(ref _rules);
+        var current = Volatile.Read(ref this.rules);
         if (current is null || !ReferenceEquals(current.Spec, spec))
         {
             current = new CompiledRules(spec, spec.Rules.Select(r => (string.IsNullOrWhiteSpace(r.Match) ? null : RouteMatcher.TryCreate(r.Match), r.Path)).ToList());
-            Volatile.Write(ref _rules, current);
+            Volatile.Write(ref this.rules, current);
         }
 
         return current.Rules;

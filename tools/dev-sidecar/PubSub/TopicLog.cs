@@ -8,7 +8,7 @@ public sealed class TopicLog(string pubSub, string topic)
 {
     public const int MaxSubscriptions = 64;
 
-    private readonly RingBuffer<TopicMessage> _messages = new();
+    private readonly RingBuffer<TopicMessage> messages = new();
 
     public string PubSub { get; } = pubSub;
     public string Topic { get; } = topic;
@@ -16,7 +16,7 @@ public sealed class TopicLog(string pubSub, string topic)
     public ulong AllBits { get; private set; }
     public int SubscriptionCount { get; private set; }
     public long HeadPosition { get; private set; }
-    public long TailPosition => HeadPosition + _messages.Count;
+    public long TailPosition => HeadPosition + this.messages.Count;
 
     /// <summary>Messages not yet complete (including ones waiting for a first subscriber).</summary>
     public int Live { get; set; }
@@ -35,27 +35,27 @@ public sealed class TopicLog(string pubSub, string topic)
     public Brokers.RedisStreamModel? Stream { get; set; }
 
     public TopicMessage? At(long position) =>
-        position >= HeadPosition && position < TailPosition ? _messages[(int)(position - HeadPosition)] : null;
+        position >= HeadPosition && position < TailPosition ? this.messages[(int)(position - HeadPosition)] : null;
 
     public void Append(TopicMessage message)
     {
         message.Position = TailPosition;
-        _messages.Add(message);
+        this.messages.Add(message);
     }
 
     public IEnumerable<TopicMessage> Retained()
     {
-        for (var i = 0; i < _messages.Count; i++)
+        for (var i = 0; i < this.messages.Count; i++)
         {
-            yield return _messages[i];
+            yield return this.messages[i];
         }
     }
 
     public void TrimCompleted()
     {
-        while (_messages.Count > 0 && _messages[0].Complete)
+        while (this.messages.Count > 0 && this.messages[0].Complete)
         {
-            _messages.RemoveFirst();
+            this.messages.RemoveFirst();
             HeadPosition++;
         }
     }

@@ -9,13 +9,13 @@ namespace LogDapr.DevSidecar.Resiliency;
 /// </summary>
 public sealed partial class CircuitBreaker
 {
-    private readonly object _gate = new();
-    private readonly Func<DateTimeOffset> _clock;
-    private BreakerState _state = BreakerState.Closed;
-    private int _consecutiveFailures;
-    private int _halfOpenInFlight;
-    private DateTimeOffset _openedAt;
-    private DateTimeOffset _intervalStart;
+    private readonly object gate = new();
+    private readonly Func<DateTimeOffset> clock;
+    private BreakerState state = BreakerState.Closed;
+    private int consecutiveFailures;
+    private int halfOpenInFlight;
+    private DateTimeOffset openedAt;
+    private DateTimeOffset intervalStart;
 
     public enum BreakerState { Closed, Open, HalfOpen }
 
@@ -26,8 +26,8 @@ public sealed partial class CircuitBreaker
         Interval = interval;
         OpenDuration = openDuration;
         TripThreshold = tripThreshold;
-        _clock = clock ?? (() => DateTimeOffset.UtcNow);
-        _intervalStart = _clock();
+        this.clock = clock ?? (() => DateTimeOffset.UtcNow);
+        intervalStart = this.clock();
     }
 
     public string Name { get; }
@@ -42,10 +42,10 @@ public sealed partial class CircuitBreaker
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
                 Advance();
-                return _state;
+                return state;
             }
         }
     }
@@ -74,17 +74,17 @@ public sealed partial class CircuitBreaker
     /// <summary>Reserves a call; false means the circuit is open and the call must fail fast.</summary>
     public bool TryEnter()
     {
-        lock (_gate)
+        lock (gate)
         {
             Advance();
-            switch (_state)
+            switch (state)
             {
                 case BreakerState.Open:
                     return false;
-                case BreakerState.HalfOpen when _halfOpenInFlight >= MaxRequests:
+                case BreakerState.HalfOpen when halfOpenInFlight >= MaxRequests:
                     return false;
                 case BreakerState.HalfOpen:
-                    _halfOpenInFlight++;
+                    halfOpenInFlight++;
                     return true;
                 default:
                     return true;
@@ -94,31 +94,31 @@ public sealed partial class CircuitBreaker
 
     public void OnSuccess()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_state == BreakerState.HalfOpen)
+            if (state == BreakerState.HalfOpen)
             {
-                _state = BreakerState.Closed;
-                _halfOpenInFlight = 0;
-                _intervalStart = _clock();
+                state = BreakerState.Closed;
+                halfOpenInFlight = 0;
+                intervalStart = this.clock();
             }
 
-            _consecutiveFailures = 0;
+            this.consecutiveFailures = 0;
         }
     }
 
     public void OnFailure()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_state == BreakerState.HalfOpen)
+            if (state == BreakerState.HalfOpen)
             {
                 Open();
                 return;
             }
 
-            _consecutiveFailures++;
-            if (_state == BreakerState.Closed && _consecutiveFailures >= TripThreshold)
+            this.consecutiveFailures++;
+            if (state == BreakerState.Closed && this.consecutiveFailures >= TripThreshold)
             {
                 Open();
             }
@@ -127,25 +127,25 @@ public sealed partial class CircuitBreaker
 
     private void Open()
     {
-        _state = BreakerState.Open;
-        _openedAt = _clock();
-        _halfOpenInFlight = 0;
-        _consecutiveFailures = 0;
+        state = BreakerState.Open;
+        openedAt = this.clock();
+        halfOpenInFlight = 0;
+        this.consecutiveFailures = 0;
     }
 
     private void Advance()
     {
-        var now = _clock();
-        if (_state == BreakerState.Open && now - _openedAt >= OpenDuration)
+        var now = this.clock();
+        if (state == BreakerState.Open && now - openedAt >= OpenDuration)
         {
-            _state = BreakerState.HalfOpen;
-            _halfOpenInFlight = 0;
+            state = BreakerState.HalfOpen;
+            halfOpenInFlight = 0;
         }
-        else if (_state == BreakerState.Closed && Interval > TimeSpan.Zero && now - _intervalStart >= Interval)
+        else if (state == BreakerState.Closed && Interval > TimeSpan.Zero && now - intervalStart >= Interval)
         {
             // gobreaker clears the counts every interval while closed; 0 means never.
-            _consecutiveFailures = 0;
-            _intervalStart = now;
+            this.consecutiveFailures = 0;
+            intervalStart = now;
         }
     }
 

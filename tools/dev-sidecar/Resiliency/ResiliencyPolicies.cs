@@ -11,12 +11,12 @@ namespace LogDapr.DevSidecar.Resiliency;
 /// </summary>
 public sealed class ResiliencyPolicies
 {
-    private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RetryPolicy> _retries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonNode> _breakerTemplates = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Component, string Direction), ComponentPolicy> _targets = new();
-    private readonly Dictionary<(string Component, string Direction), ComponentPolicy> _resolved = new();
-    private readonly object _gate = new();
+    private readonly Dictionary<string, TimeSpan> timeouts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RetryPolicy> retries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonNode> breakerTemplates = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Component, string Direction), ComponentPolicy> targets = new();
+    private readonly Dictionary<(string Component, string Direction), ComponentPolicy> resolved = new();
+    private readonly object gate = new();
 
     public static ResiliencyPolicies Empty { get; } = new();
 
@@ -32,7 +32,7 @@ public sealed class ResiliencyPolicies
                 foreach (var (key, value) in timeouts)
                 {
                     var text = JsonRead.AsString(value);
-                    result._timeouts.TryAdd(key, GoDuration.TryParse(text, out var d)
+                    result.timeouts.TryAdd(key, GoDuration.TryParse(text, out var d)
                         ? d
                         : throw new ResourceException($"Resiliency '{name}': timeout '{key}' has invalid duration '{text}'"));
                 }
@@ -42,7 +42,7 @@ public sealed class ResiliencyPolicies
             {
                 foreach (var (key, value) in retries)
                 {
-                    result._retries.TryAdd(key, ParseRetry(name, key, value));
+                    result.retries.TryAdd(key, ParseRetry(name, key, value));
                 }
             }
 
@@ -55,7 +55,7 @@ public sealed class ResiliencyPolicies
                         throw new ResourceException($"Resiliency '{name}': circuit breaker '{key}' trip '{value.GetString("trip")}' is not supported (use 'consecutiveFailures >= N' or '> N')");
                     }
 
-                    result._breakerTemplates.TryAdd(key, value!);
+                    result.breakerTemplates.TryAdd(key, value!);
                 }
             }
 
@@ -77,12 +77,12 @@ public sealed class ResiliencyPolicies
         foreach (var (resource, component, direction, node) in targetSpecs)
         {
             var key = (component, direction);
-            if (result._targets.ContainsKey(key))
+            if (result.targets.ContainsKey(key))
             {
                 continue;
             }
 
-            result._targets[key] = new ComponentPolicy(
+            result.targets[key] = new ComponentPolicy(
                 result.ResolveTimeout(resource, node.GetString("timeout")),
                 result.ResolveRetry(resource, node.GetString("retry")),
                 result.CreateBreaker(resource, node.GetString("circuitBreaker"), $"{component}/{direction}"));
@@ -97,20 +97,20 @@ public sealed class ResiliencyPolicies
 
     private ComponentPolicy Resolve(string component, string direction)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_resolved.TryGetValue((component, direction), out var cached))
+            if (resolved.TryGetValue((component, direction), out var cached))
             {
                 return cached;
             }
 
             var dir = direction == "inbound" ? "Inbound" : "Outbound";
-            _targets.TryGetValue((component, direction), out var target);
+            this.targets.TryGetValue((component, direction), out var target);
             var timeout = target?.Timeout ?? FirstTimeout($"DefaultComponent{dir}TimeoutPolicy", "DefaultComponentTimeoutPolicy", "DefaultTimeoutPolicy");
             var retry = target?.Retry ?? FirstRetry($"DefaultComponent{dir}RetryPolicy", "DefaultComponentRetryPolicy", "DefaultRetryPolicy");
             var breaker = target?.Breaker ?? FirstBreaker($"{component}/{direction}", $"DefaultComponent{dir}CircuitBreakerPolicy", "DefaultComponentCircuitBreakerPolicy", "DefaultCircuitBreakerPolicy");
             var policy = new ComponentPolicy(timeout, retry, breaker);
-            _resolved[(component, direction)] = policy;
+            resolved[(component, direction)] = policy;
             return policy;
         }
     }
@@ -119,7 +119,7 @@ public sealed class ResiliencyPolicies
     {
         foreach (var n in names)
         {
-            if (_timeouts.TryGetValue(n, out var t))
+            if (this.timeouts.TryGetValue(n, out var t))
             {
                 return t;
             }
@@ -129,13 +129,13 @@ public sealed class ResiliencyPolicies
     }
 
     private RetryPolicy? FirstRetry(params string[] names) =>
-        names.Select(n => _retries.GetValueOrDefault(n)).FirstOrDefault(r => r is not null);
+        names.Select(n => this.retries.GetValueOrDefault(n)).FirstOrDefault(r => r is not null);
 
     private CircuitBreaker? FirstBreaker(string instance, params string[] names)
     {
         foreach (var n in names)
         {
-            if (_breakerTemplates.ContainsKey(n))
+            if (breakerTemplates.ContainsKey(n))
             {
                 return CreateBreaker("default policies", n, instance);
             }
@@ -151,7 +151,7 @@ public sealed class ResiliencyPolicies
             return null;
         }
 
-        if (_timeouts.TryGetValue(reference, out var named))
+        if (this.timeouts.TryGetValue(reference, out var named))
         {
             return named;
         }
@@ -169,7 +169,7 @@ public sealed class ResiliencyPolicies
             return null;
         }
 
-        return _retries.TryGetValue(reference, out var retry)
+        return this.retries.TryGetValue(reference, out var retry)
             ? retry
             : throw new ResourceException($"Resiliency '{resource}': target references unknown retry policy '{reference}'");
     }
@@ -181,7 +181,7 @@ public sealed class ResiliencyPolicies
             return null;
         }
 
-        if (!_breakerTemplates.TryGetValue(reference, out var node))
+        if (!breakerTemplates.TryGetValue(reference, out var node))
         {
             throw new ResourceException($"Resiliency '{resource}': target references unknown circuit breaker '{reference}'");
         }

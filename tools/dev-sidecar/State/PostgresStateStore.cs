@@ -20,7 +20,7 @@ namespace LogDapr.DevSidecar.State;
 /// </summary>
 public sealed class PostgresStateStore(string name, int version, Func<DateTimeOffset>? clock = null) : TableStateStore(name, clock)
 {
-    private uint _transactionId = 730;
+    private uint transactionId = 730;
 
     public override string Model => $"state.postgresql/v{version}";
 
@@ -67,7 +67,7 @@ public sealed class PostgresStateStore(string name, int version, Func<DateTimeOf
     /// <summary>Runs statements in one transaction against <paramref name="table"/>; throws at the first failure.</summary>
     private void Apply(IReadOnlyList<object> operations, Dictionary<string, Row> table)
     {
-        var xmin = (++_transactionId).ToString(CultureInfo.InvariantCulture);
+        var xmin = (++transactionId).ToString(CultureInfo.InvariantCulture);
         foreach (var op in operations)
         {
             switch (op)

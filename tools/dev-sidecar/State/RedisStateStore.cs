@@ -22,7 +22,7 @@ namespace LogDapr.DevSidecar.State;
 public sealed class RedisStateStore(string name, IReadOnlyDictionary<string, string> componentMetadata, Func<DateTimeOffset>? clock = null)
     : TableStateStore(name, clock)
 {
-    private readonly long? _defaultTtl = componentMetadata.TryGetValue("ttlInSeconds", out var ttl)
+    private readonly long? defaultTtl = componentMetadata.TryGetValue("ttlInSeconds", out var ttl)
         && long.TryParse(ttl, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     public override string Model => "state.redis/v1";
@@ -148,7 +148,7 @@ public sealed class RedisStateStore(string name, IReadOnlyDictionary<string, str
     {
         if (!write.Metadata.TryGetValue("ttlInSeconds", out var text) || text.Length == 0)
         {
-            return _defaultTtl;
+            return defaultTtl;
         }
 
         return GoStrconv.TryParseInt(text, 64, "ParseInt", out var seconds, out var error)

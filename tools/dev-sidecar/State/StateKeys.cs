@@ -11,7 +11,7 @@ namespace LogDapr.DevSidecar.State;
 public sealed class StateKeys(string storeName, string strategy, Func<string, string?>? environment = null)
 {
     private const string Separator = "||";
-    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+    private readonly Func<string, string?> environment = environment ?? Environment.GetEnvironmentVariable;
 
     public static StateKeys FromMetadata(string storeName, IReadOnlyDictionary<string, string> metadata)
     {
@@ -34,7 +34,7 @@ public sealed class StateKeys(string storeName, string strategy, Func<string, st
             "name" => storeName + Separator + key,
             "appid" => appId.Length == 0 ? key : appId + Separator + key,
             "namespace" when appId.Length == 0 => key,
-            "namespace" => _environment("NAMESPACE") is { Length: > 0 } ns ? $"{ns}.{appId}{Separator}{key}" : appId + Separator + key,
+            "namespace" => this.environment("NAMESPACE") is { Length: > 0 } ns ? $"{ns}.{appId}{Separator}{key}" : appId + Separator + key,
             _ => Strategy + Separator + key,
         };
     }

@@ -9,17 +9,17 @@ namespace LogDapr.DevSidecar.State;
 /// </summary>
 public sealed class StateStoreRegistry
 {
-    private readonly Dictionary<string, Registered> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Registered> stores = new(StringComparer.Ordinal);
 
     public StateStoreRegistry(IEnumerable<ResolvedComponent> components, Func<DateTimeOffset>? clock = null)
     {
         foreach (var component in components)
         {
-            _stores[component.Name] = new Registered(component.Resource, Create(component, clock), StateKeys.FromMetadata(component.Name, component.Metadata));
+            stores[component.Name] = new Registered(component.Resource, Create(component, clock), StateKeys.FromMetadata(component.Name, component.Metadata));
         }
     }
 
-    public IEnumerable<IStateStore> All => _stores.Values.Select(s => s.Store);
+    public IEnumerable<IStateStore> All => stores.Values.Select(s => s.Store);
 
     /// <summary>True when the type's own rules are emulated; false when a type is served with state.in-memory rules.</summary>
     public static bool IsEmulated(string type) => type is "state.redis" or "state.postgresql" or "state.in-memory";
@@ -27,7 +27,7 @@ public sealed class StateStoreRegistry
     /// <summary>daprd's GetStateStore for the calling app: "not configured" when it has no state store at all, else "not found".</summary>
     public (IStateStore Store, StateKeys Keys) Resolve(string appId, string name)
     {
-        var visible = _stores.Values.Where(s => s.Component.IsLoadedFor(appId)).ToList();
+        var visible = stores.Values.Where(s => s.Component.IsLoadedFor(appId)).ToList();
         if (visible.Count == 0)
         {
             throw DaprApiException.StateStoresNotConfigured(name);
@@ -37,7 +37,7 @@ public sealed class StateStoreRegistry
         return (found.Store, found.Keys);
     }
 
-    public IStateStore? Find(string name) => _stores.GetValueOrDefault(name)?.Store;
+    public IStateStore? Find(string name) => stores.GetValueOrDefault(name)?.Store;
 
     private static IStateStore Create(ResolvedComponent component, Func<DateTimeOffset>? clock) => component.Type switch
     {

@@ -7,7 +7,7 @@ namespace LogDapr.DevSidecar.State;
 /// </summary>
 public abstract class TableStateStore(string name, Func<DateTimeOffset>? clock) : IStateStore
 {
-    private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
+    private readonly Func<DateTimeOffset> clock = clock ?? (() => DateTimeOffset.UtcNow);
 
     public string Name { get; } = name;
 
@@ -19,7 +19,7 @@ public abstract class TableStateStore(string name, Func<DateTimeOffset>? clock) 
 
     protected object Gate { get; } = new();
 
-    protected DateTimeOffset Now => _clock();
+    protected DateTimeOffset Now => this.clock();
 
     public StateItem? Get(string key)
     {

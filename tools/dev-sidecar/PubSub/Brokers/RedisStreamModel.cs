@@ -15,8 +15,8 @@ public sealed class RedisStreamModel(long maxLen)
     private const int EntryOverheadBytes = 32; // field names ("data", "metadata") and listpack headers
     private const int TrimLimitEntries = 100 * NodeMaxEntries;
 
-    private readonly Queue<Node> _nodes = new();
-    private Node? _last;
+    private readonly Queue<Node> nodes = new();
+    private Node? last;
 
     public long MaxLen { get; } = maxLen;
     public long Length { get; private set; }
@@ -25,27 +25,27 @@ public sealed class RedisStreamModel(long maxLen)
     public void Append(long position, int payloadBytes)
     {
         var bytes = payloadBytes + EntryOverheadBytes;
-        if (_last is null || _last.Count >= NodeMaxEntries || _last.Bytes + bytes >= NodeMaxBytes)
+        if (last is null || last.Count >= NodeMaxEntries || last.Bytes + bytes >= NodeMaxBytes)
         {
-            _last = new Node(position);
-            _nodes.Enqueue(_last);
+            last = new Node(position);
+            this.nodes.Enqueue(last);
         }
 
-        _last.Count++;
-        _last.Bytes += bytes;
+        last.Count++;
+        last.Bytes += bytes;
         Length++;
-        if (_nodes.Count == 1 && Length == 1)
+        if (this.nodes.Count == 1 && Length == 1)
         {
             Head = position;
         }
 
         var removed = 0;
-        while (_nodes.Count > 1 && Length - _nodes.Peek().Count >= MaxLen && removed + _nodes.Peek().Count <= TrimLimitEntries)
+        while (this.nodes.Count > 1 && Length - this.nodes.Peek().Count >= MaxLen && removed + this.nodes.Peek().Count <= TrimLimitEntries)
         {
-            var node = _nodes.Dequeue();
+            var node = this.nodes.Dequeue();
             Length -= node.Count;
             removed += node.Count;
-            Head = _nodes.Peek().Start;
+            Head = this.nodes.Peek().Start;
         }
     }
 

@@ -16,24 +16,24 @@ public sealed class Journal : IAsyncDisposable
     private const int MaxBatchRecords = 8192;
     private const int MaxBatchBytes = 8 * 1024 * 1024;
 
-    private readonly string _directory;
-    private readonly long _segmentBytes;
-    private readonly bool _fsync;
-    private readonly IJournalStateMachine _machine;
-    private readonly ILogger _logger;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<JournalSegment> _segments = [];
-    private readonly object _segmentsGate = new();
-    private JournalSegment? _active;
-    private Task? _writer;
+    private readonly string directory;
+    private readonly long segmentBytes;
+    private readonly bool fsync;
+    private readonly IJournalStateMachine machine;
+    private readonly ILogger logger;
+    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<JournalSegment> segments = [];
+    private readonly object segmentsGate = new();
+    private JournalSegment? active;
+    private Task? writer;
 
     public Journal(string directory, long segmentBytes, bool fsync, IJournalStateMachine machine, ILogger logger)
     {
-        _directory = directory;
-        _segmentBytes = Math.Max(4096, segmentBytes);
-        _fsync = fsync;
-        _machine = machine;
-        _logger = logger;
+        this.directory = directory;
+        this.segmentBytes = Math.Max(4096, segmentBytes);
+        this.fsync = fsync;
+        this.machine = machine;
+        this.logger = logger;
     }
 
     private sealed record PendingWrite(JournalRecord Record, object? Tag, CancellationToken Cancel, TaskCompletionSource Done);
@@ -42,9 +42,9 @@ public sealed class Journal : IAsyncDisposable
     {
         get
         {
-            lock (_segmentsGate)
+            lock (segmentsGate)
             {
-                return _segments.Count;
+                return this.segments.Count;
             }
         }
     }
@@ -53,9 +53,9 @@ public sealed class Journal : IAsyncDisposable
     {
         get
         {
-            lock (_segmentsGate)
+            lock (segmentsGate)
             {
-                return _segments.Sum(s => s.Length);
+                return this.segments.Sum(s => s.Length);
             }
         }
     }
@@ -63,8 +63,8 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>Rebuilds state from the segments on disk (truncating a torn tail), then opens the active segment.</summary>
     public void Replay()
     {
-        Directory.CreateDirectory(_directory);
-        var ids = Directory.EnumerateFiles(_directory)
+        Directory.CreateDirectory(this.directory);
+        var ids = Directory.EnumerateFiles(this.directory)
             .Select(Path.GetFileName)
             .Select(name => JournalSegment.TryParseId(name!, out var id) ? id : -1)
             .Where(id => id >= 0)
@@ -74,14 +74,14 @@ public sealed class Journal : IAsyncDisposable
         long records = 0;
         for (var i = 0; i < ids.Count; i++)
         {
-            var segment = JournalSegment.Open(_directory, ids[i], create: false);
+            var segment = JournalSegment.Open(this.directory, ids[i], create: false);
             var data = new byte[segment.Length];
             RandomAccess.Read(segment.Handle, data, 0);
             var position = 0;
             while (position < data.Length && JournalCodec.TryRead(data.AsSpan(position), out var record, out var consumed, out var payloadOffset))
             {
                 var location = record is PublishRecord p ? new RecordLocation(segment.Id, position + payloadOffset, p.Payload.Length) : default;
-                _machine.Apply(record!, location, null);
+                this.machine.Apply(record!, location, null);
                 position += consumed;
                 records++;
             }
@@ -91,34 +91,34 @@ public sealed class Journal : IAsyncDisposable
                 if (i == ids.Count - 1)
                 {
                     // A write that was in flight when the process died; its callers were never acknowledged.
-                    _logger.LogWarning("journal segment {Segment}: discarding {Bytes} bytes of incomplete tail", segment.Id, data.Length - position);
+                    this.logger.LogWarning("journal segment {Segment}: discarding {Bytes} bytes of incomplete tail", segment.Id, data.Length - position);
                     RandomAccess.SetLength(segment.Handle, position);
                     segment.Length = position;
                 }
                 else
                 {
-                    _logger.LogError("journal segment {Segment}: corrupt record at offset {Offset}; the rest of this segment is ignored", segment.Id, position);
+                    this.logger.LogError("journal segment {Segment}: corrupt record at offset {Offset}; the rest of this segment is ignored", segment.Id, position);
                 }
             }
 
-            _segments.Add(segment);
+            this.segments.Add(segment);
         }
 
-        if (_segments.Count == 0)
+        if (this.segments.Count == 0)
         {
-            _active = JournalSegment.Open(_directory, 0, create: true);
-            _segments.Add(_active);
-            WriteDirect(_machine.SegmentHeader());
+            this.active = JournalSegment.Open(this.directory, 0, create: true);
+            this.segments.Add(this.active);
+            WriteDirect(this.machine.SegmentHeader());
         }
         else
         {
-            _active = _segments[^1];
+            this.active = this.segments[^1];
         }
 
-        _logger.LogInformation("journal {Directory}: replayed {Records} records from {Segments} segment(s)", _directory, records, ids.Count);
+        this.logger.LogInformation("journal {Directory}: replayed {Records} records from {Segments} segment(s)", this.directory, records, ids.Count);
     }
 
-    public void Start() => _writer = Task.Run(RunAsync);
+    public void Start() => this.writer = Task.Run(RunAsync);
 
     /// <summary>
     /// Queues a record. The task completes after the record is durable and applied; it is cancelled, and the
@@ -127,9 +127,9 @@ public sealed class Journal : IAsyncDisposable
     public Task Enqueue(JournalRecord record, object? tag = null, CancellationToken cancel = default)
     {
         var write = new PendingWrite(record, tag, cancel, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(write))
+        if (!this.queue.Writer.TryWrite(write))
         {
-            _machine.Abandon(record, tag);
+            this.machine.Abandon(record, tag);
             write.Done.TrySetException(new ObjectDisposedException(nameof(Journal), "the journal is shut down"));
         }
 
@@ -140,9 +140,9 @@ public sealed class Journal : IAsyncDisposable
     public async ValueTask<byte[]> ReadPayloadAsync(RecordLocation location, CancellationToken cancellationToken)
     {
         JournalSegment? segment;
-        lock (_segmentsGate)
+        lock (segmentsGate)
         {
-            segment = _segments.FirstOrDefault(s => s.Id == location.SegmentId);
+            segment = this.segments.FirstOrDefault(s => s.Id == location.SegmentId);
         }
 
         if (segment is null || !segment.TryAcquire())
@@ -164,26 +164,26 @@ public sealed class Journal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        if (_writer is not null)
+        this.queue.Writer.TryComplete();
+        if (this.writer is not null)
         {
-            await _writer.ConfigureAwait(false);
+            await this.writer.ConfigureAwait(false);
         }
 
-        lock (_segmentsGate)
+        lock (segmentsGate)
         {
-            foreach (var segment in _segments)
+            foreach (var segment in this.segments)
             {
                 segment.Close();
             }
 
-            _segments.Clear();
+            this.segments.Clear();
         }
     }
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
+        var reader = this.queue.Reader;
         var batch = new List<PendingWrite>();
         var offsets = new List<long>();
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
@@ -196,7 +196,7 @@ public sealed class Journal : IAsyncDisposable
             {
                 if (write.Cancel.IsCancellationRequested)
                 {
-                    _machine.Abandon(write.Record, write.Tag);
+                    this.machine.Abandon(write.Record, write.Tag);
                     write.Done.TrySetCanceled(write.Cancel);
                     continue;
                 }
@@ -210,7 +210,7 @@ public sealed class Journal : IAsyncDisposable
                 continue;
             }
 
-            var segment = _active!;
+            var segment = this.active!;
             var start = segment.Length;
             try
             {
@@ -218,11 +218,11 @@ public sealed class Journal : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "journal write failed; {Count} record(s) rejected", batch.Count);
+                this.logger.LogError(ex, "journal write failed; {Count} record(s) rejected", batch.Count);
                 TryTruncate(segment, start);
                 foreach (var write in batch)
                 {
-                    _machine.Abandon(write.Record, write.Tag);
+                    this.machine.Abandon(write.Record, write.Tag);
                     write.Done.TrySetException(new IOException("journal write failed: " + ex.Message, ex));
                 }
 
@@ -234,11 +234,11 @@ public sealed class Journal : IAsyncDisposable
                 var location = batch[i].Record is PublishRecord p ? new RecordLocation(segment.Id, start + offsets[i], p.Payload.Length) : default;
                 try
                 {
-                    _machine.Apply(batch[i].Record, location, batch[i].Tag);
+                    this.machine.Apply(batch[i].Record, location, batch[i].Tag);
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "applying a journal record failed");
+                    this.logger.LogError(ex, "applying a journal record failed");
                 }
             }
 
@@ -247,7 +247,7 @@ public sealed class Journal : IAsyncDisposable
                 write.Done.TrySetResult();
             }
 
-            if (segment.Length >= _segmentBytes)
+            if (segment.Length >= this.segmentBytes)
             {
                 try
                 {
@@ -255,7 +255,7 @@ public sealed class Journal : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "journal rotation/compaction failed; will retry at the next rotation");
+                    this.logger.LogError(ex, "journal rotation/compaction failed; will retry at the next rotation");
                 }
             }
         }
@@ -264,7 +264,7 @@ public sealed class Journal : IAsyncDisposable
     private void WriteAndSync(JournalSegment segment, ReadOnlySpan<byte> data)
     {
         RandomAccess.Write(segment.Handle, data, segment.Length);
-        if (_fsync)
+        if (this.fsync)
         {
             RandomAccess.FlushToDisk(segment.Handle);
         }
@@ -295,41 +295,41 @@ public sealed class Journal : IAsyncDisposable
 
         var buffer = new ArrayBufferWriter<byte>();
         var offsets = records.Select(r => JournalCodec.Write(buffer, r)).ToList();
-        var segment = _active!;
+        var segment = this.active!;
         var start = segment.Length;
         WriteAndSync(segment, buffer.WrittenSpan);
         for (var i = 0; i < records.Count; i++)
         {
             var location = records[i] is PublishRecord p ? new RecordLocation(segment.Id, start + offsets[i], p.Payload.Length) : default;
-            _machine.Apply(records[i], location, null);
+            this.machine.Apply(records[i], location, null);
         }
     }
 
     private void RotateAndCompact()
     {
-        var next = JournalSegment.Open(_directory, _active!.Id + 1, create: true);
-        lock (_segmentsGate)
+        var next = JournalSegment.Open(this.directory, this.active!.Id + 1, create: true);
+        lock (segmentsGate)
         {
-            _segments.Add(next);
+            this.segments.Add(next);
         }
 
-        _active = next;
-        WriteDirect(_machine.SegmentHeader());
+        this.active = next;
+        WriteDirect(this.machine.SegmentHeader());
 
         while (true)
         {
             JournalSegment oldest;
-            lock (_segmentsGate)
+            lock (segmentsGate)
             {
-                if (_segments.Count < 2)
+                if (this.segments.Count < 2)
                 {
                     return;
                 }
 
-                oldest = _segments[0];
+                oldest = this.segments[0];
             }
 
-            var (count, bytes) = _machine.LiveIn(oldest.Id);
+            var (count, bytes) = this.machine.LiveIn(oldest.Id);
             if (count > 0)
             {
                 if (bytes * 2 > oldest.Length)
@@ -339,7 +339,7 @@ public sealed class Journal : IAsyncDisposable
                 }
 
                 var relocations = new List<JournalRecord>();
-                foreach (var (record, location) in _machine.RelocationCandidates(oldest.Id))
+                foreach (var (record, location) in this.machine.RelocationCandidates(oldest.Id))
                 {
                     var payload = new byte[location.PayloadLength];
                     RandomAccess.Read(oldest.Handle, payload, location.PayloadOffset);
@@ -347,16 +347,16 @@ public sealed class Journal : IAsyncDisposable
                 }
 
                 WriteDirect(relocations);
-                _logger.LogDebug("journal: relocated {Count} live message(s) out of segment {Segment}", relocations.Count, oldest.Id);
+                this.logger.LogDebug("journal: relocated {Count} live message(s) out of segment {Segment}", relocations.Count, oldest.Id);
             }
 
-            lock (_segmentsGate)
+            lock (segmentsGate)
             {
-                _segments.RemoveAt(0);
+                this.segments.RemoveAt(0);
             }
 
             oldest.Delete();
-            _logger.LogDebug("journal: deleted segment {Segment}", oldest.Id);
+            this.logger.LogDebug("journal: deleted segment {Segment}", oldest.Id);
         }
     }
 }

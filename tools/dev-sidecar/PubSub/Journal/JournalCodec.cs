@@ -193,29 +193,29 @@ public static class JournalCodec
 
     private ref struct SpanReader(ReadOnlySpan<byte> data)
     {
-        private readonly ReadOnlySpan<byte> _data = data;
+        private readonly ReadOnlySpan<byte> data = data;
 
         public int Position { get; private set; }
 
-        public byte Byte() => _data[Position++];
+        public byte Byte() => this.data[Position++];
 
         public int Int32()
         {
-            var v = BinaryPrimitives.ReadInt32LittleEndian(_data.Slice(Position, 4));
+            var v = BinaryPrimitives.ReadInt32LittleEndian(this.data.Slice(Position, 4));
             Position += 4;
             return v;
         }
 
         public long Int64()
         {
-            var v = BinaryPrimitives.ReadInt64LittleEndian(_data.Slice(Position, 8));
+            var v = BinaryPrimitives.ReadInt64LittleEndian(this.data.Slice(Position, 8));
             Position += 8;
             return v;
         }
 
         public ReadOnlySpan<byte> Bytes(int length)
         {
-            var span = _data.Slice(Position, length);
+            var span = this.data.Slice(Position, length);
             Position += length;
             return span;
         }

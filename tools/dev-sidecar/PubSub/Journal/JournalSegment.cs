@@ -9,9 +9,9 @@ namespace LogDapr.DevSidecar.PubSub.Journal;
 /// </summary>
 public sealed class JournalSegment
 {
-    private readonly object _gate = new();
-    private int _references = 1; // the journal's own reference
-    private bool _deleted;
+    private readonly object gate = new();
+    private int references = 1; // the journal's own reference
+    private bool deleted;
 
     private JournalSegment(int id, string path, SafeFileHandle handle, long length)
     {
@@ -47,14 +47,14 @@ public sealed class JournalSegment
 
     public bool TryAcquire()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_deleted)
+            if (deleted)
             {
                 return false;
             }
 
-            _references++;
+            references++;
             return true;
         }
     }
@@ -62,9 +62,9 @@ public sealed class JournalSegment
     public void Release()
     {
         bool close;
-        lock (_gate)
+        lock (gate)
         {
-            close = --_references == 0;
+            close = --references == 0;
         }
 
         if (close)
@@ -76,14 +76,14 @@ public sealed class JournalSegment
     /// <summary>Removes the file; the handle stays usable for readers that already hold a reference.</summary>
     public void Delete()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_deleted)
+            if (deleted)
             {
                 return;
             }
 
-            _deleted = true;
+            deleted = true;
         }
 
         File.Delete(Path);
@@ -93,14 +93,14 @@ public sealed class JournalSegment
     /// <summary>Closes without deleting (shutdown).</summary>
     public void Close()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_deleted)
+            if (deleted)
             {
                 return;
             }
 
-            _deleted = true;
+            deleted = true;
         }
 
         Release();
