@@ -1,5 +1,7 @@
-using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
+using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.Resiliency;
 using LogDapr.DevSidecar.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using YamlDotNet.Core;
 
 namespace LogDapr.DevSidecar.Components;

@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>
 /// One topic of one pub/sub component: messages in arrival order plus the subscriptions (up to 64, one bit

@@ -3,9 +3,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.Cli;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Apps;
 
 /// <summary>Where an app stands from the sidecar's point of view.</summary>
 public enum AppState

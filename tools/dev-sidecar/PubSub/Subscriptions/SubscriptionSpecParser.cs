@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.Components;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 
 /// <summary>
 /// Parses Dapr's subscription JSON (the /dapr/subscribe items and the spec of Subscription resources):

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 
 /// <summary>
 /// A deliberately small subset of the CEL that Dapr routing rules use: clauses <c>event.&lt;attr&gt; == "v"</c> or

@@ -1,8 +1,9 @@
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>
 /// The embedded broker behind every pubsub.* component. All state changes go through the <see cref="Journal"/>

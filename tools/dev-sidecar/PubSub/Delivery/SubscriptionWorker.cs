@@ -1,8 +1,11 @@
+using LogDapr.DevSidecar.PubSub.Apps;
 using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>
 /// Plays the component's consumer for one subscription (components-contrib v1.16.0), feeding daprd's handlers

@@ -1,8 +1,10 @@
-using LogDapr.DevSidecar.PubSub.Brokers;
+using LogDapr.DevSidecar.PubSub.Apps;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>
 /// daprd v1.16's subscription handlers — what the runtime does with messages the component hands it, up to the answer

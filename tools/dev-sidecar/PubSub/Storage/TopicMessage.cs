@@ -1,6 +1,6 @@
 using LogDapr.DevSidecar.PubSub.Journal;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>
 /// A message retained by a topic. <see cref="Pending"/> has one bit per subscription slot that still owes it a

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.PubSub.GoJson;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>Why a stored message is not sent to the app (daprd's subscription handler, before any delivery attempt).</summary>
 public enum PrepareFailure

@@ -1,10 +1,13 @@
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.PubSub.Apps;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>
 /// Keeps the broker's subscriptions in line with the served apps — declarative Subscription resources at

@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 
 /// <summary>A routing rule: deliver to <see cref="Path"/> when <see cref="Match"/> holds for the CloudEvent.</summary>
 public sealed record RouteRule(string Match, string Path);

@@ -1,7 +1,7 @@
 using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.Resiliency;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>How the embedded broker serves one pubsub.* component.</summary>
 public sealed record PubSubSettings(string Name, string Type, int MaxPendingPerTopic, int Concurrency, ComponentPolicy Inbound, BrokerProfile? BrokerProfile = null)

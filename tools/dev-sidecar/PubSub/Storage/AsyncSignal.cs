@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>An auto-reset wake-up: any number of Set calls before a wait coalesce into one wake-up.</summary>
 public sealed class AsyncSignal

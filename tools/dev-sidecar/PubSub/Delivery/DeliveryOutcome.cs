@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>What one delivery attempt of one message came to, in daprd v1.16's terms.</summary>
 public enum DeliveryOutcome

@@ -2,10 +2,12 @@ using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using LogDapr.DevSidecar.PubSub.Apps;
 using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.PubSub.GoJson;
+using LogDapr.DevSidecar.PubSub.Storage;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Delivery;
 
 /// <summary>One entry of a bulk delivery: the message, its entry id and the event as daprd re-encoded it.</summary>
 public sealed record BulkEntry(TopicMessage Message, string EntryId, byte[] Payload, byte[] Event, string ContentType, string Path);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 
 /// <summary>Writes a spec in Dapr's subscription JSON shape (journal, metadata API); read back with <see cref="SubscriptionSpecParser"/>.</summary>
 public static class SubscriptionSpecJson

@@ -1,6 +1,8 @@
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 
-namespace LogDapr.DevSidecar.PubSub;
+
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>Delivery counters of one subscription (updated with Interlocked; read for diagnostics).</summary>
 public sealed class SubscriptionStats

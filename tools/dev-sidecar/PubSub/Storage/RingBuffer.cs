@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.PubSub;
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>A growable FIFO with indexed access: topics append at the tail and trim completed messages at the head.</summary>
 public sealed class RingBuffer<T>

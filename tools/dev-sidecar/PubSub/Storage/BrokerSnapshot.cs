@@ -1,4 +1,6 @@
-namespace LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
+
+namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>Diagnostics view of the broker (GET /v1.0-dev/topics).</summary>
 public sealed record BrokerSnapshot(IReadOnlyList<TopicSnapshot> Topics, int JournalSegments, long JournalBytes, long CachedPayloadBytes);
