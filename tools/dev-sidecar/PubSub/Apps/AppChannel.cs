@@ -8,19 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace LogDapr.DevSidecar.PubSub.Apps;
 
-/// <summary>Where an app stands from the sidecar's point of view.</summary>
-public enum AppState
-{
-    /// <summary>Not reached yet: subscription discovery is being retried (daprd waits for the app port).</summary>
-    Discovering,
-
-    /// <summary>Discovered (and healthy, when health checks are on): subscriptions run.</summary>
-    Ready,
-
-    /// <summary>App health checks on and failing: subscriptions stop, deliveries in flight fail at once.</summary>
-    Unhealthy,
-}
-
 /// <summary>
 /// The sidecar's connection to one app, as daprd's app channel: subscription discovery (once, like daprd's
 /// initProgrammaticSubscriptions), deliveries, and — only with --enable-app-health-check — health probes that stop
@@ -29,7 +16,7 @@ public enum AppState
 /// Every call but the health probe carries $APP_API_TOKEN as dapr-api-token (pkg/channel/http/http_channel.go:
 /// constructRequest sets it, HealthProbe does not).
 /// </summary>
-public sealed class AppChannel : IDisposable
+public sealed partial class AppChannel : IDisposable
 {
     public const string ApiTokenHeader = "dapr-api-token";
 
@@ -189,55 +176,6 @@ public sealed class AppChannel : IDisposable
         }
     }
 
-    private async Task DiscoverUntilDoneAsync(CancellationToken cancellationToken)
-    {
-        while (!await TryDiscoverAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await Task.Delay(this.discoveryInterval, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private DateTimeOffset lastLogged = DateTimeOffset.MinValue;
-
-    private async Task<bool> TryDiscoverAsync(CancellationToken cancellationToken)
-    {
-        var (specs, problem) = await FetchSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
-        if (specs is null)
-        {
-            lock (gate)
-            {
-                lastProblem = problem;
-            }
-
-            if (DateTimeOffset.UtcNow - lastLogged > TimeSpan.FromSeconds(10))
-            {
-                this.logger.LogInformation("app {AppId} at {BaseUrl} not reachable yet ({Problem}); retrying", Target.AppId, Target.BaseUri, problem);
-                lastLogged = DateTimeOffset.UtcNow;
-            }
-
-            return false;
-        }
-
-        try
-        {
-            await this.onDiscovered(Target, specs, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            this.logger.LogError(ex, "app {AppId}: applying discovered subscriptions failed; retrying", Target.AppId);
-            return false;
-        }
-
-        lock (gate)
-        {
-            this.discovered = true;
-            discoveries++;
-        }
-
-        this.logger.LogInformation("app {AppId}: {Count} programmatic subscription(s) discovered", Target.AppId, specs.Count);
-        return true;
-    }
-
     private static HttpClient NewClient(AppTarget target) => new(new SocketsHttpHandler
     {
         // Short idle lifetime so a restarted app is not hit through a dead pooled connection for long.
@@ -249,66 +187,6 @@ public sealed class AppChannel : IDisposable
         BaseAddress = target.BaseUri,
         Timeout = Timeout.InfiniteTimeSpan,
     };
-
-    private async Task<(IReadOnlyList<SubscriptionSpec>? Specs, string? Problem)> FetchSubscriptionsAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await Http.GetAsync("dapr/subscribe", timeout.Token).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return ([], null);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return (null, $"GET /dapr/subscribe returned {(int)response.StatusCode}");
-            }
-
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            return (ParseSubscriptions(body), null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return (null, ex.Message);
-        }
-    }
-
-    private List<SubscriptionSpec> ParseSubscriptions(byte[] body)
-    {
-        var specs = new List<SubscriptionSpec>();
-        if (body.Length == 0)
-        {
-            return specs;
-        }
-
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            this.logger.LogError("app {AppId}: /dapr/subscribe answered invalid JSON ({Error}); no programmatic subscriptions", Target.AppId, ex.Message);
-            return specs;
-        }
-
-        foreach (var item in root as JsonArray ?? [])
-        {
-            var spec = SubscriptionSpecParser.Parse(item, out var error);
-            if (spec is null)
-            {
-                this.logger.LogError("app {AppId}: ignoring subscription {Json}: {Error}", Target.AppId, item?.ToJsonString(), error);
-                continue;
-            }
-
-            specs.Add(spec);
-        }
-
-        return specs;
-    }
 
     public void Dispose()
     {
@@ -335,6 +213,3 @@ public sealed class AppChannel : IDisposable
         return false;
     }
 }
-
-/// <summary>Diagnostics view of an app (GET /v1.0-dev/apps).</summary>
-public sealed record AppStatus(string AppId, string BaseUrl, string State, int Discoveries, string? LastProblem);
