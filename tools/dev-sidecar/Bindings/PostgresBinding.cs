@@ -1,6 +1,6 @@
 using System.Globalization;
 using LogDapr.Contracts.Postgres;
-using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.Go;
 using Npgsql;
 
 namespace LogDapr.DevSidecar.Bindings;

@@ -3,7 +3,7 @@ using System.Collections;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
-using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.Go;
 using Npgsql;
 
 namespace LogDapr.DevSidecar.Bindings;

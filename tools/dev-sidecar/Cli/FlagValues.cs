@@ -1,5 +1,5 @@
 using System.Globalization;
-using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.Go;
 using Microsoft.Extensions.Logging;
 
 namespace LogDapr.DevSidecar.Cli;

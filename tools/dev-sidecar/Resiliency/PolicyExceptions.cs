@@ -1,3 +1,5 @@
+using LogDapr.DevSidecar.Go;
+
 namespace LogDapr.DevSidecar.Resiliency;
 
 /// <summary>Raised when a call is refused because the component's circuit breaker is open.</summary>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.Cli;
+using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
 
@@ -103,7 +104,7 @@ public sealed partial class AppChannel : IDisposable
         }
 
         this.logger.LogInformation("app {AppId}: health probes GET {Path} every {Interval} (timeout {Timeout}, threshold {Threshold})",
-            Target.AppId, this.health.Path, Resiliency.GoDuration.Format(this.health.ProbeInterval), Resiliency.GoDuration.Format(this.health.ProbeTimeout), this.health.Threshold);
+            Target.AppId, this.health.Path, GoDuration.Format(this.health.ProbeInterval), GoDuration.Format(this.health.ProbeTimeout), this.health.Threshold);
         using var ticker = new PeriodicTimer(this.health.ProbeInterval);
         do
         {

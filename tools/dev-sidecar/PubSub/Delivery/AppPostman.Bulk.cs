@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using System.Net;
 using System.Text.Json;
+using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.PubSub.Apps;
 using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.PubSub.GoJson;
@@ -180,7 +181,7 @@ public sealed partial class AppPostman
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (0, [], (DeliveryOutcome.Retry, $"timeout after {Resiliency.GoDuration.Format(attemptTimeout ?? TimeSpan.Zero)}"));
+            return (0, [], (DeliveryOutcome.Retry, $"timeout after {GoDuration.Format(attemptTimeout ?? TimeSpan.Zero)}"));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

@@ -1,4 +1,3 @@
-using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.PubSub.Journal;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.PubSub.Journal;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
@@ -50,49 +49,6 @@ public sealed partial class Broker
             {
                 GetOrCreateTopic(p.PubSub, p.Topic).Reserved--;
             }
-        }
-    }
-
-    public IReadOnlyList<JournalRecord> SegmentHeader()
-    {
-        lock (gate)
-        {
-            var records = new List<JournalRecord> { new CheckpointRecord(nextSeq) };
-            records.AddRange(this.subscriptions.Values.Select(s =>
-                new SubscribeRecord(s.Id, s.AppId, s.Kind, SubscriptionSpecJson.Serialize(s.Spec))));
-            return records;
-        }
-    }
-
-    public (long Count, long Bytes) LiveIn(int segmentId)
-    {
-        lock (gate)
-        {
-            return segmentLive.GetValueOrDefault(segmentId);
-        }
-    }
-
-    public IReadOnlyList<(PublishRecord Record, RecordLocation Location)> RelocationCandidates(int segmentId)
-    {
-        lock (gate)
-        {
-            var result = new List<(PublishRecord, RecordLocation)>();
-            foreach (var (topic, message) in bySeq.Values)
-            {
-                if (message.Location.SegmentId != segmentId || message.Complete)
-                {
-                    continue;
-                }
-
-                var pendingFor = topic.Slots
-                    .Where(s => s is not null && (message.Pending & s.Bit) != 0)
-                    .Select(s => s!.Id)
-                    .ToList();
-                var flags = message.Flags | (message.Unassigned ? MessageFlags.Unassigned : MessageFlags.None);
-                result.Add((new PublishRecord(message.Seq, topic.PubSub, topic.Topic, flags, pendingFor, ReadOnlyMemory<byte>.Empty), message.Location));
-            }
-
-            return result;
         }
     }
 
@@ -287,94 +243,6 @@ public sealed partial class Broker
         Trim(topic);
     }
 
-    private bool ApplySubscribe(SubscribeRecord s)
-    {
-        var spec = SubscriptionSpecJson.Deserialize(s.SpecJson, out var error);
-        if (spec is null)
-        {
-            this.logger.LogError("journal: unreadable subscription {Subscription}: {Error}", s.SubscriptionId, error);
-            return false;
-        }
-
-        if (this.subscriptions.TryGetValue(s.SubscriptionId, out var existing))
-        {
-            if (existing.Kind == s.Kind && existing.Spec.SameAs(spec))
-            {
-                return false;
-            }
-
-            existing.Kind = s.Kind;
-            existing.Spec = spec;
-            return true;
-        }
-
-        var topic = GetOrCreateTopic(spec.PubSubName, spec.Topic);
-        var placeholder = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, 0);
-        var slot = topic.AddSubscription(placeholder);
-        if (slot < 0)
-        {
-            this.logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} subscriptions; ignored",
-                s.SubscriptionId, spec.PubSubName, spec.Topic, TopicLog.MaxSubscriptions);
-            return false;
-        }
-
-        var subscription = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, slot) { NextPosition = topic.HeadPosition };
-        topic.Slots[slot] = subscription;
-        this.subscriptions[subscription.Id] = subscription;
-
-        // A new subscription owes every message that is not yet complete, like a consumer group created at the
-        // start of a stream that still holds unacknowledged entries.
-        foreach (var message in topic.Retained())
-        {
-            if (!message.Complete)
-            {
-                message.Pending |= subscription.Bit;
-                message.Unassigned = false;
-                subscription.PendingCount++;
-            }
-        }
-
-        subscription.Signal.Set();
-        return true;
-    }
-
-    private bool ApplyUnsubscribe(string id)
-    {
-        if (!this.subscriptions.Remove(id, out var subscription))
-        {
-            return false;
-        }
-
-        subscription.Removed = true;
-        var topic = subscription.Topic;
-        topic.RemoveSubscription(subscription.Slot);
-        foreach (var message in topic.Retained().ToList())
-        {
-            if ((message.Pending & subscription.Bit) == 0)
-            {
-                continue;
-            }
-
-            message.Pending &= ~subscription.Bit;
-            if (message.Pending == 0)
-            {
-                if (topic.SubscriptionCount == 0)
-                {
-                    message.Unassigned = true;
-                }
-                else
-                {
-                    CompleteMessage(topic, message);
-                }
-            }
-        }
-
-        subscription.PendingCount = 0;
-        subscription.Signal.Set();
-        Trim(topic);
-        return true;
-    }
-
     private void CompleteMessage(TopicLog topic, TopicMessage message)
     {
         message.Complete = true;
@@ -397,28 +265,6 @@ public sealed partial class Broker
             {
                 s.NextPosition = topic.HeadPosition;
             }
-        }
-    }
-
-    private void MoveLocation(TopicMessage message, RecordLocation location)
-    {
-        AddSegmentLive(message.Location, -1);
-        message.Location = location;
-        AddSegmentLive(location, 1);
-    }
-
-    private void AddSegmentLive(RecordLocation location, int delta)
-    {
-        var (count, bytes) = segmentLive.GetValueOrDefault(location.SegmentId);
-        count += delta;
-        bytes += delta * (long)location.PayloadLength;
-        if (count <= 0)
-        {
-            segmentLive.Remove(location.SegmentId);
-        }
-        else
-        {
-            segmentLive[location.SegmentId] = (count, bytes);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Go;
 
 namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using LogDapr.DevSidecar.Bindings;
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.PubSub.Brokers;
 using LogDapr.DevSidecar.PubSub.Delivery;
 using LogDapr.DevSidecar.PubSub.Journal;
@@ -11,7 +13,7 @@ using LogDapr.DevSidecar.Resiliency;
 using LogDapr.DevSidecar.State;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.Hosting;
+namespace LogDapr.DevSidecar.Runtime;
 
 /// <summary>
 /// The building blocks of one sidecar process: components read from the resources paths, the embedded broker

@@ -1,7 +1,7 @@
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 
 
-namespace LogDapr.DevSidecar.Hosting;
+namespace LogDapr.DevSidecar.Runtime;
 
 /// <summary>What the metadata API reports (shared by gRPC GetMetadata and HTTP GET /v1.0/metadata).</summary>
 public sealed record SidecarMetadata(

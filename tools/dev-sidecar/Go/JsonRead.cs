@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LogDapr.DevSidecar.Components;
+namespace LogDapr.DevSidecar.Go;
 
 /// <summary>
 /// Lenient accessors for JSON that came from YAML (everything a string) or from an app (real JSON types),

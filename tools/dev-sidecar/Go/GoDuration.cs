@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogDapr.DevSidecar.Resiliency;
+namespace LogDapr.DevSidecar.Go;
 
 /// <summary>
 /// Go's duration syntax (<c>1h2m3.5s</c>, <c>250ms</c>, <c>10us</c>), because Dapr resources and daprd flags use it,

@@ -2,7 +2,7 @@ using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.PubSub;
 
-namespace LogDapr.DevSidecar.Hosting;
+namespace LogDapr.DevSidecar.Runtime;
 
 /// <summary>One entry of a bulk publish: the caller's entry id and the message built from it.</summary>
 public sealed record BulkPublishEntry(string EntryId, OutgoingMessage Message);

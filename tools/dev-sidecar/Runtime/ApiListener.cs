@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace LogDapr.DevSidecar.Hosting;
+namespace LogDapr.DevSidecar.Runtime;
 
 /// <summary>One app id's API pair: what daprd's --dapr-http-port / --dapr-grpc-port are for its one app.</summary>
 public sealed record ApiListener(string AppId, int HttpPort, int GrpcPort);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LogDapr.DevSidecar.Components;
+namespace LogDapr.DevSidecar.Go;
 
 /// <summary>
 /// Go's strconv integer parsing with its error texts, because daprd and the components pass those texts through to
