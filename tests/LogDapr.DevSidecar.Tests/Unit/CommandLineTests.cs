@@ -119,4 +119,12 @@ public class CommandLineTests
         Assert.Equal(["a"], o.Apps.Select(a => a.AppId));
         Assert.Equal(("b", 2, true), (o.AppId, o.HttpPort, o.LogAsJson));
     }
+
+    [Theory]
+    [InlineData("unknown flag --bogus", "--bogus=1")]
+    [InlineData("unexpected argument 'stray'", "stray")]
+    [InlineData("--journal-fsync needs a value", "--journal-fsync")]
+    [InlineData("--dapr-http-port: '70000' is not a port number", "-dapr-http-port=70000")]
+    public void Errors_keep_the_sidecars_own_messages(string message, string arg) =>
+        Assert.Equal([message], CommandLine.Parse([arg], NoEnv).Errors);
 }

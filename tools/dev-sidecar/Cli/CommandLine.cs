@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace LogDapr.DevSidecar.Cli;
 
@@ -22,7 +23,7 @@ public static class CommandLine
         var showHelp = parse.GetValue(flags.Help);
         if (parse.Errors.Count > 0)
         {
-            return new Result(null, showHelp, [.. parse.Errors.Select(e => e.Message)]);
+            return new Result(null, showHelp, Messages(parse));
         }
 
         var errors = new List<string>();
@@ -89,6 +90,29 @@ public static class CommandLine
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>System.CommandLine's errors in the sidecar's own words (runners and people match them).</summary>
+    private static List<string> Messages(ParseResult parse)
+    {
+        var messages = parse.UnmatchedTokens
+            .Select(token => token.StartsWith('-') ? $"unknown flag --{token.TrimStart('-').Split('=')[0]}" : $"unexpected argument '{token}'")
+            .ToList();
+        foreach (var error in parse.Errors)
+        {
+            switch (error.SymbolResult)
+            {
+                case OptionResult { Tokens.Count: 0 } option:
+                    messages.Add($"{option.Option.Name} needs a value");
+                    break;
+                case OptionResult or ArgumentResult:
+                    messages.Add(error.Message);
+                    break;
+            }
+        }
+
+        // Anything else System.CommandLine reports that is not an unmatched token stays as it says it.
+        return messages.Count > 0 ? messages : [.. parse.Errors.Select(e => e.Message)];
+    }
 
     /// <summary>--app id=url serves an app, --app id names a client-only one; an id may appear once in either form.</summary>
     private static (List<AppTarget> Apps, List<string> ClientApps) ReadApps(IEnumerable<string> specs, List<string> errors)
