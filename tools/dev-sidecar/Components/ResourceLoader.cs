@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.Go;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
 using YamlDotNet.Core;
 
 namespace LogDapr.DevSidecar.Components;
@@ -146,5 +149,3 @@ public static class ResourceLoader
     private static List<string> Scopes(JsonNode doc) =>
         doc.GetArray("scopes").Select(JsonRead.AsString).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
 }
-
-public sealed class ResourceException(string message, Exception? inner = null) : Exception(message, inner);
