@@ -189,7 +189,7 @@ public sealed partial class LogPipelineReconciler
         {
             return null;
         }
-        var @namespace = pipeline.Metadata.Namespace!;
+        var @namespace = pipeline.Metadata.NamespaceProperty!;
         JsonObject existing;
         try
         {
@@ -226,7 +226,7 @@ public sealed partial class LogPipelineReconciler
             return;
         }
         var wanted = rendered.Objects.Select(o => (o.Type, o.Name)).ToHashSet();
-        foreach (var (type, obj) in owned.OwnedBy(pipeline.Metadata.Namespace!, pipeline.Metadata.Name, uid))
+        foreach (var (type, obj) in owned.OwnedBy(pipeline.Metadata.NamespaceProperty!, pipeline.Metadata.Name, uid))
         {
             if (wanted.Contains((type, obj.Name())))
             {

@@ -21,7 +21,7 @@ internal static class ObjectMetadata
         var metadata = new JsonObject
         {
             ["name"] = name,
-            ["namespace"] = pipeline.Metadata.Namespace,
+            ["namespace"] = pipeline.Metadata.NamespaceProperty,
             ["labels"] = labels,
         };
         if (!string.IsNullOrEmpty(pipeline.Metadata.Uid))

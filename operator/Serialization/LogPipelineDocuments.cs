@@ -22,9 +22,9 @@ public static class LogPipelineDocuments
                 continue;
             }
             var pipeline = FromJson(obj);
-            if (string.IsNullOrEmpty(pipeline.Metadata.Namespace))
+            if (string.IsNullOrEmpty(pipeline.Metadata.NamespaceProperty))
             {
-                pipeline.Metadata.Namespace = defaultNamespace;
+                pipeline.Metadata.NamespaceProperty = defaultNamespace;
             }
             result.Add(pipeline);
         }
