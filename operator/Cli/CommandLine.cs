@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 

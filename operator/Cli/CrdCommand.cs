@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Cli;
 

@@ -1,3 +1,4 @@
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 
@@ -60,7 +61,7 @@ public static class PipelineRenderer
         var serviceHost = $"{names.IngestService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}";
         var port = pipeline.Spec.Ingest.Service.Port;
         var ingestEndpoint = port == 80 ? $"http://{serviceHost}/v1/logs" : $"http://{serviceHost}:{port}/v1/logs";
-        var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{Contracts.Pipeline.PipelineDefaults.AggregatorPort}";
+        var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}";
 
         var distinctSecrets = secrets
             .GroupBy(s => (s.SecretName, s.Key))

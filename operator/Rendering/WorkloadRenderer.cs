@@ -1,7 +1,8 @@
 using System.Globalization;
-using k8s.Models;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration;
 using LogDapr.Operator.Entities;
+using k8s.Models;
 
 namespace LogDapr.Operator.Rendering;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.PubSub;
+using LogDapr.Formats.Yaml;
 using YamlDotNet.Core;
 
 namespace LogDapr.DevSidecar.Components;
@@ -42,7 +43,7 @@ public static class ResourceLoader
                 try
                 {
                     using var reader = File.OpenText(file);
-                    documents = YamlJson.LoadDocuments(reader);
+                    documents = YamlDocuments.ParseAsStrings(reader);
                 }
                 catch (YamlException ex)
                 {

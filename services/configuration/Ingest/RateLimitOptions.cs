@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LogDapr.Ingest.RateLimiting;
+namespace LogDapr.Configuration.Ingest;
 
 /// <summary>
 /// Per-client limit in events (section "Ingest:RateLimit"), enforced across all replicas through Redis, with a
@@ -8,7 +8,7 @@ namespace LogDapr.Ingest.RateLimiting;
 /// </summary>
 public sealed class RateLimitOptions : IValidatableObject
 {
-    public const string Section = "Ingest:RateLimit";
+    public const string Section = IngestOptions.Section + ":RateLimit";
 
     public bool Enabled { get; set; }
 

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 
-namespace LogDapr.Aggregator.Configuration;
+namespace LogDapr.Configuration.Aggregator;
 
 /// <summary>
 /// Direct Postgres access (section "Postgres"): only schema migrations, partition maintenance and the query API's
@@ -9,6 +9,8 @@ namespace LogDapr.Aggregator.Configuration;
 /// </summary>
 public sealed class PostgresOptions
 {
+    public const string Section = "Postgres";
+
     [Required(ErrorMessage = "Postgres:ConnectionString is required (Npgsql format, e.g. Host=...;Database=...;Username=...)")]
     public string ConnectionString { get; set; } = "";
 

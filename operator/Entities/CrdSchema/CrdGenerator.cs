@@ -4,9 +4,10 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Serialization;
 
-namespace LogDapr.Operator.Entities.Schema;
+namespace LogDapr.Operator.Entities.CrdSchema;
 
 /// <summary>
 /// Generates the LogPipeline CustomResourceDefinition from the entity types (as KubeOps and controller-gen do),

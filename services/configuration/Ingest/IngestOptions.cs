@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Ingest.Configuration;
+namespace LogDapr.Configuration.Ingest;
 
 /// <summary>
 /// Body size and publish behaviour (section "Ingest"). The per-event limits in the same section bind to
@@ -9,6 +9,8 @@ namespace LogDapr.Ingest.Configuration;
 /// </summary>
 public sealed class IngestOptions : IValidatableObject
 {
+    public const string Section = "Ingest";
+
     /// <summary>Room in a publish request for one message's CloudEvent envelope beyond its data (attributes, trace context).</summary>
     public const int EnvelopeAllowanceBytes = 64 * 1024;
 

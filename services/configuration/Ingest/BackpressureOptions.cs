@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LogDapr.Ingest.Backpressure;
+namespace LogDapr.Configuration.Ingest;
 
 /// <summary>
 /// How much work one ingest replica takes on at once (section "Ingest"). Beyond it, requests get 503 with
@@ -8,6 +8,8 @@ namespace LogDapr.Ingest.Backpressure;
 /// </summary>
 public sealed class BackpressureOptions
 {
+    public const string Section = IngestOptions.Section;
+
     /// <summary>Requests being validated or published at the same time (a request takes its slot once its body is read).</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequests { get; set; } = 64;

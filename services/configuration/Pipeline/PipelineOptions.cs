@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using LogDapr.Contracts.Pipeline;
-
-namespace LogDapr.ServiceDefaults.Configuration;
+namespace LogDapr.Configuration.Pipeline;
 
 /// <summary>Which Dapr components and topics this pipeline instance uses (section "Pipeline").</summary>
 public sealed class PipelineOptions
 {
+    public const string Section = "Pipeline";
+
     [Required, MinLength(1)]
     public string PubSubName { get; set; } = PipelineDefaults.PubSubComponent;
 

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LogDapr.Ingest.Idempotency;
+namespace LogDapr.Configuration.Ingest;
 
 /// <summary>Idempotency keys (section "Ingest"), kept in the Dapr state store.</summary>
 public sealed class IdempotencyOptions
 {
+    public const string Section = IngestOptions.Section;
+
     /// <summary>How long a key's outcome is remembered (sent as ttlInSeconds with each state write).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan IdempotencyKeyTtl { get; set; } = TimeSpan.FromHours(24);

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LogDapr.Aggregator.Configuration;
+namespace LogDapr.Configuration.Aggregator;
 
 /// <summary>Aggregation and subscription settings (section "Aggregator"). Validated at start-up.</summary>
 public sealed class AggregatorOptions : IValidatableObject
 {
+    public const string Section = "Aggregator";
+
     public const int MiB = 1024 * 1024;
 
     /// <summary>Width of a count bucket. Queries can use any step that is a multiple of it.</summary>

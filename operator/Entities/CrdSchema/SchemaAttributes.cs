@@ -1,4 +1,4 @@
-namespace LogDapr.Operator.Entities.Schema;
+namespace LogDapr.Operator.Entities.CrdSchema;
 
 // The CRD's OpenAPI schema is generated from the entity types (see CrdGenerator). These attributes carry the
 // validation that has no C# equivalent. Descriptions use System.ComponentModel.DescriptionAttribute; required

@@ -6,17 +6,26 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
-namespace LogDapr.Operator.Serialization;
+namespace LogDapr.Formats.Yaml;
 
 /// <summary>
-/// Converts between YAML documents and <see cref="JsonNode"/> trees. Everything inside the operator is JSON
-/// (that is what the API server speaks); YAML is only the human-facing format of files, golden tests and
-/// <c>render</c> output. Scalars follow the YAML 1.2 core schema plus the YAML 1.1 booleans that
-/// Kubernetes' decoder still accepts, so a file means the same here as under <c>kubectl apply</c>.
+/// Converts between YAML documents and <see cref="JsonNode"/> trees. Programs here work on JSON (what the
+/// Kubernetes API server and Dapr speak); YAML is only the human-facing format of files, golden tests and
+/// <c>render</c> output. Two readings of a file:
+/// <list type="bullet">
+/// <item><see cref="Parse"/>, as Kubernetes reads a manifest: scalars follow the YAML 1.2 core schema plus the
+/// YAML 1.1 booleans that Kubernetes' decoder still accepts, so a file means the same here as under
+/// <c>kubectl apply</c>; duplicate keys are an error.</item>
+/// <item><see cref="ParseAsStrings"/>, as daprd reads its resource files: every scalar stays a string (Dapr decodes
+/// <c>"4"</c> and <c>4</c> the same), keys match case-insensitively, a repeated key replaces the earlier one.</item>
+/// </list>
 /// </summary>
 public static partial class YamlDocuments
 {
-    /// <summary>Parses every document of a (possibly multi-document) YAML text. Empty documents are skipped.</summary>
+    /// <summary>
+    /// Parses every document of a (possibly multi-document) YAML text, Kubernetes' way. Empty documents are skipped.
+    /// </summary>
+    /// <exception cref="FormatException">Invalid YAML, a duplicate or non-scalar key.</exception>
     public static IReadOnlyList<JsonNode> Parse(string yaml)
     {
         var stream = new YamlStream();
@@ -39,6 +48,17 @@ public static partial class YamlDocuments
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Every document of a YAML text, daprd's way (see the type's summary); an empty document is a null entry.
+    /// </summary>
+    /// <exception cref="YamlException">Invalid YAML.</exception>
+    public static IReadOnlyList<JsonNode?> ParseAsStrings(TextReader reader)
+    {
+        var stream = new YamlStream();
+        stream.Load(reader);
+        return stream.Documents.Select(d => ToStringJson(d.RootNode)).ToList();
     }
 
     /// <summary>Writes one YAML document per node, separated by <c>---</c>; output is deterministic (key order kept).</summary>
@@ -178,6 +198,31 @@ public static partial class YamlDocuments
         return obj;
     }
 
+    private static JsonNode? ToStringJson(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => StringMappingToJson(mapping),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToStringJson).ToArray()),
+        YamlScalarNode scalar => StringScalarToJson(scalar),
+        _ => null,
+    };
+
+    private static JsonObject StringMappingToJson(YamlMappingNode mapping)
+    {
+        var obj = new JsonObject(new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? key.ToString();
+            obj[name] = ToStringJson(value);
+        }
+        return obj;
+    }
+
+    /// <summary>An unquoted ~, null or empty value is YAML null; anything else, quoted null forms included, is a string.</summary>
+    private static JsonValue? StringScalarToJson(YamlScalarNode scalar) =>
+        scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL"
+            ? null
+            : JsonValue.Create(scalar.Value ?? "");
+
     private static JsonNode? ScalarToJson(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? string.Empty;
@@ -201,7 +246,7 @@ public static partial class YamlDocuments
     }
 
     /// <summary>What an unquoted scalar means: null, bool, long, double or string.</summary>
-    internal static object? ResolvePlain(string text)
+    private static object? ResolvePlain(string text)
     {
         switch (text)
         {

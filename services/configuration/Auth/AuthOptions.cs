@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace LogDapr.ServiceDefaults.Auth;
+namespace LogDapr.Configuration.Auth;
 
 /// <summary>
 /// API-key authentication (section "Auth"). On by default: turning it off takes an explicit
@@ -9,7 +9,6 @@ namespace LogDapr.ServiceDefaults.Auth;
 public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Auth";
-
 
     public bool Enabled { get; set; } = true;
 

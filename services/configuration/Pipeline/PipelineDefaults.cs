@@ -1,4 +1,4 @@
-namespace LogDapr.Contracts.Pipeline;
+namespace LogDapr.Configuration.Pipeline;
 
 /// <summary>
 /// Names shared by the services, the local runner, the component YAMLs and the operator.
