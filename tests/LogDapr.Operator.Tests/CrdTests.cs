@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Entities;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.Schema;
+using LogDapr.Operator.Tests.CrdValidation;
 using LogDapr.Operator.Tests.Support;
 
 namespace LogDapr.Operator.Tests;

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.Schema;
+using LogDapr.Operator.Tests.CrdValidation;
 using LogDapr.Operator.Tests.Support;
 
 namespace LogDapr.Operator.Tests;

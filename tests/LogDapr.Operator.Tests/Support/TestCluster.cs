@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Fakes;
-using LogDapr.Operator.Tests.Schema;
+using LogDapr.Operator.Tests.CrdValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.Operator.Tests.Support;

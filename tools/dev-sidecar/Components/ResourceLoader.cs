@@ -3,6 +3,7 @@ using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.PubSub.Storage;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
+using LogDapr.Formats.Yaml;
 using YamlDotNet.Core;
 
 namespace LogDapr.DevSidecar.Components;
@@ -45,7 +46,7 @@ public static class ResourceLoader
                 try
                 {
                     using var reader = File.OpenText(file);
-                    documents = YamlJson.LoadDocuments(reader);
+                    documents = YamlDocuments.ParseAsStrings(reader);
                 }
                 catch (YamlException ex)
                 {
