@@ -1,5 +1,5 @@
 using LogDapr.Aggregator.Configuration;
-using LogDapr.Aggregator.Query;
+using LogDapr.Aggregator.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using LogDapr.Aggregator.Configuration;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Sink;
-using LogDapr.Aggregator.Text;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.DeadLetters;

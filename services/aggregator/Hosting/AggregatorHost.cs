@@ -1,10 +1,13 @@
 using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Database.Migrations;
+using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.DeadLetters;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Query;
-using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Contracts.Events;
@@ -13,8 +16,8 @@ using LogDapr.Contracts.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
-using LogDapr.ServiceDefaults.OpenApi;
 using LogDapr.ServiceDefaults.Observability;
+using LogDapr.ServiceDefaults.OpenApi;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,7 +25,6 @@ namespace LogDapr.Aggregator.Hosting;
 
 public static class AggregatorHost
 {
-
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
@@ -63,8 +65,8 @@ public static class AggregatorHost
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
         {
-            [QueryEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
-            [QueryEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+            [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
+            [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
         }));
         return builder;
     }
@@ -79,7 +81,8 @@ public static class AggregatorHost
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
-        app.MapQueryEndpoints();
+        app.MapMetricsEndpoints();
+        app.MapDeadLetterEndpoints();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Database;
 using LogDapr.Contracts.Events;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,6 +1,7 @@
 using LogDapr.Aggregator.Configuration;
+using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.DeadLetters;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Contracts.Pipeline;

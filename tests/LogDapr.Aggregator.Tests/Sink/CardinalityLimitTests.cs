@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
-using LogDapr.Aggregator.Aggregation;
 using LogDapr.Aggregator.Configuration;
-using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.Schema;
-using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
