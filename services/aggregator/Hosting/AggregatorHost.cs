@@ -12,7 +12,7 @@ using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Contracts.Events;
 using LogDapr.Contracts.Pipeline;
-using LogDapr.Contracts.Postgres;
+using LogDapr.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;

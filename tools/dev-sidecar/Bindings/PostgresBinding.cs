@@ -1,4 +1,4 @@
-using LogDapr.Contracts.Postgres;
+using LogDapr.Postgres;
 using System.Buffers;
 using System.Collections;
 using System.Globalization;

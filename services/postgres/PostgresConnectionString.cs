@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LogDapr.Contracts.Postgres;
+namespace LogDapr.Postgres;
 
 /// <summary>
 /// One Postgres connection string serves both sides of the sink: Dapr's PostgreSQL binding (pgx) takes libpq

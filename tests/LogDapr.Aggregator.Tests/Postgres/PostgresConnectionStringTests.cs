@@ -1,7 +1,7 @@
-using LogDapr.Contracts.Postgres;
+using LogDapr.Postgres;
 using Npgsql;
 
-namespace LogDapr.Contracts.Tests.Postgres;
+namespace LogDapr.Aggregator.Tests.Postgres;
 
 /// <summary>One Secret value must work for Dapr's binding (pgx formats) and for Npgsql.</summary>
 public class PostgresConnectionStringTests
