@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Contracts.Tests;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using LogDapr.Aggregator.Decoding;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.DeadLetters;
@@ -14,29 +15,18 @@ namespace LogDapr.Aggregator.DeadLetters;
 /// </summary>
 public static class RebuiltCloudEvent
 {
+    public const string Source = "logdapr/aggregator";
+
     public static string Json(DecodedMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("specversion", "1.0");
-            writer.WriteString("id", message.MessageId);
-            writer.WriteString("source", "logdapr/aggregator");
-            writer.WriteString("type", CloudEventTypes.LogBatch);
-            writer.WriteString("time", message.Time.UtcDateTime);
-            writer.WriteString("datacontenttype", CloudEventTypes.JsonContentType);
-            if (message.TraceParent is not null)
+            CloudEventWriter.WriteHead(writer, new CloudEventHead(message.MessageId, Source, CloudEventTypes.LogBatch, message.Time, CloudEventTypes.JsonContentType)
             {
-                writer.WriteString(CloudEventTrace.TraceParent, message.TraceParent);
-            }
-
-            if (message.TraceState is not null)
-            {
-                writer.WriteString(CloudEventTrace.TraceState, message.TraceState);
-            }
-
-            writer.WritePropertyName("data");
+                TraceParent = message.TraceParent,
+                TraceState = message.TraceState,
+            });
             var events = message.Events ?? [];
             LogEventWriter.WriteBatch(writer, events, 0, events.Count);
             writer.WriteEndObject();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LogDapr.Aggregator.Database;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Decoding;
@@ -56,11 +57,11 @@ public sealed class DeliveryDecoder(LogEventReader reader)
 
     private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now, bool keepRawEvents)
     {
-        var topic = TryGetString(root, "topic");
+        var topic = CloudEventReader.GetString(root, CloudEventAttributes.Topic);
         var messages = new List<DecodedMessage>(entries.GetArrayLength());
         foreach (var entry in entries.EnumerateArray())
         {
-            var entryId = entry.ValueKind == JsonValueKind.Object ? TryGetString(entry, "entryId") : null;
+            var entryId = entry.ValueKind == JsonValueKind.Object ? CloudEventReader.GetString(entry, "entryId") : null;
             if (entryId is null)
             {
                 // Without an entryId there is no way to answer for the entry; Dapr treats unanswered entries as RETRY.
@@ -89,8 +90,8 @@ public sealed class DeliveryDecoder(LogEventReader reader)
             return message;
         }
 
-        var traceParent = TryGetString(cloudEvent, CloudEventTrace.TraceParent) ?? TryGetString(cloudEvent, CloudEventTrace.TraceId);
-        return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = TryGetString(cloudEvent, CloudEventTrace.TraceState) };
+        var (traceParent, traceState) = CloudEventReader.TraceContext(cloudEvent);
+        return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = traceState };
     }
 
     /// <summary>RawEvent is set only on poison here; <see cref="DecodeCloudEvent"/> adds it for the others when asked.</summary>
@@ -120,9 +121,9 @@ public sealed class DeliveryDecoder(LogEventReader reader)
             return Poison(entryId, RawText(cloudEvent), topic, now, $"event is a JSON {Describe(cloudEvent.ValueKind)}, not a CloudEvent object");
         }
 
-        topic = TryGetString(cloudEvent, "topic") ?? topic;
-        var id = TryGetString(cloudEvent, "id");
-        var hasStringId = cloudEvent.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String;
+        topic = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Topic) ?? topic;
+        var id = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Id);
+        var hasStringId = cloudEvent.TryGetProperty(CloudEventAttributes.Id, out var idElement) && idElement.ValueKind == JsonValueKind.String;
         if (string.IsNullOrEmpty(id))
         {
             return hasStringId
@@ -137,13 +138,13 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         }
 
         var time = now;
-        var timeText = TryGetString(cloudEvent, "time");
+        var timeText = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Time);
         if (timeText is not null && !Rfc3339.TryParse(timeText, out time))
         {
             return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{StoredText.Printable(timeText, 64)}' is not an RFC 3339 timestamp");
         }
 
-        if (!TryGetData(cloudEvent, out var data, out var dataError))
+        if (!CloudEventReader.TryGetData(cloudEvent, out var data, out var dataError))
         {
             return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, dataError);
         }
@@ -183,37 +184,6 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return tenant;
     }
 
-    /// <summary>The message's data as UTF-8 JSON: a view into the delivery for JSON data, decoded bytes otherwise.</summary>
-    private static bool TryGetData(JsonElement cloudEvent, out ReadOnlySpan<byte> data, out string? error)
-    {
-        error = null;
-        if (cloudEvent.TryGetProperty("data_base64", out var base64) && base64.ValueKind == JsonValueKind.String)
-        {
-            if (base64.TryGetBytesFromBase64(out var bytes))
-            {
-                data = bytes;
-                return true;
-            }
-
-            data = [];
-            error = "data_base64 is not valid base64";
-            return false;
-        }
-
-        if (!cloudEvent.TryGetProperty("data", out var element) || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            data = [];
-            error = "CloudEvent has no data";
-            return false;
-        }
-
-        // A JSON string holding JSON text is what text/plain publishers of JSON produce; accept it.
-        data = element.ValueKind == JsonValueKind.String
-            ? Encoding.UTF8.GetBytes(element.GetString()!)
-            : JsonMarshal.GetRawUtf8Value(element);
-        return true;
-    }
-
     private static string DescribeRejections(ParseResult parsed)
     {
         var builder = new StringBuilder();
@@ -250,24 +220,6 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     /// <summary>A stable key for messages that carry no usable id, so repeated arrivals land on one dead-letter row.</summary>
     private static string ContentId(string raw)
         => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
-
-    /// <summary>The string property, or null when it is missing, not a string, or holds an escape of a lone surrogate.</summary>
-    private static string? TryGetString(JsonElement element, string name)
-    {
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

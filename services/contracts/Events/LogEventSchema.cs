@@ -1,4 +1,5 @@
 using System.Text;
+using LogDapr.Contracts.CloudEvents;
 
 namespace LogDapr.Contracts.Events;
 

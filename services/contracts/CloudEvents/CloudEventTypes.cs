@@ -1,4 +1,4 @@
-namespace LogDapr.Contracts.Events;
+namespace LogDapr.Contracts.CloudEvents;
 
 /// <summary>
 /// The topic contract. A message on the logs topic is a CloudEvent whose <c>data</c> is either one LogEvent v1
