@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Contracts.Tests;
@@ -36,12 +37,12 @@ public class SchemaTests
     public void The_embedded_schema_is_the_file_in_the_repository()
     {
         string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "services", "contracts", "Schemas", "logevent-v1.schema.json")))
+        while (dir is not null && !File.Exists(Path.Combine(dir, "services", "contracts", "JsonSchemas", "logevent-v1.schema.json")))
         {
             dir = Path.GetDirectoryName(dir);
         }
         Assert.NotNull(dir);
-        Assert.Equal(File.ReadAllText(Path.Combine(dir, "services", "contracts", "Schemas", "logevent-v1.schema.json")), LogEventSchema.Json);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "services", "contracts", "JsonSchemas", "logevent-v1.schema.json")), LogEventSchema.Json);
     }
 
     [Fact]

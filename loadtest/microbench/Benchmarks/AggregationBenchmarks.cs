@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.MicroBenchmarks.Benchmarks;

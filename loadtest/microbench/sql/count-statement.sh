@@ -5,7 +5,7 @@
 # Usage: loadtest/microbench/sql/count-statement.sh [OLD_COMMIT] (default: the commit before migration 0004).
 set -euo pipefail
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-old=${1:-$(git -C "$repo" log --diff-filter=A --format=%H -- services/aggregator/Schema/Migrations/0004_dedup_by_message_id.sql | tail -1)~1}
+old=${1:-$(git -C "$repo" log --diff-filter=A --format=%H -- services/aggregator/Schema/Migrations/0004_dedup_by_message_id.sql services/aggregator/Database/Migrations/0004_dedup_by_message_id.sql | tail -1)~1}
 bin=/usr/lib/postgresql/15/bin
 dir=$(mktemp -d /tmp/count-bench.XXXX); chown postgres "$dir"
 port=$((20000 + RANDOM % 5000))
@@ -17,8 +17,11 @@ psql() { as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 -
 
 migrations() { # $1 = commit, $2.. = versions
   local commit=$1; shift
+  # The folder was Schema/Migrations before it became Database/Migrations: take whichever the commit has.
+  local folder=services/aggregator/Database/Migrations
+  git -C "$repo" cat-file -e "$commit:$folder" 2>/dev/null || folder=services/aggregator/Schema/Migrations
   for v in "$@"; do
-    git -C "$repo" show "$commit:services/aggregator/Schema/Migrations/$(git -C "$repo" ls-tree --name-only "$commit" services/aggregator/Schema/Migrations/ | xargs -n1 basename | grep "^$v")" | sed 's/{schema}/logdapr/g'
+    git -C "$repo" show "$commit:$folder/$(git -C "$repo" ls-tree --name-only "$commit" $folder/ | xargs -n1 basename | grep "^$v")" | sed 's/{schema}/logdapr/g'
   done
 }
 partitions() { # the five daily partitions maintenance keeps (yesterday .. +3)

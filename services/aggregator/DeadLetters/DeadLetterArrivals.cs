@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Sink;
 

@@ -1,5 +1,7 @@
-using LogDapr.Configuration.Aggregator;
+using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Query;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

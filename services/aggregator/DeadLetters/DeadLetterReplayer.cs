@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapr;
 using Dapr.Client;
 using LogDapr.Aggregator.Sink;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,8 @@
-using LogDapr.Configuration.Aggregator;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Sink;
-using LogDapr.Aggregator.Text;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.DeadLetters;

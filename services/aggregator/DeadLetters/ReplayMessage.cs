@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LogDapr.Contracts.Events;
+using LogDapr.Contracts.CloudEvents;
 
 namespace LogDapr.Aggregator.DeadLetters;
 
@@ -24,7 +24,7 @@ public static class ReplayMessage
         {
         }
 
-        if (cloudEvent is null || !cloudEvent.ContainsKey("specversion"))
+        if (cloudEvent is null || !cloudEvent.ContainsKey(CloudEventAttributes.SpecVersion))
         {
             if (correctedData is null)
             {
@@ -35,23 +35,23 @@ public static class ReplayMessage
             // Keep the dead letter's message id so the replayed message is de-duplicated like the original.
             cloudEvent = new JsonObject
             {
-                ["specversion"] = "1.0",
-                ["id"] = deadLetter.MessageId,
-                ["source"] = "logdapr/replay",
-                ["type"] = CloudEventTypes.LogBatch,
-                ["time"] = now.UtcDateTime,
+                [CloudEventAttributes.SpecVersion] = CloudEventAttributes.SpecVersion1,
+                [CloudEventAttributes.Id] = deadLetter.MessageId,
+                [CloudEventAttributes.Source] = "logdapr/replay",
+                [CloudEventAttributes.Type] = CloudEventTypes.LogBatch,
+                [CloudEventAttributes.Time] = now.UtcDateTime,
             };
         }
 
         if (correctedData is not null)
         {
-            cloudEvent.Remove("data_base64");
-            cloudEvent["data"] = correctedData.DeepClone();
-            cloudEvent["datacontenttype"] = CloudEventTypes.JsonContentType;
+            cloudEvent.Remove(CloudEventAttributes.DataBase64);
+            cloudEvent[CloudEventAttributes.Data] = correctedData.DeepClone();
+            cloudEvent[CloudEventAttributes.DataContentType] = CloudEventTypes.JsonContentType;
         }
 
         // Broker-specific routing fields of the original delivery do not belong in a new publish.
-        foreach (var field in new[] { "topic", "pubsubname", "traceid", "traceparent", "tracestate" })
+        foreach (var field in new[] { CloudEventAttributes.Topic, CloudEventAttributes.PubSubName, CloudEventAttributes.TraceId, CloudEventAttributes.TraceParent, CloudEventAttributes.TraceState })
         {
             cloudEvent.Remove(field);
         }

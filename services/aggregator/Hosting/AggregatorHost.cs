@@ -1,20 +1,24 @@
-using LogDapr.Configuration;
-using LogDapr.Configuration.Aggregator;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database.Migrations;
+using LogDapr.Aggregator.Database.Partitions;
+using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Query;
-using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration;
 using LogDapr.Contracts.Events;
-using LogDapr.Contracts.Postgres;
+using LogDapr.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Hosting;
-using LogDapr.ServiceDefaults.OpenApi;
 using LogDapr.ServiceDefaults.Observability;
+using LogDapr.ServiceDefaults.OpenApi;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,7 +26,6 @@ namespace LogDapr.Aggregator.Hosting;
 
 public static class AggregatorHost
 {
-
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
@@ -63,8 +66,8 @@ public static class AggregatorHost
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
         {
-            [QueryEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
-            [QueryEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+            [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
+            [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
         }));
         return builder;
     }
@@ -79,7 +82,8 @@ public static class AggregatorHost
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
-        app.MapQueryEndpoints();
+        app.MapMetricsEndpoints();
+        app.MapDeadLetterEndpoints();
         return app;
     }
 }

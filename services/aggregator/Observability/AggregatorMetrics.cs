@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using LogDapr.Aggregator.Schema;
+using LogDapr.Aggregator.Database;
 using LogDapr.ServiceDefaults.Observability.Stats;
 
 namespace LogDapr.Aggregator.Observability;

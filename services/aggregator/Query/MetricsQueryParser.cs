@@ -1,5 +1,5 @@
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Text;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Query;
@@ -86,7 +86,7 @@ public static class MetricsQueryParser
             return null;
         }
 
-        if (!Rfc3339Text.TryParse(text, out var value))
+        if (!Rfc3339.TryParse(text, out var value))
         {
             errors[name] = [$"'{Shown(text)}' is not an RFC 3339 timestamp (e.g. 2026-11-27T15:00:00Z)"];
             return null;

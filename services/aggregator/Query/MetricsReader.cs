@@ -1,4 +1,6 @@
+using LogDapr.Aggregator.Database;
 using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration;
 using LogDapr.Contracts.Events;
 using Microsoft.Extensions.Options;
 using Npgsql;

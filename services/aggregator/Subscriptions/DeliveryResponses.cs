@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 
 namespace LogDapr.Aggregator.Subscriptions;
 

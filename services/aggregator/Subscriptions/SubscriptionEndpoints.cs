@@ -1,10 +1,11 @@
-using LogDapr.Configuration;
-using LogDapr.Configuration.Aggregator;
-using LogDapr.Configuration.Pipeline;
+using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.DeadLetters;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.Extensions.Options;

@@ -1,9 +1,10 @@
 using System.Text;
+using LogDapr.Contracts.CloudEvents;
 
 namespace LogDapr.Contracts.Events;
 
 /// <summary>
-/// The JSON Schema (draft 2020-12) of one LogEvent v1 object, embedded from <c>Schemas/logevent-v1.schema.json</c>
+/// The JSON Schema (draft 2020-12) of one LogEvent v1 object, embedded from <c>JsonSchemas/logevent-v1.schema.json</c>
 /// so that ingest can publish it (OpenAPI document, a URL) without a copy that could drift. It mirrors what
 /// <see cref="LogEventReader"/> accepts with <see cref="LogEventLimits.Default"/>; the few rules JSON Schema cannot
 /// express (dates that do not exist, future skew, byte-based limits, duplicate keys) are named in its description.
@@ -17,7 +18,7 @@ public static class LogEventSchema
     public const string MediaType = "application/schema+json";
 
     /// <summary>Manifest resource name (see the EmbeddedResource item in LogDapr.Contracts.csproj).</summary>
-    public const string ResourceName = "LogDapr.Contracts.Schemas.logevent-v1.schema.json";
+    public const string ResourceName = "LogDapr.Contracts.JsonSchemas.logevent-v1.schema.json";
 
     private static readonly Lazy<byte[]> Bytes = new(Load);
     private static readonly Lazy<string> Text = new(() => Encoding.UTF8.GetString(Bytes.Value));

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Unicode;
+
 namespace LogDapr.Contracts.Events;
 
 internal enum TimestampProblem
@@ -10,10 +13,11 @@ internal enum TimestampProblem
 }
 
 /// <summary>
-/// RFC 3339 date-time on UTF-8 bytes. Hand-written rather than DateTimeOffset.TryParse because that accepts far more
-/// than RFC 3339 (date-only, no offset, culture forms), allocates, and is a large share of the per-event cost.
+/// RFC 3339 date-time on UTF-8 bytes: the one timestamp grammar of the pipeline (event timestamps, CloudEvent
+/// <c>time</c>, query bounds). Hand-written rather than DateTimeOffset.TryParse because that accepts far more than
+/// RFC 3339 (date-only, no offset, culture forms), allocates, and is a large share of the per-event cost.
 /// </summary>
-internal static class Rfc3339
+public static class Rfc3339
 {
     /// <summary>Length of the longest formatted value: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
     public const int MaxFormattedLength = 28;
@@ -23,7 +27,7 @@ internal static class Rfc3339
     /// resolution of DateTimeOffset) are truncated so that nanosecond timestamps from OTel collectors are accepted.
     /// Leap seconds (:60) are rejected because DateTimeOffset cannot represent them.
     /// </summary>
-    public static TimestampProblem TryParseUtcTicks(ReadOnlySpan<byte> s, out long utcTicks)
+    internal static TimestampProblem TryParseUtcTicks(ReadOnlySpan<byte> s, out long utcTicks)
     {
         utcTicks = 0;
         if (s.Length < 10 || !TwoDigits(s, 0, out int century) || !TwoDigits(s, 2, out int yearOfCentury) || s[4] != '-'
@@ -115,6 +119,29 @@ internal static class Rfc3339
         }
         utcTicks = utc;
         return TimestampProblem.None;
+    }
+
+    /// <summary>Parses a timestamp with the grammar of <see cref="TryParseUtcTicks"/>; the result is in UTC.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTimeOffset utc)
+    {
+        var ok = TryParseUtcTicks(utf8, out var ticks) == TimestampProblem.None;
+        utc = ok ? new DateTimeOffset(ticks, TimeSpan.Zero) : default;
+        return ok;
+    }
+
+    /// <inheritdoc cref="TryParse(ReadOnlySpan{byte}, out DateTimeOffset)"/>
+    public static bool TryParse(string text, out DateTimeOffset utc)
+    {
+        // Longer than any valid timestamp (nine fraction digits and an offset): refused before it is transcoded.
+        const int MaxLength = 35;
+        Span<byte> utf8 = stackalloc byte[MaxLength];
+        if (text.Length > MaxLength || Utf8.FromUtf16(text, utf8, out _, out var written) != OperationStatus.Done)
+        {
+            utc = default;
+            return false;
+        }
+
+        return TryParse(utf8[..written], out utc);
     }
 
     /// <summary>

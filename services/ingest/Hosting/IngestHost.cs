@@ -26,6 +26,9 @@ public static class IngestHost
     {
         builder.AddServiceDefaults();
         builder.AddIngestTelemetry();
+        builder.Services.AddSingleton<IngestOutcomeFilter>();
+        // After the meter provider's own start-up (registered earlier), so the zeros are recorded while it listens.
+        builder.Services.AddHostedService<IngestMetricsStartup>();
         builder.Services.AddOptions<IngestOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
             .ValidateDataAnnotations()

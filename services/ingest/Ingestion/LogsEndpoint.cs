@@ -1,4 +1,3 @@
-using LogDapr.Ingest.Observability;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Ingestion;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LogDapr.Contracts.Events;
-using LogDapr.Ingest.Publishing;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Observability.Stats;
 
@@ -54,14 +53,15 @@ public sealed class IngestMetrics : IStatsSource
     /// Exports every series with a known label set at zero, so dashboards show 0 rather than "No data" and rate() sees
     /// the first increase. Called once the meter provider listens (at host start).
     /// </summary>
-    public void StartAtZero()
+    /// <param name="requestRejectionReasons">The problem types the endpoint answers, as <c>reason</c> labels.</param>
+    public void StartAtZero(IEnumerable<string> requestRejectionReasons)
     {
         received.StartAtZero();
         accepted.StartAtZero();
         rejected.StartAtZero(RejectReasons.Invalid, RejectReasons.ForbiddenTenant, RejectReasons.Unpublished);
         rateLimited.StartAtZero();
         duplicate.StartAtZero();
-        requestsRejected.StartAtZero([.. Ingestion.IngestProblems.Types.Select(IngestOutcomeFilter.Reason)]);
+        requestsRejected.StartAtZero([.. requestRejectionReasons]);
     }
 
     /// <summary>A payload was read: its events are received, the invalid ones rejected. Unreadable payloads count as requests.</summary>
@@ -123,14 +123,15 @@ public sealed class IngestMetrics : IStatsSource
             this.started = started;
         }
 
-        public void Complete(PublishOutcome outcome)
+        /// <param name="notConfirmedReason">Why the sidecar did not confirm the publish; null when it did.</param>
+        public void Complete(string? notConfirmedReason)
         {
-            var result = outcome.IsPublished ? "published" : "unavailable";
+            var result = notConfirmedReason is null ? "published" : "unavailable";
             owner.publishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", result));
-            if (!outcome.IsPublished)
+            if (notConfirmedReason is not null)
             {
-                owner.stats.RecordError("publish", outcome.Reason ?? result);
-                activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
+                owner.stats.RecordError("publish", notConfirmedReason);
+                activity?.SetStatus(ActivityStatusCode.Error, notConfirmedReason);
                 activity?.SetTag("error.type", result);
             }
         }

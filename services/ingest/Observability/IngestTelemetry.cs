@@ -16,9 +16,6 @@ public static class IngestTelemetry
         builder.Services.AddServiceInstrumentation(Name, Name);
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<IStatsSource>(sp => sp.GetRequiredService<IngestMetrics>());
-        builder.Services.AddSingleton<IngestOutcomeFilter>();
-        // After the meter provider's own start-up (registered earlier), so the zeros are recorded while it listens.
-        builder.Services.AddHostedService<IngestMetricsStartup>();
         return builder;
     }
 

@@ -34,7 +34,7 @@ internal sealed class EventPublisher(
         activity?.SetTag("logdapr.message_ids", ids.Name);
         using var timing = metrics.StartPublish(activity);
         var outcome = await batcher.PublishAsync(messages, time.GetUtcNow() + ingest.PublishTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-        timing.Complete(outcome);
+        timing.Complete(outcome.Reason);
         return outcome;
     }
 }

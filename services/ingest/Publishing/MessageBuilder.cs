@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Ingest.Publishing;
@@ -72,38 +73,16 @@ internal static class MessageBuilder
     private static (ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> Data) Envelope(
         string id, DateTimeOffset time, (string TraceParent, string? TraceState)? trace, ReadOnlySpan<byte> data)
     {
-        var head = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(head))
+        // The publish's trace context, so the aggregator joins the request's trace. traceid too: Dapr replaces the
+        // trace attributes with its own unless traceid is already set.
+        var head = new CloudEventHead(id, CloudEventTypes.Source, CloudEventTypes.LogBatch, time, CloudEventTypes.JsonContentType)
         {
-            writer.WriteStartObject();
-            writer.WriteString("specversion", "1.0");
-            writer.WriteString("id", id);
-            writer.WriteString("source", CloudEventTypes.Source);
-            writer.WriteString("type", CloudEventTypes.LogBatch);
-            writer.WriteString("time", time.UtcDateTime);
-            writer.WriteString("datacontenttype", CloudEventTypes.JsonContentType);
-            writer.WriteString("dataschema", CloudEventTypes.DataSchema);
-            if (trace is { } context)
-            {
-                // The publish's trace context, so the aggregator joins the request's trace. traceid too: Dapr replaces
-                // the trace attributes with its own unless traceid is already set.
-                writer.WriteString(CloudEventTrace.TraceParent, context.TraceParent);
-                writer.WriteString(CloudEventTrace.TraceId, context.TraceParent);
-                if (!string.IsNullOrEmpty(context.TraceState))
-                {
-                    writer.WriteString(CloudEventTrace.TraceState, context.TraceState);
-                }
-            }
-
-            writer.WritePropertyName("data");
-            writer.Flush();
-        }
-
-        // Written as raw bytes after the property name, then the closing brace: {"specversion":...,"data":<data>}.
-        var envelope = new byte[head.WrittenCount + data.Length + 1];
-        head.WrittenSpan.CopyTo(envelope);
-        data.CopyTo(envelope.AsSpan(head.WrittenCount));
-        envelope[^1] = (byte)'}';
-        return (envelope, envelope.AsMemory(head.WrittenCount, data.Length));
+            DataSchema = CloudEventTypes.DataSchema,
+            TraceParent = trace?.TraceParent,
+            TraceId = trace?.TraceParent,
+            TraceState = string.IsNullOrEmpty(trace?.TraceState) ? null : trace.Value.TraceState,
+        };
+        var envelope = CloudEventWriter.Write(head, data, out var dataOffset);
+        return (envelope, envelope.AsMemory(dataOffset, data.Length));
     }
 }

@@ -5,6 +5,8 @@ using Grpc.Core;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace LogDapr.Ingest.Publishing;
 
@@ -19,6 +21,7 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromMilliseconds(400);
+    private static readonly ResiliencePropertyKey<PublishAttempts> AttemptsKey = new("logdapr.publish.attempts");
 
     private readonly Channel<PendingPublish> queue = Channel.CreateUnbounded<PendingPublish>(new UnboundedChannelOptions { SingleReader = false });
     private readonly DaprClient dapr;
@@ -27,6 +30,7 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger<PublishBatcher> logger;
     private readonly Task[] workers;
+    private readonly ResiliencePipeline retry;
 
     public PublishBatcher(DaprClient dapr, IOptions<PipelineOptions> pipeline, IOptions<IngestOptions> ingest, TimeProvider time, ILogger<PublishBatcher> logger)
     {
@@ -35,6 +39,28 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         this.ingest = ingest.Value;
         this.time = time;
         this.logger = logger;
+        retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Safe to send again: the messages keep their ids, so one the broker did store (a bulk call can fail
+                // after storing part of its entries) is counted once. Answers that will not change are not retried.
+                ShouldHandle = new PredicateBuilder().Handle<DaprException>(ex => !IsPermanent(ex)),
+                // No count: the earliest deadline of the call's requests (the token) is what ends the retries.
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                Delay = FirstBackoff,
+                MaxDelay = LongestBackoff,
+                OnRetry = args =>
+                {
+                    var attempts = args.Context.Properties.GetValue(AttemptsKey, null!);
+                    attempts.LastError = (DaprException)args.Outcome.Exception!;
+                    attempts.InBackoff = true;
+                    LogPublishRetry(this.logger, Describe(attempts.LastError), attempts.Messages, attempts.Number);
+                    return default;
+                },
+            })
+            .Build();
         workers = [.. Enumerable.Range(0, this.ingest.PublishConcurrency).Select(_ => Task.Run(RunAsync))];
     }
 
@@ -141,48 +167,44 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(remaining, time);
-        var backoff = FirstBackoff;
-        var attempt = 0;
-        while (true)
+        var attempts = new PublishAttempts(bulk.Count);
+        var context = ResilienceContextPool.Shared.Get(timeout.Token);
+        context.Properties.Set(AttemptsKey, attempts);
+        try
         {
-            attempt++;
-            try
-            {
-                await PublishOnceAsync(bulk, timeout.Token).ConfigureAwait(false);
-                if (attempt > 1)
+            await retry.ExecuteAsync(
+                static async (resilience, state) =>
                 {
-                    LogRetrySucceeded(logger, bulk.Count, attempt);
-                }
+                    state.Attempts.Number++;
+                    state.Attempts.InBackoff = false;
+                    await state.Batcher.PublishOnceAsync(state.Bulk, resilience.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Batcher: this, Bulk: bulk, Attempts: attempts)).ConfigureAwait(false);
+            if (attempts.Number > 1)
+            {
+                LogRetrySucceeded(logger, bulk.Count, attempts.Number);
+            }
 
-                return null;
-            }
-            catch (OperationCanceledException)
-            {
-                LogPublishFailed(logger, TimedOut(), bulk.Count, attempt);
-                return TimedOut();
-            }
-            catch (DaprException ex) when (IsPermanent(ex))
-            {
-                LogPublishFailed(logger, Describe(ex), bulk.Count, attempt);
-                return Describe(ex);
-            }
-            catch (DaprException ex)
-            {
-                // Safe to send again: the messages keep their ids, so one the broker did store (a bulk call can fail
-                // after storing part of its entries) is counted once.
-                LogPublishRetry(logger, Describe(ex), bulk.Count, attempt);
-                try
-                {
-                    await Task.Delay(backoff, time, timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    LogPublishFailed(logger, Describe(ex), bulk.Count, attempt);
-                    return Describe(ex);
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
-            }
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            // The deadline passed: during a call the sidecar did not answer in time; during a backoff the last answer
+            // is the reason.
+            var reason = attempts.InBackoff ? Describe(attempts.LastError!) : TimedOut();
+            LogPublishFailed(logger, reason, bulk.Count, attempts.Number);
+            return reason;
+        }
+        catch (DaprException ex)
+        {
+            // Only permanent answers get here: the others are retried until the deadline.
+            LogPublishFailed(logger, Describe(ex), bulk.Count, attempts.Number);
+            return Describe(ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -225,6 +247,18 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Publish of {Messages} messages confirmed at attempt {Attempt}")]
     private static partial void LogRetrySucceeded(ILogger logger, int messages, int attempt);
+
+    /// <summary>What the retries of one call have seen so far, for the logs and the answer.</summary>
+    private sealed class PublishAttempts(int messages)
+    {
+        public int Messages { get; } = messages;
+
+        public int Number { get; set; }
+
+        public DaprException? LastError { get; set; }
+
+        public bool InBackoff { get; set; }
+    }
 
     private sealed class PendingPublish(IReadOnlyList<OutgoingCloudEvent> messages, DateTimeOffset deadline)
     {

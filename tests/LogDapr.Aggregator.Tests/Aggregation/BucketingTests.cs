@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Aggregation;
+using LogDapr.Aggregator.Counting;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Tests.Aggregation;

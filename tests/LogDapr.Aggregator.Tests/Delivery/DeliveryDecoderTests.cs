@@ -1,5 +1,5 @@
 using System.Text;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Tests.Delivery;

@@ -1,14 +1,16 @@
+using System.Diagnostics.Metrics;
 using System.Text;
-using LogDapr.Configuration.Aggregator;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
-using LogDapr.Aggregator.Delivery;
+using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Tests.Sink;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration;
 using LogDapr.Contracts.Events;
 using LogDapr.ServiceDefaults.Observability.Stats;
 using LogDapr.TestSupport;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Schema;
+using LogDapr.Aggregator.Database.Migrations;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,6 +1,5 @@
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Schema;
-using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Aggregator.Tests.Sink;
 using LogDapr.Contracts.Events;

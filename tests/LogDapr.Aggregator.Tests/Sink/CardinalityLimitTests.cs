@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Configuration.Aggregator;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

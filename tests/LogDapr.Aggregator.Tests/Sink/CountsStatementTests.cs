@@ -1,5 +1,4 @@
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;

@@ -1,6 +1,6 @@
-using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Schema;
-using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Counting;
+using LogDapr.Aggregator.Database.Migrations;
+using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;

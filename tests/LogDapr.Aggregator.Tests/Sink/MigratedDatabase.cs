@@ -1,7 +1,7 @@
 extern alias DevSidecar;
 
 using DevSidecar::LogDapr.DevSidecar.Bindings;
-using LogDapr.Aggregator.Schema;
+using LogDapr.Aggregator.Database.Migrations;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

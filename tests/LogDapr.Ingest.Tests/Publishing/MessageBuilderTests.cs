@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Publishing;
 

@@ -1,6 +1,8 @@
+using System.Buffers;
+using System.Collections;
 using System.Globalization;
-using LogDapr.Contracts.Postgres;
 using LogDapr.DevSidecar.Go;
+using LogDapr.Postgres;
 using Npgsql;
 
 namespace LogDapr.DevSidecar.Bindings;

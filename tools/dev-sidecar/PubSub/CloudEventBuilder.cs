@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LogDapr.Contracts.CloudEvents;
+using LogDapr.Contracts.Events;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.PubSub.Journal;
 
@@ -14,6 +16,11 @@ namespace LogDapr.DevSidecar.PubSub;
 /// <c>cloudevent.id/source/type/subject/traceparent/tracestate</c> override the envelope, <c>ttlInSeconds</c> sets
 /// <c>expiration</c>. Keys are written in sorted order, as Go's json.Marshal of a map does.
 /// </summary>
+/// <remarks>
+/// The attribute names are the pipeline's one list (<see cref="CloudEventAttributes"/>), but the envelope is built
+/// as daprd builds it, not with the services' <see cref="CloudEventWriter"/>: daprd works on a Go map, so any field of a
+/// passed-through CloudEvent survives and keys come out sorted, where our producer writes a fixed set in a fixed order.
+/// </remarks>
 public static class CloudEventBuilder
 {
     public const string DefaultType = "com.dapr.event.sent";
@@ -68,22 +75,22 @@ public static class CloudEventBuilder
             throw DaprApiException.CloudEventCreation(ex.Message);
         }
 
-        if (!ce.ContainsKey("time"))
+        if (!ce.ContainsKey(CloudEventAttributes.Time))
         {
-            ce["time"] = Now();
+            ce[CloudEventAttributes.Time] = Now();
         }
 
-        if (!ce.ContainsKey("traceid") && traceParent is not null)
+        if (!ce.ContainsKey(CloudEventAttributes.TraceId) && traceParent is not null)
         {
-            ce["traceid"] = traceParent;
-            ce["traceparent"] = traceParent;
+            ce[CloudEventAttributes.TraceId] = traceParent;
+            ce[CloudEventAttributes.TraceParent] = traceParent;
         }
 
-        ce["topic"] = topic;
-        ce["pubsubname"] = pubsub;
-        SetIfNull(ce, "source", DefaultPassthroughSource);
-        SetIfNull(ce, "type", DefaultType);
-        SetIfNull(ce, "specversion", "1.0");
+        ce[CloudEventAttributes.Topic] = topic;
+        ce[CloudEventAttributes.PubSubName] = pubsub;
+        SetIfNull(ce, CloudEventAttributes.Source, DefaultPassthroughSource);
+        SetIfNull(ce, CloudEventAttributes.Type, DefaultType);
+        SetIfNull(ce, CloudEventAttributes.SpecVersion, CloudEventAttributes.SpecVersion1);
         return ce;
     }
 
@@ -99,50 +106,50 @@ public static class CloudEventBuilder
 
         var ce = new JsonObject
         {
-            ["id"] = id,
-            ["specversion"] = "1.0",
-            ["datacontenttype"] = contentType,
-            ["source"] = ceSource,
-            ["type"] = type,
-            ["topic"] = topic,
-            ["pubsubname"] = pubsub,
-            ["time"] = Now(),
+            [CloudEventAttributes.Id] = id,
+            [CloudEventAttributes.SpecVersion] = CloudEventAttributes.SpecVersion1,
+            [CloudEventAttributes.DataContentType] = contentType,
+            [CloudEventAttributes.Source] = ceSource,
+            [CloudEventAttributes.Type] = type,
+            [CloudEventAttributes.Topic] = topic,
+            [CloudEventAttributes.PubSubName] = pubsub,
+            [CloudEventAttributes.Time] = Now(),
         };
         if (trace is not null)
         {
-            ce["traceid"] = trace;
-            ce["traceparent"] = trace;
+            ce[CloudEventAttributes.TraceId] = trace;
+            ce[CloudEventAttributes.TraceParent] = trace;
         }
 
         if (traceState is not null)
         {
-            ce["tracestate"] = traceState;
+            ce[CloudEventAttributes.TraceState] = traceState;
         }
 
         if (subject is not null)
         {
-            ce["subject"] = subject;
+            ce[CloudEventAttributes.Subject] = subject;
         }
 
         if (ContentTypes.IsJson(contentType) || contentType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
         {
             try
             {
-                ce["data"] = data.Length == 0 ? null : JsonNode.Parse(data.Span);
+                ce[CloudEventAttributes.Data] = data.Length == 0 ? null : JsonNode.Parse(data.Span);
             }
             catch (JsonException)
             {
                 // daprd falls back to the text when JSON data does not parse.
-                ce["data"] = Encoding.UTF8.GetString(data.Span);
+                ce[CloudEventAttributes.Data] = Encoding.UTF8.GetString(data.Span);
             }
         }
         else if (ContentTypes.IsBinary(contentType))
         {
-            ce["data_base64"] = Convert.ToBase64String(data.Span);
+            ce[CloudEventAttributes.DataBase64] = Convert.ToBase64String(data.Span);
         }
         else
         {
-            ce["data"] = Encoding.UTF8.GetString(data.Span);
+            ce[CloudEventAttributes.Data] = Encoding.UTF8.GetString(data.Span);
         }
 
         return ce;
@@ -160,7 +167,7 @@ public static class CloudEventBuilder
             throw DaprApiException.PubSubMetadata($"ttlInSeconds value must be a valid positive integer: actual is '{text}'");
         }
 
-        envelope["expiration"] = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        envelope[CloudEventAttributes.Expiration] = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
     }
 
     public static byte[] Serialize(JsonObject envelope)
@@ -176,10 +183,14 @@ public static class CloudEventBuilder
         return JsonSerializer.SerializeToUtf8Bytes(sorted, WriteOptions);
     }
 
-    /// <summary>True when the CloudEvent carries an <c>expiration</c> in the past (daprd drops those on delivery).</summary>
+    /// <summary>
+    /// True when the CloudEvent carries an <c>expiration</c> in the past (daprd drops those on delivery). Like daprd
+    /// (contrib pubsub/envelope.go HasExpired: time.Parse(time.RFC3339, ...)), an expiration that is not an RFC 3339
+    /// timestamp never expires.
+    /// </summary>
     public static bool HasExpired(JsonObject cloudEvent) =>
-        cloudEvent["expiration"] is JsonValue v && v.TryGetValue<string>(out var text)
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+        cloudEvent[CloudEventAttributes.Expiration] is JsonValue v && v.TryGetValue<string>(out var text)
+        && Rfc3339.TryParse(text, out var at)
         && at < DateTimeOffset.UtcNow;
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

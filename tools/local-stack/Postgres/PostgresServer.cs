@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LogDapr.Contracts.Postgres;
+using LogDapr.Postgres;
 using LogDapr.LocalStack.Processes;
 using Npgsql;
 

@@ -1,0 +1,232 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LogDapr.Aggregator.Database;
+using LogDapr.Contracts.CloudEvents;
+using LogDapr.Contracts.Events;
+
+namespace LogDapr.Aggregator.Decoding;
+
+/// <summary>
+/// Turns what Dapr POSTs to the app (one CloudEvent, or a bulk envelope of entries) into <see cref="DecodedMessage"/>s.
+/// Pure and total: nothing a producer can publish makes it throw; anything it cannot count becomes a poison message
+/// with a reason a human can act on.
+/// </summary>
+public sealed class DeliveryDecoder(LogEventReader reader)
+{
+    private const int MaxReasonErrors = 5;
+
+    /// <summary>
+    /// Decodes a delivery: a bulk envelope (<c>{"entries":[{"entryId","event","contentType"}],...}</c>) or a single
+    /// CloudEvent. Returns null only for a bulk envelope too broken to answer per entry.
+    /// </summary>
+    /// <param name="keepRawEvents">
+    /// Keep every message's text in <see cref="DecodedMessage.RawEvent"/> (the dead-letter route stores it). Without
+    /// it only poison messages carry their text: copying every valid message would double the memory of a delivery.
+    /// </param>
+    public DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now, bool keepRawEvents = false)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            return new DecodedDelivery(false, [Poison("", Encoding.UTF8.GetString(body.Span), null, now, $"message is not JSON: {ex.Message}")]);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var isBulk = root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("entries", out var entries)
+                && !root.TryGetProperty("specversion", out _);
+            if (!isBulk)
+            {
+                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now, keepRawEvents)]);
+            }
+
+            entries = root.GetProperty("entries");
+            return entries.ValueKind == JsonValueKind.Array
+                ? new DecodedDelivery(true, DecodeEntries(root, entries, now, keepRawEvents))
+                : null;
+        }
+    }
+
+    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now, bool keepRawEvents)
+    {
+        var topic = CloudEventReader.GetString(root, CloudEventAttributes.Topic);
+        var messages = new List<DecodedMessage>(entries.GetArrayLength());
+        foreach (var entry in entries.EnumerateArray())
+        {
+            var entryId = entry.ValueKind == JsonValueKind.Object ? CloudEventReader.GetString(entry, "entryId") : null;
+            if (entryId is null)
+            {
+                // Without an entryId there is no way to answer for the entry; Dapr treats unanswered entries as RETRY.
+                continue;
+            }
+
+            messages.Add(entry.TryGetProperty("event", out var cloudEvent)
+                ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents)
+                : Poison(entryId, "", topic, now, "bulk entry has no event"));
+        }
+
+        return messages;
+    }
+
+    /// <summary>Decodes one CloudEvent and keeps its trace context, whatever its fate: a dead letter is traced too.</summary>
+    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, bool keepRawEvents)
+    {
+        var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now);
+        if (keepRawEvents && message.RawEvent is null)
+        {
+            message = message with { RawEvent = RawText(cloudEvent) };
+        }
+
+        if (cloudEvent.ValueKind != JsonValueKind.Object)
+        {
+            return message;
+        }
+
+        var (traceParent, traceState) = CloudEventReader.TraceContext(cloudEvent);
+        return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = traceState };
+    }
+
+    /// <summary>RawEvent is set only on poison here; <see cref="DecodeCloudEvent"/> adds it for the others when asked.</summary>
+    private DecodedMessage DecodeCloudEventBody(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
+    {
+        if (cloudEvent.ValueKind == JsonValueKind.String)
+        {
+            // Some producers double-encode: the event is a JSON string holding the CloudEvent.
+            try
+            {
+                var inner = cloudEvent.GetString()!;
+                using var innerDocument = JsonDocument.Parse(inner);
+                if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false);
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+            }
+
+            return Poison(entryId, RawText(cloudEvent), topic, now, "event is a string that does not hold a CloudEvent object");
+        }
+
+        if (cloudEvent.ValueKind != JsonValueKind.Object)
+        {
+            return Poison(entryId, RawText(cloudEvent), topic, now, $"event is a JSON {Describe(cloudEvent.ValueKind)}, not a CloudEvent object");
+        }
+
+        topic = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Topic) ?? topic;
+        var id = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Id);
+        var hasStringId = cloudEvent.TryGetProperty(CloudEventAttributes.Id, out var idElement) && idElement.ValueKind == JsonValueKind.String;
+        if (string.IsNullOrEmpty(id))
+        {
+            return hasStringId
+                ? UnstorableId(entryId, cloudEvent, idElement, topic, now, "CloudEvent id is empty or not valid UTF-16, so it cannot be counted exactly once")
+                : Poison(entryId, RawText(cloudEvent), topic, now, "CloudEvent has no id, so it cannot be counted exactly once");
+        }
+
+        if (StoredLimits.IdProblem(id) is { } idProblem)
+        {
+            // The id is the dedup key stored in Postgres: one that cannot be stored would fail every write it joins.
+            return UnstorableId(entryId, cloudEvent, idElement, topic, now, idProblem);
+        }
+
+        var time = now;
+        var timeText = CloudEventReader.GetString(cloudEvent, CloudEventAttributes.Time);
+        if (timeText is not null && !Rfc3339.TryParse(timeText, out time))
+        {
+            return new DecodedMessage(entryId, id, now, topic, RawText(cloudEvent), null, $"CloudEvent time '{StoredText.Printable(timeText, 64)}' is not an RFC 3339 timestamp");
+        }
+
+        if (!CloudEventReader.TryGetData(cloudEvent, out var data, out var dataError))
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, dataError);
+        }
+
+        var parsed = reader.Read(data, PayloadFormat.Json, time);
+        if (parsed.Error is { } error)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+        }
+
+        if (parsed.Rejected.Count > 0)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
+        }
+
+        if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+        }
+
+        return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
+    }
+
+    private static string RawText(JsonElement cloudEvent) => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
+
+    private static string? SingleTenant(IReadOnlyList<LogEvent> events)
+    {
+        var tenant = events.Count > 0 ? events[0].TenantId : null;
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (!string.Equals(events[i].TenantId, tenant, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return tenant;
+    }
+
+    private static string DescribeRejections(ParseResult parsed)
+    {
+        var builder = new StringBuilder();
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"{parsed.Rejected.Count} of {parsed.Total} events are invalid: ");
+        foreach (var rejected in parsed.Rejected.Take(MaxReasonErrors))
+        {
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{rejected.Index}] ");
+            builder.AppendJoin(", ", rejected.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"));
+            builder.Append("; ");
+        }
+
+        if (parsed.Rejected.Count > MaxReasonErrors)
+        {
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"and {parsed.Rejected.Count - MaxReasonErrors} more");
+        }
+
+        return builder.ToString().TrimEnd(' ', ';');
+    }
+
+    /// <summary>
+    /// Poison keyed by a hash of the id as written (escapes included), not of the whole event: the dead-letter topic's
+    /// copy of the message, whose other fields the broker may have changed, then lands on the same dead-letter row.
+    /// </summary>
+    private static DecodedMessage UnstorableId(string entryId, JsonElement cloudEvent, JsonElement id, string? topic, DateTimeOffset now, string reason)
+    {
+        var raw = RawText(cloudEvent);
+        var key = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(id)));
+        return new DecodedMessage(entryId, key, now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
+    }
+
+    private static DecodedMessage Poison(string entryId, string raw, string? topic, DateTimeOffset now, string reason)
+        => new(entryId, ContentId(raw), now, topic, raw, null, reason) { Tenant = TenantHint.From(raw) };
+
+    /// <summary>A stable key for messages that carry no usable id, so repeated arrivals land on one dead-letter row.</summary>
+    private static string ContentId(string raw)
+        => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "array",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

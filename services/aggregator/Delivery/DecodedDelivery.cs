@@ -1,4 +1,0 @@
-namespace LogDapr.Aggregator.Delivery;
-
-/// <summary>The messages of one delivery, and whether Dapr sent them in bulk (which decides the response shape).</summary>
-public sealed record DecodedDelivery(bool IsBulk, IReadOnlyList<DecodedMessage> Messages);
