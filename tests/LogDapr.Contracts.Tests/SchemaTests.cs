@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Tests.Support;
 
 namespace LogDapr.Contracts.Tests;
 
@@ -13,7 +14,7 @@ public class SchemaTests
     private static bool SchemaAccepts(string eventJson)
     {
         using var doc = JsonDocument.Parse(eventJson);
-        return MiniJsonSchema.IsValid(Root, doc.RootElement);
+        return LogEventJsonSchema.Accepts(doc.RootElement);
     }
 
     private static bool ReaderAccepts(string eventJson)

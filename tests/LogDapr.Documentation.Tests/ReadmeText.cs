@@ -6,7 +6,7 @@ namespace LogDapr.Documentation.Tests;
 /// <summary>The repository README, read by section, for the tests that hold it to what the code does.</summary>
 internal static partial class ReadmeText
 {
-    public static string All { get; } = File.ReadAllText(Path.Combine(ExternalTools.RepoRoot, "README.md"));
+    public static string All { get; } = File.ReadAllText(Repository.Path("README.md"));
 
     /// <summary>The text under a level-2 heading, up to the next level-2 heading.</summary>
     public static string Section(string heading)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Operator.Tests;
 

@@ -1,7 +1,7 @@
 using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.PubSub.Journal;
 using LogDapr.DevSidecar.Resiliency;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.DevSidecar.Tests.Unit;

@@ -3,8 +3,9 @@ using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Schema;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.Operator.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LogDapr.Operator.Tests.Fakes;
+namespace LogDapr.Operator.Tests.Support.Fakes;
 
 /// <summary>
 /// Field paths for server-side apply bookkeeping, in the spirit of the API server's FieldsV1: "f:name" selects a

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Serialization;
 
-namespace LogDapr.Operator.Tests.Fakes;
+namespace LogDapr.Operator.Tests.Support.Fakes;
 
 /// <summary>
 /// What a Dapr installation puts into a cluster that the operator can see: the CRDs of the kinds it renders

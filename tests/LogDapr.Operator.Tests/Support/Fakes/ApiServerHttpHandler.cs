@@ -6,7 +6,7 @@ using System.Web;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Serialization;
 
-namespace LogDapr.Operator.Tests.Fakes;
+namespace LogDapr.Operator.Tests.Support.Fakes;
 
 /// <summary>
 /// Serves the Kubernetes REST protocol from a <see cref="FakeApiServer"/> inside an HttpClient pipeline, so the

@@ -4,7 +4,7 @@ using System.Text.Json;
 using CsCheck;
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Contracts.Tests;
+namespace LogDapr.Contracts.Tests.Support;
 
 /// <summary>What a generated valid event must read as.</summary>
 internal sealed record ExpectedEvent(

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Kubernetes;
 
-namespace LogDapr.Operator.Tests.Fakes;
+namespace LogDapr.Operator.Tests.Support.Fakes;
 
 /// <summary><see cref="IKubeApi"/> straight onto the <see cref="FakeApiServer"/> (no HTTP), as the controller tests use it.</summary>
 public sealed class InMemoryKubeApi(FakeApiServer server, string user = "logdapr-operator") : IKubeApi

@@ -1,6 +1,6 @@
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Contracts.Tests;
+namespace LogDapr.Contracts.Tests.Support;
 
 /// <summary>
 /// The field rules of LogEvent v1 as data: one change to the base event and its expected outcome. Used by the reader

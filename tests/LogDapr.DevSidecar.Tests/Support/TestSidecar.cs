@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 using Dapr.Client;
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Hosting;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>An in-process sidecar plus a real Dapr SDK client pointed at it.</summary>
 public sealed class TestSidecar : IAsyncDisposable
@@ -101,10 +102,10 @@ public sealed class TestSidecar : IAsyncDisposable
 
     /// <summary>Waits until the topic has no unacknowledged messages and none being published.</summary>
     public Task WaitDrainedAsync(string topic) =>
-        Eventually.WaitAsync(async () => await TopicAsync(topic) is { } t && (int)t["pending"]! == 0 && (int)t["publishing"]! == 0, $"topic {topic} drained");
+        Eventually.TrueAsync(async () => await TopicAsync(topic) is { } t && (int)t["pending"]! == 0 && (int)t["publishing"]! == 0, $"topic {topic} drained");
 
     public Task WaitAppReadyAsync(string appId = "logdapr-aggregator") =>
-        Eventually.WaitAsync(
+        Eventually.TrueAsync(
             async () =>
             {
                 var apps = await Http.GetFromJsonAsync<JsonObject>("/v1.0-dev/apps");

@@ -1,6 +1,6 @@
 using LogDapr.DevSidecar.Cli;
 
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>A sidecar with the test pub/sub, a resiliency policy and one fake app, torn down together.</summary>
 public sealed class PipelineEnv : IAsyncDisposable

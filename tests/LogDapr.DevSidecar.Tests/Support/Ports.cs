@@ -1,6 +1,6 @@
 using LogDapr.LocalStack.Processes;
 
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 public static class Ports
 {

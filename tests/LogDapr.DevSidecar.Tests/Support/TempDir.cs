@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>A private directory under the system temp dir, removed on dispose.</summary>
 public sealed class TempDir : IDisposable

@@ -1,4 +1,4 @@
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>Dapr resource YAML for the tests, in the same shapes as the repo's components/.</summary>
 public static class Yaml

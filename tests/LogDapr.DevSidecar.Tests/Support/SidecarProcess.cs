@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace LogDapr.DevSidecar.Tests.Infrastructure;
+namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>The built sidecar as a real child process, started the way a runner starts it, so tests can kill -9 it.</summary>
 public sealed partial class SidecarProcess : IAsyncDisposable

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using LogDapr.Operator.Kubernetes;
 
-namespace LogDapr.Operator.Tests.Fakes;
+namespace LogDapr.Operator.Tests.Support.Fakes;
 
 /// <summary>
 /// An in-memory Kubernetes API server with the semantics the operator depends on:

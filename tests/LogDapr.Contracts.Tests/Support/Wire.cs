@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Contracts.Tests;
+namespace LogDapr.Contracts.Tests.Support;
 
 /// <summary>Builds payloads and reads them with a fixed receive time.</summary>
 internal static class Wire
