@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using LogDapr.Aggregator.Configuration;
 using LogDapr.Contracts.Events;
+using LogDapr.Documentation.Tests.Support;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Configuration;
 using LogDapr.Ingest.Idempotency;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.Operator.Tests.Schema;
+using LogDapr.Operator.Tests.Support.Schema;
 
 namespace LogDapr.Operator.Tests;
 

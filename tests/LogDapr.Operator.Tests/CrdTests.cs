@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Entities.Schema;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.Schema;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.Schema;
 
 namespace LogDapr.Operator.Tests;
 

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.Schema;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.Schema;
 
 namespace LogDapr.Operator.Tests;
 

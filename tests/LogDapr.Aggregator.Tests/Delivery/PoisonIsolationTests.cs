@@ -9,6 +9,7 @@ using LogDapr.Contracts.Events;
 using LogDapr.ServiceDefaults.Observability.Stats;
 using LogDapr.TestSupport;
 using System.Diagnostics.Metrics;
+using LogDapr.Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -5,6 +5,7 @@ using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

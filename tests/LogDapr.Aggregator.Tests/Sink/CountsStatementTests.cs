@@ -1,6 +1,7 @@
 using LogDapr.Aggregator.Aggregation;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 

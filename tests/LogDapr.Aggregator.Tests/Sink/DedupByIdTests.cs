@@ -2,6 +2,7 @@ using LogDapr.Aggregator.Aggregation;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;

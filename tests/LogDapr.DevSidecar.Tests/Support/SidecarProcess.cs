@@ -1,111 +1,54 @@
-using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Support;
 
 /// <summary>The built sidecar as a real child process, started the way a runner starts it, so tests can kill -9 it.</summary>
 public sealed partial class SidecarProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder output = new();
-    private readonly TaskCompletionSource<(int Http, int Grpc)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestProcess process;
 
-    private SidecarProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    private SidecarProcess(TestProcess process, int httpPort, int grpcPort)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "logdapr-dev-sidecar.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        this.process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        this.process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        this.process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        this.process.Exited += (_, _) => this.ready.TrySetException(new InvalidOperationException("sidecar exited before ready:\n" + Output));
+        this.process = process;
+        HttpPort = httpPort;
+        GrpcPort = grpcPort;
     }
 
-    public int HttpPort { get; private set; }
-    public int GrpcPort { get; private set; }
-    public int ProcessId => this.process.Id;
+    public int HttpPort { get; }
+    public int GrpcPort { get; }
+    public int ProcessId => process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    public string Output => process.Output;
 
     public static Task<SidecarProcess> StartAsync(params string[] args) => StartAsync(null, args);
 
     public static async Task<SidecarProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var sidecar = new SidecarProcess(args, environment);
-        sidecar.process.Start();
-        sidecar.process.BeginOutputReadLine();
-        sidecar.process.BeginErrorReadLine();
-        (sidecar.HttpPort, sidecar.GrpcPort) = await sidecar.ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return sidecar;
+        var dll = Path.Combine(AppContext.BaseDirectory, "logdapr-dev-sidecar.dll");
+        var process = TestProcess.StartDotnet(dll, args, environment?.ToDictionary(e => e.Key, e => (string?)e.Value));
+        try
+        {
+            var ready = await process.WaitForLineAsync(ReadyRegex(), TimeSpan.FromSeconds(60));
+            return new SidecarProcess(process, Port(ready.Groups[1]), Port(ready.Groups[2]));
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
-    public async Task KillAsync()
-    {
-        this.process.Kill(entireProcessTree: true);
-        await this.process.WaitForExitAsync();
-    }
+    public Task KillAsync() => process.KillAsync();
 
     /// <summary>SIGTERM, as Kubernetes or a runner stops it; returns the exit code.</summary>
-    public async Task<int> TerminateAsync()
-    {
-        using (var kill = Process.Start("kill", ["-TERM", this.process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+    public Task<int> TerminateAsync() => process.TerminateAsync(TimeSpan.FromSeconds(30));
 
-        await this.process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return this.process.ExitCode;
-    }
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!this.process.HasExited)
-        {
-            await KillAsync();
-        }
-
-        this.process.Dispose();
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-
-        var match = ReadyRegex().Match(line);
-        if (match.Success)
-        {
-            this.ready.TrySetResult((int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
-        }
-    }
+    private static int Port(Group digits) => int.Parse(digits.Value, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^dev-sidecar ready http=(\d+) grpc=(\d+)$")]
     private static partial Regex ReadyRegex();

@@ -126,7 +126,7 @@ public sealed class ObservedPipeline : IAsyncLifetime
 
         await Pipeline.Aggregator.WaitForLineAsync(
             line => line.Contains("Sink write failed", StringComparison.Ordinal) && line.Contains(OutageTraceId, StringComparison.Ordinal),
-            Patience, Poll);
+            Patience);
         await Pipeline.Postgres.StartAsync(CancellationToken.None);
         await WaitUntilCountedAsync(withDeadLetter: true);
 

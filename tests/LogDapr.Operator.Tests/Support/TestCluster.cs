@@ -4,7 +4,7 @@ using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support.Fakes;
-using LogDapr.Operator.Tests.Schema;
+using LogDapr.Operator.Tests.Support.Schema;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

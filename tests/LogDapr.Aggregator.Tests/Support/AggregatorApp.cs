@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.Aggregator.Tests.Http;
+namespace LogDapr.Aggregator.Tests.Support;
 
 /// <summary>
 /// The aggregator in memory with the given settings, without a sidecar (ports nobody listens on) and, unless a

@@ -1,6 +1,6 @@
 using LogDapr.TestSupport;
 
-namespace LogDapr.Aggregator.Tests;
+namespace LogDapr.Aggregator.Tests.Support;
 
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.Ingest.Tests.Api;
+namespace LogDapr.Ingest.Tests.Support;
 
 /// <summary>
 /// Ingest in-process, pointed at a Dapr sidecar port. With <see cref="ClosedPort"/> nothing listens there,

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LogDapr.Operator.Tests.Schema;
+namespace LogDapr.Operator.Tests.Support.Schema;
 
 /// <summary>
 /// Evaluates the subset of CEL the CRD's x-kubernetes-validations use, read from the CRD itself: literals

@@ -1,6 +1,6 @@
 using LogDapr.ServiceDefaults.Auth;
 
-namespace LogDapr.Ingest.Tests.Auth;
+namespace LogDapr.Ingest.Tests.Support;
 
 /// <summary>A temporary API-key directory laid out like the mounted Secret: one file per tenant, _admin for admins.</summary>
 public sealed class KeyDirectory : IDisposable

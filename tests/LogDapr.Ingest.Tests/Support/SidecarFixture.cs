@@ -2,7 +2,7 @@ using LogDapr.Contracts.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;
 
-namespace LogDapr.Ingest.Tests.Api;
+namespace LogDapr.Ingest.Tests.Support;
 
 /// <summary>A real development sidecar process with no apps subscribed: what ingest publishes stays on the topic to be counted.</summary>
 public sealed class SidecarFixture : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace LogDapr.Ingest.Tests.Api;
+namespace LogDapr.Ingest.Tests.Support;
 
 /// <summary>Keeps every log entry of the app under test — message, structured values, scopes, exception — as text.</summary>
 public sealed class LogCapture : ILoggerProvider

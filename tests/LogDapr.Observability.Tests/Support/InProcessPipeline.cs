@@ -12,7 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
-namespace LogDapr.Observability.Tests.Tracing;
+namespace LogDapr.Observability.Tests.Support;
 
 /// <summary>
 /// Ingest and the aggregator hosted in this process (each with an in-memory span exporter), a real development

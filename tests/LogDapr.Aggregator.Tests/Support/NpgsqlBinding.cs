@@ -2,7 +2,7 @@ using System.Text.Json;
 using LogDapr.Aggregator.Sink;
 using Npgsql;
 
-namespace LogDapr.Aggregator.Tests.Sink;
+namespace LogDapr.Aggregator.Tests.Support;
 
 /// <summary>
 /// The binding's <c>exec</c> against a real database, failing with the text daprd v1.16 returns for a failed call

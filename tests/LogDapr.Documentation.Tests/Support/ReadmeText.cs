@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using LogDapr.TestSupport;
 
-namespace LogDapr.Documentation.Tests;
+namespace LogDapr.Documentation.Tests.Support;
 
 /// <summary>The repository README, read by section, for the tests that hold it to what the code does.</summary>
 internal static partial class ReadmeText

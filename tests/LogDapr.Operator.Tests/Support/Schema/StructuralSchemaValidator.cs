@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace LogDapr.Operator.Tests.Schema;
+namespace LogDapr.Operator.Tests.Support.Schema;
 
 /// <summary>
 /// What the API server does with a custom resource before storing it, for the parts of OpenAPI v3 structural
