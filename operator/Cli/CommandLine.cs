@@ -1,5 +1,5 @@
-using LogDapr.Operator.Entities.Schema;
-using LogDapr.Operator.Hosting;
+using System.CommandLine;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 
@@ -9,59 +9,37 @@ namespace LogDapr.Operator.Cli;
 /// logdapr-operator run             the controller (in a cluster, or against the current kubeconfig)
 /// logdapr-operator render -f FILE  print the objects the controller would apply for the LogPipelines in FILE
 /// logdapr-operator crd             print the LogPipeline CRD generated from the C# types
+/// logdapr-operator version         print the operator version
+/// Exit codes: 0 done, 1 the input or the cluster was unusable, 2 the command line was wrong.
 /// </summary>
 public static class CommandLine
 {
-    public const string Usage = """
-        Usage: logdapr-operator <command> [options]
-
-        Commands:
-          run       Reconcile LogPipelines (in-cluster config, or --kubeconfig / ~/.kube/config).
-                      --watch-namespaces a,b     namespaces to watch (default: all)
-                      --leader-elect true|false  hold a Lease before reconciling (default: true)
-                      --lease-name NAME          Lease name (default: logdapr-operator)
-                      --lease-namespace NS       Lease namespace (default: $POD_NAMESPACE or default)
-                      --workers N                parallel reconciles (default: 2)
-                      --resync-seconds N         periodic full resync (default: 600)
-                      --health-port N            /healthz and /readyz port (default: 8081)
-                      --log-level LEVEL          trace|debug|information|warning|error (default: information)
-                      --ingest-image IMAGE       default ingest image
-                      --aggregator-image IMAGE   default aggregator image
-                      --kubeconfig PATH          kubeconfig outside a cluster
-          render    Print, as YAML, the exact objects the controller would apply; no cluster needed.
-                      -f, --filename FILE|-      LogPipeline YAML (other kinds in the file are ignored)
-                      -n, --namespace NS         namespace for documents that have none (default: default)
-                      --ingest-image, --aggregator-image as for run
-          crd       Print the LogPipeline CustomResourceDefinition.
-                      -o, --output FILE          write to FILE instead of stdout
-          version   Print the operator version.
-        """;
+    /// <summary>The first line of the top-level help; the executable's name is fixed, whatever host runs it.</summary>
+    public const string UsageLine = "Usage: logdapr-operator <command> [options]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var arguments = Arguments.Parse(args);
+        var root = Create(stdin ?? Console.In);
+        var parse = root.Parse(args);
+        if (parse.CommandResult.Command == root)
+        {
+            return await RootAsync(root, args, stdout, stderr).ConfigureAwait(false);
+        }
+        if (parse.Errors.Count > 0)
+        {
+            // Unknown options are reported together (most likely typos); a value that does not parse is bad input.
+            var unknown = parse.UnmatchedTokens;
+            await stderr.WriteLineAsync(unknown.Count > 0
+                ? "error: unknown option(s) " + string.Join(", ", unknown)
+                : "error: " + string.Join("; ", parse.Errors.Select(e => e.Message))).ConfigureAwait(false);
+            return unknown.Count > 0 ? 2 : 1;
+        }
         try
         {
-            switch (arguments.Command)
-            {
-                case "render":
-                    return Render(arguments, stdout, stderr, stdin ?? Console.In);
-                case "crd":
-                    return Crd(arguments, stdout);
-                case "run":
-                    return await OperatorHost.RunAsync(arguments).ConfigureAwait(false);
-                case "version":
-                    await stdout.WriteLineAsync(OperatorVersion.Current).ConfigureAwait(false);
-                    return 0;
-                case "" or "help":
-                    await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return arguments.Flag("--help", false) || arguments.Command == "help" ? 0 : 2;
-                default:
-                    await stderr.WriteLineAsync($"unknown command \"{arguments.Command}\"\n\n{Usage}").ConfigureAwait(false);
-                    return 2;
-            }
+            // The host handles SIGTERM itself (graceful drain); the parser must not race it with its own handler.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidPipelineException or FormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -70,55 +48,57 @@ public static class CommandLine
         }
     }
 
-    private static int Render(Arguments arguments, TextWriter stdout, TextWriter stderr, TextReader stdin)
-    {
-        var file = arguments.Get("--filename") ?? arguments.Positional.FirstOrDefault();
-        if (file is null)
-        {
-            stderr.WriteLine("error: render needs -f FILE (or - for standard input)");
-            return 2;
-        }
-        var options = RenderOptionsFrom(arguments);
-        var yaml = file == "-" ? stdin.ReadToEnd() : File.ReadAllText(file);
-        var pipelines = LogPipelineDocuments.Parse(yaml, arguments.Get("--namespace", "default"));
-        if (pipelines.Count == 0)
-        {
-            stderr.WriteLine($"error: no LogPipeline (apiVersion {Entities.LogPipeline.ApiVersionValue}) in {file}");
-            return 1;
-        }
-        stdout.Write(RenderYaml(pipelines, options));
-        return 0;
-    }
-
     /// <summary>The text `render` prints; the golden tests compare exactly this.</summary>
     public static string RenderYaml(IEnumerable<Entities.LogPipeline> pipelines, RenderOptions options) =>
         YamlDocuments.Write(pipelines.SelectMany(p => PipelineRenderer.Render(p, options).Objects).Select(o => (System.Text.Json.Nodes.JsonNode)o.Object));
 
-    internal static RenderOptions RenderOptionsFrom(Arguments arguments)
+    private static RootCommand Create(TextReader stdin)
     {
-        var options = RenderOptions.Default;
-        if (arguments.Get("--ingest-image") is { } ingest)
+        var root = new RootCommand("The LogDapr operator: reconciles LogPipeline custom resources into Dapr resources and workloads.")
         {
-            options = options with { IngestImage = ingest };
-        }
-        if (arguments.Get("--aggregator-image") is { } aggregator)
-        {
-            options = options with { AggregatorImage = aggregator };
-        }
-        return options;
+            RunCommand.Create(),
+            RenderCommand.Create(stdin),
+            CrdCommand.Create(),
+            VersionCommand(),
+        };
+        return root;
     }
 
-    private static int Crd(Arguments arguments, TextWriter stdout)
+    /// <summary>No command, `help` or an unknown command: the usage, on stdout when asked for and on stderr otherwise.</summary>
+    private static async Task<int> RootAsync(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var yaml = CrdGenerator.GenerateYaml();
-        if (arguments.Get("--output") is { } path)
+        var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+        var asked = command == "help" || args.Contains("--help") || args.Contains("-h");
+        if (command is "" or "help")
         {
-            File.WriteAllText(path, yaml);
+            await stdout.WriteLineAsync(Usage(root)).ConfigureAwait(false);
+            return asked ? 0 : 2;
         }
-        else
+        await stderr.WriteLineAsync($"unknown command \"{command}\"\n\n{Usage(root)}").ConfigureAwait(false);
+        return 2;
+    }
+
+    private static string Usage(RootCommand root)
+    {
+        var width = root.Subcommands.Max(c => c.Name.Length) + 2;
+        return $"""
+            {UsageLine}
+
+            Commands:
+            {string.Join('\n', root.Subcommands.Select(c => "  " + c.Name.PadRight(width) + c.Description))}
+
+            Run `logdapr-operator <command> --help` for the options of a command.
+            """;
+    }
+
+    private static Command VersionCommand()
+    {
+        var command = new Command("version", "Print the operator version.");
+        command.SetAction(parse =>
         {
-            stdout.Write(yaml);
-        }
-        return 0;
+            parse.InvocationConfiguration.Output.WriteLine(OperatorVersion.Current);
+            return 0;
+        });
+        return command;
     }
 }

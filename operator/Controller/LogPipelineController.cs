@@ -13,36 +13,27 @@ namespace LogDapr.Operator.Controller;
 /// keys; workers reconcile them. A change to an owned object (a hand edit, a deletion, a Deployment becoming
 /// available) enqueues its controlling LogPipeline. A periodic resync re-enqueues every pipeline.
 /// </summary>
-public sealed partial class LogPipelineController : IOwnedObjectIndex, IDisposable
+public sealed partial class LogPipelineController : IDisposable
 {
-    private readonly IKubeApi api;
     private readonly OperatorOptions options;
     private readonly OperatorMetrics metrics;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly List<Informer> pipelineInformers = [];
-    private readonly List<Informer> ownedInformers = [];
+    private readonly OwnedObjects owned;
     private readonly WorkQueue<string> queue;
     private readonly LogPipelineReconciler reconciler;
 
     public LogPipelineController(IKubeApi api, OperatorOptions options, OperatorMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        this.api = api;
         this.options = options;
         this.metrics = metrics;
         this.time = time;
         logger = loggerFactory.CreateLogger<LogPipelineController>();
         queue = new WorkQueue<string>(options.BackoffBase, options.BackoffMax, time);
-        reconciler = new LogPipelineReconciler(
-            api,
-            this,
-            new EventRecorder(api, time, loggerFactory.CreateLogger<EventRecorder>()),
-            metrics,
-            options,
-            time,
-            loggerFactory.CreateLogger<LogPipelineReconciler>());
-
         IReadOnlyList<string?> namespaces = options.WatchNamespaces.Count == 0 ? [null] : options.WatchNamespaces.Cast<string?>().ToList();
+        owned = new OwnedObjects(api, namespaces, options, loggerFactory, EnqueueOwner);
+        reconciler = new LogPipelineReconciler(api, owned, metrics, options, time, loggerFactory);
         foreach (var ns in namespaces)
         {
             var informer = new Informer(api, KnownResources.LogPipelines, ns, null, loggerFactory.CreateLogger<Informer>()) { MissingTypeRetryDelay = options.MissingTypeRetry };
@@ -54,19 +45,12 @@ public sealed partial class LogPipelineController : IOwnedObjectIndex, IDisposab
                 }
             };
             pipelineInformers.Add(informer);
-
-            foreach (var type in KnownResources.Owned)
-            {
-                var ownedInformer = new Informer(api, type, ns, PipelineLabels.ManagedSelector, loggerFactory.CreateLogger<Informer>()) { MissingTypeRetryDelay = options.MissingTypeRetry };
-                ownedInformer.OnEvent = (_, obj, _) => EnqueueOwner(obj);
-                ownedInformers.Add(ownedInformer);
-            }
         }
     }
 
     public WorkQueue<string> Queue => queue;
 
-    public IReadOnlyList<Informer> Informers => [.. pipelineInformers, .. ownedInformers];
+    public IReadOnlyList<Informer> Informers => [.. pipelineInformers, .. owned.Informers];
 
     /// <summary>Runs until cancelled, then stops taking work and waits for in-flight reconciles to finish.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -106,15 +90,6 @@ public sealed partial class LogPipelineController : IOwnedObjectIndex, IDisposab
         await Task.WhenAll(informerTasks).ConfigureAwait(false);
         LogStopped(logger);
     }
-
-    public IReadOnlyList<(ResourceType Type, JsonObject Object)> OwnedBy(string @namespace, string pipelineName, string pipelineUid) =>
-        ownedInformers
-            .SelectMany(informer => informer.Items.Select(obj => (informer.Type, obj)))
-            .Where(pair => pair.obj.Namespace() == @namespace
-                && pair.obj.Label(PipelineLabels.Pipeline) == pipelineName
-                && pair.obj.ControllerOwner() is { } owner
-                && owner.GetString("uid") == pipelineUid)
-            .ToList();
 
     /// <summary>
     /// Status-only changes of a LogPipeline (most of them the operator's own writes) do not need a reconcile: only

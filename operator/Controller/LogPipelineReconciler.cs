@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
@@ -12,213 +13,135 @@ using static LogDapr.Operator.Controller.PipelineConditions;
 namespace LogDapr.Operator.Controller;
 
 /// <summary>
-/// Brings one LogPipeline's objects to the rendered state. Level-triggered and idempotent: it reads the current
-/// LogPipeline, renders, checks preconditions (a supported Dapr, the referenced Secrets, the app token Secret),
-/// applies everything with one field manager (force: the operator is the authority for the fields it renders,
-/// which is also what undoes hand edits), prunes what is no longer rendered, and writes status. Deletion needs no
+/// Brings one LogPipeline's objects to the rendered state, in the steps of a controller-runtime reconciler:
+/// fetch, render, prerequisites (a supported Dapr, the referenced Secrets, the app token Secret), apply (everything
+/// with one field manager; force: the operator is the authority for the fields it renders, which is also what
+/// undoes hand edits), prune what is no longer rendered, status. Level-triggered and idempotent. Deletion needs no
 /// code: owner references let the garbage collector remove everything, so there is no finalizer.
 /// </summary>
 public sealed partial class LogPipelineReconciler
 {
     private readonly IKubeApi api;
-    private readonly IOwnedObjectIndex owned;
-    private readonly EventRecorder events;
+    private readonly OwnedObjects owned;
     private readonly OperatorMetrics metrics;
     private readonly OperatorOptions options;
-    private readonly TimeProvider time;
     private readonly ILogger<LogPipelineReconciler> logger;
-    private readonly DaprCompatibilityCheck daprCheck;
+    private readonly PipelinePrerequisites prerequisites;
+    private readonly PipelineStatusWriter status;
 
-    public LogPipelineReconciler(
-        IKubeApi api,
-        IOwnedObjectIndex owned,
-        EventRecorder events,
-        OperatorMetrics metrics,
-        OperatorOptions options,
-        TimeProvider time,
-        ILogger<LogPipelineReconciler> logger)
+    public LogPipelineReconciler(IKubeApi api, OwnedObjects owned, OperatorMetrics metrics, OperatorOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
         this.api = api;
         this.owned = owned;
-        this.events = events;
         this.metrics = metrics;
         this.options = options;
-        this.time = time;
-        this.logger = logger;
-        daprCheck = new DaprCompatibilityCheck(api, time, options.DaprCheckInterval);
+        logger = loggerFactory.CreateLogger<LogPipelineReconciler>();
+        prerequisites = new PipelinePrerequisites(api, new DaprCompatibilityCheck(api, time, options.DaprCheckInterval), logger);
+        status = new PipelineStatusWriter(api, new EventRecorder(api, time, loggerFactory.CreateLogger<EventRecorder>()), metrics, time, logger);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var key = $"{@namespace}/{name}";
-        JsonObject current;
-        try
+        var stored = await FetchAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
-            current = await api.GetAsync(KnownResources.LogPipelines, @namespace, name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-            metrics.ForgetPipeline(key);
+            metrics.ForgetPipeline($"{@namespace}/{name}");
             return ReconcileResult.Done("deleted");
         }
-
-        if (current["metadata"]?["deletionTimestamp"] is not null)
+        if (stored["metadata"]?["deletionTimestamp"] is not null)
         {
             // Being deleted: the garbage collector removes the owned objects; re-applying them now would race it.
             return ReconcileResult.Done("deleting");
         }
 
-        var generation = current["metadata"].GetLong("generation") ?? 0;
+        // Read from the stored object, not the typed one: a spec that does not parse still gets its status.
+        var generation = stored["metadata"].GetLong("generation") ?? 0;
         LogPipeline pipeline;
         RenderResult rendered;
         try
         {
-            pipeline = LogPipelineDocuments.FromJson(current);
-            rendered = PipelineRenderer.Render(pipeline, options.Render);
+            (pipeline, rendered) = Render(stored);
         }
         catch (InvalidPipelineException e)
         {
-            await ReportBlockedAsync(current, Reasons.InvalidSpec, e.Message, generation, dapr: null, cancellationToken).ConfigureAwait(false);
+            await status.ReportBlockedAsync(stored, new Blocked(Reasons.InvalidSpec, e.Message, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done(Reasons.InvalidSpec);
         }
 
-        // Preconditions before any write, so an unsupported Dapr or a bad reference leaves the running pipeline
-        // exactly as it was.
-        var compatibility = await daprCheck.CheckAsync(rendered.Objects, cancellationToken).ConfigureAwait(false);
-        var dapr = Make(DaprCompatible, compatibility.Status, compatibility.Reason, compatibility.Message, generation);
-        if (compatibility.Blocks)
+        var (dapr, blocked) = await prerequisites.CheckAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<V1Deployment> deployments = [];
+        if (blocked is null)
         {
-            await ReportBlockedAsync(current, compatibility.Reason, compatibility.Message, generation, dapr, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.After(options.DependencyRetry, compatibility.Reason);
+            (deployments, blocked) = await ApplyAsync(stored, rendered, dapr, generation, cancellationToken).ConfigureAwait(false);
+        }
+        if (blocked is not null)
+        {
+            await status.ReportBlockedAsync(stored, blocked, generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.After(options.DependencyRetry, blocked.Reason);
         }
 
-        var missing = await FindMissingSecretsAsync(@namespace, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)
-            ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
-        if (missing is not null)
-        {
-            await ReportBlockedAsync(current, missing.Value.Reason, missing.Value.Message, generation, dapr, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.After(options.DependencyRetry, missing.Value.Reason);
-        }
+        await PruneAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
 
-        var applied = new List<(ResourceType Type, JsonObject Object)>();
+        var ready = await ReportStatusAsync(stored, rendered, deployments, dapr, generation, cancellationToken).ConfigureAwait(false);
+        LogReconciled(logger, pipeline.Key, generation, rendered.Objects.Count, ready);
+        return ReconcileResult.Done(ready ? "ready" : "progressing");
+    }
+
+    /// <summary>The LogPipeline as stored, or null when it is gone.</summary>
+    private async Task<JsonObject?> FetchAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.GetAsync(KnownResources.LogPipelines, @namespace, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <exception cref="InvalidPipelineException">The spec does not parse or cannot be rendered.</exception>
+    private (LogPipeline Pipeline, RenderResult Rendered) Render(JsonObject stored)
+    {
+        var pipeline = LogPipelineDocuments.FromJson(stored);
+        return (pipeline, PipelineRenderer.Render(pipeline, options.Render));
+    }
+
+    /// <summary>
+    /// Server-side applies every rendered object, in order, and returns the Deployments as the API server answered
+    /// (with their status), or what blocks the pipeline when a Dapr CRD went away. Any other failure is reported and
+    /// rethrown (retried with backoff).
+    /// </summary>
+    private async Task<(IReadOnlyList<V1Deployment> Deployments, Blocked? Blocked)> ApplyAsync(JsonObject stored, RenderResult rendered, PipelineCondition dapr, long generation, CancellationToken cancellationToken)
+    {
+        var deployments = new List<V1Deployment>();
         foreach (var obj in rendered.Objects)
         {
             try
             {
-                var result = await api.ApplyAsync(obj.Type, obj.Object, OperatorOptions.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
-                applied.Add((obj.Type, result));
+                var applied = await api.ApplyAsync(obj.Type, obj.Object, OperatorOptions.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
+                if (obj.Value is V1Deployment)
+                {
+                    deployments.Add(KubernetesJson.Deserialize<V1Deployment>(applied.ToJsonString()));
+                }
             }
             catch (KubeApiException e) when (e.IsNotFound && obj.Type.Group == "dapr.io")
             {
                 // The CRD went away between the check (cached) and the apply, or could not be read.
                 var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr {DaprSupport.MinimumMinor} or later in the cluster (e.g. its Helm chart) first.";
-                var notInstalled = Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation);
-                await ReportBlockedAsync(current, Reasons.DaprNotInstalled, message, generation, notInstalled, cancellationToken).ConfigureAwait(false);
-                return ReconcileResult.After(options.DependencyRetry, Reasons.DaprNotInstalled);
+                return ([], new Blocked(Reasons.DaprNotInstalled, message, Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation)));
             }
             catch (KubeApiException e) when (!e.IsConflict)
             {
                 var message = $"Applying {obj.Type.Kind} {obj.Name} failed: {e.Message}";
-                await ReportBlockedAsync(current, Reasons.ApplyFailed, message, generation, dapr, cancellationToken).ConfigureAwait(false);
+                await status.ReportBlockedAsync(stored, new Blocked(Reasons.ApplyFailed, message, dapr), generation, cancellationToken).ConfigureAwait(false);
                 throw;
             }
         }
-
-        await PruneAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
-
-        var (ready, waitingFor) = WorkloadsReady(applied);
-        var conditions = ready
-            ? new[]
-            {
-                Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
-                Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
-                Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
-                dapr,
-            }
-            : new[]
-            {
-                Make(Ready, False, Reasons.RollingOut, waitingFor, generation),
-                Make(Progressing, True, Reasons.RollingOut, waitingFor, generation),
-                Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
-                dapr,
-            };
-
-        await UpdateStatusAsync(current, rendered, conditions, cancellationToken).ConfigureAwait(false);
-        LogReconciled(logger, key, generation, rendered.Objects.Count, ready);
-        return ReconcileResult.Done(ready ? "ready" : "progressing");
+        return (deployments, null);
     }
 
-    /// <summary>Each referenced Secret must exist and hold the key; the first problem found is reported.</summary>
-    private async Task<(string Reason, string Message)?> FindMissingSecretsAsync(string @namespace, IReadOnlyList<SecretReference> references, CancellationToken cancellationToken)
-    {
-        var secrets = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
-        foreach (var reference in references)
-        {
-            if (!secrets.TryGetValue(reference.SecretName, out var secret))
-            {
-                try
-                {
-                    secret = await api.GetAsync(KnownResources.Secrets, @namespace, reference.SecretName, cancellationToken).ConfigureAwait(false);
-                }
-                catch (KubeApiException e) when (e.IsNotFound)
-                {
-                    secret = null;
-                }
-                secrets[reference.SecretName] = secret;
-            }
-            if (secret is null)
-            {
-                return (Reasons.SecretNotFound, $"Secret \"{reference.SecretName}\" (referenced by {reference.FieldPath}) does not exist in namespace \"{@namespace}\". Create it; the pipeline is left unchanged until then.");
-            }
-            if (reference.Key is { } k && secret["data"]?[k] is null)
-            {
-                return (Reasons.SecretKeyNotFound, $"Secret \"{reference.SecretName}\" has no key \"{k}\" (referenced by {reference.FieldPath}). Add the key; the pipeline is left unchanged until then.");
-            }
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Creates the pipeline's app token Secret when the spec names none and it does not exist yet: a random 256-bit
-    /// token, owned by the LogPipeline. An existing Secret is never written, so a token is never changed under running
-    /// pods (and one rotated by hand stays); one without the key is reported instead.
-    /// </summary>
-    private async Task<(string Reason, string Message)?> EnsureAppTokenSecretAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
-    {
-        if (rendered.GeneratedAppTokenSecret is not { } name)
-        {
-            return null;
-        }
-        var @namespace = pipeline.Metadata.Namespace!;
-        JsonObject existing;
-        try
-        {
-            existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-            var secret = AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true));
-            try
-            {
-                await api.CreateAsync(KnownResources.Secrets, secret, cancellationToken).ConfigureAwait(false);
-                LogAppTokenCreated(logger, name, pipeline.Key);
-                return null;
-            }
-            catch (KubeApiException conflict) when (conflict.IsConflict)
-            {
-                // Created meanwhile (another operator replica, or a user): use that one, as it is.
-                existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        if (existing["data"]?[AppToken.SecretKey] is null)
-        {
-            return (Reasons.SecretKeyNotFound,
-                $"Secret \"{name}\" has no key \"{AppToken.SecretKey}\" for the Dapr app token. The operator creates this Secret when spec.aggregator.appTokenSecretName is unset, and never overwrites an existing one: "
-                + $"delete it (the operator then creates it with a random token), add the key, or name another Secret in spec.aggregator.appTokenSecretName. The pipeline is left unchanged until then.");
-        }
-        return null;
-    }
-
+    /// <summary>Deletes what the pipeline owns but no longer renders (a PodDisruptionBudget after scaling to one, say).</summary>
     private async Task PruneAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
     {
         if (pipeline.Metadata.Uid is not { Length: > 0 } uid)
@@ -226,7 +149,7 @@ public sealed partial class LogPipelineReconciler
             return;
         }
         var wanted = rendered.Objects.Select(o => (o.Type, o.Name)).ToHashSet();
-        foreach (var (type, obj) in owned.OwnedBy(pipeline.Metadata.Namespace!, pipeline.Metadata.Name, uid))
+        foreach (var (type, obj) in owned.OwnedBy(pipeline.Metadata.NamespaceProperty, pipeline.Metadata.Name, uid))
         {
             if (wanted.Contains((type, obj.Name())))
             {
@@ -244,93 +167,31 @@ public sealed partial class LogPipelineReconciler
         }
     }
 
-    private static (bool Ready, string WaitingFor) WorkloadsReady(IEnumerable<(ResourceType Type, JsonObject Object)> applied)
+    /// <summary>Ready once every Deployment has rolled out; until then Progressing says what it waits for.</summary>
+    private async Task<bool> ReportStatusAsync(JsonObject stored, RenderResult rendered, IReadOnlyList<V1Deployment> deployments, PipelineCondition dapr, long generation, CancellationToken cancellationToken)
     {
-        var waiting = new List<string>();
-        foreach (var (type, deployment) in applied.Where(a => a.Type == KnownResources.Deployments))
-        {
-            var desired = deployment["spec"].GetLong("replicas") ?? 1;
-            var status = deployment["status"];
-            var observed = status.GetLong("observedGeneration") ?? 0;
-            var updated = status.GetLong("updatedReplicas") ?? 0;
-            var available = status.GetLong("availableReplicas") ?? 0;
-            if (observed < (deployment["metadata"].GetLong("generation") ?? 0) || updated < desired || available < desired)
+        var (ready, waitingFor) = WorkloadReadiness.Of(deployments);
+        var conditions = ready
+            ? new[]
             {
-                waiting.Add($"Deployment {deployment.Name()}: {available}/{desired} replicas available");
+                Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
+                Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
+                Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
+                dapr,
             }
-        }
-        return waiting.Count == 0 ? (true, "") : (false, "Waiting for " + string.Join("; ", waiting) + ".");
-    }
-
-    /// <param name="dapr">The DaprCompatible condition, or null to keep the previous one (nothing was checked).</param>
-    private async Task ReportBlockedAsync(JsonObject current, string reason, string message, long generation, PipelineCondition? dapr, CancellationToken cancellationToken)
-    {
-        LogBlocked(logger, current.Key(), reason, message);
-        metrics.RecordError(reason);
-        var conditions = new List<PipelineCondition>
-        {
-            Make(Ready, False, reason, message, generation),
-            Make(Progressing, False, reason, message, generation),
-            Make(Degraded, True, reason, message, generation),
-        };
-        if (dapr is not null)
-        {
-            conditions.Add(dapr);
-        }
-        await UpdateStatusAsync(current, null, conditions, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Writes status through the status subresource, with the resourceVersion that was read as a precondition:
-    /// if the LogPipeline changed meanwhile the write fails with 409 and the key is retried with fresh data.
-    /// Emits an Event when Ready changes reason, not on every pass, so a stuck pipeline does not flood events.
-    /// </summary>
-    private async Task UpdateStatusAsync(JsonObject current, RenderResult? rendered, IReadOnlyList<PipelineCondition> computed, CancellationToken cancellationToken)
-    {
-        var previous = current["status"] is JsonObject previousJson
-            ? OperatorJson.FromJson<LogPipelineStatus>(previousJson)
-            : null;
-        var status = new LogPipelineStatus
-        {
-            ObservedGeneration = current["metadata"].GetLong("generation"),
-            Conditions = Merge(previous?.Conditions, computed, time.GetUtcNow()),
-            // Keep what was reported before when the pipeline is blocked: those objects still exist.
-            IngestEndpoint = rendered?.IngestEndpoint ?? previous?.IngestEndpoint,
-            QueryEndpoint = rendered?.QueryEndpoint ?? previous?.QueryEndpoint,
-            PubsubComponent = rendered?.PubSubComponent ?? previous?.PubsubComponent,
-            Topic = rendered?.Topic ?? previous?.Topic,
-            Objects = rendered is not null ? rendered.References().ToList() : previous?.Objects,
-        };
-
-        metrics.SetConditions(current.Key(), status.Conditions.ToDictionary(c => c.Type, c => c.Status));
-
-        var statusJson = OperatorJson.ToJsonObject(status);
-        if (current["status"] is JsonObject existing && JsonNode.DeepEquals(existing, statusJson))
-        {
-            return;
-        }
-
-        var update = current.DeepClone().AsObject();
-        update["status"] = statusJson;
-        await api.ReplaceStatusAsync(KnownResources.LogPipelines, update, cancellationToken).ConfigureAwait(false);
-
-        var readyBefore = previous?.Conditions?.FirstOrDefault(c => c.Type == Ready);
-        var readyNow = status.Conditions.First(c => c.Type == Ready);
-        if (readyBefore?.Status != readyNow.Status || readyBefore?.Reason != readyNow.Reason)
-        {
-            var type = readyNow.Status == True || readyNow.Reason == Reasons.RollingOut ? EventRecorder.Normal : EventRecorder.Warning;
-            await events.RecordAsync(current, type, readyNow.Reason ?? "", readyNow.Message ?? "", cancellationToken).ConfigureAwait(false);
-        }
+            : new[]
+            {
+                Make(Ready, False, Reasons.RollingOut, waitingFor, generation),
+                Make(Progressing, True, Reasons.RollingOut, waitingFor, generation),
+                Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
+                dapr,
+            };
+        await status.WriteAsync(stored, rendered, conditions, cancellationToken).ConfigureAwait(false);
+        return ready;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Pipeline} generation {Generation}: {ObjectCount} objects applied, ready={Ready}")]
     private static partial void LogReconciled(ILogger logger, string pipeline, long generation, int objectCount, bool ready);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pipeline} is blocked ({Reason}): {Detail}")]
-    private static partial void LogBlocked(ILogger logger, string pipeline, string reason, string detail);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random Dapr app token for {Pipeline}")]
-    private static partial void LogAppTokenCreated(ILogger logger, string name, string pipeline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Kind} {Name}, no longer rendered for {Pipeline}")]
     private static partial void LogPruned(ILogger logger, string kind, string name, string pipeline);

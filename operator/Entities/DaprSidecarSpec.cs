@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Entities;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using LogDapr.Contracts.Events;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Entities;
 

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using LogDapr.Operator.Entities.Schema;
+using k8s;
+using k8s.Models;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Entities;
 
@@ -10,7 +12,7 @@ namespace LogDapr.Operator.Entities;
 /// </summary>
 [Description("LogPipeline declares one LogDapr pipeline: ingest, a Dapr pub/sub topic, the aggregator and its Postgres sink. The operator reconciles it into Dapr components, subscriptions, a resiliency policy, Deployments and Services.")]
 [CelRule("size(self.metadata.name) <= 50", "metadata.name must be at most 50 characters: it prefixes the names of the objects the operator creates (e.g. <name>-aggregator), which must fit in 63")]
-public sealed class LogPipeline
+public sealed class LogPipeline : IKubernetesObject<V1ObjectMeta>
 {
     public const string Group = "logdapr.io";
     public const string Version = "v1alpha1";
@@ -24,7 +26,11 @@ public sealed class LogPipeline
 
     public string Kind { get; set; } = KindValue;
 
-    public ObjectMeta Metadata { get; set; } = new();
+    /// <summary>
+    /// The client's own metadata type. Read with the operator's strict JSON options, which is fine for it: its
+    /// members carry their JSON names, and the fields the operator never reads (managedFields...) are kept, not refused.
+    /// </summary>
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     [JsonRequired]
     [Description("Desired state of the pipeline.")]
@@ -35,5 +41,5 @@ public sealed class LogPipeline
 
     /// <summary>"namespace/name", the work-queue key.</summary>
     [JsonIgnore]
-    public string Key => $"{Metadata.Namespace}/{Metadata.Name}";
+    public string Key => $"{Metadata.NamespaceProperty}/{Metadata.Name}";
 }

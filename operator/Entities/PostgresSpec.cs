@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using LogDapr.Contracts.Pipeline;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Entities;
 

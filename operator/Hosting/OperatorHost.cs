@@ -1,5 +1,4 @@
 using k8s;
-using LogDapr.Operator.Cli;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
@@ -19,42 +18,14 @@ namespace LogDapr.Operator.Hosting;
 /// </summary>
 public static class OperatorHost
 {
-    public static async Task<int> RunAsync(Arguments arguments)
+    public static async Task<int> RunAsync(OperatorRun run)
     {
-        var healthPort = arguments.Int("--health-port", 8081);
-        var logLevel = Enum.Parse<LogLevel>(arguments.Get("--log-level", "information"), ignoreCase: true);
-        var namespaces = arguments.Get("--watch-namespaces", "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var options = new OperatorOptions
-        {
-            WatchNamespaces = namespaces,
-            Workers = arguments.Int("--workers", 2),
-            ResyncPeriod = TimeSpan.FromSeconds(arguments.Int("--resync-seconds", 600)),
-            Render = CommandLine.RenderOptionsFrom(arguments),
-        };
-        var leaderElect = arguments.Flag("--leader-elect", true);
-        var podNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE");
-        var election = new LeaderElectionSettings
-        {
-            LeaseName = arguments.Get("--lease-name", "logdapr-operator"),
-            LeaseNamespace = arguments.Get("--lease-namespace") ?? (string.IsNullOrEmpty(podNamespace) ? "default" : podNamespace),
-            // The pod name in a cluster; elsewhere something unique per process, so two local runs do not share a lease identity.
-            Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}",
-        };
-        var kubeconfig = arguments.Get("--kubeconfig");
-        var unused = arguments.Unused().ToList();
-        if (unused.Count > 0)
-        {
-            await Console.Error.WriteLineAsync("error: unknown option(s) " + string.Join(", ", unused)).ConfigureAwait(false);
-            return 2;
-        }
-
         KubernetesClientConfiguration configuration;
         try
         {
             configuration = KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(run.Kubeconfig);
         }
         catch (k8s.Exceptions.KubeConfigException e)
         {
@@ -65,14 +36,14 @@ public static class OperatorHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
-        builder.Logging.SetMinimumLevel(logLevel);
-        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(healthPort));
+        builder.Logging.SetMinimumLevel(run.LogLevel);
+        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(run.HealthPort));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new KubernetesApiClient(configuration));
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(election);
-        builder.Services.AddSingleton(new OperatorState(leaderElect));
+        builder.Services.AddSingleton(run.Options);
+        builder.Services.AddSingleton(run.Election);
+        builder.Services.AddSingleton(new OperatorState(run.LeaderElect));
         builder.Services.AddOperatorTelemetry();
         builder.Services.AddHostedService<OperatorService>();
 

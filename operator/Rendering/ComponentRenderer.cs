@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using LogDapr.Operator.DaprResources;
 using LogDapr.Operator.Entities;
 
 namespace LogDapr.Operator.Rendering;
@@ -16,7 +16,7 @@ internal static class ComponentRenderer
     public const string StatePostgresql = "state.postgresql";
     public const string BindingPostgresql = "bindings.postgresql";
 
-    public static JsonObject PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    public static DaprComponent PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var pubsub = pipeline.Spec.PubSub;
         var consumerGroup = pubsub.ConsumerGroup ?? names.AggregatorAppId;
@@ -107,7 +107,7 @@ internal static class ComponentRenderer
     /// its own durable for the dead-letter topic, read by the aggregator only; Redis (a consumer group per stream)
     /// and Kafka (one group over several topics) read both topics through the pipeline's component.
     /// </summary>
-    public static JsonObject? DeadLetterPubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    public static DaprComponent? DeadLetterPubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         if (pipeline.Spec.PubSub.Type != BrokerType.JetStream || pipeline.Spec.PubSub.JetStream is not { } jetstream)
         {
@@ -158,7 +158,7 @@ internal static class ComponentRenderer
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    public static JsonObject StateStore(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    public static DaprComponent StateStore(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var state = pipeline.Spec.StateStore;
         var metadata = new DaprMetadata(secrets);
@@ -202,25 +202,18 @@ internal static class ComponentRenderer
         return Component(pipeline, names.StateStoreComponent, "state", type, metadata.Items, [names.IngestAppId]);
     }
 
-    public static JsonObject PostgresBinding(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    public static DaprComponent PostgresBinding(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var metadata = new DaprMetadata(secrets)
             .Secret("connectionString", pipeline.Spec.Postgres.ConnectionStringSecretKeyRef, "spec.postgres.connectionStringSecretKeyRef");
         return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, [names.AggregatorAppId]);
     }
 
-    private static JsonObject Component(LogPipeline pipeline, string name, string component, string type, JsonArray metadata, string[] scopes) =>
+    private static DaprComponent Component(LogPipeline pipeline, string name, string component, string type, List<DaprMetadataItem> metadata, string[] scopes) =>
         new()
         {
-            ["apiVersion"] = "dapr.io/v1alpha1",
-            ["kind"] = "Component",
-            ["metadata"] = ObjectMetadata.Build(pipeline, name, component),
-            ["spec"] = new JsonObject
-            {
-                ["type"] = type,
-                ["version"] = "v1",
-                ["metadata"] = metadata,
-            },
-            ["scopes"] = new JsonArray(scopes.Select(s => (JsonNode)s!).ToArray()),
+            Metadata = ObjectMetadata.For(pipeline, name, component),
+            Spec = new DaprComponentSpec { Type = type, Metadata = metadata },
+            Scopes = scopes,
         };
 }

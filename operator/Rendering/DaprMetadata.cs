@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using LogDapr.Operator.DaprResources;
 using LogDapr.Operator.Entities;
 
 namespace LogDapr.Operator.Rendering;
@@ -10,16 +10,16 @@ namespace LogDapr.Operator.Rendering;
 /// </summary>
 internal sealed class DaprMetadata
 {
-    private readonly JsonArray items = [];
+    private readonly List<DaprMetadataItem> items = [];
     private readonly List<SecretReference> secrets;
 
     public DaprMetadata(List<SecretReference> secrets) => this.secrets = secrets;
 
-    public JsonArray Items => items;
+    public List<DaprMetadataItem> Items => items;
 
     public DaprMetadata Value(string name, string value)
     {
-        items.Add(new JsonObject { ["name"] = name, ["value"] = value });
+        items.Add(new DaprMetadataItem { Name = name, Value = value });
         return this;
     }
 
@@ -35,11 +35,7 @@ internal sealed class DaprMetadata
         {
             return this;
         }
-        items.Add(new JsonObject
-        {
-            ["name"] = name,
-            ["secretKeyRef"] = new JsonObject { ["name"] = selector.Name, ["key"] = selector.Key },
-        });
+        items.Add(new DaprMetadataItem { Name = name, SecretKeyRef = new DaprSecretKeyRef { Name = selector.Name, Key = selector.Key } });
         secrets.Add(new SecretReference(selector.Name, selector.Key, fieldPath));
         return this;
     }

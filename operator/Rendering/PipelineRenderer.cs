@@ -1,3 +1,4 @@
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 
@@ -17,7 +18,7 @@ public static class PipelineRenderer
         {
             throw new InvalidPipelineException("metadata.name is required");
         }
-        if (string.IsNullOrEmpty(pipeline.Metadata.Namespace))
+        if (string.IsNullOrEmpty(pipeline.Metadata.NamespaceProperty))
         {
             throw new InvalidPipelineException("metadata.namespace is required");
         }
@@ -57,10 +58,10 @@ public static class PipelineRenderer
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.AggregatorDisruptionBudget, WorkloadRenderer.AggregatorComponent)));
         }
 
-        var serviceHost = $"{names.IngestService}.{pipeline.Metadata.Namespace}.svc.{options.ClusterDomain}";
+        var serviceHost = $"{names.IngestService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}";
         var port = pipeline.Spec.Ingest.Service.Port;
         var ingestEndpoint = port == 80 ? $"http://{serviceHost}/v1/logs" : $"http://{serviceHost}:{port}/v1/logs";
-        var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.Namespace}.svc.{options.ClusterDomain}:{Contracts.Pipeline.PipelineDefaults.AggregatorPort}";
+        var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}";
 
         var distinctSecrets = secrets
             .GroupBy(s => (s.SecretName, s.Key))

@@ -1,13 +1,42 @@
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 
 namespace LogDapr.Operator.Rendering;
 
-/// <summary>One object to apply, with the API resource it belongs to.</summary>
-public sealed record RenderedObject(ResourceType Type, JsonObject Object)
+/// <summary>
+/// One object to apply, with the API resource it belongs to. It stays typed (a client model, or one of the
+/// operator's Dapr models) until it is serialized for apply or printing.
+/// </summary>
+public sealed record RenderedObject(ResourceType Type, IKubernetesObject<V1ObjectMeta> Value)
 {
-    public string Name => Object.Name();
+    private JsonObject? json;
+
+    public string Name => Value.Metadata.Name;
+
+    /// <summary>The object as it is applied: apiVersion, kind, metadata, then the rest in the model's order.</summary>
+    public JsonObject Object => json ??= Serialize(Value);
+
+    private static JsonObject Serialize(IKubernetesObject<V1ObjectMeta> value)
+    {
+        var serialized = JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
+        var result = new JsonObject
+        {
+            ["apiVersion"] = value.ApiVersion,
+            ["kind"] = value.Kind,
+            ["metadata"] = ObjectMetadata.ToJson(value.Metadata),
+        };
+        foreach (var (key, node) in serialized)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata"))
+            {
+                result[key] = node?.DeepClone();
+            }
+        }
+        return result;
+    }
 }
 
 /// <summary>A Secret key the rendered objects depend on, and the spec field that named it (for error messages).</summary>
@@ -41,4 +70,3 @@ public sealed record RenderResult(
         return references;
     }
 }
-

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using LogDapr.Operator.DaprResources;
 using LogDapr.Operator.Entities;
 
 namespace LogDapr.Operator.Rendering;
@@ -15,82 +15,66 @@ internal static class ResiliencyRenderer
     private const string DeliveryPolicy = "delivery";
     private const string SinkPolicy = "sink";
 
-    public static JsonObject Render(LogPipeline pipeline, ResourceNames names)
+    public static DaprResiliency Render(LogPipeline pipeline, ResourceNames names)
     {
         var spec = pipeline.Spec.Resiliency;
-        var deliveryRetry = new JsonObject();
-        if (spec.Delivery.Policy == RetryPolicyKind.Constant)
-        {
-            deliveryRetry["policy"] = "constant";
-            deliveryRetry["duration"] = GoDuration.FromMilliseconds(spec.Delivery.IntervalMilliseconds);
-        }
-        else
-        {
-            deliveryRetry["policy"] = "exponential";
-            deliveryRetry["maxInterval"] = GoDuration.FromMilliseconds(spec.Delivery.MaxIntervalMilliseconds);
-        }
+        var deliveryRetry = spec.Delivery.Policy == RetryPolicyKind.Constant
+            ? new DaprRetryPolicy { Policy = "constant", Duration = GoDuration.FromMilliseconds(spec.Delivery.IntervalMilliseconds), MaxRetries = 0 }
+            : new DaprRetryPolicy { Policy = "exponential", MaxInterval = GoDuration.FromMilliseconds(spec.Delivery.MaxIntervalMilliseconds), MaxRetries = 0 };
         // maxDeliveryAttempts counts the first delivery too; 0 means unlimited, which Dapr spells -1.
-        deliveryRetry["maxRetries"] = pipeline.Spec.DeadLetter.MaxDeliveryAttempts == 0 ? -1 : pipeline.Spec.DeadLetter.MaxDeliveryAttempts - 1;
+        deliveryRetry.MaxRetries = pipeline.Spec.DeadLetter.MaxDeliveryAttempts == 0 ? -1 : pipeline.Spec.DeadLetter.MaxDeliveryAttempts - 1;
 
         var breaker = spec.Sink.CircuitBreaker;
-        return new JsonObject
+        return new DaprResiliency
         {
-            ["apiVersion"] = "dapr.io/v1alpha1",
-            ["kind"] = "Resiliency",
-            ["metadata"] = ObjectMetadata.Build(pipeline, names.Resiliency, "resiliency"),
-            ["spec"] = new JsonObject
+            Metadata = ObjectMetadata.For(pipeline, names.Resiliency, "resiliency"),
+            Spec = new DaprResiliencySpec
             {
-                ["policies"] = new JsonObject
+                Policies = new DaprResiliencyPolicies
                 {
-                    ["timeouts"] = new JsonObject
+                    Timeouts = new Dictionary<string, string>(StringComparer.Ordinal)
                     {
                         [DeliveryPolicy] = GoDuration.FromSeconds(spec.Delivery.TimeoutSeconds),
                         [SinkPolicy] = GoDuration.FromSeconds(spec.Sink.TimeoutSeconds),
                     },
-                    ["retries"] = new JsonObject
+                    Retries = new Dictionary<string, DaprRetryPolicy>(StringComparer.Ordinal)
                     {
                         [DeliveryPolicy] = deliveryRetry,
-                        [SinkPolicy] = new JsonObject
+                        [SinkPolicy] = new DaprRetryPolicy
                         {
-                            ["policy"] = "constant",
-                            ["duration"] = GoDuration.FromMilliseconds(spec.Sink.RetryIntervalMilliseconds),
-                            ["maxRetries"] = spec.Sink.MaxRetries,
+                            Policy = "constant",
+                            Duration = GoDuration.FromMilliseconds(spec.Sink.RetryIntervalMilliseconds),
+                            MaxRetries = spec.Sink.MaxRetries,
                         },
                     },
-                    ["circuitBreakers"] = new JsonObject
+                    CircuitBreakers = new Dictionary<string, DaprCircuitBreaker>(StringComparer.Ordinal)
                     {
-                        [SinkPolicy] = new JsonObject
+                        [SinkPolicy] = new DaprCircuitBreaker
                         {
-                            ["maxRequests"] = breaker.HalfOpenMaxRequests,
-                            ["interval"] = "0s",
-                            ["timeout"] = GoDuration.FromSeconds(breaker.OpenSeconds),
-                            ["trip"] = "consecutiveFailures >= " + breaker.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
+                            MaxRequests = breaker.HalfOpenMaxRequests,
+                            Interval = "0s",
+                            Timeout = GoDuration.FromSeconds(breaker.OpenSeconds),
+                            Trip = "consecutiveFailures >= " + breaker.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
                         },
                     },
                 },
-                ["targets"] = new JsonObject
-                {
-                    ["components"] = Targets(pipeline, names),
-                },
+                Targets = new DaprResiliencyTargets { Components = Targets(pipeline, names) },
             },
-            ["scopes"] = new JsonArray(names.AggregatorAppId),
+            Scopes = [names.AggregatorAppId],
         };
     }
 
     /// <summary>Inbound delivery policy on every component a Subscription reads through; the sink policy on the binding.</summary>
-    private static JsonObject Targets(LogPipeline pipeline, ResourceNames names)
+    private static Dictionary<string, DaprComponentTarget> Targets(LogPipeline pipeline, ResourceNames names)
     {
-        var targets = new JsonObject();
+        var targets = new Dictionary<string, DaprComponentTarget>(StringComparer.Ordinal);
         foreach (var component in new[] { pipeline.Spec.PubSub.Topic, pipeline.Spec.DeadLetter.Topic }.Select(t => ComponentRenderer.SubscriptionPubSub(pipeline, names, t)).Distinct())
         {
-            targets[component] = new JsonObject
-            {
-                ["inbound"] = new JsonObject { ["timeout"] = DeliveryPolicy, ["retry"] = DeliveryPolicy },
-            };
+            targets[component] = new DaprComponentTarget { Inbound = new DaprPolicyReferences { Timeout = DeliveryPolicy, Retry = DeliveryPolicy } };
         }
-        targets[names.PostgresBindingComponent] = new JsonObject
+        targets[names.PostgresBindingComponent] = new DaprComponentTarget
         {
-            ["outbound"] = new JsonObject { ["timeout"] = SinkPolicy, ["retry"] = SinkPolicy, ["circuitBreaker"] = SinkPolicy },
+            Outbound = new DaprPolicyReferences { Timeout = SinkPolicy, Retry = SinkPolicy, CircuitBreaker = SinkPolicy },
         };
         return targets;
     }

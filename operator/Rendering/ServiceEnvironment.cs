@@ -1,19 +1,22 @@
 using System.Globalization;
 using k8s.Models;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Auth;
+using LogDapr.Configuration.Ingest;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Contracts.Events;
 using LogDapr.Operator.Entities;
 
 namespace LogDapr.Operator.Rendering;
 
 /// <summary>
-/// The environment of the ingest and aggregator containers: the services' configuration keys
-/// (<see cref="ConfigKeys"/>, <see cref="EdgeConfigKeys"/>) with ':' turned into "__", which is how ASP.NET Core
+/// The environment of the ingest and aggregator containers: the settings of the services' own options types, named
+/// by section and property (so the compiler checks every name) with ':' turned into "__", which is how ASP.NET Core
 /// configuration reads nested keys from environment variables.
 /// </summary>
 internal static class ServiceEnvironment
 {
-    public static string EnvName(string configKey) => configKey.Replace(":", "__", StringComparison.Ordinal);
-
     public static List<V1EnvVar> Ingest(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var spec = pipeline.Spec;
@@ -21,28 +24,28 @@ internal static class ServiceEnvironment
         var env = new List<V1EnvVar>
         {
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.IngestPort)),
-            Value(ConfigKeys.PubSubName, names.PubSubComponent),
-            Value(ConfigKeys.Topic, spec.PubSub.Topic),
-            Value(ConfigKeys.StateStoreName, names.StateStoreComponent),
-            Value(ConfigKeys.IngestMaxBodyBytes, limits.MaxBodyBytes),
-            Value(ConfigKeys.IngestMaxEventsPerBatch, limits.MaxEventsPerBatch),
-            Value(ConfigKeys.IngestMaxMessageBytes, limits.MaxMessageBytes),
-            Value(ConfigKeys.IngestMaxAttributes, limits.MaxAttributes),
-            Value(ConfigKeys.IngestPublishTimeout, TimeSpan.FromMilliseconds(limits.PublishTimeoutMilliseconds)),
-            Value(EdgeConfigKeys.IdempotencyKeyTtl, TimeSpan.FromSeconds(spec.StateStore.TtlSeconds)),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), spec.PubSub.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.StateStoreName)), names.StateStoreComponent),
+            Value(Key(IngestOptions.Section, nameof(IngestOptions.MaxBodyBytes)), limits.MaxBodyBytes),
+            Value(Key(IngestOptions.Section, nameof(LogEventLimits.MaxEventsPerBatch)), limits.MaxEventsPerBatch),
+            Value(Key(IngestOptions.Section, nameof(LogEventLimits.MaxMessageBytes)), limits.MaxMessageBytes),
+            Value(Key(IngestOptions.Section, nameof(LogEventLimits.MaxAttributes)), limits.MaxAttributes),
+            Value(Key(IngestOptions.Section, nameof(IngestOptions.PublishTimeout)), TimeSpan.FromMilliseconds(limits.PublishTimeoutMilliseconds)),
+            Value(Key(IdempotencyOptions.Section, nameof(IdempotencyOptions.IdempotencyKeyTtl)), TimeSpan.FromSeconds(spec.StateStore.TtlSeconds)),
         };
 
         env.AddRange(Auth(pipeline, secrets));
 
         if (spec.Ingest.RateLimit is { } rateLimit)
         {
-            env.Add(Value(EdgeConfigKeys.RateLimitEnabled, "true"));
-            env.Add(Value(EdgeConfigKeys.RateLimitEventsPerSecond, rateLimit.EventsPerSecond));
-            env.Add(Value(EdgeConfigKeys.RateLimitBurst, rateLimit.Burst ?? rateLimit.EventsPerSecond));
-            env.Add(Value(EdgeConfigKeys.RateLimitLocalFallbackShare, (rateLimit.LocalFallbackSharePercent / 100m).ToString("0.##", CultureInfo.InvariantCulture)));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.Enabled)), "true"));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.EventsPerSecond)), rateLimit.EventsPerSecond));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.Burst)), rateLimit.Burst ?? rateLimit.EventsPerSecond));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.LocalFallbackShare)), (rateLimit.LocalFallbackSharePercent / 100m).ToString("0.##", CultureInfo.InvariantCulture)));
             if (rateLimit.RedisConnectionStringSecretKeyRef is { } redis)
             {
-                env.Add(Secret(EdgeConfigKeys.RateLimitRedisConnectionString, redis));
+                env.Add(Secret(Key(RateLimitOptions.Section, nameof(RateLimitOptions.RedisConnectionString)), redis));
                 secrets.Add(new SecretReference(redis.Name, redis.Key, "spec.ingest.rateLimit.redisConnectionStringSecretKeyRef"));
             }
         }
@@ -64,18 +67,18 @@ internal static class ServiceEnvironment
         [
             .. Auth(pipeline, secrets),
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort)),
-            Value(ConfigKeys.PubSubName, names.PubSubComponent),
-            Value(ConfigKeys.Topic, spec.PubSub.Topic),
-            Value(ConfigKeys.DeadLetterTopic, spec.DeadLetter.Topic),
-            Value(ConfigKeys.BindingName, names.PostgresBindingComponent),
-            Value(ConfigKeys.AggregatorBucketWidth, TimeSpan.FromSeconds(spec.Aggregator.BucketWidthSeconds)),
-            Value(ConfigKeys.AggregatorBulkMaxMessages, spec.Aggregator.BulkSubscribe.MaxMessagesCount),
-            Value(ConfigKeys.AggregatorBulkMaxAwaitMilliseconds, spec.Aggregator.BulkSubscribe.MaxAwaitDurationMs),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), spec.PubSub.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.DeadLetterTopic)), spec.DeadLetter.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.BindingName)), names.PostgresBindingComponent),
+            Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BucketWidth)), TimeSpan.FromSeconds(spec.Aggregator.BucketWidthSeconds)),
+            Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BulkMaxMessages)), spec.Aggregator.BulkSubscribe.MaxMessagesCount),
+            Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BulkMaxAwaitMilliseconds)), spec.Aggregator.BulkSubscribe.MaxAwaitDurationMs),
             // The operator renders the Subscription resources; the aggregator must not subscribe on its own too.
-            Value(ConfigKeys.AggregatorDeclarativeSubscriptions, "true"),
-            Secret(ConfigKeys.PostgresConnectionString, connection),
-            Value(ConfigKeys.PostgresSchema, spec.Postgres.Schema),
-            Value(ConfigKeys.PostgresDedupRetentionDays, spec.Postgres.DedupRetentionDays),
+            Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.DeclarativeSubscriptions)), "true"),
+            Secret(Key(PostgresOptions.Section, nameof(PostgresOptions.ConnectionString)), connection),
+            Value(Key(PostgresOptions.Section, nameof(PostgresOptions.Schema)), spec.Postgres.Schema),
+            Value(Key(PostgresOptions.Section, nameof(PostgresOptions.DedupRetentionDays)), spec.Postgres.DedupRetentionDays),
             // The same Secret key the injector gives the aggregator's daprd (dapr.io/app-token-secret).
             Secret(AppToken.EnvironmentVariable, appToken),
         ];
@@ -90,7 +93,7 @@ internal static class ServiceEnvironment
         var auth = pipeline.Spec.Ingest.Auth;
         if (!auth.Enabled)
         {
-            return [Value(EdgeConfigKeys.AuthEnabled, "false")];
+            return [Value(Key(AuthOptions.Section, nameof(AuthOptions.Enabled)), "false")];
         }
 
         if (!secrets.Any(s => s.SecretName == auth.ApiKeysSecretName && s.Key is null))
@@ -98,12 +101,15 @@ internal static class ServiceEnvironment
             secrets.Add(new SecretReference(auth.ApiKeysSecretName!, null, "spec.ingest.auth.apiKeysSecretName"));
         }
 
-        return [Value(EdgeConfigKeys.AuthEnabled, "true"), Value(EdgeConfigKeys.AuthKeysPath, EdgeConfigKeys.DefaultAuthKeysPath)];
+        return [Value(Key(AuthOptions.Section, nameof(AuthOptions.Enabled)), "true"), Value(Key(AuthOptions.Section, nameof(AuthOptions.KeysPath)), EdgeConfigKeys.DefaultAuthKeysPath)];
     }
+
+    /// <summary>A configuration key: section and property, as the service binds them.</summary>
+    private static string Key(string section, string property) => section + ":" + property;
 
     private static string Urls(int port) => "http://+:" + port.ToString(CultureInfo.InvariantCulture);
 
-    private static V1EnvVar Value(string key, string value) => new() { Name = EnvName(key), Value = value };
+    private static V1EnvVar Value(string key, string value) => new() { Name = ConfigKeys.EnvironmentName(key), Value = value };
 
     private static V1EnvVar Value(string key, long value) => Value(key, value.ToString(CultureInfo.InvariantCulture));
 
@@ -112,7 +118,7 @@ internal static class ServiceEnvironment
 
     private static V1EnvVar Secret(string key, SecretKeySelector selector) => new()
     {
-        Name = EnvName(key),
+        Name = ConfigKeys.EnvironmentName(key),
         ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = selector.Name, Key = selector.Key } },
     };
 }

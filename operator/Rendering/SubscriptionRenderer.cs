@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Operator.DaprResources;
 using LogDapr.Operator.Entities;
 
 namespace LogDapr.Operator.Rendering;
@@ -10,50 +10,43 @@ namespace LogDapr.Operator.Rendering;
 /// </summary>
 internal static class SubscriptionRenderer
 {
-    public static JsonObject Logs(LogPipeline pipeline, ResourceNames names) => Subscription(
+    public static DaprSubscription Logs(LogPipeline pipeline, ResourceNames names) => Subscription(
         pipeline,
         names.LogsSubscription,
         names,
-        new JsonObject
+        new DaprSubscriptionSpec
         {
-            ["pubsubname"] = names.PubSubComponent,
-            ["topic"] = pipeline.Spec.PubSub.Topic,
-            ["routes"] = new JsonObject { ["default"] = PipelineDefaults.LogsRoute },
+            Pubsubname = names.PubSubComponent,
+            Topic = pipeline.Spec.PubSub.Topic,
+            Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.LogsRoute },
             // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
-            ["deadLetterTopic"] = pipeline.Spec.DeadLetter.Topic,
-            ["bulkSubscribe"] = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
+            DeadLetterTopic = pipeline.Spec.DeadLetter.Topic,
+            BulkSubscribe = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
         });
 
     /// <summary>
     /// Kafka batches natively; on Redis and JetStream daprd emulates batches, which only fill because the
     /// component's concurrency is rendered to match (<see cref="BrokerConcurrency"/>).
     /// </summary>
-    private static JsonObject BulkSubscribe(BulkSubscribeSpec bulk) => bulk.Enabled
-        ? new JsonObject
-        {
-            ["enabled"] = true,
-            ["maxMessagesCount"] = bulk.MaxMessagesCount,
-            ["maxAwaitDurationMs"] = bulk.MaxAwaitDurationMs,
-        }
-        : new JsonObject { ["enabled"] = false };
+    private static DaprBulkSubscribe BulkSubscribe(BulkSubscribeSpec bulk) => bulk.Enabled
+        ? new DaprBulkSubscribe { Enabled = true, MaxMessagesCount = bulk.MaxMessagesCount, MaxAwaitDurationMs = bulk.MaxAwaitDurationMs }
+        : new DaprBulkSubscribe { Enabled = false };
 
-    public static JsonObject DeadLetters(LogPipeline pipeline, ResourceNames names) => Subscription(
+    public static DaprSubscription DeadLetters(LogPipeline pipeline, ResourceNames names) => Subscription(
         pipeline,
         names.DeadLetterSubscription,
         names,
-        new JsonObject
+        new DaprSubscriptionSpec
         {
-            ["pubsubname"] = ComponentRenderer.SubscriptionPubSub(pipeline, names, pipeline.Spec.DeadLetter.Topic),
-            ["topic"] = pipeline.Spec.DeadLetter.Topic,
-            ["routes"] = new JsonObject { ["default"] = PipelineDefaults.DeadLetterRoute },
+            Pubsubname = ComponentRenderer.SubscriptionPubSub(pipeline, names, pipeline.Spec.DeadLetter.Topic),
+            Topic = pipeline.Spec.DeadLetter.Topic,
+            Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.DeadLetterRoute },
         });
 
-    private static JsonObject Subscription(LogPipeline pipeline, string name, ResourceNames names, JsonObject spec) => new()
+    private static DaprSubscription Subscription(LogPipeline pipeline, string name, ResourceNames names, DaprSubscriptionSpec spec) => new()
     {
-        ["apiVersion"] = "dapr.io/v2alpha1",
-        ["kind"] = "Subscription",
-        ["metadata"] = ObjectMetadata.Build(pipeline, name, "subscription"),
-        ["spec"] = spec,
-        ["scopes"] = new JsonArray(names.AggregatorAppId),
+        Metadata = ObjectMetadata.For(pipeline, name, "subscription"),
+        Spec = spec,
+        Scopes = [names.AggregatorAppId],
     };
 }

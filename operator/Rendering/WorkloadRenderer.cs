@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using k8s;
-using k8s.Models;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration;
 using LogDapr.Operator.Entities;
+using k8s.Models;
 
 namespace LogDapr.Operator.Rendering;
 
@@ -24,48 +23,49 @@ internal static class WorkloadRenderer
     private const string TmpVolume = "tmp";
     private const string ApiKeysVolume = "api-keys";
 
-    public static JsonObject IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
+    public static V1Deployment IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
         var ingest = pipeline.Spec.Ingest;
         var (volumes, mounts) = Volumes(pipeline);
-
-        return Deployment(
-            pipeline,
-            names.IngestDeployment,
-            IngestComponent,
-            names.IngestAppId,
-            PipelineDefaults.IngestPort,
-            ingest.Replicas,
-            ingest.Image ?? options.IngestImage,
-            ingest.ImagePullPolicy,
-            ingest.Resources,
-            ingest.SidecarResources,
+        return Deployment(pipeline, new Workload
+        {
+            Name = names.IngestDeployment,
+            Component = IngestComponent,
+            AppId = names.IngestAppId,
+            Port = PipelineDefaults.IngestPort,
+            Replicas = ingest.Replicas,
+            Image = ingest.Image ?? options.IngestImage,
+            PullPolicy = ingest.ImagePullPolicy,
+            Resources = ingest.Resources,
+            SidecarResources = ingest.SidecarResources,
             // No app health check: nothing is delivered to ingest, so there is no subscription for daprd to pause.
-            [],
-            ServiceEnvironment.Ingest(pipeline, names, secrets),
-            volumes,
-            mounts);
+            DaprAnnotations = [],
+            Env = ServiceEnvironment.Ingest(pipeline, names, secrets),
+            Volumes = volumes,
+            Mounts = mounts,
+        });
     }
 
-    public static JsonObject AggregatorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
+    public static V1Deployment AggregatorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
         var aggregator = pipeline.Spec.Aggregator;
         var (volumes, mounts) = Volumes(pipeline);
-        return Deployment(
-            pipeline,
-            names.AggregatorDeployment,
-            AggregatorComponent,
-            names.AggregatorAppId,
-            PipelineDefaults.AggregatorPort,
-            aggregator.Replicas,
-            aggregator.Image ?? options.AggregatorImage,
-            aggregator.ImagePullPolicy,
-            aggregator.Resources,
-            aggregator.SidecarResources,
-            AggregatorDaprAnnotations(pipeline, names),
-            ServiceEnvironment.Aggregator(pipeline, names, secrets),
-            volumes,
-            mounts);
+        return Deployment(pipeline, new Workload
+        {
+            Name = names.AggregatorDeployment,
+            Component = AggregatorComponent,
+            AppId = names.AggregatorAppId,
+            Port = PipelineDefaults.AggregatorPort,
+            Replicas = aggregator.Replicas,
+            Image = aggregator.Image ?? options.AggregatorImage,
+            PullPolicy = aggregator.ImagePullPolicy,
+            Resources = aggregator.Resources,
+            SidecarResources = aggregator.SidecarResources,
+            DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
+            Env = ServiceEnvironment.Aggregator(pipeline, names, secrets),
+            Volumes = volumes,
+            Mounts = mounts,
+        });
     }
 
     /// <summary>
@@ -106,53 +106,40 @@ internal static class WorkloadRenderer
         return (volumes, mounts);
     }
 
-    public static JsonObject IngestService(LogPipeline pipeline, ResourceNames names) => Service(
+    public static V1Service IngestService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port);
 
-    public static JsonObject AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
+    public static V1Service AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
 
     /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
-    public static JsonObject DisruptionBudget(LogPipeline pipeline, string name, string component)
+    public static V1PodDisruptionBudget DisruptionBudget(LogPipeline pipeline, string name, string component)
     {
         var budget = new V1PodDisruptionBudget
         {
             ApiVersion = "policy/v1",
             Kind = "PodDisruptionBudget",
+            Metadata = ObjectMetadata.For(pipeline, name, component),
             Spec = new V1PodDisruptionBudgetSpec
             {
                 MinAvailable = (IntOrString)1,
                 Selector = new V1LabelSelector { MatchLabels = PipelineLabels.Selector(pipeline.Metadata.Name, component) },
             },
         };
-        return WithMetadata(budget, pipeline, name, component);
+        return budget;
     }
 
-    private static JsonObject Deployment(
-        LogPipeline pipeline,
-        string name,
-        string component,
-        string appId,
-        int port,
-        int replicas,
-        string image,
-        PullPolicy pullPolicy,
-        ResourcesSpec resources,
-        ResourcesSpec? sidecarResources,
-        Dictionary<string, string> daprAnnotations,
-        List<V1EnvVar> env,
-        List<V1Volume> volumes,
-        List<V1VolumeMount> mounts)
+    private static V1Deployment Deployment(LogPipeline pipeline, Workload workload)
     {
-        var podLabels = PipelineLabels.For(pipeline.Metadata.Name, component);
+        var podLabels = PipelineLabels.For(pipeline.Metadata.Name, workload.Component);
         var container = new V1Container
         {
-            Name = component,
-            Image = image,
-            ImagePullPolicy = pullPolicy.ToString(),
-            Ports = [new V1ContainerPort { Name = HttpPortName, ContainerPort = port, Protocol = "TCP" }],
-            Env = env,
-            Resources = Resources(resources),
+            Name = workload.Component,
+            Image = workload.Image,
+            ImagePullPolicy = workload.PullPolicy.ToString(),
+            Ports = [new V1ContainerPort { Name = HttpPortName, ContainerPort = workload.Port, Protocol = "TCP" }],
+            Env = workload.Env,
+            Resources = Resources(workload.Resources),
             LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 3),
             ReadinessProbe = Probe("/readyz", periodSeconds: 5, failureThreshold: 3),
             SecurityContext = new V1SecurityContext
@@ -162,28 +149,29 @@ internal static class WorkloadRenderer
                 RunAsNonRoot = true,
                 Capabilities = new V1Capabilities { Drop = ["ALL"] },
             },
-            VolumeMounts = mounts,
+            VolumeMounts = workload.Mounts,
         };
 
         var deployment = new V1Deployment
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
+            Metadata = ObjectMetadata.For(pipeline, workload.Name, workload.Component),
             Spec = new V1DeploymentSpec
             {
-                Replicas = replicas,
-                Selector = new V1LabelSelector { MatchLabels = PipelineLabels.Selector(pipeline.Metadata.Name, component) },
+                Replicas = workload.Replicas,
+                Selector = new V1LabelSelector { MatchLabels = PipelineLabels.Selector(pipeline.Metadata.Name, workload.Component) },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta
                     {
                         Labels = podLabels,
-                        Annotations = DaprAnnotations(pipeline.Spec.Dapr, appId, port, sidecarResources, daprAnnotations),
+                        Annotations = DaprAnnotations(pipeline.Spec.Dapr, workload.AppId, workload.Port, workload.SidecarResources, workload.DaprAnnotations),
                     },
                     Spec = new V1PodSpec
                     {
                         Containers = [container],
-                        Volumes = volumes,
+                        Volumes = workload.Volumes,
                         EnableServiceLinks = false,
                         TerminationGracePeriodSeconds = 30,
                         SecurityContext = new V1PodSecurityContext
@@ -198,7 +186,7 @@ internal static class WorkloadRenderer
                 },
             },
         };
-        return WithMetadata(deployment, pipeline, name, component);
+        return deployment;
     }
 
     /// <summary>The annotations the Dapr sidecar injector reads.</summary>
@@ -261,12 +249,13 @@ internal static class WorkloadRenderer
         TimeoutSeconds = 2,
     };
 
-    private static JsonObject Service(LogPipeline pipeline, string name, string component, string type, int port)
+    private static V1Service Service(LogPipeline pipeline, string name, string component, string type, int port)
     {
         var service = new V1Service
         {
             ApiVersion = "v1",
             Kind = "Service",
+            Metadata = ObjectMetadata.For(pipeline, name, component),
             Spec = new V1ServiceSpec
             {
                 Type = type,
@@ -274,26 +263,6 @@ internal static class WorkloadRenderer
                 Ports = [new V1ServicePort { Name = HttpPortName, Port = port, TargetPort = (IntOrString)HttpPortName, Protocol = "TCP" }],
             },
         };
-        return WithMetadata(service, pipeline, name, component);
-    }
-
-    /// <summary>Serializes a typed object and puts the operator's metadata first (apiVersion, kind, metadata, spec).</summary>
-    private static JsonObject WithMetadata(object typed, LogPipeline pipeline, string name, string component)
-    {
-        var json = JsonNode.Parse(KubernetesJson.Serialize(typed))!.AsObject();
-        var result = new JsonObject
-        {
-            ["apiVersion"] = json["apiVersion"]!.DeepClone(),
-            ["kind"] = json["kind"]!.DeepClone(),
-            ["metadata"] = ObjectMetadata.Build(pipeline, name, component),
-        };
-        foreach (var (key, value) in json)
-        {
-            if (key is not ("apiVersion" or "kind" or "metadata"))
-            {
-                result[key] = value?.DeepClone();
-            }
-        }
-        return result;
+        return service;
     }
 }

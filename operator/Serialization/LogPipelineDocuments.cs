@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Rendering;
 
@@ -22,9 +23,9 @@ public static class LogPipelineDocuments
                 continue;
             }
             var pipeline = FromJson(obj);
-            if (string.IsNullOrEmpty(pipeline.Metadata.Namespace))
+            if (string.IsNullOrEmpty(pipeline.Metadata.NamespaceProperty))
             {
-                pipeline.Metadata.Namespace = defaultNamespace;
+                pipeline.Metadata.NamespaceProperty = defaultNamespace;
             }
             result.Add(pipeline);
         }

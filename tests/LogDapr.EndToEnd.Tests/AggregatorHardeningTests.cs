@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.EndToEnd.Tests.Support;
 using LogDapr.LocalStack.Processes;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.EndToEnd.Tests.Support;
 
 namespace LogDapr.EndToEnd.Tests;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.EndToEnd.Tests.Support;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;

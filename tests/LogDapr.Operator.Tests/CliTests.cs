@@ -1,5 +1,5 @@
 using LogDapr.Operator.Cli;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 using LogDapr.Operator.Tests.Support;
 
 namespace LogDapr.Operator.Tests;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;

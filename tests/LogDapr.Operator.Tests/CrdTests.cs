@@ -1,10 +1,11 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Entities;
-using LogDapr.Operator.Entities.Schema;
+using LogDapr.Operator.Entities.CrdSchema;
 using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support;
-using LogDapr.Operator.Tests.Support.Schema;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 
 namespace LogDapr.Operator.Tests;
 

@@ -1,10 +1,10 @@
+using LogDapr.Formats.Yaml;
 using LogDapr.TestSupport;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
 using LogDapr.Operator.Rendering;
-using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support;
 using static LogDapr.Operator.Tests.Support.Rendered;
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Pipeline;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support;
-using LogDapr.Operator.Tests.Support.Schema;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 
 namespace LogDapr.Operator.Tests;
 

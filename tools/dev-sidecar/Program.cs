@@ -17,7 +17,7 @@
 // Usage: logdapr-dev-sidecar --help
 
 using LogDapr.DevSidecar.Cli;
-using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Hosting;
 
 var parsed = CommandLine.Parse(args);

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.Query;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -3,7 +3,7 @@ using Dapr;
 using Dapr.Client;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Events;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.DeadLetters;

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Text;

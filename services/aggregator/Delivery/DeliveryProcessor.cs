@@ -1,5 +1,5 @@
 using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Schema;

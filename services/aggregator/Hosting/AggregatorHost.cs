@@ -1,4 +1,5 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Http;
@@ -8,7 +9,6 @@ using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Contracts.Events;
-using LogDapr.Contracts.Pipeline;
 using LogDapr.Contracts.Postgres;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Health;

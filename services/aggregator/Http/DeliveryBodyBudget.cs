@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 

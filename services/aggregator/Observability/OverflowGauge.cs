@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Contracts.Events;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Http;
-using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Schema;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapr;
 using Dapr.Client;
 using LogDapr.Aggregator.Observability;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Sink;

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using LogDapr.Aggregator.Configuration;
-using LogDapr.Contracts.Pipeline;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Pipeline;
 
 namespace LogDapr.Aggregator.Subscriptions;
 

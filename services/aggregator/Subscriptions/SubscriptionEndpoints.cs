@@ -1,11 +1,11 @@
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Contracts.Pipeline;
 using LogDapr.ServiceDefaults.Auth;
-using LogDapr.ServiceDefaults.Configuration;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.Extensions.Options;
 

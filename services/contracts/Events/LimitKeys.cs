@@ -1,5 +1,3 @@
-using LogDapr.Contracts.Pipeline;
-
 namespace LogDapr.Contracts.Events;
 
 /// <summary>
@@ -8,7 +6,9 @@ namespace LogDapr.Contracts.Events;
 /// </summary>
 internal static class LimitKeys
 {
-    private const string Prefix = ConfigKeys.IngestSection + ":";
+    // The section ingest binds the limits from (LogDapr.Configuration's IngestOptions.Section, which this assembly
+    // cannot reference: the configuration assembly references the contract).
+    private const string Prefix = "Ingest:";
     public const string MaxEventsPerBatch = Prefix + nameof(LogEventLimits.MaxEventsPerBatch);
     public const string MaxMessageBytes = Prefix + nameof(LogEventLimits.MaxMessageBytes);
     public const string MaxAttributes = Prefix + nameof(LogEventLimits.MaxAttributes);

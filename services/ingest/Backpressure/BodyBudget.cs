@@ -1,3 +1,4 @@
+using LogDapr.Configuration.Ingest;
 using LogDapr.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 

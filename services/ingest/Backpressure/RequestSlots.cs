@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using LogDapr.Configuration.Ingest;
 
 namespace LogDapr.Ingest.Backpressure;
 

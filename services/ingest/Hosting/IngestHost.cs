@@ -1,7 +1,7 @@
 using LogDapr.Contracts.Events;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Backpressure;
-using LogDapr.Ingest.Configuration;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.Observability;

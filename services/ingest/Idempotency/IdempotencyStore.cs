@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapr;
 using Dapr.Client;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration.Ingest;
+using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Idempotency;

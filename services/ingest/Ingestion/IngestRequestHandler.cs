@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Backpressure;
-using LogDapr.Ingest.Configuration;
+using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.Publishing;

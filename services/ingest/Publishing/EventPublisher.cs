@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LogDapr.Contracts.Events;
-using LogDapr.Ingest.Configuration;
+using LogDapr.Configuration.Ingest;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Ingest.Observability;
-using LogDapr.ServiceDefaults.Configuration;
 using LogDapr.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 

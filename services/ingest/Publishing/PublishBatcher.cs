@@ -2,8 +2,8 @@ using System.Threading.Channels;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
-using LogDapr.Ingest.Configuration;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration.Ingest;
+using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Publishing;

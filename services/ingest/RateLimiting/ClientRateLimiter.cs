@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using LogDapr.Configuration.Ingest;
 
 namespace LogDapr.Ingest.RateLimiting;
 

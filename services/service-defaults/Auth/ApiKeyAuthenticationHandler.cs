@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using LogDapr.Configuration.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;

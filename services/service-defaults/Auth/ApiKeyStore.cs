@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using LogDapr.Configuration.Auth;
 
 namespace LogDapr.ServiceDefaults.Auth;
 

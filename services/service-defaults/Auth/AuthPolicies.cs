@@ -1,3 +1,4 @@
+using LogDapr.Configuration.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;

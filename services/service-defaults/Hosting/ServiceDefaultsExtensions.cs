@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Grpc.Net.Client;
-using LogDapr.Contracts.Pipeline;
-using LogDapr.ServiceDefaults.Configuration;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Builder;

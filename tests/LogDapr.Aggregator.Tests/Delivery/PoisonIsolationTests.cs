@@ -1,5 +1,5 @@
 using System.Text;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Delivery;
 using LogDapr.Aggregator.Observability;

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Aggregator.Subscriptions;
-using LogDapr.Contracts.Pipeline;
-using LogDapr.ServiceDefaults.Configuration;
 
 namespace LogDapr.Aggregator.Tests.Query;
 

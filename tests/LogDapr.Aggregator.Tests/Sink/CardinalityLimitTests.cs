@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using LogDapr.Aggregator.Aggregation;
-using LogDapr.Aggregator.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Schema;
 using LogDapr.Aggregator.Sink;

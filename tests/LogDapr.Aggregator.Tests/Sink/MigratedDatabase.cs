@@ -1,3 +1,6 @@
+extern alias DevSidecar;
+
+using DevSidecar::LogDapr.DevSidecar.Bindings;
 using LogDapr.Aggregator.Schema;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,26 +25,13 @@ internal sealed class MigratedDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs SQL the way Dapr's PostgreSQL binding does: the <c>params</c> metadata is a JSON array whose elements
-    /// are bound to $1..$n (strings as text, numbers as numbers).
+    /// Runs SQL with the <c>params</c> metadata bound the way Dapr's PostgreSQL binding binds it (the sidecar's
+    /// <see cref="PostgresBindingParameters"/>: element i to $i+1, untyped, PostgreSQL infers the types).
     /// </summary>
     public async Task<int> ExecAsBindingAsync(string sql, string paramsJson)
     {
         await using var command = DataSource.CreateCommand(sql);
-        foreach (var element in System.Text.Json.JsonDocument.Parse(paramsJson).RootElement.EnumerateArray())
-        {
-            command.Parameters.Add(new NpgsqlParameter
-            {
-                Value = element.ValueKind switch
-                {
-                    System.Text.Json.JsonValueKind.String => element.GetString()!,
-                    System.Text.Json.JsonValueKind.Number => element.GetInt64(),
-                    System.Text.Json.JsonValueKind.Null => DBNull.Value,
-                    _ => element.GetRawText(),
-                },
-            });
-        }
-
+        command.Parameters.AddRange(PostgresBindingParameters.Parse(paramsJson));
         return await command.ExecuteNonQueryAsync();
     }
 

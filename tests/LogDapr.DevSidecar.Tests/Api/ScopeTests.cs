@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
+using LogDapr.DevSidecar.Runtime;
 using LogDapr.DevSidecar.Tests.Support;
 using LogDapr.TestSupport;
 

@@ -108,4 +108,23 @@ public class CommandLineTests
         Assert.Contains(CommandLine.Parse(["--enable-app-health-check", "--app-health-probe-interval", "1", "--app-health-probe-timeout", "1500"], NoEnv).Errors,
             e => e.Contains("probe timeouts must be smaller than probe intervals", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Go_style_single_dash_flags_take_inline_values_and_a_repeated_flag_keeps_its_last_value()
+    {
+        var result = CommandLine.Parse(["-app=a=http://127.0.0.1:1", "-app-id=b", "--dapr-http-port", "1", "--dapr-http-port", "2", "--log-as-json"], NoEnv);
+
+        Assert.Empty(result.Errors);
+        var o = result.Options!;
+        Assert.Equal(["a"], o.Apps.Select(a => a.AppId));
+        Assert.Equal(("b", 2, true), (o.AppId, o.HttpPort, o.LogAsJson));
+    }
+
+    [Theory]
+    [InlineData("unknown flag --bogus", "--bogus=1")]
+    [InlineData("unexpected argument 'stray'", "stray")]
+    [InlineData("--journal-fsync needs a value", "--journal-fsync")]
+    [InlineData("--dapr-http-port: '70000' is not a port number", "-dapr-http-port=70000")]
+    public void Errors_keep_the_sidecars_own_messages(string message, string arg) =>
+        Assert.Equal([message], CommandLine.Parse([arg], NoEnv).Errors);
 }

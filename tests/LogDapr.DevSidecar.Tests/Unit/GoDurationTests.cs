@@ -1,4 +1,4 @@
-using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.Go;
 
 namespace LogDapr.DevSidecar.Tests.Unit;
 

@@ -1,5 +1,7 @@
-using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.PubSub.Journal;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
+using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.Resiliency;
 using LogDapr.DevSidecar.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +21,19 @@ public class JournalTests
 
     private static OutgoingMessage Message(int i, int size = 100) =>
         new(System.Text.Encoding.UTF8.GetBytes($"{{\"i\":{i},\"pad\":\"{new string('x', size)}\"}}"), MessageFlags.None);
+
+    [Fact]
+    public void Frames_on_disk_keep_their_bytes_and_the_crc_is_crc32_iso_hdlc()
+    {
+        // CRC-32/ISO-HDLC check value: the journal's checksum is the IEEE CRC-32 its first hand-written version computed.
+        Assert.Equal(0xCBF43926u, System.IO.Hashing.Crc32.HashToUInt32("123456789"u8));
+
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        JournalCodec.Write(output, new CheckpointRecord(42));
+        Assert.Equal("09000000737ec499012a00000000000000", Convert.ToHexStringLower(output.WrittenSpan));
+        Assert.True(JournalCodec.TryRead(output.WrittenSpan, out var record, out var consumed, out _));
+        Assert.Equal((new CheckpointRecord(42), 17), (record, consumed));
+    }
 
     [Fact]
     public async Task Acknowledged_publishes_and_acks_survive_a_reopen()

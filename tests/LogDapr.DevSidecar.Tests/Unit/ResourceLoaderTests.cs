@@ -1,4 +1,5 @@
 using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Resiliency;
 using LogDapr.DevSidecar.Tests.Support;
 using LogDapr.TestSupport;

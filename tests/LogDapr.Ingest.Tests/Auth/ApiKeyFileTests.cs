@@ -1,4 +1,6 @@
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Auth;
+using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Tests.Support;
 using LogDapr.ServiceDefaults.Auth;
 using Microsoft.Extensions.Logging;
@@ -94,12 +96,12 @@ public class ApiKeyFileTests
     {
         Assert.Equal($"{AuthOptions.Section}:{nameof(AuthOptions.Enabled)}", EdgeConfigKeys.AuthEnabled);
         Assert.Equal($"{AuthOptions.Section}:{nameof(AuthOptions.KeysPath)}", EdgeConfigKeys.AuthKeysPath);
-        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.EventsPerSecond)}", EdgeConfigKeys.RateLimitEventsPerSecond);
-        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.Burst)}", EdgeConfigKeys.RateLimitBurst);
-        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.Enabled)}", EdgeConfigKeys.RateLimitEnabled);
-        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.RedisConnectionString)}", EdgeConfigKeys.RateLimitRedisConnectionString);
-        Assert.Equal($"{Ingest.RateLimiting.RateLimitOptions.Section}:{nameof(Ingest.RateLimiting.RateLimitOptions.LocalFallbackShare)}", EdgeConfigKeys.RateLimitLocalFallbackShare);
-        Assert.Equal($"Ingest:{nameof(Ingest.Idempotency.IdempotencyOptions.IdempotencyKeyTtl)}", EdgeConfigKeys.IdempotencyKeyTtl);
+        Assert.Equal($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.EventsPerSecond)}", EdgeConfigKeys.RateLimitEventsPerSecond);
+        Assert.Equal($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Burst)}", EdgeConfigKeys.RateLimitBurst);
+        Assert.Equal($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Enabled)}", EdgeConfigKeys.RateLimitEnabled);
+        Assert.Equal($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.RedisConnectionString)}", EdgeConfigKeys.RateLimitRedisConnectionString);
+        Assert.Equal($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.LocalFallbackShare)}", EdgeConfigKeys.RateLimitLocalFallbackShare);
+        Assert.Equal($"Ingest:{nameof(IdempotencyOptions.IdempotencyKeyTtl)}", EdgeConfigKeys.IdempotencyKeyTtl);
     }
 
     [Fact]

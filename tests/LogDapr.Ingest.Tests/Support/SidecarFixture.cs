@@ -1,4 +1,4 @@
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using LogDapr.Aggregator.Hosting;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Ingest.Hosting;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;

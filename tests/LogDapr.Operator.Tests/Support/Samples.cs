@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.Operator.Serialization;
+using LogDapr.Formats.Yaml;
 
 namespace LogDapr.Operator.Tests.Support;
 

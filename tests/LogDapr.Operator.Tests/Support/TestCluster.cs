@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support.Fakes;
-using LogDapr.Operator.Tests.Support.Schema;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.Go;
+using LogDapr.DevSidecar.PubSub.Storage;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
+using LogDapr.Formats.Yaml;
 using YamlDotNet.Core;
 
 namespace LogDapr.DevSidecar.Components;
@@ -42,7 +46,7 @@ public static class ResourceLoader
                 try
                 {
                     using var reader = File.OpenText(file);
-                    documents = YamlJson.LoadDocuments(reader);
+                    documents = YamlDocuments.ParseAsStrings(reader);
                 }
                 catch (YamlException ex)
                 {
@@ -146,5 +150,3 @@ public static class ResourceLoader
     private static List<string> Scopes(JsonNode doc) =>
         doc.GetArray("scopes").Select(JsonRead.AsString).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
 }
-
-public sealed class ResourceException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,4 +1,5 @@
-using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Subscriptions;
+
 
 namespace LogDapr.DevSidecar.Components;
 

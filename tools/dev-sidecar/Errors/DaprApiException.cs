@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
-using LogDapr.DevSidecar.State;
 using Status = Grpc.Core.Status;
 
 namespace LogDapr.DevSidecar.Errors;
@@ -137,15 +136,6 @@ public sealed class DaprApiException(StatusCode grpcCode, int httpStatus, string
     public static DaprApiException StateKeyEmpty() =>
         new(StatusCode.InvalidArgument, 400, "ERR_STATE_SAVE", "state key cannot be empty", details: new ErrorDetails("ERR_STATE_SAVE", null));
 
-    public static DaprApiException StateSave(string store, StateStoreException error) =>
-        FromStateError(error, "ERR_STATE_SAVE", $"failed saving state in state store {store}: {error.Message}");
-
-    public static DaprApiException StateDelete(string key, StateStoreException error) =>
-        FromStateError(error, "ERR_STATE_DELETE", $"failed deleting state with key {key}: {error.Message}");
-
-    public static DaprApiException StateBulkDelete(string store, StateStoreException error) =>
-        FromStateError(error, "ERR_STATE_BULK_DELETE", $"failed deleting state in state store {store}: {error.Message}");
-
     public static DaprApiException StateTransaction(string detail) =>
         new(StatusCode.Internal, 500, "ERR_STATE_TRANSACTION", $"error while executing state transaction: {detail}", details: new ErrorDetails("ERR_STATE_TRANSACTION", null))
         {
@@ -154,14 +144,6 @@ public sealed class DaprApiException(StatusCode grpcCode, int httpStatus, string
 
     public static DaprApiException StateOperationNotSupported(string operation, StatusCode grpcCode, int httpStatus) =>
         new(grpcCode, httpStatus, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {operation} not supported");
-
-    // getStateErrorCode (gRPC) and etagError (HTTP).
-    private static DaprApiException FromStateError(StateStoreException error, string code, string message) => error.Kind switch
-    {
-        StateErrorKind.ETagMismatch => new(StatusCode.Aborted, 409, code, message, error, new ErrorDetails(code, null)) { DetailsOverHttp = false },
-        StateErrorKind.ETagInvalid => new(StatusCode.InvalidArgument, 400, code, message, error, new ErrorDetails(code, null)) { DetailsOverHttp = false },
-        _ => new(StatusCode.Internal, 500, code, message, error, new ErrorDetails(code, null)) { DetailsOverHttp = false },
-    };
 
     // ---- bindings ----
     public static DaprApiException BindingFailed(string name, string detail, Exception? inner = null) =>

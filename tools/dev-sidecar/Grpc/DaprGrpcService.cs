@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using LogDapr.DevSidecar.Errors;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Runtime;
 using LogDapr.DevSidecar.State;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 

@@ -4,6 +4,7 @@ using Grpc.AspNetCore.Server.Model;
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Grpc;
 using LogDapr.DevSidecar.Http;
+using LogDapr.DevSidecar.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Go;
+using LogDapr.DevSidecar.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace LogDapr.DevSidecar.Http;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.PubSub.Apps;
+using LogDapr.DevSidecar.PubSub.Storage;
 
 namespace LogDapr.DevSidecar.Http;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.Cli;
 using LogDapr.DevSidecar.Errors;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

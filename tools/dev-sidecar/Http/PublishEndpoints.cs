@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.PubSub;
+using LogDapr.DevSidecar.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace LogDapr.DevSidecar.Http;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
-using LogDapr.DevSidecar.Hosting;
+using LogDapr.DevSidecar.Go;
+using LogDapr.DevSidecar.Runtime;
 using LogDapr.DevSidecar.State;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -3,31 +3,37 @@ using System.Text.RegularExpressions;
 namespace LogDapr.DevSidecar.Resiliency;
 
 /// <summary>
-/// Dapr's circuit breaker (sony/gobreaker semantics): closed until the trip condition holds, then open for
-/// <see cref="OpenDuration"/>, then half-open allowing <see cref="MaxRequests"/> trial requests; a failure in
-/// half-open reopens it. Only trip expressions over <c>consecutiveFailures</c> are supported.
+/// daprd's circuit breaker, which is sony/gobreaker v0.5.0 (dapr v1.16.0 go.mod; pkg/resiliency/breaker/circuitbreaker.go)
+/// with a trip expression over its counts. Closed: counts are cleared every <see cref="Interval"/> (0 = never) and the
+/// breaker opens when the trip holds after a failure. Open: calls fail at once for <see cref="OpenDuration"/>. Half-open:
+/// at most <see cref="MaxRequests"/> calls; a failure reopens it, <see cref="MaxRequests"/> consecutive successes close it.
+/// Each state change starts a new generation and a call that began in an older one does not count.
+/// Kept by hand rather than Polly's breaker: Polly trips on a failure ratio over a sampling window and lets one probe
+/// through half-open, so it cannot say "consecutiveFailures &gt; N" or maxRequests; this runs as a Polly strategy instead
+/// (<see cref="CircuitBreakerStrategy"/>).
 /// </summary>
 public sealed partial class CircuitBreaker
 {
     private readonly object gate = new();
     private readonly Func<DateTimeOffset> clock;
     private BreakerState state = BreakerState.Closed;
+    private long generation;
+    private int requests;
+    private int consecutiveSuccesses;
     private int consecutiveFailures;
-    private int halfOpenInFlight;
-    private DateTimeOffset openedAt;
-    private DateTimeOffset intervalStart;
+    private DateTimeOffset? expiry;
 
     public enum BreakerState { Closed, Open, HalfOpen }
 
     public CircuitBreaker(string name, int maxRequests, TimeSpan interval, TimeSpan openDuration, int tripThreshold, Func<DateTimeOffset>? clock = null)
     {
         Name = name;
-        MaxRequests = Math.Max(1, maxRequests);
+        MaxRequests = Math.Max(1, maxRequests); // gobreaker: 0 means 1
         Interval = interval;
         OpenDuration = openDuration;
         TripThreshold = tripThreshold;
         this.clock = clock ?? (() => DateTimeOffset.UtcNow);
-        intervalStart = this.clock();
+        NewGeneration(this.clock());
     }
 
     public string Name { get; }
@@ -44,8 +50,7 @@ public sealed partial class CircuitBreaker
         {
             lock (gate)
             {
-                Advance();
-                return state;
+                return Current(this.clock());
             }
         }
     }
@@ -53,7 +58,7 @@ public sealed partial class CircuitBreaker
     /// <summary>Parses <c>consecutiveFailures &gt;= N</c> or <c>&gt; N</c> into the failure count that trips.</summary>
     public static bool TryParseTrip(string? expression, out int threshold)
     {
-        threshold = 6; // Dapr's default: consecutiveFailures > 5
+        threshold = 6; // gobreaker's default ReadyToTrip: consecutiveFailures > 5
         if (string.IsNullOrWhiteSpace(expression))
         {
             return true;
@@ -71,82 +76,122 @@ public sealed partial class CircuitBreaker
         return true;
     }
 
-    /// <summary>Reserves a call; false means the circuit is open and the call must fail fast.</summary>
-    public bool TryEnter()
+    /// <summary>Reserves a call; false means the circuit is open (or half-open and full) and the call must fail fast.</summary>
+    public bool TryEnter() => TryEnter(out _);
+
+    /// <summary>As <see cref="TryEnter()"/>, with the generation to report the call's result against.</summary>
+    public bool TryEnter(out long callGeneration)
     {
         lock (gate)
         {
-            Advance();
-            switch (state)
+            var current = Current(this.clock());
+            callGeneration = generation;
+            if (current == BreakerState.Open || (current == BreakerState.HalfOpen && requests >= MaxRequests))
             {
-                case BreakerState.Open:
-                    return false;
-                case BreakerState.HalfOpen when halfOpenInFlight >= MaxRequests:
-                    return false;
-                case BreakerState.HalfOpen:
-                    halfOpenInFlight++;
-                    return true;
-                default:
-                    return true;
+                return false;
             }
+
+            requests++;
+            return true;
         }
     }
 
-    public void OnSuccess()
+    public void OnSuccess() => OnSuccess(CurrentGeneration());
+
+    public void OnSuccess(long callGeneration)
     {
         lock (gate)
         {
-            if (state == BreakerState.HalfOpen)
+            var now = this.clock();
+            var current = Current(now);
+            if (callGeneration != generation || current == BreakerState.Open)
             {
-                state = BreakerState.Closed;
-                halfOpenInFlight = 0;
-                intervalStart = this.clock();
-            }
-
-            this.consecutiveFailures = 0;
-        }
-    }
-
-    public void OnFailure()
-    {
-        lock (gate)
-        {
-            if (state == BreakerState.HalfOpen)
-            {
-                Open();
                 return;
             }
 
-            this.consecutiveFailures++;
-            if (state == BreakerState.Closed && this.consecutiveFailures >= TripThreshold)
+            consecutiveSuccesses++;
+            consecutiveFailures = 0;
+            if (current == BreakerState.HalfOpen && consecutiveSuccesses >= MaxRequests)
             {
-                Open();
+                SetState(BreakerState.Closed, now);
             }
         }
     }
 
-    private void Open()
+    public void OnFailure() => OnFailure(CurrentGeneration());
+
+    public void OnFailure(long callGeneration)
     {
-        state = BreakerState.Open;
-        openedAt = this.clock();
-        halfOpenInFlight = 0;
-        this.consecutiveFailures = 0;
+        lock (gate)
+        {
+            var now = this.clock();
+            var current = Current(now);
+            if (callGeneration != generation)
+            {
+                return;
+            }
+
+            switch (current)
+            {
+                case BreakerState.Closed:
+                    consecutiveFailures++;
+                    consecutiveSuccesses = 0;
+                    if (consecutiveFailures >= TripThreshold)
+                    {
+                        SetState(BreakerState.Open, now);
+                    }
+
+                    break;
+                case BreakerState.HalfOpen:
+                    SetState(BreakerState.Open, now);
+                    break;
+            }
+        }
     }
 
-    private void Advance()
+    private long CurrentGeneration()
     {
-        var now = this.clock();
-        if (state == BreakerState.Open && now - openedAt >= OpenDuration)
+        lock (gate)
         {
-            state = BreakerState.HalfOpen;
-            halfOpenInFlight = 0;
+            Current(this.clock());
+            return generation;
         }
-        else if (state == BreakerState.Closed && Interval > TimeSpan.Zero && now - intervalStart >= Interval)
+    }
+
+    /// <summary>gobreaker's currentState: a closed interval that ran out starts a new generation; an open one that did half-opens.</summary>
+    private BreakerState Current(DateTimeOffset now)
+    {
+        if (state == BreakerState.Closed && expiry is { } end && end < now)
         {
-            // gobreaker clears the counts every interval while closed; 0 means never.
-            this.consecutiveFailures = 0;
-            intervalStart = now;
+            NewGeneration(now);
         }
+        else if (state == BreakerState.Open && expiry < now)
+        {
+            SetState(BreakerState.HalfOpen, now);
+        }
+
+        return state;
+    }
+
+    private void SetState(BreakerState next, DateTimeOffset now)
+    {
+        if (state != next)
+        {
+            state = next;
+            NewGeneration(now);
+        }
+    }
+
+    private void NewGeneration(DateTimeOffset now)
+    {
+        generation++;
+        requests = consecutiveSuccesses = consecutiveFailures = 0;
+        expiry = state switch
+        {
+            BreakerState.Closed => Interval > TimeSpan.Zero ? now + Interval : null,
+            BreakerState.Open => now + OpenDuration,
+            _ => null,
+        };
     }
 
     [GeneratedRegex(@"^\s*consecutiveFailures\s*(?<op>>=|>)\s*(?<n>\d+)\s*$")]

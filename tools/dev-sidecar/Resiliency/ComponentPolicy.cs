@@ -1,3 +1,5 @@
+using LogDapr.DevSidecar.Go;
+
 namespace LogDapr.DevSidecar.Resiliency;
 
 /// <summary>The resiliency that applies to one direction (inbound/outbound) of one component.</summary>

@@ -1,65 +1,60 @@
+using System.Runtime.CompilerServices;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
 namespace LogDapr.DevSidecar.Resiliency;
 
-/// <summary>Raised when a call is refused because the component's circuit breaker is open.</summary>
-public sealed class CircuitOpenException(string breaker) : Exception($"circuit breaker is open ({breaker})");
-
-/// <summary>Raised when one attempt exceeded the policy timeout (distinct from the caller cancelling).</summary>
-public sealed class PolicyTimeoutException(TimeSpan timeout) : TimeoutException($"timeout of {GoDuration.Format(timeout)} exceeded");
-
 /// <summary>
-/// Runs an outbound call under a component policy the way Dapr's resiliency runner does: the timeout and the
-/// circuit breaker wrap each attempt, the retry wraps them, and an open breaker is a permanent failure that
-/// is not retried.
+/// Runs an outbound call under a component policy the way daprd's resiliency runner does (v1.16.0
+/// pkg/resiliency/policy.go NewRunnerWithOptions): the timeout wraps each attempt, the circuit breaker wraps the
+/// timeout, the retry wraps the breaker, and an open breaker is a permanent failure that is not retried.
+/// Built on Polly: its retry with the policy's own delays and its timeout, plus <see cref="CircuitBreakerStrategy"/>.
 /// </summary>
 public static class OutboundPolicyRunner
 {
+    // One pipeline per policy instance: a policy's breaker is shared by every call to its component.
+    private static readonly ConditionalWeakTable<ComponentPolicy, ResiliencePipeline> Pipelines = new();
+
     public static async Task<T> ExecuteAsync<T>(ComponentPolicy policy, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
-        var failures = 0;
-        while (true)
+        var pipeline = Pipelines.GetValue(policy, Build);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var breaker = policy.Breaker;
-            if (breaker is not null && !breaker.TryEnter())
-            {
-                throw new CircuitOpenException(breaker.Name);
-            }
-
-            try
-            {
-                T result;
-                if (policy.Timeout is { } timeout && timeout > TimeSpan.Zero)
-                {
-                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    attempt.CancelAfter(timeout);
-                    try
-                    {
-                        result = await operation(attempt.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        throw new PolicyTimeoutException(timeout);
-                    }
-                }
-                else
-                {
-                    result = await operation(cancellationToken).ConfigureAwait(false);
-                }
-
-                breaker?.OnSuccess();
-                return result;
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                breaker?.OnFailure();
-                failures++;
-                if (policy.Retry is not { } retry || !retry.AllowsRetry(failures))
-                {
-                    throw;
-                }
-
-                await Task.Delay(retry.DelayBefore(failures), cancellationToken).ConfigureAwait(false);
-            }
+            return await pipeline.ExecuteAsync(static (state, ct) => new ValueTask<T>(state(ct)), operation, cancellationToken).ConfigureAwait(false);
         }
+        catch (TimeoutRejectedException ex) when (policy.Timeout is { } timeout)
+        {
+            throw new PolicyTimeoutException(timeout, ex);
+        }
+    }
+
+    private static ResiliencePipeline Build(ComponentPolicy policy)
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (policy.Retry is { MaxRetries: not 0 } retry)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                // maxRetries counts retries after the first attempt, as Polly's does; -1 is dapr/kit's "no limit".
+                MaxRetryAttempts = retry.MaxRetries < 0 ? int.MaxValue : retry.MaxRetries,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex && ex is not CircuitOpenException && !args.Context.CancellationToken.IsCancellationRequested),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(retry.DelayBefore(args.AttemptNumber + 1)),
+            });
+        }
+
+        if (policy.Breaker is { } breaker)
+        {
+            builder.AddStrategy(_ => new CircuitBreakerStrategy(breaker), new CircuitBreakerStrategy.Options());
+        }
+
+        if (policy.Timeout is { } timeout && timeout > TimeSpan.Zero)
+        {
+            // A generator, not Timeout: Polly validates Timeout to 10ms..24h, daprd takes any positive duration.
+            builder.AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => ValueTask.FromResult(timeout) });
+        }
+
+        return builder.Build();
     }
 }

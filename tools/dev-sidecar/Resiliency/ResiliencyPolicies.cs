@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Errors;
+using LogDapr.DevSidecar.Go;
 
 namespace LogDapr.DevSidecar.Resiliency;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LogDapr.DevSidecar.Components;
+using LogDapr.DevSidecar.Go;
 
 namespace LogDapr.DevSidecar.State;
 

@@ -47,7 +47,7 @@ public sealed class StateService(StateStoreRegistry registry)
 
         if (errors.Count > 0)
         {
-            throw DaprApiException.StateSave(storeName, StateStoreException.Join(errors));
+            throw StateApiErrors.Save(storeName, StateStoreException.Join(errors));
         }
     }
 
@@ -60,7 +60,7 @@ public sealed class StateService(StateStoreRegistry registry)
         }
         catch (StateStoreException ex)
         {
-            throw DaprApiException.StateDelete(delete.Key, ex);
+            throw StateApiErrors.Delete(delete.Key, ex);
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class StateService(StateStoreRegistry registry)
 
         if (errors.Count > 0)
         {
-            throw DaprApiException.StateBulkDelete(storeName, StateStoreException.Join(errors));
+            throw StateApiErrors.BulkDelete(storeName, StateStoreException.Join(errors));
         }
     }
 

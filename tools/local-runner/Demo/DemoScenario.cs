@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Pipeline;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using LogDapr.Contracts.Pipeline;
+using LogDapr.Configuration;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Postgres;
 using LogDapr.LocalStack.Processes;

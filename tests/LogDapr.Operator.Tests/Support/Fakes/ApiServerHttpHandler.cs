@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Serialization;
 
 namespace LogDapr.Operator.Tests.Support.Fakes;
 

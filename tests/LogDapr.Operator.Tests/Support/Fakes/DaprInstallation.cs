@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Serialization;
 
 namespace LogDapr.Operator.Tests.Support.Fakes;
 

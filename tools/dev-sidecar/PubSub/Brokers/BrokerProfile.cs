@@ -1,5 +1,5 @@
 using System.Globalization;
-using LogDapr.DevSidecar.Resiliency;
+using LogDapr.DevSidecar.Go;
 
 namespace LogDapr.DevSidecar.PubSub.Brokers;
 

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace LogDapr.DevSidecar.PubSub.Journal;
 
 /// <summary>
-/// Binary framing: <c>[int32 body length][uint32 CRC-32 of body][body]</c>, body = <c>[type byte][fields]</c>, little-endian,
+/// Binary framing: <c>[int32 body length][uint32 CRC-32 (IEEE, ISO-HDLC) of body][body]</c>, body = <c>[type byte][fields]</c>, little-endian,
 /// strings as int32 length + UTF-8. A publish puts its payload last so its file offset is known without parsing.
 /// </summary>
 public static class JournalCodec
@@ -75,7 +76,7 @@ public static class JournalCodec
         // ArrayBufferWriter exposes only written memory read-only; the header slot is rewritten through the array.
         var header = System.Runtime.InteropServices.MemoryMarshal.AsMemory(output.WrittenMemory).Span.Slice(frameStart, FrameHeaderSize);
         BinaryPrimitives.WriteInt32LittleEndian(header, bodyLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(written.Slice(bodyStart, bodyLength)));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(written.Slice(bodyStart, bodyLength)));
         return payloadOffset;
     }
 
@@ -101,7 +102,7 @@ public static class JournalCodec
         }
 
         var body = data.Slice(FrameHeaderSize, bodyLength);
-        if (Crc32.Compute(body) != crc)
+        if (Crc32.HashToUInt32(body) != crc)
         {
             return false;
         }

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Dapr;
+using LogDapr.Operator.Entities;
+using LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Rendering;
+using Microsoft.Extensions.Logging;
+using static LogDapr.Operator.Controller.PipelineConditions;
+
+namespace LogDapr.Operator.Controller;
+
+/// <summary>
+/// What must hold before anything is written, so that an unsupported Dapr or a bad reference leaves the running
+/// pipeline exactly as it was: a compatible Dapr, every referenced Secret key, and the app token Secret.
+/// </summary>
+public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilityCheck daprCheck, ILogger logger)
+{
+    /// <summary>The DaprCompatible condition to report, and what blocks the pipeline (null when nothing does).</summary>
+    public async Task<(PipelineCondition Dapr, Blocked? Blocked)> CheckAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    {
+        var generation = pipeline.Metadata.Generation ?? 0;
+        var compatibility = await daprCheck.CheckAsync(rendered.Objects, cancellationToken).ConfigureAwait(false);
+        var dapr = Make(DaprCompatible, compatibility.Status, compatibility.Reason, compatibility.Message, generation);
+        if (compatibility.Blocks)
+        {
+            return (dapr, new Blocked(compatibility.Reason, compatibility.Message, dapr));
+        }
+
+        var missing = await FindMissingSecretsAsync(pipeline.Metadata.NamespaceProperty, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)
+            ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+        return (dapr, missing is { } problem ? new Blocked(problem.Reason, problem.Message, dapr) : null);
+    }
+
+    /// <summary>Each referenced Secret must exist and hold the key; the first problem found is reported.</summary>
+    private async Task<(string Reason, string Message)?> FindMissingSecretsAsync(string @namespace, IReadOnlyList<SecretReference> references, CancellationToken cancellationToken)
+    {
+        var secrets = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            if (!secrets.TryGetValue(reference.SecretName, out var secret))
+            {
+                try
+                {
+                    secret = await api.GetAsync(KnownResources.Secrets, @namespace, reference.SecretName, cancellationToken).ConfigureAwait(false);
+                }
+                catch (KubeApiException e) when (e.IsNotFound)
+                {
+                    secret = null;
+                }
+                secrets[reference.SecretName] = secret;
+            }
+            if (secret is null)
+            {
+                return (Reasons.SecretNotFound, $"Secret \"{reference.SecretName}\" (referenced by {reference.FieldPath}) does not exist in namespace \"{@namespace}\". Create it; the pipeline is left unchanged until then.");
+            }
+            if (reference.Key is { } k && secret["data"]?[k] is null)
+            {
+                return (Reasons.SecretKeyNotFound, $"Secret \"{reference.SecretName}\" has no key \"{k}\" (referenced by {reference.FieldPath}). Add the key; the pipeline is left unchanged until then.");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Creates the pipeline's app token Secret when the spec names none and it does not exist yet: a random 256-bit
+    /// token, owned by the LogPipeline. An existing Secret is never written, so a token is never changed under running
+    /// pods (and one rotated by hand stays); one without the key is reported instead.
+    /// </summary>
+    private async Task<(string Reason, string Message)?> EnsureAppTokenSecretAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    {
+        if (rendered.GeneratedAppTokenSecret is not { } name)
+        {
+            return null;
+        }
+        var @namespace = pipeline.Metadata.NamespaceProperty;
+        JsonObject existing;
+        try
+        {
+            existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            var secret = AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true));
+            try
+            {
+                await api.CreateAsync(KnownResources.Secrets, secret, cancellationToken).ConfigureAwait(false);
+                LogAppTokenCreated(logger, name, pipeline.Key);
+                return null;
+            }
+            catch (KubeApiException conflict) when (conflict.IsConflict)
+            {
+                // Created meanwhile (another operator replica, or a user): use that one, as it is.
+                existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (existing["data"]?[AppToken.SecretKey] is null)
+        {
+            return (Reasons.SecretKeyNotFound,
+                $"Secret \"{name}\" has no key \"{AppToken.SecretKey}\" for the Dapr app token. The operator creates this Secret when spec.aggregator.appTokenSecretName is unset, and never overwrites an existing one: "
+                + $"delete it (the operator then creates it with a random token), add the key, or name another Secret in spec.aggregator.appTokenSecretName. The pipeline is left unchanged until then.");
+        }
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random Dapr app token for {Pipeline}")]
+    private static partial void LogAppTokenCreated(ILogger logger, string name, string pipeline);
+}

@@ -1,0 +1,36 @@
+using k8s.Models;
+using LogDapr.Operator.Entities;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>What differs between the ingest and the aggregator Deployment; everything else is the same for both.</summary>
+internal sealed record Workload
+{
+    public required string Name { get; init; }
+
+    /// <summary>"ingest" or "aggregator": the container name and the component label.</summary>
+    public required string Component { get; init; }
+
+    public required string AppId { get; init; }
+
+    public required int Port { get; init; }
+
+    public required int Replicas { get; init; }
+
+    public required string Image { get; init; }
+
+    public required PullPolicy PullPolicy { get; init; }
+
+    public required ResourcesSpec Resources { get; init; }
+
+    public ResourcesSpec? SidecarResources { get; init; }
+
+    /// <summary>Dapr annotations only this workload has (on top of the ones both have).</summary>
+    public required Dictionary<string, string> DaprAnnotations { get; init; }
+
+    public required List<V1EnvVar> Env { get; init; }
+
+    public required List<V1Volume> Volumes { get; init; }
+
+    public required List<V1VolumeMount> Mounts { get; init; }
+}

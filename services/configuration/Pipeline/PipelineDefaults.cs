@@ -1,0 +1,30 @@
+namespace LogDapr.Configuration.Pipeline;
+
+/// <summary>
+/// Names shared by the services, the local runner, the component YAMLs and the operator.
+/// The operator renders these into Kubernetes objects; the services read them from configuration
+/// with these values as defaults, so both sides agree without copying strings.
+/// </summary>
+public static class PipelineDefaults
+{
+    public const string IngestAppId = "logdapr-ingest";
+    public const string AggregatorAppId = "logdapr-aggregator";
+
+    public const string PubSubComponent = "logdapr-pubsub";
+    public const string StateStoreComponent = "logdapr-state";
+    public const string PostgresBindingComponent = "logdapr-postgres";
+
+    public const string LogsTopic = "logs";
+    public const string DeadLetterTopic = "logs-deadletter";
+
+    /// <summary>Route on the aggregator that receives deliveries of <see cref="LogsTopic"/>.</summary>
+    public const string LogsRoute = "/dapr/logs";
+
+    /// <summary>Route on the aggregator that receives deliveries of <see cref="DeadLetterTopic"/>.</summary>
+    public const string DeadLetterRoute = "/dapr/dead-letters";
+
+    public const string PostgresSchema = "logdapr";
+
+    public const int IngestPort = 8080;
+    public const int AggregatorPort = 8081;
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+namespace LogDapr.Configuration.Pipeline;
+
+/// <summary>Which Dapr components and topics this pipeline instance uses (section "Pipeline").</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Pipeline";
+
+    [Required, MinLength(1)]
+    public string PubSubName { get; set; } = PipelineDefaults.PubSubComponent;
+
+    [Required, MinLength(1)]
+    public string Topic { get; set; } = PipelineDefaults.LogsTopic;
+
+    [Required, MinLength(1)]
+    public string DeadLetterTopic { get; set; } = PipelineDefaults.DeadLetterTopic;
+
+    [Required, MinLength(1)]
+    public string StateStoreName { get; set; } = PipelineDefaults.StateStoreComponent;
+
+    [Required, MinLength(1)]
+    public string BindingName { get; set; } = PipelineDefaults.PostgresBindingComponent;
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LogDapr.Containers.Tests.Support;
+using LogDapr.TestSupport;
+
+namespace LogDapr.Containers.Tests;
+
+/// <summary>
+/// The whole pipeline in containers, wired only by environment and networking: Postgres on a podman network, and the
+/// development sidecar, ingest and the aggregator sharing one network namespace (the sidecar's, as containers of a
+/// Kubernetes pod share theirs; a podman pod's infra container cannot take the ulimits this sandbox needs), each from
+/// its own image, each on a read-only root as a non-root user. Events posted to ingest's published port
+/// are counted exactly once, read back from the aggregator's published port.
+/// </summary>
+[Collection(ImagesCollection.Name)]
+public sealed class ContainerPipelineTests(BuiltImages images) : IAsyncLifetime
+{
+    private const string Password = "container-test";
+    private const string AppToken = "container-test-app-token";
+    private const string Tenant = "containers";
+    private readonly string id = Guid.NewGuid().ToString("N")[..8];
+
+    private string Network => "logdapr-e2e-" + id;
+
+    private string Pod => "logdapr-pipeline-" + id;
+
+    private string Sidecar => Pod + "-sidecar";
+
+    private string PostgresContainer => "logdapr-postgres-" + id;
+
+    private static string Libpq => $"host=postgres port=5432 user=logdapr password={Password} dbname=postgres sslmode=disable";
+
+    public async Task InitializeAsync()
+    {
+        await Podman.CheckAsync("network", "create", Network);
+        // Postgres from Debian's package; a throw-away cluster in /tmp, password authentication over the network.
+        await Podman.CheckAsync(
+        [
+            "run", "--detach", "--name", PostgresContainer, .. Podman.Limits, "--network", Network, "--network-alias", "postgres",
+            "--user", "postgres", images.Image("postgres"), "bash", "-c",
+            $"""
+            set -e; echo '{Password}' > /tmp/pw
+            /usr/lib/postgresql/15/bin/initdb -D /tmp/pg --username=logdapr --pwfile=/tmp/pw --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+            echo 'host all all all scram-sha-256' >> /tmp/pg/pg_hba.conf
+            exec /usr/lib/postgresql/15/bin/postgres -D /tmp/pg -c listen_addresses='*' -c fsync=off -c unix_socket_directories=/tmp
+            """,
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Podman.RemoveAsync("container", Pod + "-ingest", Pod + "-aggregator", Sidecar);
+        await Podman.RemoveAsync("container", PostgresContainer);
+        await Podman.RemoveAsync("network", Network);
+    }
+
+    [Fact]
+    public async Task Events_posted_to_the_ingest_container_are_counted_once_by_the_aggregator_container()
+    {
+        var components = Repository.Path("components");
+        string[] appContainer = ["run", "--detach", "--network", "container:" + Sidecar, .. Podman.Limits, "--read-only", "--env", "Auth__Enabled=false"];
+        await Podman.CheckAsync(
+        [
+            "run", "--detach", "--name", Sidecar, .. Podman.Limits, "--read-only",
+            "--network", Network, "--publish", "127.0.0.1::8080", "--publish", "127.0.0.1::8081",
+            "--volume", $"{components}:/components:ro,Z",
+            "--env", $"LOGDAPR_PG_CONNECTION={Libpq}", "--env", $"APP_API_TOKEN={AppToken}",
+            images.Image("dev-sidecar"),
+            "--resources-path", "/components", "--data-dir", "/tmp/sidecar",
+            "--app-id", "logdapr-aggregator", "--dapr-http-port", "3501", "--dapr-grpc-port", "50002",
+            "--app", "logdapr-aggregator=http://127.0.0.1:8081", "--app", "logdapr-ingest=http://127.0.0.1:8080",
+            "--app-ports", "logdapr-ingest=3502:50003",
+            "--enable-app-health-check", "--app-health-check-path", "/readyz",
+        ]);
+        await Podman.CheckAsync(
+        [
+            .. appContainer, "--name", $"{Pod}-aggregator",
+            "--env", "DAPR_HTTP_PORT=3501", "--env", "DAPR_GRPC_PORT=50002", "--env", "APP_ID=logdapr-aggregator",
+            "--env", $"Postgres__ConnectionString={Libpq}", "--env", $"APP_API_TOKEN={AppToken}",
+            images.Image("aggregator"),
+        ]);
+        await Podman.CheckAsync(
+        [
+            .. appContainer, "--name", $"{Pod}-ingest",
+            "--env", "DAPR_HTTP_PORT=3502", "--env", "DAPR_GRPC_PORT=50003", "--env", "APP_ID=logdapr-ingest",
+            images.Image("ingest"),
+        ]);
+
+        using var ingest = new HttpClient { BaseAddress = await PublishedAsync(8080), Timeout = TimeSpan.FromSeconds(30) };
+        using var aggregator = new HttpClient { BaseAddress = await PublishedAsync(8081), Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilReadyAsync(ingest, "ingest");
+        await WaitUntilReadyAsync(aggregator, "aggregator");
+
+        var now = DateTimeOffset.UtcNow;
+        var batches = Enumerable.Range(0, 5).Select(batch => Enumerable.Range(0, 40).Select(i => new Dictionary<string, object>
+        {
+            ["id"] = $"evt-{id}-{batch}-{i}",
+            ["tenant_id"] = Tenant,
+            ["service"] = "checkout",
+            ["severity"] = i % 4 == 0 ? "error" : "info",
+            ["message"] = $"container event {batch}/{i}",
+            ["timestamp"] = now.AddSeconds(-i).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        }).ToArray()).ToArray();
+
+        foreach (var batch in batches)
+        {
+            await PostUntilAcceptedAsync(ingest, batch);
+        }
+
+        // A client retry of a whole batch (same event ids) must not count twice.
+        await PostUntilAcceptedAsync(ingest, batches[0]);
+
+        const int expected = 5 * 40;
+        var total = await WaitForTotalAsync(aggregator, now, expected);
+        Assert.Equal(expected, total);
+
+        // Redeliveries would land after the first count: the total stays put.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(expected, await TotalAsync(aggregator, now));
+    }
+
+    /// <summary>
+    /// Posts as a well-behaved client does: a 503 (the sidecar did not confirm in time, e.g. on a loaded machine) is
+    /// retried unchanged, which the event ids make safe. Any other answer than 202 fails the test.
+    /// </summary>
+    private static async Task PostUntilAcceptedAsync(HttpClient ingest, IReadOnlyList<Dictionary<string, object>> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await ingest.PostAsJsonAsync("/v1/logs", batch);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return;
+            }
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 10, $"{response.StatusCode} on attempt {attempt}: {body}");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task<Uri> PublishedAsync(int port)
+    {
+        var mapping = await Podman.CheckAsync("port", Sidecar, port.ToString(CultureInfo.InvariantCulture));
+        var line = mapping.Split('\n')[0].Trim();
+        return new Uri($"http://127.0.0.1:{line[(line.LastIndexOf(':') + 1)..]}/");
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient client, string container)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var (_, logs, errors) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", $"{Pod}-{container}");
+                var (_, sidecar, _) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", Sidecar);
+                Assert.Fail($"{container} was not ready within 90 s:\n{logs}\n{errors}\nsidecar:\n{sidecar}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<long> WaitForTotalAsync(HttpClient aggregator, DateTimeOffset now, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        long total;
+        while ((total = await TotalAsync(aggregator, now)) < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+        }
+
+        return total;
+    }
+
+    private static async Task<long> TotalAsync(HttpClient aggregator, DateTimeOffset now)
+    {
+        var from = now.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var to = now.AddMinutes(10).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        using var response = await aggregator.GetAsync($"/v1/metrics?tenant={Tenant}&from={from}&to={to}");
+        if (!response.IsSuccessStatusCode)
+        {
+            return -1;
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("total_events").GetInt64();
+    }
+}

@@ -1,0 +1,17 @@
+using LogDapr.DevSidecar.PubSub.Brokers;
+using LogDapr.DevSidecar.Resiliency;
+
+namespace LogDapr.DevSidecar.PubSub.Storage;
+
+/// <summary>How the embedded broker serves one pubsub.* component.</summary>
+public sealed record PubSubSettings(string Name, string Type, int MaxPendingPerTopic, int Concurrency, ComponentPolicy Inbound, BrokerProfile? BrokerProfile = null)
+{
+    /// <summary>The real broker's delivery behaviour this component emulates (from its type and metadata).</summary>
+    public BrokerProfile Profile { get; } = BrokerProfile ?? Brokers.BrokerProfile.For(Type, new Dictionary<string, string>(), Concurrency);
+
+    /// <summary>
+    /// The inbound retry in force: the Resiliency target's. Without one daprd v1.16 makes a single attempt
+    /// (pkg/resiliency/resiliency.go ComponentInboundPolicy: no target and no default policy = no retry).
+    /// </summary>
+    public RetryPolicy Retry => Inbound.Retry ?? RetryPolicy.DefaultInbound;
+}
