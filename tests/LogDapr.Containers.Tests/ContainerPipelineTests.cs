@@ -59,7 +59,7 @@ public sealed class ContainerPipelineTests(BuiltImages images) : IAsyncLifetime
     [Fact]
     public async Task Events_posted_to_the_ingest_container_are_counted_once_by_the_aggregator_container()
     {
-        var components = Path.Combine(ExternalTools.RepoRoot, "components");
+        var components = Repository.Path("components");
         string[] appContainer = ["run", "--detach", "--network", "container:" + Sidecar, .. Podman.Limits, "--read-only", "--env", "Auth__Enabled=false"];
         await Podman.CheckAsync(
         [

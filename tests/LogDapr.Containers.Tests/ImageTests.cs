@@ -66,14 +66,14 @@ public sealed class ImageTests(BuiltImages images)
     [InlineData("kafka.yaml")]
     public async Task The_operator_renders_a_sample_inside_its_image_exactly_as_the_golden_file(string sample)
     {
-        var samples = Path.Combine(ExternalTools.RepoRoot, "manifests", "samples");
+        var samples = Repository.Path("manifests", "samples");
         var rendered = await Podman.CheckAsync(
         [
             "run", "--rm", "--read-only", .. Podman.Limits, "--network", "none",
             "--volume", $"{samples}:/samples:ro,Z", images.Image("operator"), "render", "-f", "/samples/" + sample,
         ]);
 
-        var golden = File.ReadAllText(Path.Combine(ExternalTools.RepoRoot, "tests", "LogDapr.Operator.Tests", "Golden", sample));
+        var golden = File.ReadAllText(Repository.Path("tests", "LogDapr.Operator.Tests", "Golden", sample));
         Assert.Equal(golden.TrimEnd(), rendered.TrimEnd());
     }
 

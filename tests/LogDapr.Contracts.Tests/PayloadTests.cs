@@ -1,5 +1,6 @@
 using System.Text;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Tests.Support;
 
 namespace LogDapr.Contracts.Tests;
 

@@ -2,6 +2,8 @@ using System.Reflection;
 using System.Text.Json;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Contracts.Tests;
 
@@ -14,7 +16,7 @@ public class SchemaTests
     private static bool SchemaAccepts(string eventJson)
     {
         using var doc = JsonDocument.Parse(eventJson);
-        return MiniJsonSchema.IsValid(Root, doc.RootElement);
+        return LogEventJsonSchema.Accepts(doc.RootElement);
     }
 
     private static bool ReaderAccepts(string eventJson)
@@ -36,13 +38,9 @@ public class SchemaTests
     [Fact]
     public void The_embedded_schema_is_the_file_in_the_repository()
     {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "services", "contracts", "JsonSchemas", "logevent-v1.schema.json")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        Assert.NotNull(dir);
-        Assert.Equal(File.ReadAllText(Path.Combine(dir, "services", "contracts", "JsonSchemas", "logevent-v1.schema.json")), LogEventSchema.Json);
+        var file = Repository.Path("services", "contracts", "JsonSchemas", "logevent-v1.schema.json");
+        Assert.True(File.Exists(file), file);
+        Assert.Equal(File.ReadAllText(file), LogEventSchema.Json);
     }
 
     [Fact]

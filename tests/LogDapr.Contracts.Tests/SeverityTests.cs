@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Tests.Support;
 
 namespace LogDapr.Contracts.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Tests.Support;
 
 namespace LogDapr.Contracts.Tests;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using LogDapr.Aggregator.Query;
 using LogDapr.Contracts.Events;
+using LogDapr.Documentation.Tests.Support;
 using LogDapr.Ingest.Ingestion;
 using LogDapr.ServiceDefaults.Problems;
 

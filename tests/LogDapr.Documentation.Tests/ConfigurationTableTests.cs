@@ -6,6 +6,7 @@ using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Contracts.Events;
+using LogDapr.Documentation.Tests.Support;
 
 namespace LogDapr.Documentation.Tests;
 

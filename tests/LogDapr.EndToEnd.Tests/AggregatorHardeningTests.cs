@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.EndToEnd.Tests.Support;
+using LogDapr.LocalStack.Processes;
 
 namespace LogDapr.EndToEnd.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using LogDapr.EndToEnd.Tests.Support;
+using LogDapr.LocalStack.Processes;
 
 namespace LogDapr.EndToEnd.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 using static LogDapr.Operator.Tests.Support.Rendered;
 
 namespace LogDapr.Operator.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.Operator.Tests.CrdValidation;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 
 namespace LogDapr.Operator.Tests;
 

@@ -7,6 +7,7 @@ using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Operator.Tests;
 

@@ -4,8 +4,8 @@ using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Entities.CrdSchema;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.CrdValidation;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 
 namespace LogDapr.Operator.Tests;
 

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Operator.Tests;
 

@@ -5,7 +5,7 @@ using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
 using LogDapr.Operator.Rendering;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

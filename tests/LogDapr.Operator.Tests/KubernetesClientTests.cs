@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
 
 namespace LogDapr.Operator.Tests;

@@ -1,7 +1,8 @@
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.Operator.Tests;

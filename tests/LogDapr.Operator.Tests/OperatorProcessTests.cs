@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Operator.Tests;
 
@@ -22,38 +22,22 @@ public sealed class OperatorProcessTests
         var kubeconfig = api.WriteKubeconfig(directory.FullName);
         var healthPort = LogDapr.LocalStack.Processes.FreePorts.Next();
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"), "run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease-namespace", "ops" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["POD_NAME"] = "operator-0";
-        start.Environment.Remove("KUBERNETES_SERVICE_HOST");
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        await using var process = TestProcess.StartDotnet(
+            Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"),
+            ["run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease-namespace", "ops"],
+            new Dictionary<string, string?> { ["POD_NAME"] = "operator-0", ["KUBERNETES_SERVICE_HOST"] = null });
         try
         {
-            await RunScenarioAsync(cluster, process, healthPort, output);
+            await RunScenarioAsync(cluster, process, healthPort);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            string log;
-            lock (output)
-            {
-                log = output.ToString();
-            }
+            var log = process.Output;
             throw new Xunit.Sdk.XunitException(e.Message + "\n--- operator output ---\n" + (log.Length > 6000 ? log[^6000..] : log));
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            await process.KillAsync();
             directory.Delete(recursive: true);
         }
     }
@@ -81,7 +65,7 @@ public sealed class OperatorProcessTests
         Assert.Contains(samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
-    private static async Task RunScenarioAsync(TestCluster cluster, Process process, int healthPort, System.Text.StringBuilder output)
+    private static async Task RunScenarioAsync(TestCluster cluster, TestProcess process, int healthPort)
     {
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -141,17 +125,8 @@ public sealed class OperatorProcessTests
             await AssertMetricsExportedAsync(http, healthPort);
 
             // Graceful stop.
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, process.ExitCode);
-            string log;
-            lock (output)
-            {
-                log = output.ToString();
-            }
+            Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(30)));
+            var log = process.Output;
             Assert.Contains("\"Category\":\"LogDapr.Operator.Controller.LogPipelineController\"", log, StringComparison.Ordinal);
             Assert.Contains("Controller stopped", log, StringComparison.Ordinal);
         }

@@ -3,8 +3,8 @@ using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
-using LogDapr.Operator.Tests.CrdValidation;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.CrdValidation;
 
 namespace LogDapr.Operator.Tests;
 

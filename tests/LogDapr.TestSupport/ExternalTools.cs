@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LogDapr.LocalStack.Layout;
 using Xunit;
 
 namespace LogDapr.TestSupport;
@@ -11,15 +10,13 @@ namespace LogDapr.TestSupport;
 /// </summary>
 public static class ExternalTools
 {
-    public static string RepoRoot { get; } = RepoLayout.Discover().Root;
-
-    public static string Helm => Find("LOGDAPR_HELM", Path.Combine(RepoRoot, ".tools", "bin", "helm"), "helm",
+    public static string Helm => Find("LOGDAPR_HELM", Repository.Path(".tools", "bin", "helm"), "helm",
         "Run tools/scripts/ensure-helm.sh (it puts helm in .tools/bin) or set LOGDAPR_HELM.");
 
     public static string Promtool => Find("LOGDAPR_PROMTOOL", "/usr/bin/promtool", "promtool",
         "Install Debian's prometheus package (tools/scripts/install-test-deps.sh does) or set LOGDAPR_PROMTOOL.");
 
-    public static string Redocly => Find("LOGDAPR_REDOCLY", Path.Combine(RepoRoot, ".tools", "npm", "node_modules", ".bin", "redocly"), "redocly",
+    public static string Redocly => Find("LOGDAPR_REDOCLY", Repository.Path(".tools", "npm", "node_modules", ".bin", "redocly"), "redocly",
         "Run tools/scripts/ensure-redocly.sh (it installs Redocly CLI from npm into .tools/npm) or set LOGDAPR_REDOCLY.");
 
     public static (int Exit, string Output) Run(string tool, params string[] arguments)

@@ -1,5 +1,6 @@
 using LogDapr.LocalStack.Postgres;
 using LogDapr.LocalStack.Processes;
+using LogDapr.Postgres;
 using Npgsql;
 using Testcontainers.PostgreSql;
 using Xunit;
@@ -9,10 +10,12 @@ namespace LogDapr.TestSupport;
 /// <summary>
 /// A real Postgres for tests: a Testcontainers container when a container engine answers, otherwise a private
 /// cluster from the machine's binaries. If neither is possible the tests fail and say what to install.
-/// Each test class gets its own database from <see cref="CreateDatabaseAsync"/>.
+/// Each test class gets its own database from <see cref="CreateDatabaseAsync"/>; tests that hand a connection
+/// string to a Dapr component (the dev sidecar's binding tests) use <see cref="PgxConnectionString"/>.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    private const string MaintenanceDatabase = "postgres";
     private PostgreSqlContainer? container;
     private PostgresServer? server;
 
@@ -23,6 +26,16 @@ public sealed class PostgresFixture : IAsyncLifetime
     public int Port { get; private set; }
     public string User { get; private set; } = "postgres";
     public string? Password { get; private set; }
+
+    /// <summary>The maintenance database in libpq keyword/value form, as a Dapr PostgreSQL component carries it (pgx reads it).</summary>
+    public string PgxConnectionString
+    {
+        get
+        {
+            var local = PostgresConnectionString.Libpq(Host, Port, User, MaintenanceDatabase);
+            return Password is null ? local : $"{local} password={Password}";
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -45,7 +58,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var root = Path.Combine(Path.GetTempPath(), "logdapr-tests", "pg-" + Guid.NewGuid().ToString("N")[..12]);
         server = await PostgresServer.StartAsync(binaries, root, FreePorts.Next(), durable: false, CancellationToken.None).ConfigureAwait(false);
         Port = server.Port;
-        AdminConnectionString = server.ConnectionString.Replace($"Database={PostgresServer.Database}", "Database=postgres", StringComparison.Ordinal);
+        AdminConnectionString = server.ConnectionString.Replace($"Database={PostgresServer.Database}", $"Database={MaintenanceDatabase}", StringComparison.Ordinal);
     }
 
     /// <summary>A fresh, empty database; returns its Npgsql connection string.</summary>

@@ -1,3 +1,5 @@
+using LogDapr.LocalStack.Processes;
+
 namespace LogDapr.Bench.Harness;
 
 /// <summary>

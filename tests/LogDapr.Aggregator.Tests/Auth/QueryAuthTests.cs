@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.LocalStack.Processes;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.TestSupport;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using LogDapr.Aggregator.Tests.Http;
 using LogDapr.Aggregator.Tests.Query;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.TestSupport;
 using Npgsql;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using LogDapr.Aggregator.Tests.Support;
 
 namespace LogDapr.Aggregator.Tests.Http;
 

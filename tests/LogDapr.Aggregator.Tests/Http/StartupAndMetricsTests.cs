@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using LogDapr.Aggregator.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace LogDapr.Aggregator.Tests.Http;

@@ -1,4 +1,5 @@
 using LogDapr.Aggregator.Database.Migrations;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

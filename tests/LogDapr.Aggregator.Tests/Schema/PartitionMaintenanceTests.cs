@@ -2,6 +2,7 @@ using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Aggregator.Tests.Sink;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;

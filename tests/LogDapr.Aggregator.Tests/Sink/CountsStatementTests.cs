@@ -1,5 +1,6 @@
 using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Tests.Aggregation;
+using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 

@@ -36,9 +36,9 @@ public sealed class BuiltImages : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = ExternalTools.RepoRoot,
+            WorkingDirectory = Repository.Root,
         };
-        start.ArgumentList.Add(Path.Combine(ExternalTools.RepoRoot, "tools", "scripts", "build-images.sh"));
+        start.ArgumentList.Add(Repository.Path("tools", "scripts", "build-images.sh"));
         start.Environment["LOGDAPR_IMAGE_TAG"] = Tag;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -2,7 +2,7 @@ using System.Net;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 

@@ -6,7 +6,7 @@ using Dapr.Client;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.DevSidecar.Tests.Api;

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dapr;
 using Grpc.Core;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 
@@ -57,7 +58,7 @@ public sealed class ChaosTests
         await using var env = await PipelineEnv.StartAsync("[]", configure: o => o with { ChaosPublishAckDelay = TimeSpan.FromSeconds(3) });
         var publish = env.Sidecar.Client.PublishEventAsync(Yaml.PubSub, "late", new Entry(1));
 
-        await Eventually.WaitAsync(async () => await env.Sidecar.CounterAsync("late", "published") == 1, "the publish to be stored");
+        await Eventually.TrueAsync(async () => await env.Sidecar.CounterAsync("late", "published") == 1, "the publish to be stored");
         Assert.False(publish.IsCompleted);
         await publish;
     }

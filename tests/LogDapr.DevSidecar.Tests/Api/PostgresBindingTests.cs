@@ -2,7 +2,8 @@ using System.Text.Json;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 

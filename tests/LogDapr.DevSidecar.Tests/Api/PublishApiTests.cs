@@ -6,7 +6,8 @@ using Dapr;
 using Dapr.Client;
 using Grpc.Core;
 using Grpc.Net.Client;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.DevSidecar.Tests.Api;
@@ -39,7 +40,7 @@ public sealed class PublishApiTests : IAsyncLifetime
     private async Task<JsonObject> ReceivedAsync(string path, Func<JsonObject, bool> match)
     {
         JsonObject? found = null;
-        await Eventually.WaitAsync(
+        await Eventually.TrueAsync(
             () =>
             {
                 found = app.To(path).Select(r => r.Json.AsObject()).FirstOrDefault(match);

@@ -6,7 +6,8 @@ using Dapr;
 using Dapr.Client;
 using Grpc.Core;
 using LogDapr.DevSidecar.Runtime;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 

@@ -1,7 +1,8 @@
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 
@@ -56,7 +57,7 @@ public sealed class StateApiTests : IAsyncLifetime
         await Dapr.SaveStateAsync(Yaml.Store, "ttl", new Item("short", 1), metadata: ttl);
         Assert.NotNull(await Dapr.GetStateAsync<Item>(Yaml.Store, "ttl"));
 
-        await Eventually.WaitAsync(async () => await Dapr.GetStateAsync<Item?>(Yaml.Store, "ttl") is null, "key to expire", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(async () => await Dapr.GetStateAsync<Item?>(Yaml.Store, "ttl") is null, "key to expire", TimeSpan.FromSeconds(10));
 
         // An expired key is free again for first-write.
         await Dapr.SaveStateAsync(Yaml.Store, "ttl", new Item("again", 2), new StateOptions { Concurrency = ConcurrencyMode.FirstWrite });

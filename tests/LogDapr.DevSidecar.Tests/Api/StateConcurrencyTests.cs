@@ -2,7 +2,8 @@ using System.Text.Json;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Api;
 
@@ -138,10 +139,10 @@ public sealed class StateConcurrencyTests : IAsyncLifetime
     {
         await Dapr.SaveStateAsync(Redis, "ttl", new Item("short", 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "1" });
         await Dapr.SaveStateAsync(Redis, "ttl", new Item("rewritten", 2));
-        await Eventually.WaitAsync(async () => await Dapr.GetStateAsync<Item?>(Redis, "ttl") is null, "rewritten key to expire with the first write's TTL");
+        await Eventually.TrueAsync(async () => await Dapr.GetStateAsync<Item?>(Redis, "ttl") is null, "rewritten key to expire with the first write's TTL");
 
         await Dapr.SaveStateAsync(RedisWithTtl, "default", new Item("x", 1));
-        await Eventually.WaitAsync(async () => await Dapr.GetStateAsync<Item?>(RedisWithTtl, "default") is null, "component ttlInSeconds to expire the key");
+        await Eventually.TrueAsync(async () => await Dapr.GetStateAsync<Item?>(RedisWithTtl, "default") is null, "component ttlInSeconds to expire the key");
 
         await Dapr.SaveStateAsync(RedisWithTtl, "kept", new Item("x", 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "-1" });
         await Task.Delay(1500);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Dapr;
 using Dapr.AspNetCore;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

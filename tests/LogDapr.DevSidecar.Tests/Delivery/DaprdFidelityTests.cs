@@ -2,7 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Delivery;
 
@@ -91,7 +92,7 @@ public class DaprdFidelityTests
         await env.App.StopAsync();
 
         await env.Sidecar.Client.PublishEventAsync(Yaml.PubSub, "logs", new Order("u1", 1));
-        await Eventually.WaitAsync(async () => await env.Sidecar.CounterAsync("logs", "deadLettered") == 1, "the message to be dead-lettered", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(async () => await env.Sidecar.CounterAsync("logs", "deadLettered") == 1, "the message to be dead-lettered", TimeSpan.FromSeconds(10));
 
         Assert.Equal(3, await env.Sidecar.SubscriptionCounterAsync("logs", "attempts"));
         Assert.Equal(3, await env.Sidecar.SubscriptionCounterAsync("logs", "appUnavailable"));
@@ -138,7 +139,7 @@ public class DaprdFidelityTests
         Assert.Single(app.To("/logs"));
 
         app.HealthStatus = 503;
-        await Eventually.WaitAsync(async () => await AppStateAsync(sidecar) == "UNHEALTHY", "the app to be seen unhealthy");
+        await Eventually.TrueAsync(async () => await AppStateAsync(sidecar) == "UNHEALTHY", "the app to be seen unhealthy");
         await sidecar.Client.PublishEventAsync(Yaml.PubSub, "logs", new Order("p2", 2));
         await Task.Delay(1500);
         Assert.Single(app.To("/logs"));
@@ -260,7 +261,7 @@ public class DaprdFidelityTests
         app.HealthStatus = 200;
         await sidecar.WaitAppReadyAsync();
         app.HealthStatus = 503;
-        await Eventually.WaitAsync(async () => await AppStateAsync(sidecar) == "UNHEALTHY", "the app to be seen unhealthy");
+        await Eventually.TrueAsync(async () => await AppStateAsync(sidecar) == "UNHEALTHY", "the app to be seen unhealthy");
 
         for (var i = 0; i < 300; i++)
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 
 namespace LogDapr.DevSidecar.Tests.Delivery;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 
 namespace LogDapr.DevSidecar.Tests.Delivery;
 

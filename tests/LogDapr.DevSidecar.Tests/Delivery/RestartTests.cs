@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapr.Client;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Delivery;
 
@@ -57,7 +58,7 @@ public class RestartTests
         await using (app)
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.HttpPort}") };
-            await Eventually.WaitAsync(
+            await Eventually.TrueAsync(
                 async () =>
                 {
                     var topics = await http.GetFromJsonAsync<JsonObject>("/v1.0-dev/topics");

@@ -3,7 +3,7 @@ using LogDapr.DevSidecar.PubSub.Storage;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 using LogDapr.DevSidecar.PubSub;
 using LogDapr.DevSidecar.Resiliency;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.DevSidecar.Tests.Unit;

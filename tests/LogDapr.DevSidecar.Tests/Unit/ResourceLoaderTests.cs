@@ -1,25 +1,14 @@
 using LogDapr.DevSidecar.Components;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Resiliency;
-using LogDapr.DevSidecar.Tests.Infrastructure;
+using LogDapr.DevSidecar.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.DevSidecar.Tests.Unit;
 
 public class ResourceLoaderTests
 {
-    private static string RepoComponents()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "components");
-            if (File.Exists(Path.Combine(dir.FullName, "LogDapr.sln")) && Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepoComponents() => Repository.Path("components");
 
     [Fact]
     public void Reads_the_repository_components_and_resiliency()

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.Api;
 

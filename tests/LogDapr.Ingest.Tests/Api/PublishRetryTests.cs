@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.Api;
 

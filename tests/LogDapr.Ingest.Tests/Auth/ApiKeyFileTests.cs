@@ -1,6 +1,7 @@
 using LogDapr.Configuration;
 using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Ingest;
+using LogDapr.Ingest.Tests.Support;
 using LogDapr.ServiceDefaults.Auth;
 using Microsoft.Extensions.Logging;
 
@@ -78,7 +79,7 @@ public class ApiKeyFileTests
         var key = ApiKeys.Generate();
         File.WriteAllText(Path.Combine(directory.Path, "acme"), ApiKeys.FileLine(key, "a") + "\n");
         File.WriteAllText(Path.Combine(directory.Path, "globex"), ApiKeys.FileLine(key, "g") + "\n");
-        var logs = new Api.LogCapture();
+        var logs = new LogCapture();
         var store = new ApiKeyStore(Microsoft.Extensions.Options.Options.Create(new AuthOptions { KeysPath = directory.Path }), TimeProvider.System,
             new LoggerFactory([logs]).CreateLogger<ApiKeyStore>());
 
@@ -106,7 +107,7 @@ public class ApiKeyFileTests
     [Fact]
     public void Auth_on_without_a_key_directory_does_not_start()
     {
-        using var factory = Api.IngestFactory.SidecarDown(new Dictionary<string, string> { ["Auth:Enabled"] = "true" });
+        using var factory = IngestFactory.SidecarDown(new Dictionary<string, string> { ["Auth:Enabled"] = "true" });
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 

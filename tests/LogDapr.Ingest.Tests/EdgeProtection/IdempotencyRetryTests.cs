@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using LogDapr.Ingest.Tests.Api;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.EdgeProtection;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using LogDapr.Ingest.Tests.Api;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.EdgeProtection;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LogDapr.Ingest.Tests.Api;
 using LogDapr.Ingest.Tests.Auth;
+using LogDapr.Ingest.Tests.Support;
 using LogDapr.TestSupport;
 
 namespace LogDapr.Ingest.Tests.EdgeProtection;

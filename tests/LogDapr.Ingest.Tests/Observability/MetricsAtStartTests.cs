@@ -1,4 +1,5 @@
 using LogDapr.Ingest.Tests.Api;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.Observability;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LogDapr.Ingest.Tests.Api;
+using LogDapr.Ingest.Tests.Support;
 
 namespace LogDapr.Ingest.Tests.OpenApi;
 

@@ -9,7 +9,7 @@ namespace LogDapr.Observability.Tests.Support;
 /// <summary>The chart rendered by `helm template` with the monitoring values on, as JSON documents.</summary>
 public static class ChartDocuments
 {
-    public static string ChartPath => Path.Combine(ExternalTools.RepoRoot, "charts", "logdapr");
+    public static string ChartPath => Repository.Path("charts", "logdapr");
 
     public static string DashboardFile => Path.Combine(ChartPath, "dashboards", "logdapr-pipeline.json");
 

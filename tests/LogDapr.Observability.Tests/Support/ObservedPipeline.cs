@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LogDapr.LocalStack.Pipeline;
 using LogDapr.LocalStack.Processes;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Observability.Tests.Support;
 
@@ -19,6 +20,9 @@ public sealed class ObservedPipeline : IAsyncLifetime
     public const string Tenant = "observed";
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    // Each check scrapes or scans everything recorded so far: not worth repeating more often than this.
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     private LocalPipeline? pipeline;
     private HttpClient? http;
@@ -128,7 +132,7 @@ public sealed class ObservedPipeline : IAsyncLifetime
 
         (IngestReadyStatus, IngestReady) = await GetJsonAsync(new Uri(Pipeline.IngestUrl, "/readyz"));
         await Eventually.TrueAsync(async () => (await GetJsonAsync(new Uri(Pipeline.AggregatorUrl, "/readyz"))).Status == HttpStatusCode.OK,
-            () => "the aggregator to be ready again after Postgres came back", Patience);
+            () => "the aggregator to be ready again after Postgres came back", Patience, Poll);
         AggregatorReady = (await GetJsonAsync(new Uri(Pipeline.AggregatorUrl, "/readyz"))).Body;
         IngestStats = (await GetJsonAsync(new Uri(Pipeline.IngestUrl, "/v1/stats"))).Body;
         AggregatorStats = (await GetJsonAsync(new Uri(Pipeline.AggregatorUrl, "/v1/stats"))).Body;
@@ -155,7 +159,7 @@ public sealed class ObservedPipeline : IAsyncLifetime
             () => $"aggregator processed {AggregatorMetrics.Sum("logdapr_aggregator_events_processed_total")}, duplicates "
                 + $"{AggregatorMetrics.Sum("logdapr_aggregator_events_duplicate_total")}, dead letters stored "
                 + $"{AggregatorMetrics.Sum("logdapr_aggregator_dead_letters_stored_total")}; expected {AcceptedEvents} accepted events",
-            Patience);
+            Patience, Poll);
     }
 
     public async Task<PrometheusText> ScrapeAsync(Uri service)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using LogDapr.Observability.Tests.Support;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Observability.Tests.Tracing;
 
@@ -13,6 +14,9 @@ namespace LogDapr.Observability.Tests.Tracing;
 public sealed class TracePropagationTests(InProcessPipeline pipeline) : IClassFixture<InProcessPipeline>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    // Each check scrapes or scans everything recorded so far: not worth repeating more often than this.
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     [Fact]
     public async Task The_ingest_span_and_the_aggregator_span_are_in_one_trace_with_the_binding_call_as_a_child()
@@ -36,7 +40,7 @@ public sealed class TracePropagationTests(InProcessPipeline pipeline) : IClassFi
                 return Task.FromResult(binding is not null);
             },
             () => "no ingest -> publish -> process -> binding chain among: " + Describe(pipeline.AllSpans()) + Environment.NewLine + pipeline.Diagnostics(),
-            Patience);
+            Patience, Poll);
 
         Assert.Equal("LogDapr.Ingest", publish!.Source.Name);
         Assert.Equal(ActivityKind.Producer, publish.Kind);
@@ -81,7 +85,7 @@ public sealed class TracePropagationTests(InProcessPipeline pipeline) : IClassFi
                 return Task.FromResult(binding is not null);
             },
             () => "no linked process span with a binding child among: " + Describe(pipeline.AllSpans()),
-            Patience);
+            Patience, Poll);
 
         Assert.Equal(ActivityKind.Consumer, process!.Kind);
         var linked = process.Links.Select(l => l.Context).ToList();

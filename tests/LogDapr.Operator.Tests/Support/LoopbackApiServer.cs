@@ -1,5 +1,5 @@
 using System.Net;
-using LogDapr.Operator.Tests.Fakes;
+using LogDapr.Operator.Tests.Support.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

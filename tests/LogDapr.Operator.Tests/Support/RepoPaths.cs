@@ -1,11 +1,13 @@
+using LogDapr.TestSupport;
+
 namespace LogDapr.Operator.Tests.Support;
 
 /// <summary>Files of the repository the tests read (samples, CRDs, chart, golden files).</summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Repository.Root;
 
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+    public static string Path(params string[] parts) => Repository.Path(parts);
 
     public static string CrdFile => Path("manifests", "crds", "logdapr.io_logpipelines.yaml");
 
@@ -21,16 +23,4 @@ public static class RepoPaths
 
     /// <summary>LOGDAPR_UPDATE_GOLDEN=1 rewrites expected files instead of comparing (review the git diff after).</summary>
     public static bool UpdateGolden => Environment.GetEnvironmentVariable("LOGDAPR_UPDATE_GOLDEN") is "1" or "true";
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "LogDapr.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("LogDapr.sln not found above " + AppContext.BaseDirectory);
-    }
 }

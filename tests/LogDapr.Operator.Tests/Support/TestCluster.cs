@@ -3,8 +3,9 @@ using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Tests.Fakes;
-using LogDapr.Operator.Tests.CrdValidation;
+using LogDapr.Operator.Tests.Support.Fakes;
+using LogDapr.Operator.Tests.Support.CrdValidation;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.Operator.Tests.Support;

@@ -1,9 +1,0 @@
-using LogDapr.TestSupport;
-
-namespace LogDapr.Aggregator.Tests;
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}

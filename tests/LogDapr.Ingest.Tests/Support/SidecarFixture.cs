@@ -1,0 +1,56 @@
+using LogDapr.Configuration.Pipeline;
+using LogDapr.LocalStack.Layout;
+using LogDapr.LocalStack.Processes;
+
+namespace LogDapr.Ingest.Tests.Support;
+
+/// <summary>A real development sidecar process with no apps subscribed: what ingest publishes stays on the topic to be counted.</summary>
+public sealed class SidecarFixture : IAsyncLifetime
+{
+    private readonly IReadOnlyList<string> extraArguments;
+    private ManagedProcess? process;
+
+    public SidecarFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="extraArguments">More sidecar flags, e.g. its chaos options.</param>
+    internal SidecarFixture(IReadOnlyList<string> extraArguments) => this.extraArguments = extraArguments;
+
+    public int HttpPort { get; } = FreePorts.Next();
+    public int GrpcPort { get; } = FreePorts.Next();
+
+    public async Task InitializeAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "sidecar-" + Guid.NewGuid().ToString("N")[..8]);
+        // The API pair is ingest's own, as daprd's would be: the repo's components are scoped to app ids.
+        var spec = DevSidecarSpec.Create(RepoLayout.Discover(), [new SidecarApp(PipelineDefaults.IngestAppId, null, HttpPort, GrpcPort)],
+            Path.Combine(directory, "journal"), ["--journal-fsync", "false", .. extraArguments], new Dictionary<string, string?>());
+        process = new ManagedProcess(spec, directory);
+        process.Start();
+        await process.WaitForHttpAsync(new Uri($"http://127.0.0.1:{HttpPort}/v1.0/healthz"), TimeSpan.FromSeconds(60));
+    }
+
+    public async Task<long> PublishedAsync(string topic)
+    {
+        using var http = new HttpClient();
+        var topics = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/v1.0-dev/topics"))!;
+        return topics["topics"]!.AsArray().Where(t => t!["topic"]!.GetValue<string>() == topic).Sum(t => t!["published"]!.GetValue<long>());
+    }
+
+    public string Tail() => process?.Tail() ?? "";
+
+    /// <summary>Hangs the sidecar (SIGSTOP): calls to it get no answer until <see cref="Resume"/>.</summary>
+    public void Pause() => process!.Pause();
+
+    public void Resume() => process!.Resume();
+
+    public async Task DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
