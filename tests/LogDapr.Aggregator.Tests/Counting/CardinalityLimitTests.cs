@@ -3,7 +3,6 @@ using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Sink;
-using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Configuration;
 using LogDapr.Configuration.Aggregator;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace LogDapr.Aggregator.Tests.Sink;
+namespace LogDapr.Aggregator.Tests.Counting;
 
 /// <summary>
 /// A tenant creates at most the configured number of series per bucket; the events of further series are counted

@@ -1,7 +1,6 @@
 using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database.Migrations;
 using LogDapr.Aggregator.Database.Partitions;
-using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
-namespace LogDapr.Aggregator.Tests.Sink;
+namespace LogDapr.Aggregator.Tests.Counting;
 
 /// <summary>
 /// The dedup key is the CloudEvent id alone: an id counted once is never counted again while retained, whatever day

@@ -6,7 +6,7 @@ using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace LogDapr.Aggregator.Tests.Sink;
+namespace LogDapr.Aggregator.Tests.Support;
 
 /// <summary>A fresh database with the aggregator's migrations applied, for tests of the SQL the binding runs.</summary>
 internal sealed class MigratedDatabase : IAsyncDisposable

@@ -1,9 +1,9 @@
 using System.Text.Json;
+using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Pipeline;
-using LogDapr.Aggregator.Subscriptions;
 
-namespace LogDapr.Aggregator.Tests.Query;
+namespace LogDapr.Aggregator.Tests.Subscriptions;
 
 public class SubscriptionCatalogTests
 {

@@ -5,7 +5,6 @@ using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Observability;
-using LogDapr.Aggregator.Tests.Sink;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Configuration;
 using LogDapr.Configuration.Aggregator;
@@ -15,7 +14,7 @@ using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace LogDapr.Aggregator.Tests.Delivery;
+namespace LogDapr.Aggregator.Tests.Counting;
 
 /// <summary>
 /// A message Postgres refuses is isolated and dead-lettered alone; every other message of its delivery is counted.

@@ -1,14 +1,13 @@
 using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database.Partitions;
-using LogDapr.Aggregator.Tests.Aggregation;
-using LogDapr.Aggregator.Tests.Sink;
+using LogDapr.Aggregator.Tests.Counting;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LogDapr.Aggregator.Tests.Schema;
+namespace LogDapr.Aggregator.Tests.Database;
 
 [Collection(PostgresCollection.Name)]
 public class PartitionMaintenanceTests(PostgresFixture postgres)

@@ -2,7 +2,7 @@ using System.Text;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Aggregator.Tests.Delivery;
+namespace LogDapr.Aggregator.Tests.Decoding;
 
 public class DeliveryDecoderTests
 {

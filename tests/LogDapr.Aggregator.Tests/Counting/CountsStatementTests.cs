@@ -1,10 +1,9 @@
 using LogDapr.Aggregator.Counting;
-using LogDapr.Aggregator.Tests.Aggregation;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Contracts.Events;
 using LogDapr.TestSupport;
 
-namespace LogDapr.Aggregator.Tests.Sink;
+namespace LogDapr.Aggregator.Tests.Counting;
 
 /// <summary>The exactly-once statement, run against real Postgres exactly as the binding would run it.</summary>
 [Collection(PostgresCollection.Name)]

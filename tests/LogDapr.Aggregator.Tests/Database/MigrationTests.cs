@@ -4,7 +4,7 @@ using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace LogDapr.Aggregator.Tests.Schema;
+namespace LogDapr.Aggregator.Tests.Database;
 
 [Collection(PostgresCollection.Name)]
 public class MigrationTests(PostgresFixture postgres)

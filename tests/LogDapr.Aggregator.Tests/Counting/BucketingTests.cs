@@ -1,7 +1,7 @@
 using LogDapr.Aggregator.Counting;
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Aggregator.Tests.Aggregation;
+namespace LogDapr.Aggregator.Tests.Counting;
 
 public class BucketingTests
 {
