@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LogDapr.Formats.Yaml;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 

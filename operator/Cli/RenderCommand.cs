@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Serialization;
 
 namespace LogDapr.Operator.Cli;

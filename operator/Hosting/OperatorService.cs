@@ -2,6 +2,7 @@ using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
+using LogDapr.Operator.Permissions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -29,7 +29,7 @@ public class DeadLetterTests
         await pipeline.Client.PublishViaDaprAsync(PipelineDefaults.PubSubComponent, PipelineDefaults.LogsTopic, "this is not json", "text/plain");
         for (var request = 0; request < 20; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 30, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 30, request));
         }
 
         await pipeline.AssertCountsExactAsync(model);

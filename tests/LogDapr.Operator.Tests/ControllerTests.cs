@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;

@@ -1,4 +1,5 @@
 using LogDapr.Operator.Cli;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
 using LogDapr.Operator.Tests.Support;

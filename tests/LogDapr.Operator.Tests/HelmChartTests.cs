@@ -1,12 +1,13 @@
-using LogDapr.Formats.Yaml;
-using LogDapr.TestSupport;
 using System.Text.Json.Nodes;
+using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
+using LogDapr.Operator.Permissions;
 using LogDapr.Operator.Rendering;
-using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.Fakes;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogDapr.Operator.Tests;

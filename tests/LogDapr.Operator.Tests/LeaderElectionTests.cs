@@ -1,7 +1,8 @@
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.LeaderElection;
-using LogDapr.Operator.Tests.Support.Fakes;
+using LogDapr.Operator.Permissions;
 using LogDapr.Operator.Tests.Support;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

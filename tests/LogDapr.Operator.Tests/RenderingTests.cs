@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LogDapr.Configuration;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Formats.Yaml;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LogDapr.Formats.Yaml;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;

@@ -1,5 +1,4 @@
 using LogDapr.Aggregator.Database;
-using LogDapr.Aggregator.Query;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration;
 using Microsoft.Extensions.Options;

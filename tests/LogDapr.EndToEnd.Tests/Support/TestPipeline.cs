@@ -46,6 +46,34 @@ public sealed class TestPipeline : IAsyncDisposable
         return response.StatusCode;
     }
 
+    /// <summary>
+    /// Posts a request of the model as a careful client does: every event carries an id, so a 503 (the sidecar did not
+    /// confirm the publish in time, as on a loaded machine) is retried unchanged and still counts once. Commits on 202.
+    /// For tests whose subject is not the edge's own answers.
+    /// </summary>
+    public async Task<HttpStatusCode> SendRetryingAsync(TrafficModel model, int events, int shape, int attempts = 10)
+    {
+        var (payload, keys) = model.Next(events, shape, withIds: true);
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 1; attempt <= attempts && status == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            if (attempt > 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+
+            using var response = await Http.PostAsync("/v1/logs", payload.Content);
+            status = response.StatusCode;
+        }
+
+        if (status == HttpStatusCode.Accepted)
+        {
+            model.Commit(keys);
+        }
+
+        return status;
+    }
+
     public Task WaitUntilDrainedAsync(TimeSpan? timeout = null)
         => Sidecar.WaitUntilDrainedAsync(timeout ?? TimeSpan.FromSeconds(90), Pipeline.Diagnostics);
 

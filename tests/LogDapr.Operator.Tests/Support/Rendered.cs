@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;

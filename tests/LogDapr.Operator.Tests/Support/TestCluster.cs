@@ -3,8 +3,9 @@ using LogDapr.Formats.Yaml;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Kubernetes;
-using LogDapr.Operator.Tests.Support.Fakes;
+using LogDapr.Operator.Permissions;
 using LogDapr.Operator.Tests.Support.CrdValidation;
+using LogDapr.Operator.Tests.Support.Fakes;
 using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

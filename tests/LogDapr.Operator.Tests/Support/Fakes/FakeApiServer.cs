@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Permissions;
 
 namespace LogDapr.Operator.Tests.Support.Fakes;
 
@@ -467,6 +468,15 @@ public sealed partial class FakeApiServer
         created.Metadata()["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
         objects[Key(type, ns, name)] = stored;
         Publish(new HistoryEntry(revision, type, WatchEventType.Added, created.DeepClone().AsObject()));
+
+        // Kubernetes' garbage collector also deletes an object that is created with owners already gone (a dangling
+        // ownerReference: here, a reconcile that was applying when its LogPipeline was deleted).
+        var ownerUids = (created.Metadata()["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .Select(r => r.GetString("uid") ?? "").ToList() ?? [];
+        if (ownerUids.Count > 0 && !objects.Values.Any(o => ownerUids.Contains(o.Object.Uid() ?? "")))
+        {
+            _ = CollectGarbageAsync(ownerUids[0]);
+        }
         return Present(stored);
     }
 

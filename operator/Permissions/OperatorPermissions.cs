@@ -1,6 +1,8 @@
 using LogDapr.Operator.Dapr;
 
-namespace LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Kubernetes;
+
+namespace LogDapr.Operator.Permissions;
 
 /// <summary>
 /// One RBAC rule: verbs on a resource (or subresource, "logpipelines/status") of an API group, optionally only on

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.Formats.Yaml;
-using LogDapr.Operator.Entities;
-using LogDapr.Operator.Rendering;
+using LogDapr.Operator.Serialization;
 
-namespace LogDapr.Operator.Serialization;
+namespace LogDapr.Operator.Entities;
 
 /// <summary>Reads LogPipelines from YAML files (the CLI, samples) and from API objects (the controller).</summary>
 public static class LogPipelineDocuments

@@ -1,8 +1,9 @@
 using LogDapr.LoadGen.Http;
 using LogDapr.LoadGen.Payload;
+using LogDapr.LoadGen.Runner;
 using LogDapr.LoadGen.Verification;
 
-namespace LogDapr.LoadGen.Runner;
+namespace LogDapr.LoadGen;
 
 /// <summary>A whole run: build the payloads, watch the metrics API, send on schedule, then verify the counts.</summary>
 public static class LoadTest

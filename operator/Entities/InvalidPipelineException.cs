@@ -1,4 +1,4 @@
-namespace LogDapr.Operator.Rendering;
+namespace LogDapr.Operator.Entities;
 
 /// <summary>A spec the schema accepted but that cannot be rendered (only reachable without the API server's checks).</summary>
 public sealed class InvalidPipelineException : Exception

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
-namespace LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Kubernetes;
+
+namespace LogDapr.Operator.Permissions;
 
 /// <summary>
 /// Refuses any call that <see cref="OperatorPermissions"/> does not list, before it reaches the API server. The
