@@ -3,6 +3,7 @@ using System.Globalization;
 using LogDapr.Bench.Baselines;
 using LogDapr.Bench.Plan;
 using LogDapr.Bench.Report;
+using LogDapr.LoadGen;
 using LogDapr.LoadGen.Payload;
 using LogDapr.LoadGen.Report;
 using LogDapr.LoadGen.Runner;
