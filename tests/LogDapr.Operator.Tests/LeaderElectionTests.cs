@@ -28,9 +28,9 @@ public sealed class LeaderElectionTests
                     LeaseName = "logdapr-operator",
                     LeaseNamespace = "ops",
                     Identity = identity,
-                    LeaseDuration = TimeSpan.FromSeconds(2),
-                    RenewDeadline = TimeSpan.FromSeconds(1),
-                    RetryPeriod = TimeSpan.FromMilliseconds(200),
+                    LeaseDuration = TimeSpan.FromSeconds(6),
+                    RenewDeadline = TimeSpan.FromSeconds(4),
+                    RetryPeriod = TimeSpan.FromMilliseconds(500),
                 },
                 NullLogger<LeaderElectedRunner>.Instance);
             Terms = terms;
