@@ -88,10 +88,10 @@ public sealed class ContainerPipelineTests(BuiltImages images) : IAsyncLifetime
             images.Image("ingest"),
         ]);
 
-        using var ingest = new HttpClient { BaseAddress = await PublishedAsync(8080), Timeout = TimeSpan.FromSeconds(30) };
-        using var aggregator = new HttpClient { BaseAddress = await PublishedAsync(8081), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync(ingest, "ingest");
-        await WaitUntilReadyAsync(aggregator, "aggregator");
+        using var ingest = new HttpClient { BaseAddress = await Podman.PublishedAddressAsync(Sidecar, 8080), Timeout = TimeSpan.FromSeconds(30) };
+        using var aggregator = new HttpClient { BaseAddress = await Podman.PublishedAddressAsync(Sidecar, 8081), Timeout = TimeSpan.FromSeconds(30) };
+        await Podman.WaitUntilOkAsync(ingest.BaseAddress!, "/readyz", TimeSpan.FromSeconds(90), () => LogsAsync("ingest"));
+        await Podman.WaitUntilOkAsync(aggregator.BaseAddress!, "/readyz", TimeSpan.FromSeconds(90), () => LogsAsync("aggregator"));
 
         var now = DateTimeOffset.UtcNow;
         var batches = Enumerable.Range(0, 5).Select(batch => Enumerable.Range(0, 40).Select(i => new Dictionary<string, object>
@@ -141,39 +141,11 @@ public sealed class ContainerPipelineTests(BuiltImages images) : IAsyncLifetime
         }
     }
 
-    private async Task<Uri> PublishedAsync(int port)
+    private async Task<string> LogsAsync(string container)
     {
-        var mapping = await Podman.CheckAsync("port", Sidecar, port.ToString(CultureInfo.InvariantCulture));
-        var line = mapping.Split('\n')[0].Trim();
-        return new Uri($"http://127.0.0.1:{line[(line.LastIndexOf(':') + 1)..]}/");
-    }
-
-    private async Task WaitUntilReadyAsync(HttpClient client, string container)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                var (_, logs, errors) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", $"{Pod}-{container}");
-                var (_, sidecar, _) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", Sidecar);
-                Assert.Fail($"{container} was not ready within 90 s:\n{logs}\n{errors}\nsidecar:\n{sidecar}");
-            }
-
-            await Task.Delay(500);
-        }
+        var (_, logs, errors) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", $"{Pod}-{container}");
+        var (_, sidecar, _) = await Podman.RunAsync(TimeSpan.FromSeconds(30), "logs", "--tail", "30", Sidecar);
+        return $"{container}:\n{logs}\n{errors}\nsidecar:\n{sidecar}";
     }
 
     private async Task<long> WaitForTotalAsync(HttpClient aggregator, DateTimeOffset now, long expected)

@@ -59,6 +59,45 @@ public static class Podman
         return stdout;
     }
 
+    /// <summary>The loopback address podman published a container's port on (its first mapping).</summary>
+    public static async Task<Uri> PublishedAddressAsync(string container, int port)
+    {
+        var mapping = await CheckAsync("port", container, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var first = mapping.Split('\n')[0].Trim();
+        return new Uri($"http://127.0.0.1:{first[(first.LastIndexOf(':') + 1)..]}/");
+    }
+
+    /// <summary>
+    /// Polls <paramref name="path"/> until it answers 2xx; on timeout fails with what <paramref name="diagnostics"/>
+    /// returns (the containers' logs).
+    /// </summary>
+    public static async Task WaitUntilOkAsync(Uri baseAddress, string path, TimeSpan timeout, Func<Task<string>> diagnostics)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{baseAddress}{path.TrimStart('/')} did not answer 2xx within {timeout}:{Environment.NewLine}{await diagnostics()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Removes containers, pods and networks by name, ignoring those that do not exist.</summary>
     public static async Task RemoveAsync(string kind, params string[] names)
     {

@@ -24,41 +24,11 @@ public sealed class RunningContainer : IAsyncDisposable
             "--publish", $"127.0.0.1::{port.ToString(CultureInfo.InvariantCulture)}",
             .. podmanOptions, image, .. programArguments,
         ]);
-        var mapping = await Podman.CheckAsync("port", name, port.ToString(CultureInfo.InvariantCulture));
-        var hostPort = mapping.Split('\n')[0].Trim()[(mapping.LastIndexOf(':') + 1)..];
-        return new RunningContainer(name, new Uri($"http://127.0.0.1:{hostPort}/"));
+        return new RunningContainer(name, await Podman.PublishedAddressAsync(name, port));
     }
 
-    /// <summary>Polls a path until it answers 200, or fails with the container's own log.</summary>
-    public async Task WaitUntilOkAsync(string path, TimeSpan timeout)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(path);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Name} did not answer {path} within {timeout}:{Environment.NewLine}{await LogsAsync()}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    /// <summary>Polls a path until it answers 2xx, or fails with the container's own log.</summary>
+    public Task WaitUntilOkAsync(string path, TimeSpan timeout) => Podman.WaitUntilOkAsync(BaseAddress, path, timeout, LogsAsync);
 
     public async Task<string> LogsAsync()
     {
