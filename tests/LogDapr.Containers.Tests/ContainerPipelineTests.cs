@@ -35,17 +35,13 @@ public sealed class ContainerPipelineTests(BuiltImages images) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Podman.CheckAsync("network", "create", Network);
-        // Postgres from Debian's package; a throw-away cluster in /tmp, password authentication over the network.
+        // The test stand-in for the official postgres image (deploy/test-images): its entrypoint initialises a
+        // cluster from the POSTGRES_* variables, with password authentication over the network.
         await Podman.CheckAsync(
         [
             "run", "--detach", "--name", PostgresContainer, .. Podman.Limits, "--network", Network, "--network-alias", "postgres",
-            "--user", "postgres", images.Image("postgres"), "bash", "-c",
-            $"""
-            set -e; echo '{Password}' > /tmp/pw
-            /usr/lib/postgresql/15/bin/initdb -D /tmp/pg --username=logdapr --pwfile=/tmp/pw --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-            echo 'host all all all scram-sha-256' >> /tmp/pg/pg_hba.conf
-            exec /usr/lib/postgresql/15/bin/postgres -D /tmp/pg -c listen_addresses='*' -c fsync=off -c unix_socket_directories=/tmp
-            """,
+            "--env", "POSTGRES_USER=logdapr", "--env", $"POSTGRES_PASSWORD={Password}", "--env", "POSTGRES_DB=postgres",
+            images.Image("postgres"), "-c", "fsync=off",
         ]);
     }
 

@@ -9,11 +9,14 @@ public static class ContainerEngine
 
     public static bool IsAvailable => Available.Value;
 
+    /// <summary>Where the engine is looked for: DOCKER_HOST, else Docker's default socket.</summary>
+    public static string Endpoint => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
+
     private static bool Probe()
     {
         var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        var socketPath = host is not null && host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : "/var/run/docker.sock";
-        if (host is not null && !host.StartsWith("unix://", StringComparison.Ordinal))
+        var socketPath = Endpoint["unix://".Length..];
+        if (host is { Length: > 0 } && !host.StartsWith("unix://", StringComparison.Ordinal))
         {
             // A TCP engine: let Testcontainers try it.
             return true;

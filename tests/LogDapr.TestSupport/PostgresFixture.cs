@@ -4,12 +4,14 @@ using LogDapr.Postgres;
 using Npgsql;
 using Testcontainers.PostgreSql;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace LogDapr.TestSupport;
 
 /// <summary>
 /// A real Postgres for tests: a Testcontainers container when a container engine answers, otherwise a private
-/// cluster from the machine's binaries. If neither is possible the tests fail and say what to install.
+/// cluster from the machine's binaries (<see cref="TestBackend"/> chooses, and the test output says which ran).
+/// If neither is possible the tests fail and say what to install.
 /// Each test class gets its own database from <see cref="CreateDatabaseAsync"/>; tests that hand a connection
 /// string to a Dapr component (the dev sidecar's binding tests) use <see cref="PgxConnectionString"/>.
 /// </summary>
@@ -17,7 +19,29 @@ public sealed class PostgresFixture : IAsyncLifetime
 {
     private const string MaintenanceDatabase = "postgres";
     private PostgreSqlContainer? container;
+    private readonly IMessageSink? diagnostics;
+    private readonly TestBackendKind? requested;
     private PostgresServer? server;
+
+    /// <summary>As xunit creates it for a class or collection: the backend the environment asks for, reported.</summary>
+    public PostgresFixture(IMessageSink diagnostics)
+        : this(diagnostics, null)
+    {
+    }
+
+    private PostgresFixture(IMessageSink? diagnostics, TestBackendKind? backend)
+    {
+        this.diagnostics = diagnostics;
+        requested = backend;
+    }
+
+    /// <summary>
+    /// One a test or another fixture starts and disposes itself; <paramref name="backend"/> overrides the environment
+    /// (tests of the fallback itself), <paramref name="diagnostics"/> receives the line naming the backend.
+    /// </summary>
+    public static PostgresFixture Standalone(TestBackendKind? backend = null, IMessageSink? diagnostics = null) => new(diagnostics, backend);
+
+    public TestBackendKind Backend { get; private set; }
 
     /// <summary>Npgsql connection string to the maintenance database.</summary>
     public string AdminConnectionString { get; private set; } = "";
@@ -39,9 +63,10 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (ContainerEngine.IsAvailable)
+        Backend = requested ?? TestBackend.Choose();
+        if (Backend == TestBackendKind.Containers)
         {
-            container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            container = new PostgreSqlBuilder(TestBackend.PostgresImage).WithCreateParameterModifier(parameters => parameters.HostConfig!.Ulimits = [.. TestBackend.ContainerUlimits()]).Build();
             await container.StartAsync().ConfigureAwait(false);
             var builder = new NpgsqlConnectionStringBuilder(container.GetConnectionString());
             Host = builder.Host!;
@@ -49,6 +74,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             User = builder.Username!;
             Password = builder.Password;
             AdminConnectionString = container.GetConnectionString();
+            TestBackend.Report(diagnostics, "Postgres", Backend, TestBackend.PostgresImage);
             return;
         }
 
@@ -59,6 +85,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         server = await PostgresServer.StartAsync(binaries, root, FreePorts.Next(), durable: false, CancellationToken.None).ConfigureAwait(false);
         Port = server.Port;
         AdminConnectionString = server.ConnectionString.Replace($"Database={PostgresServer.Database}", $"Database={MaintenanceDatabase}", StringComparison.Ordinal);
+        TestBackend.Report(diagnostics, "Postgres", Backend, binaries);
     }
 
     /// <summary>A fresh, empty database; returns its Npgsql connection string.</summary>

@@ -2,19 +2,43 @@ using System.Globalization;
 using LogDapr.LocalStack.Processes;
 using Testcontainers.Redis;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace LogDapr.TestSupport;
 
 /// <summary>
 /// A real Redis for tests: a Testcontainers container when a container engine answers, otherwise a private
-/// redis-server from the machine's binaries (no persistence, loopback, a free port). Tests can stop and start it
+/// redis-server from the machine's binaries (no persistence, loopback, a free port); <see cref="TestBackend"/>
+/// chooses, and the test output says which ran. Tests can stop and start it
 /// to simulate an outage; the port stays the same. Fails with what to install when neither is possible.
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
     public const string InstallCommand = "sudo apt-get install -y redis-server";
     private RedisContainer? container;
+    private readonly IMessageSink? diagnostics;
+    private readonly TestBackendKind? requested;
     private ManagedProcess? server;
+
+    /// <summary>As xunit creates it for a class or collection: the backend the environment asks for, reported.</summary>
+    public RedisFixture(IMessageSink diagnostics)
+        : this(diagnostics, null)
+    {
+    }
+
+    private RedisFixture(IMessageSink? diagnostics, TestBackendKind? backend)
+    {
+        this.diagnostics = diagnostics;
+        requested = backend;
+    }
+
+    /// <summary>
+    /// One a test or another fixture starts and disposes itself; <paramref name="backend"/> overrides the environment
+    /// (tests of the fallback itself), <paramref name="diagnostics"/> receives the line naming the backend.
+    /// </summary>
+    public static RedisFixture Standalone(TestBackendKind? backend = null, IMessageSink? diagnostics = null) => new(diagnostics, backend);
+
+    public TestBackendKind Backend { get; private set; }
 
     public int Port { get; private set; }
 
@@ -23,11 +47,13 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (ContainerEngine.IsAvailable)
+        Backend = requested ?? TestBackend.Choose();
+        if (Backend == TestBackendKind.Containers)
         {
             Port = FreePorts.Next();
-            container = new RedisBuilder("redis:7-alpine").WithPortBinding(Port, 6379).Build();
+            container = new RedisBuilder(TestBackend.RedisImage).WithCreateParameterModifier(parameters => parameters.HostConfig!.Ulimits = [.. TestBackend.ContainerUlimits()]).WithPortBinding(Port, 6379).Build();
             await container.StartAsync().ConfigureAwait(false);
+            TestBackend.Report(diagnostics, "Redis", Backend, TestBackend.RedisImage);
             return;
         }
 
@@ -39,6 +65,7 @@ public sealed class RedisFixture : IAsyncLifetime
             ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()],
             new Dictionary<string, string?>()), directory);
         await StartAsync().ConfigureAwait(false);
+        TestBackend.Report(diagnostics, "Redis", Backend, binary);
     }
 
     /// <summary>Stops Redis abruptly, as a crash would.</summary>

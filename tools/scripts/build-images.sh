@@ -9,7 +9,10 @@
 #   localhost/logdapr-base/sdk:10.0          that base plus this machine's .NET SDK
 # Releases build on Microsoft's images (.github/workflows/release.yaml).
 #
-# Usage: tools/scripts/build-images.sh [program...]   (default: operator ingest aggregator dev-sidecar postgres)
+# Two test images stand in for the official postgres and redis images (deploy/test-images/README.md): the
+# containerised end-to-end test and the Testcontainers fixtures run them.
+#
+# Usage: tools/scripts/build-images.sh [program...]   (default: operator ingest aggregator dev-sidecar postgres redis)
 # Env:   LOGDAPR_IMAGE_REGISTRY (default ghcr.io/logdapr), LOGDAPR_IMAGE_TAG (default: the chart's appVersion)
 # Prints one line per image: "<name> <size-bytes>".
 set -euo pipefail
@@ -22,23 +25,11 @@ revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=amd64 ;; esac
 base_image=localhost/logdapr-base/runtime:bookworm
 sdk_image=localhost/logdapr-base/sdk:10.0
-postgres_image=localhost/logdapr-base/postgres:15
 # The sandbox has no CAP_SYS_RESOURCE (podman's default ulimits fail) and hybrid cgroups (crun refuses them).
 limits=(--ulimit nofile=1024:20000 --ulimit nproc=4096:4096)
 podman() { command podman --runtime runc "$@"; }
 log() { echo "build-images: $*" >&2; }
 
-ensure_tools() {
-  local missing=()
-  command -v podman >/dev/null 2>&1 || missing+=(podman)
-  command -v runc >/dev/null 2>&1 || missing+=(runc)
-  command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
-  [ ${#missing[@]} -eq 0 ] && return
-  log "installing ${missing[*]} (apt-get)"
-  local sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq podman runc mmdebstrap >/dev/null
-}
 
 has_image() { podman image exists "$1"; }
 
@@ -96,18 +87,31 @@ program_build() {
   echo "$image $(podman image inspect --format '{{.Size}}' "$image")"
 }
 
-ensure_tools
+# A test stand-in for an official image: Debian's package on a Debian root, plus the official image's interface
+# (deploy/test-images/<name>). Built once per machine; the Containerfile's content is part of the tag's label, so
+# an edited Containerfile or entrypoint rebuilds it.
+test_image_build() {
+  local name=$1 version=$2 packages=$3 base="localhost/logdapr-base/$1:$2" image="localhost/logdapr-test/$1:$2" digest
+  debian_image "$base" "$packages"
+  digest="$(cat deploy/test-images/"$name"/* | sha256sum | cut -c1-16)"
+  if ! has_image "$image" || [ "$(podman image inspect --format '{{index .Labels "io.logdapr.test-image.digest"}}' "$image")" != "$digest" ]; then
+    log "building $image"
+    podman build --quiet "${limits[@]}" --build-arg BASE_IMAGE="$base" --label "io.logdapr.test-image.digest=$digest" \
+      -t "$image" -f deploy/test-images/"$name"/Containerfile deploy/test-images/"$name" >/dev/null
+  fi
+  echo "$image $(podman image inspect --format '{{.Size}}' "$image")"
+}
+
+"$repo/tools/scripts/ensure-container-engine.sh" install
 programs=("$@")
-[ ${#programs[@]} -gt 0 ] || programs=(operator ingest aggregator dev-sidecar postgres)
+[ ${#programs[@]} -gt 0 ] || programs=(operator ingest aggregator dev-sidecar postgres redis)
 debian_image "$base_image" "ca-certificates,tzdata,libssl3,zlib1g"
 for program in "${programs[@]}"; do
-  if [ "$program" = postgres ]; then
-    debian_image "$postgres_image" "postgresql-15"
-    echo "$postgres_image $(podman image inspect --format '{{.Size}}' "$postgres_image")"
-  else
-    sdk_image_build
-    program_build "$program"
-  fi
+  case "$program" in
+    postgres) test_image_build postgres 15 postgresql-15 ;;
+    redis)    test_image_build redis 7 redis-server ;;
+    *)        sdk_image_build; program_build "$program" ;;
+  esac
 done
 # The build stages (SDK plus sources, about 1 GB each) are left behind untagged; nothing reuses them.
 podman image prune --force >/dev/null

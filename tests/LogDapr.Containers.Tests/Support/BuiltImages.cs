@@ -72,7 +72,7 @@ public sealed class BuiltImages : IAsyncLifetime
             images[program] = (image, long.Parse(size, CultureInfo.InvariantCulture));
         }
 
-        images["postgres"] = ("localhost/logdapr-base/postgres:15", 0);
+        images["postgres"] = ("localhost/logdapr-test/postgres:15", 0);
     }
 }
 

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
+using Xunit.Abstractions;
+
 namespace LogDapr.Observability.Tests.Support;
 
 /// <summary>
@@ -20,9 +22,9 @@ namespace LogDapr.Observability.Tests.Support;
 /// sidecar process between them and a real Postgres. The sidecar serves a declarative subscription without bulk, so
 /// each message reaches the aggregator as a single delivery, the case in which the aggregator continues the trace.
 /// </summary>
-public sealed class InProcessPipeline : IAsyncLifetime
+public sealed class InProcessPipeline(IMessageSink diagnostics) : IAsyncLifetime
 {
-    private readonly PostgresFixture postgres = new();
+    private readonly PostgresFixture postgres = PostgresFixture.Standalone(diagnostics: diagnostics);
     private ManagedProcess? sidecar;
     private WebApplication? ingest;
     private WebApplication? aggregator;
