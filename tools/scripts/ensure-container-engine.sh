@@ -2,7 +2,7 @@
 # Makes a container engine available to the tests: podman with runc, and podman's Docker-compatible API
 # (`podman system service`) for Testcontainers. Idempotent.
 #
-#   ensure-container-engine.sh install   installs podman, runc and mmdebstrap (apt-get) when missing
+#   ensure-container-engine.sh install   installs podman, runc, mmdebstrap and curl (apt-get) when missing
 #   ensure-container-engine.sh service   also starts the API service if it does not answer, and prints the
 #                                        environment for Testcontainers as shell assignments:
 #                                        DOCKER_HOST=unix://…, TESTCONTAINERS_RYUK_DISABLED=true and
@@ -23,11 +23,12 @@ install_tools() {
   command -v podman >/dev/null 2>&1 || missing+=(podman)
   command -v runc >/dev/null 2>&1 || missing+=(runc)
   command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]} (apt-get)"
   local sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq podman runc mmdebstrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 answers() {
@@ -79,6 +80,6 @@ environment() {
 
 case "${1:-}" in
   install) install_tools ;;
-  service) install_tools; command -v curl >/dev/null 2>&1 || { log "curl is needed"; exit 1; }; start_service ;;
+  service) install_tools; start_service ;;
   *) echo "usage: $0 install|service" >&2; exit 2 ;;
 esac
