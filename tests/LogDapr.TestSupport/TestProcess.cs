@@ -73,6 +73,15 @@ public sealed class TestProcess : IAsyncDisposable
         return started;
     }
 
+    /// <summary>
+    /// Starts <paramref name="fileName"/> as a shell in a terminal starts a foreground job: in its own session and
+    /// process group (so <see cref="SignalGroupAsync"/> reaches it and its children as Ctrl+C would), with SIGINT
+    /// and SIGQUIT at their defaults (a test host started in the background may ignore them, and a child would
+    /// inherit that).
+    /// </summary>
+    public static TestProcess StartInOwnSession(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Start("setsid", ["env", "--default-signal=INT,QUIT", fileName, .. arguments], environment);
+
     /// <summary>Runs a built .NET app from its dll, as `dotnet app.dll ...`.</summary>
     public static TestProcess StartDotnet(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         Start("dotnet", [dll, .. arguments], environment);
@@ -121,6 +130,34 @@ public sealed class TestProcess : IAsyncDisposable
             {
                 waiters.RemoveAll(w => w.Seen == seen);
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> (e.g. INT, KILL) to the process group of a process started with
+    /// <see cref="StartInOwnSession"/>: setsid made it the group leader, so the group id is its pid.
+    /// </summary>
+    public async Task SignalGroupAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, "--", "-" + process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -s {signal} of process group {process.Id.ToString(CultureInfo.InvariantCulture)} failed ({kill.ExitCode.ToString(CultureInfo.InvariantCulture)})");
+        }
+    }
+
+    /// <summary>Whether the process exits within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
