@@ -13,9 +13,6 @@ namespace LogDapr.Operator.Secrets;
 /// </summary>
 public static class PodSecretReferences
 {
-    public const string AppTokenSecretAnnotation = "dapr.io/app-token-secret";
-    public const string AppTokenKey = "token";
-
     public static IReadOnlyList<SecretKeyRef> For(RenderedObject deployment, IReadOnlyList<RenderedObject> objects)
     {
         ArgumentNullException.ThrowIfNull(deployment);
@@ -34,9 +31,9 @@ public static class PodSecretReferences
                 }
             }
         }
-        if (annotations.GetString(AppTokenSecretAnnotation) is { } tokenSecret)
+        if (annotations.GetString(AppToken.Annotation) is { } tokenSecret)
         {
-            refs.Add(new SecretKeyRef(tokenSecret, AppTokenKey));
+            refs.Add(new SecretKeyRef(tokenSecret, AppToken.SecretKey));
         }
         if (annotations.GetString(PodChecksums.AppIdAnnotation) is { } appId)
         {
