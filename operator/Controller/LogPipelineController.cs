@@ -12,7 +12,8 @@ namespace LogDapr.Operator.Controller;
 /// <summary>
 /// The controller loop: informers on LogPipelines and on every owned kind feed one work queue of LogPipeline
 /// keys; workers reconcile them. A change to an owned object (a hand edit, a deletion, a Deployment becoming
-/// available) enqueues its controlling LogPipeline. A periodic resync re-enqueues every pipeline.
+/// available) enqueues its controlling LogPipeline; a change to a Secret enqueues the LogPipelines that reference it.
+/// A periodic resync re-enqueues every pipeline.
 /// </summary>
 public sealed partial class LogPipelineController : IDisposable
 {

@@ -8,8 +8,8 @@ namespace LogDapr.Operator.Rendering;
 /// <summary>
 /// Pod template annotations that change when what a pod loads at start changes, so the Deployment rolls its pods.
 /// daprd reads its Components, Resiliency policies and declarative Subscriptions when the sidecar starts (the Dapr
-/// operator streams updates, but without the HotReload preview feature daprd does not apply them: Dapr docs,
-/// "Updating components" in operations/components/component-updates), and Secret values reach daprd and the app
+/// operator streams updates, but without the HotReload preview feature daprd does not apply them: "Updating
+/// components", https://docs.dapr.io/operations/components/component-updates/), and Secret values reach daprd and the app
 /// only when the pod starts (component secretKeyRef resolved at load, env valueFrom at container start). The same
 /// pattern as Helm's "checksum/config" annotation.
 /// </summary>
