@@ -4,7 +4,10 @@ using LogDapr.Operator.Serialization;
 
 namespace LogDapr.Operator.Cli;
 
-/// <summary>`render -f FILE|-`: print, as YAML, the exact objects the controller would apply; no cluster needed.</summary>
+/// <summary>
+/// `render -f FILE|-`: print, as YAML, the exact objects the controller would apply; no cluster needed. Only the
+/// logdapr.io/secrets-checksum pod annotation is missing: it hashes Secret values, which need the cluster.
+/// </summary>
 internal static class RenderCommand
 {
     public static Command Create(TextReader stdin)
@@ -13,7 +16,7 @@ internal static class RenderCommand
         var file = new Argument<string?>("file") { Description = "The same as --filename.", Arity = ArgumentArity.ZeroOrOne };
         var @namespace = new Option<string>("--namespace", "-n") { Description = "Namespace for documents that have none.", HelpName = "NS", DefaultValueFactory = _ => "default" };
         var images = new ImageOptions();
-        var command = new Command("render", "Print, as YAML, the exact objects the controller would apply; no cluster needed.") { filename, file, @namespace };
+        var command = new Command("render", "Print, as YAML, the exact objects the controller would apply (without the secrets checksum, which needs the cluster's Secrets); no cluster needed.") { filename, file, @namespace };
         images.AddTo(command);
         // Like kubectl, unknown options are ignored here; only `run` rejects them.
         command.TreatUnmatchedTokensAsErrors = false;

@@ -4,6 +4,7 @@ using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
+using LogDapr.Operator.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace LogDapr.Operator.Controller;
@@ -11,7 +12,8 @@ namespace LogDapr.Operator.Controller;
 /// <summary>
 /// The controller loop: informers on LogPipelines and on every owned kind feed one work queue of LogPipeline
 /// keys; workers reconcile them. A change to an owned object (a hand edit, a deletion, a Deployment becoming
-/// available) enqueues its controlling LogPipeline. A periodic resync re-enqueues every pipeline.
+/// available) enqueues its controlling LogPipeline; a change to a Secret enqueues the LogPipelines that reference it.
+/// A periodic resync re-enqueues every pipeline.
 /// </summary>
 public sealed partial class LogPipelineController : IDisposable
 {
@@ -20,6 +22,7 @@ public sealed partial class LogPipelineController : IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly List<Informer> pipelineInformers = [];
+    private readonly List<Informer> secretInformers = [];
     private readonly OwnedObjects owned;
     private readonly WorkQueue<string> queue;
     private readonly LogPipelineReconciler reconciler;
@@ -45,12 +48,24 @@ public sealed partial class LogPipelineController : IDisposable
                 }
             };
             pipelineInformers.Add(informer);
+
+            // A rotated Secret must roll the pods that read it (their pod template carries a checksum of the values):
+            // enqueue the pipelines that referenced it at their last render. Metadata only is kept (SecretMetadataApi).
+            var secretInformer = new Informer(new SecretMetadataApi(api), KnownResources.Secrets, ns, null, loggerFactory.CreateLogger<Informer>());
+            secretInformer.OnEvent = (_, secret, _) =>
+            {
+                foreach (var key in reconciler.SecretIndex.Referencing(secret.Namespace() ?? "", secret.Name()))
+                {
+                    queue.Add(key);
+                }
+            };
+            secretInformers.Add(secretInformer);
         }
     }
 
     public WorkQueue<string> Queue => queue;
 
-    public IReadOnlyList<Informer> Informers => [.. pipelineInformers, .. owned.Informers];
+    public IReadOnlyList<Informer> Informers => [.. pipelineInformers, .. owned.Informers, .. secretInformers];
 
     /// <summary>Runs until cancelled, then stops taking work and waits for in-flight reconciles to finish.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
+using LogDapr.Operator.Secrets;
 using LogDapr.Operator.Serialization;
 using Microsoft.Extensions.Logging;
 using static LogDapr.Operator.Controller.PipelineConditions;
@@ -28,6 +29,7 @@ public sealed partial class LogPipelineReconciler
     private readonly ILogger<LogPipelineReconciler> logger;
     private readonly PipelinePrerequisites prerequisites;
     private readonly PipelineStatusWriter status;
+    private readonly PipelineSecrets secrets;
 
     public LogPipelineReconciler(IKubeApi api, OwnedObjects owned, OperatorMetrics metrics, OperatorOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -37,8 +39,12 @@ public sealed partial class LogPipelineReconciler
         this.options = options;
         logger = loggerFactory.CreateLogger<LogPipelineReconciler>();
         prerequisites = new PipelinePrerequisites(api, new DaprCompatibilityCheck(api, time, options.DaprCheckInterval), logger);
+        secrets = new PipelineSecrets(api);
         status = new PipelineStatusWriter(api, new EventRecorder(api, time, loggerFactory.CreateLogger<EventRecorder>()), metrics, time, logger);
     }
+
+    /// <summary>The Secrets each pipeline referenced at its last render, for the controller's Secret watch.</summary>
+    public SecretReferenceIndex SecretIndex { get; } = new();
 
     public async Task<ReconcileResult> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -46,6 +52,7 @@ public sealed partial class LogPipelineReconciler
         if (stored is null)
         {
             metrics.ForgetPipeline($"{@namespace}/{name}");
+            SecretIndex.Remove($"{@namespace}/{name}");
             return ReconcileResult.Done("deleted");
         }
         if (stored["metadata"]?["deletionTimestamp"] is not null)
@@ -68,7 +75,9 @@ public sealed partial class LogPipelineReconciler
             return ReconcileResult.Done(Reasons.InvalidSpec);
         }
 
+        SecretIndex.Set(pipeline.Key, @namespace, rendered.SecretReferences.Select(s => s.SecretName).Concat(new[] { rendered.GeneratedAppTokenSecret }.OfType<string>()));
         var (dapr, blocked) = await prerequisites.CheckAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+        blocked ??= await secrets.PrepareAsync(pipeline, rendered, dapr, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<V1Deployment> deployments = [];
         if (blocked is null)
         {

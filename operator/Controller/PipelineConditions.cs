@@ -26,6 +26,7 @@ public static class PipelineConditions
         public const string SecretNotFound = "SecretNotFound";
         public const string SecretKeyNotFound = "SecretKeyNotFound";
         public const string InvalidSpec = "InvalidSpec";
+        public const string InvalidConnectionString = "InvalidConnectionString";
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";

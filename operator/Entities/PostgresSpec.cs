@@ -10,7 +10,7 @@ namespace LogDapr.Operator.Entities;
 public sealed class PostgresSpec
 {
     [JsonRequired]
-    [Description("Secret key holding the Npgsql/libpq connection string. Used by the Dapr binding (writes) and the aggregator (migrations, query API).")]
+    [Description("Secret key holding the Postgres connection string, read by the Dapr binding (writes, with pgx) and the aggregator (migrations, query API). A postgres:// URL (postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require, reserved characters percent-encoded) or libpq keywords separated by spaces (host=HOST port=5432 user=USER password=PASSWORD dbname=DATABASE sslmode=require); not the Npgsql form Host=...;Database=..., which pgx cannot read. The operator checks the value before applying anything and reports InvalidConnectionString otherwise.")]
     public SecretKeySelector ConnectionStringSecretKeyRef { get; set; } = null!;
 
     [Description("Schema the aggregator creates its tables in.")]

@@ -8,7 +8,7 @@ namespace LogDapr.Operator.Entities;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class PostgresStateSpec
 {
-    [Description("Secret key holding the connection string; defaults to postgres.connectionStringSecretKeyRef.")]
+    [Description("Secret key holding the state store's connection string, in the same forms as postgres.connectionStringSecretKeyRef (a postgres:// URL or libpq keywords, checked by the operator); defaults to postgres.connectionStringSecretKeyRef.")]
     public SecretKeySelector? ConnectionStringSecretKeyRef { get; set; }
 
     [Description("Table the state store keeps keys in (created by Dapr).")]

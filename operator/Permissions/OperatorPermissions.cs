@@ -51,11 +51,14 @@ public static class OperatorPermissions
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),
 
-        // get: check that referenced Secrets and keys exist before applying anything; values are never copied into
-        // what the operator renders (components and pods reference them by name). create: the app token Secret of
-        // a pipeline whose spec names none, created once and never updated (so no update, patch or delete; owner
-        // references delete it). No list or watch: that would be every Secret of the namespace.
-        new("", "secrets", [Get, Create]),
+        // get: check that referenced Secrets and keys exist (and a Postgres connection string is one daprd reads)
+        // before applying anything, and hash the referenced values into the pod template; values are never copied
+        // into what the operator renders (components and pods reference them by name). list, watch: notice a
+        // rotation of a referenced Secret, to roll the pods that read it; the informer keeps metadata only
+        // (SecretMetadataApi), RBAC cannot grant a metadata-only watch. create: the app token Secret of a pipeline
+        // whose spec names none, created once and never updated (so no update, patch or delete; owner references
+        // delete it).
+        new("", "secrets", [Get, List, Watch, Create]),
         new("", "events", [Create]),
     ];
 

@@ -1,43 +1,50 @@
-using System.Text;
-
 namespace LogDapr.Postgres;
 
 /// <summary>
-/// One Postgres connection string serves both sides of the sink: Dapr's PostgreSQL binding (pgx) takes libpq
-/// keyword/value (<c>host=h port=5432 user=u dbname=d</c>) or URL (<c>postgres://u:p@h:5432/d</c>) strings, while
-/// Npgsql takes <c>Host=h;Port=5432;...</c>. This converts the first two into the third so a single Secret
-/// works for both. Pure.
+/// One Postgres connection string serves both sides of the sink: Dapr's PostgreSQL components (pgx) take a URL
+/// (<c>postgres://u:p@h:5432/d?sslmode=require</c>) or libpq keyword/value pairs (<c>host=h port=5432 user=u dbname=d</c>),
+/// while Npgsql takes <c>Host=h;Port=5432;...</c>. This reads the first two exactly as pgx does (<see cref="PgxSettings"/>)
+/// and writes the third, so a single Secret works for both. The Npgsql form is passed through for local use only:
+/// daprd cannot read it (<see cref="DaprConnectionStringCheck"/>). Pure.
 /// </summary>
 public static class PostgresConnectionString
 {
-    private static readonly Dictionary<string, string> KeywordMap = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> KeywordMap = new(StringComparer.Ordinal)
     {
-        ["host"] = "Host",
-        ["hostaddr"] = "Host",
-        ["port"] = "Port",
-        ["user"] = "Username",
-        ["password"] = "Password",
-        ["dbname"] = "Database",
-        ["database"] = "Database",
+        [PgxSettings.User] = "Username",
+        [PgxSettings.Password] = "Password",
+        [PgxSettings.Database] = "Database",
         ["sslmode"] = "SSL Mode",
+        ["sslrootcert"] = "Root Certificate",
+        ["sslcert"] = "SSL Certificate",
+        ["sslkey"] = "SSL Key",
+        ["sslpassword"] = "SSL Password",
         ["connect_timeout"] = "Timeout",
         ["application_name"] = "Application Name",
         ["search_path"] = "Search Path",
+        ["target_session_attrs"] = "Target Session Attributes",
         ["pool_max_conns"] = "Maximum Pool Size",
         ["pool_min_conns"] = "Minimum Pool Size",
     };
 
     /// <summary>Returns an Npgsql connection string; Npgsql-format input is returned unchanged.</summary>
+    /// <exception cref="FormatException">pgx could not read it either; the message does not quote the string.</exception>
     public static string ToNpgsql(string connectionString)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         var trimmed = connectionString.Trim();
-        if (trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        if (!PgxSettings.IsUrl(trimmed) && IsNpgsqlForm(trimmed))
         {
-            return FromUrl(trimmed);
+            return trimmed;
         }
-
-        return IsNpgsqlForm(trimmed) ? trimmed : FromKeywordValue(trimmed);
+        try
+        {
+            return FromSettings(PgxSettings.Parse(trimmed));
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"Postgres connection string: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -84,127 +91,54 @@ public static class PostgresConnectionString
         return i < s.Length && s[i] == ';';
     }
 
-    private static string FromUrl(string url)
-    {
-        var uri = new Uri(url);
-        var parts = new List<(string, string)>();
-        if (!string.IsNullOrEmpty(uri.Host))
-        {
-            parts.Add(("Host", uri.Host));
-        }
-
-        if (uri.Port > 0)
-        {
-            parts.Add(("Port", uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var userInfo = uri.UserInfo.Split(':', 2);
-            parts.Add(("Username", Uri.UnescapeDataString(userInfo[0])));
-            if (userInfo.Length == 2)
-            {
-                parts.Add(("Password", Uri.UnescapeDataString(userInfo[1])));
-            }
-        }
-
-        var database = uri.AbsolutePath.TrimStart('/');
-        if (database.Length > 0)
-        {
-            parts.Add(("Database", Uri.UnescapeDataString(database)));
-        }
-
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var kv = pair.Split('=', 2);
-            if (kv.Length == 2 && KeywordMap.TryGetValue(Uri.UnescapeDataString(kv[0]), out var key))
-            {
-                parts.Add((key, Uri.UnescapeDataString(kv[1])));
-            }
-        }
-
-        return Join(parts);
-    }
-
-    private static string FromKeywordValue(string s)
+    /// <summary>
+    /// pgx's settings as Npgsql's: several hosts become Npgsql's "h1:p1,h2:p2" (a host beyond the port list takes the
+    /// first port, as in pgx), an IPv6 address is bracketed there; keywords Npgsql has no equivalent for (server
+    /// parameters, pgx's own pool settings) are left out.
+    /// </summary>
+    private static string FromSettings(IReadOnlyDictionary<string, string> settings)
     {
         var parts = new List<(string, string)>();
-        var i = 0;
-        while (i < s.Length)
+        if (settings.TryGetValue(PgxSettings.Host, out var hostList))
         {
-            while (i < s.Length && char.IsWhiteSpace(s[i]))
+            var hosts = hostList.Split(',');
+            var ports = settings.TryGetValue(PgxSettings.Port, out var portList) ? portList.Split(',') : [];
+            if (hosts.Length == 1)
             {
-                i++;
-            }
-
-            var keyStart = i;
-            while (i < s.Length && s[i] != '=' && !char.IsWhiteSpace(s[i]))
-            {
-                i++;
-            }
-
-            var keyword = s[keyStart..i];
-            while (i < s.Length && char.IsWhiteSpace(s[i]))
-            {
-                i++;
-            }
-
-            if (i >= s.Length || s[i] != '=')
-            {
-                if (keyword.Length == 0)
+                parts.Add(("Host", hosts[0]));
+                if (ports.Length > 0)
                 {
-                    break;
+                    parts.Add(("Port", ports[0]));
                 }
-
-                throw new FormatException($"Postgres connection string: keyword '{keyword}' has no value");
-            }
-
-            i++;
-            while (i < s.Length && char.IsWhiteSpace(s[i]))
-            {
-                i++;
-            }
-
-            var value = new StringBuilder();
-            if (i < s.Length && s[i] == '\'')
-            {
-                i++;
-                while (i < s.Length && s[i] != '\'')
-                {
-                    if (s[i] == '\\' && i + 1 < s.Length)
-                    {
-                        i++;
-                    }
-
-                    value.Append(s[i++]);
-                }
-
-                if (i >= s.Length)
-                {
-                    throw new FormatException("Postgres connection string: unterminated quoted value");
-                }
-
-                i++;
             }
             else
             {
-                while (i < s.Length && !char.IsWhiteSpace(s[i]))
+                var entries = hosts.Select((h, i) =>
                 {
-                    if (s[i] == '\\' && i + 1 < s.Length)
-                    {
-                        i++;
-                    }
-
-                    value.Append(s[i++]);
-                }
-            }
-
-            if (KeywordMap.TryGetValue(keyword, out var key))
-            {
-                parts.Add((key, value.ToString()));
+                    var host = h.Contains(':', StringComparison.Ordinal) ? $"[{h}]" : h;
+                    return ports.Length == 0 ? host : $"{host}:{(i < ports.Length ? ports[i] : ports[0])}";
+                });
+                parts.Add(("Host", string.Join(',', entries)));
             }
         }
-
+        else if (settings.TryGetValue(PgxSettings.Port, out var port))
+        {
+            parts.Add(("Port", port.Split(',')[0]));
+        }
+        foreach (var (key, value) in settings)
+        {
+            if (KeywordMap.TryGetValue(key, out var npgsql) && !(key == "sslrootcert" && value == "system"))
+            {
+                parts.Add((npgsql, value));
+            }
+        }
+        // pgx: sslrootcert=system means the system CAs and verify-full (configTLS); Npgsql checks against the system
+        // store by default, so only the mode is carried over.
+        if (settings.TryGetValue("sslrootcert", out var root) && root == "system")
+        {
+            parts.RemoveAll(p => p.Item1 == "SSL Mode");
+            parts.Add(("SSL Mode", "verify-full"));
+        }
         return Join(parts);
     }
 

@@ -107,7 +107,8 @@ public sealed class HelmChartTests
     }
 
     /// <summary>
-    /// Secrets: get (check references) and create (the generated app token); never list, watch, update or delete.
+    /// Secrets: get (check references, hash values), list and watch (notice rotations; the informer keeps metadata
+    /// only) and create (the generated app token); never update, patch or delete.
     /// Cluster-scoped reads are limited by resourceNames to Dapr's three CRDs and its injector webhook, in both
     /// RBAC modes (they are cluster-scoped, so a Role could not grant them).
     /// </summary>
@@ -122,7 +123,7 @@ public sealed class HelmChartTests
         static List<string> Strings(JsonNode? node) => node?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
 
         var secretVerbs = rules.Where(r => Strings(r["resources"]).Contains("secrets")).SelectMany(r => Strings(r["verbs"])).ToHashSet();
-        Assert.Equal(new HashSet<string> { "get", "create" }, secretVerbs);
+        Assert.Equal(new HashSet<string> { "get", "list", "watch", "create" }, secretVerbs);
 
         var crdRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("customresourcedefinitions"));
         Assert.Equal(["get"], Strings(crdRule["verbs"]));

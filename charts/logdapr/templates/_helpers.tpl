@@ -55,7 +55,7 @@ operator/Kubernetes/OperatorPermissions.cs; a test renders this chart and compar
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create"]
+  verbs: ["get", "list", "watch", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

@@ -11,7 +11,7 @@ public sealed class PostgresOptions
 {
     public const string Section = "Postgres";
 
-    [Required(ErrorMessage = "Postgres:ConnectionString is required (Npgsql format, e.g. Host=...;Database=...;Username=...)")]
+    [Required(ErrorMessage = "Postgres:ConnectionString is required (a postgres://user:password@host:5432/database URL or libpq keywords host=... user=... dbname=...; the form Dapr's binding reads too)")]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Schema holding LogDapr's tables; an unquoted SQL identifier.</summary>

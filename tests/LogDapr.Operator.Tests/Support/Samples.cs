@@ -28,7 +28,7 @@ public static class Samples
         apiVersion: v1
         kind: Secret
         metadata: {name: pg, namespace: team}
-        stringData: {connectionString: "Host=pg;Database=logs"}
+        stringData: {connectionString: "postgres://logdapr:change-me@pg:5432/logs?sslmode=require"}
         ---
         apiVersion: v1
         kind: Secret

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Kubernetes;
+using LogDapr.Operator.Rendering;
+
+namespace LogDapr.Operator.Secrets;
+
+/// <summary>
+/// Which Secret keys a rendered Deployment's pods read when they start, so that exactly those roll the pods when they
+/// change: env <c>secretKeyRef</c>s of its containers, the app token the Dapr injector gives daprd
+/// (<c>dapr.io/app-token-secret</c>, key "token"), and the <c>secretKeyRef</c>s in the metadata of the Dapr components
+/// its sidecar loads. Secret volumes are left out on purpose: the kubelet updates mounted files in place and the
+/// services reload them (the API keys file, Auth:ReloadInterval), so a rotation there needs no restart. Pure.
+/// </summary>
+public static class PodSecretReferences
+{
+    public static IReadOnlyList<SecretKeyRef> For(RenderedObject deployment, IReadOnlyList<RenderedObject> objects)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var template = deployment.Object["spec"]?["template"];
+        var annotations = template?["metadata"]?["annotations"];
+        var refs = new SortedSet<SecretKeyRef>(Comparer<SecretKeyRef>.Create((a, b) =>
+            string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : string.CompareOrdinal(a.Key, b.Key)));
+
+        foreach (var container in template?["spec"]?["containers"] as JsonArray ?? [])
+        {
+            foreach (var env in container?["env"] as JsonArray ?? [])
+            {
+                if (env?["valueFrom"]?["secretKeyRef"] is JsonObject selector && selector.GetString("name") is { } name && selector.GetString("key") is { } key)
+                {
+                    refs.Add(new SecretKeyRef(name, key));
+                }
+            }
+        }
+        if (annotations.GetString(AppToken.Annotation) is { } tokenSecret)
+        {
+            refs.Add(new SecretKeyRef(tokenSecret, AppToken.SecretKey));
+        }
+        if (annotations.GetString(PodChecksums.AppIdAnnotation) is { } appId)
+        {
+            foreach (var component in PodChecksums.LoadedBy(objects, appId).Where(o => o.Type == KnownResources.DaprComponents))
+            {
+                foreach (var item in component.Object["spec"]?["metadata"] as JsonArray ?? [])
+                {
+                    if (item?["secretKeyRef"] is JsonObject selector && selector.GetString("name") is { } name && selector.GetString("key") is { } key)
+                    {
+                        refs.Add(new SecretKeyRef(name, key));
+                    }
+                }
+            }
+        }
+        return [.. refs];
+    }
+}
