@@ -112,6 +112,11 @@ public sealed class ApiSchemaTests
         for (var c = 0; c < combinations.Count; c++)
         {
             var values = switches.Select((s, i) => combinations[c][i] ? s.On : s.Off).ToList();
+            if (values.Contains("leaderElection.enabled=false"))
+            {
+                // The chart refuses more than one replica without leader election.
+                values.Add("replicaCount=1");
+            }
             values.AddRange(enums.Select(e => $"{e.Path}={e.Values[c % e.Values.Count]}"));
             var objects = HelmTemplate(values);
             kinds.UnionWith(objects.Select(o => o.GetString("kind")!));
@@ -119,7 +124,7 @@ public sealed class ApiSchemaTests
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
         // The matrix reached the optional templates.
-        Assert.Superset(new HashSet<string> { "Deployment", "PodMonitor", "PrometheusRule", "ConfigMap", "CustomResourceDefinition", "ServiceAccount" }, kinds);
+        Assert.Superset(new HashSet<string> { "Deployment", "PodMonitor", "PrometheusRule", "ConfigMap", "CustomResourceDefinition", "ServiceAccount", "PodDisruptionBudget", "Role", "ClusterRole" }, kinds);
     }
 
     [Theory]
