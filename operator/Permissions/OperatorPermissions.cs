@@ -50,6 +50,7 @@ public static class OperatorPermissions
         new("", "services", [List, Watch, Create, Patch, Delete]),
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),
+        new("networking.k8s.io", "networkpolicies", [List, Watch, Create, Patch, Delete]),
 
         // get: check that referenced Secrets and keys exist before applying anything; values are never copied into
         // what the operator renders (components and pods reference them by name). create: the app token Secret of

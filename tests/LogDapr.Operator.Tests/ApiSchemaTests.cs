@@ -47,6 +47,22 @@ public sealed class ApiSchemaTests
               postgres:
                 connectionStringSecretKeyRef: {name: pg, key: connectionString}
             """,
+        ["network-policy-all-sources"] = """
+              pubsub:
+                type: redis
+                redis: {host: "redis:6379"}
+              postgres:
+                connectionStringSecretKeyRef: {name: pg, key: connectionString}
+              networkPolicy:
+                enabled: true
+                ingestFrom:
+                  - namespaceSelector: {matchLabels: {team: payments}}
+                    podSelector: {matchExpressions: [{key: tier, operator: In, values: [web]}, {key: canary, operator: DoesNotExist}]}
+                  - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}
+                queryFrom:
+                  - podSelector: {matchLabels: {app: grafana}}
+                metricsFrom: []
+            """,
         ["redis-tls-username"] = """
               pubsub:
                 type: redis

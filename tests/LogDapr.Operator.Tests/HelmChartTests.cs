@@ -162,6 +162,8 @@ public sealed class HelmChartTests
         cluster.DeploymentsBecomeAvailable = true;
         _ = SimulateDeploymentsAsync(cluster, stop.Token);
         await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["networkPolicy"] = new JsonObject { ["enabled"] = true });
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.NetworkPolicies, "team", "demo-aggregator") is not null, "the NetworkPolicies to be applied");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
 
