@@ -94,6 +94,38 @@ public sealed class ApiSchemaTests
         AssertValid(Rendered.Render(yaml).Objects.Select(o => o.Object));
     }
 
+    /// <summary>
+    /// What the controller itself writes, as the API server stores it: the owned objects, the app token Secret and
+    /// the Events it builds as plain JSON, and the LogPipeline with the status it reports.
+    /// </summary>
+    [Fact]
+    public async Task Every_object_the_controller_writes_matches_the_API_schemas()
+    {
+        await using var cluster = new TestCluster();
+        cluster.Start();
+        cluster.Apply(Samples.Minimal);
+        await cluster.WaitForConditionAsync("team", "demo", Controller.PipelineConditions.Ready, "True");
+        cluster.EditPipeline("team", "demo", p =>
+        {
+            p["spec"]!["networkPolicy"] = new JsonObject { ["enabled"] = true };
+            p["spec"]!["aggregator"]!["replicas"] = 2;
+        });
+        await Eventually.TrueAsync(() => cluster.Server.TryGet(KnownResources.NetworkPolicies, "team", "demo-aggregator") is not null
+            && cluster.Server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-aggregator") is not null, "the edited pipeline to be applied");
+
+        var objects = KnownResources.All.Where(t => t.Namespaced).SelectMany(t => cluster.Server.All(t, "team")).ToList();
+        Assert.Superset(new HashSet<string> { "LogPipeline", "Component", "Resiliency", "Subscription", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy", "Secret", "Event" }, objects.Select(o => o.GetString("kind")!).ToHashSet());
+        AssertValid(objects);
+
+        // The check reaches the hand-built JSON: a misspelt Event field and a bad status condition are refused.
+        var ev = objects.First(o => o.GetString("kind") == "Event").DeepClone().AsObject();
+        ev["reportingComponet"] = "x";
+        Assert.Contains(ApiSchemaCatalog.Vendored.Validate(ev), e => e.Contains("reportingComponet", StringComparison.Ordinal));
+        var pipeline = objects.First(o => o.GetString("kind") == "LogPipeline").DeepClone().AsObject();
+        pipeline["status"]!["conditions"]![0]!["lastTransitionTme"] = "now";
+        Assert.Contains(ApiSchemaCatalog.Vendored.Validate(pipeline), e => e.Contains("lastTransitionTme", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Every_kind_the_operator_owns_has_a_vendored_schema()
     {

@@ -22,9 +22,9 @@ import os
 import subprocess
 import sys
 
-# group/version -> kinds the chart or the operator renders (or may render: HPA, NetworkPolicy, Lease).
+# group/version -> kinds the chart or the operator renders or writes (Event, Lease), or may render (HPA).
 KUBERNETES_KINDS = {
-    "v1": ["ConfigMap", "Secret", "Service", "ServiceAccount"],
+    "v1": ["ConfigMap", "Event", "Secret", "Service", "ServiceAccount"],
     "apps/v1": ["Deployment"],
     "policy/v1": ["PodDisruptionBudget"],
     "rbac.authorization.k8s.io/v1": ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
