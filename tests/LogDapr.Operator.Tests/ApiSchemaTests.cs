@@ -175,6 +175,31 @@ public sealed class ApiSchemaTests
         Assert.Superset(new HashSet<string> { "Deployment", "PodMonitor", "PrometheusRule", "ConfigMap", "CustomResourceDefinition", "ServiceAccount", "PodDisruptionBudget", "Role", "ClusterRole" }, kinds);
     }
 
+    /// <summary>The operator pod's pass-through values land where the PodSpec schema has them.</summary>
+    [Fact]
+    public void Every_object_helm_templates_with_the_pass_through_values_set_matches_the_API_schemas()
+    {
+        var objects = HelmTemplate(
+        [
+            "nodeSelector.kubernetes\\.io/os=linux",
+            "tolerations[0].key=dedicated", "tolerations[0].operator=Exists", "tolerations[0].effect=NoSchedule",
+            "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight=100",
+            "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey=kubernetes.io/hostname",
+            "topologySpreadConstraints[0].maxSkew=1", "topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone",
+            "topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway",
+            "topologySpreadConstraints[0].labelSelector.matchLabels.app\\.kubernetes\\.io/name=logdapr-operator",
+            "imagePullSecrets[0].name=regcred", "podLabels.team=platform", "podAnnotations.owner=platform",
+            "priorityClassName=system-cluster-critical", "podSecurityContext.fsGroup=1654", "securityContext.privileged=false",
+            "podDisruptionBudget.maxUnavailable=50%", "serviceAccount.annotations.example\\.com/role=operator",
+            "resources.requests.cpu=1", "resources.limits.memory=1Gi",
+        ]);
+        AssertValid(objects);
+
+        var pod = objects.Single(o => o.GetString("kind") == "Deployment")["spec"]!["template"]!["spec"]!;
+        pod["topologySpreadConstraints"]![0]!["maxSkeww"] = 1;
+        Assert.Contains(ApiSchemaCatalog.Vendored.Validate(objects.Single(o => o.GetString("kind") == "Deployment")), e => e.Contains("maxSkeww", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(SampleNames))]
     public void Every_rendered_Dapr_component_uses_only_metadata_its_component_declares(string sample) =>
