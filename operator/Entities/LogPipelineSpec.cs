@@ -38,4 +38,7 @@ public sealed class LogPipelineSpec
 
     [Description("Settings of the Dapr sidecars injected into ingest and aggregator pods.")]
     public DaprSidecarSpec Dapr { get; set; } = new();
+
+    [Description("Ingress NetworkPolicies for the ingest and aggregator pods.")]
+    public NetworkPolicySpec NetworkPolicy { get; set; } = new();
 }

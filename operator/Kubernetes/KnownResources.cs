@@ -10,6 +10,7 @@ public static class KnownResources
     public static readonly ResourceType Deployments = new("apps", "v1", "Deployment", "deployments", HasStatusSubresource: true);
     public static readonly ResourceType Services = new("", "v1", "Service", "services", HasStatusSubresource: true);
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", HasStatusSubresource: true);
+    public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies");
 
     public static readonly ResourceType DaprComponents = new("dapr.io", "v1alpha1", "Component", "components");
     public static readonly ResourceType DaprSubscriptions = new("dapr.io", "v2alpha1", "Subscription", "subscriptions");
@@ -28,7 +29,7 @@ public static class KnownResources
     /// <summary>Kinds the operator creates for a LogPipeline, in the order it applies them (dependencies first).</summary>
     public static IReadOnlyList<ResourceType> Owned { get; } =
     [
-        DaprComponents, DaprResiliencies, DaprSubscriptions, Services, Deployments, PodDisruptionBudgets,
+        DaprComponents, DaprResiliencies, DaprSubscriptions, Services, Deployments, PodDisruptionBudgets, NetworkPolicies,
     ];
 
     public static IReadOnlyList<ResourceType> All { get; } =

@@ -50,6 +50,7 @@ public static class OperatorPermissions
         new("", "services", [List, Watch, Create, Patch, Delete]),
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),
+        new("networking.k8s.io", "networkpolicies", [List, Watch, Create, Patch, Delete]),
 
         // get: check that referenced Secrets and keys exist (and a Postgres connection string is one daprd reads)
         // before applying anything, and hash the referenced values into the pod template; values are never copied

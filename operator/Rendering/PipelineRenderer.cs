@@ -57,6 +57,7 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.AggregatorDisruptionBudget, WorkloadRenderer.AggregatorComponent)));
         }
+        objects.AddRange(NetworkPolicyRenderer.Render(pipeline, names).Select(p => new RenderedObject(KnownResources.NetworkPolicies, p)));
         PodChecksums.AddDaprConfig(objects);
 
         var serviceHost = $"{names.IngestService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}";

@@ -41,7 +41,7 @@ public sealed class HelmChartTests
         var (exit, output) = Run("lint", "--strict", RepoPaths.Chart);
         Assert.True(exit == 0, output);
         Assert.Contains("0 chart(s) failed", output, StringComparison.Ordinal);
-        var (exitWithValues, outputWithValues) = Run("lint", "--strict", RepoPaths.Chart, "--set", "watchNamespaces={a,b}", "--set", "leaderElection.enabled=false");
+        var (exitWithValues, outputWithValues) = Run("lint", "--strict", RepoPaths.Chart, "--set", "watchNamespaces={a,b}", "--set", "leaderElection.enabled=false", "--set", "replicaCount=1");
         Assert.True(exitWithValues == 0, outputWithValues);
     }
 
@@ -68,7 +68,7 @@ public sealed class HelmChartTests
     {
         var docs = Template("watchNamespaces={team-a,team-b}", "leaderElection.enabled=false", "image.tag=1.2.3", "replicaCount=1", "logLevel=debug", "pipelineImages.registry=registry.example.com/logdapr", "resources.limits.memory=1Gi");
         // Cluster-wide only the name-restricted reads of Dapr's CRDs and injector webhook.
-        var clusterRole = Assert.Single(docs, d => d.GetString("kind") == "ClusterRole");
+        var clusterRole = Assert.Single(docs, d => d.GetString("kind") == "ClusterRole" && d["metadata"]!["labels"]?["rbac.authorization.k8s.io/aggregate-to-edit"] is null);
         Assert.Equal("rel-logdapr-dapr-check", clusterRole["metadata"].GetString("name"));
         var roles = docs.Where(d => d.GetString("kind") == "Role").ToList();
         Assert.Equal(["team-a", "team-b"], roles.Select(r => r["metadata"].GetString("namespace")).Order());
@@ -163,6 +163,8 @@ public sealed class HelmChartTests
         cluster.DeploymentsBecomeAvailable = true;
         _ = SimulateDeploymentsAsync(cluster, stop.Token);
         await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["networkPolicy"] = new JsonObject { ["enabled"] = true });
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.NetworkPolicies, "team", "demo-aggregator") is not null, "the NetworkPolicies to be applied");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
 
