@@ -88,6 +88,17 @@ public sealed class PostgresFixture : IAsyncLifetime
         TestBackend.Report(diagnostics, "Postgres", Backend, binaries);
     }
 
+    /// <summary>
+    /// An Npgsql connection string (from <see cref="CreateDatabaseAsync"/>) in libpq keyword/value form, the form a
+    /// Dapr PostgreSQL component reads (the dev sidecar refuses Npgsql's form, as daprd's pgx cannot use it).
+    /// </summary>
+    public static string ForDapr(string npgsqlConnectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(npgsqlConnectionString);
+        var local = PostgresConnectionString.Libpq(builder.Host!, builder.Port, builder.Username!, builder.Database!);
+        return builder.Password is null ? local : $"{local} password={builder.Password}";
+    }
+
     /// <summary>A fresh, empty database; returns its Npgsql connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {

@@ -72,7 +72,7 @@ public sealed class InProcessPipeline(IMessageSink diagnostics) : IAsyncLifetime
                 new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestHttpPort, ingestGrpcPort),
             ],
             Path.Combine(directory, "journal"), ["--journal-fsync", "false"],
-            new Dictionary<string, string?> { ["LOGDAPR_PG_CONNECTION"] = database, ["DOTNET_gcServer"] = "0" });
+            new Dictionary<string, string?> { ["LOGDAPR_PG_CONNECTION"] = PostgresFixture.ForDapr(database), ["DOTNET_gcServer"] = "0" });
         spec = spec with { Arguments = [.. spec.Arguments.Select(a => a == layout.ComponentsDirectory ? resources : a)] };
         sidecar = new ManagedProcess(spec, directory);
         sidecar.Start();

@@ -69,6 +69,7 @@ public sealed class SidecarRuntime : IAsyncDisposable
         }
 
         var catalog = new ComponentCatalog(resources.Components, logger);
+        PostgresConnectionStrings.ThrowIfUnusable(catalog);
         var resiliency = ResiliencyPolicies.Parse(resources.Resiliencies);
 
         var pubsubs = new List<PubSubSettings>();
