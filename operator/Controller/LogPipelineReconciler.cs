@@ -4,6 +4,7 @@ using k8s.Models;
 using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
+using LogDapr.Operator.Keda;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using LogDapr.Operator.Serialization;
@@ -14,7 +15,8 @@ namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// Brings one LogPipeline's objects to the rendered state, in the steps of a controller-runtime reconciler:
-/// fetch, render, prerequisites (a supported Dapr, the referenced Secrets, the app token Secret), apply (everything
+/// fetch, render, prerequisites (a supported Dapr, KEDA when backlog scaling is asked for, the referenced Secrets, the
+/// app token Secret), apply (everything
 /// with one field manager; force: the operator is the authority for the fields it renders, which is also what
 /// undoes hand edits), prune what is no longer rendered, status. Level-triggered and idempotent. Deletion needs no
 /// code: owner references let the garbage collector remove everything, so there is no finalizer.
@@ -119,6 +121,7 @@ public sealed partial class LogPipelineReconciler
         {
             try
             {
+                await ReplicaHandover.HandOverAsync(api, owned, obj, cancellationToken).ConfigureAwait(false);
                 var applied = await api.ApplyAsync(obj.Type, obj.Object, OperatorOptions.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
                 if (obj.Value is V1Deployment)
                 {
@@ -130,6 +133,11 @@ public sealed partial class LogPipelineReconciler
                 // The CRD went away between the check (cached) and the apply, or could not be read.
                 var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr {DaprSupport.MinimumMinor} or later in the cluster (e.g. its Helm chart) first.";
                 return ([], new Blocked(Reasons.DaprNotInstalled, message, Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation)));
+            }
+            catch (KubeApiException e) when (e.IsNotFound && obj.Type.Group == KnownResources.KedaScaledObjects.Group)
+            {
+                var message = KedaCheck.NotInstalledMessage(obj.Type);
+                return ([], new Blocked(Reasons.KedaNotInstalled, message, dapr));
             }
             catch (KubeApiException e) when (!e.IsConflict)
             {

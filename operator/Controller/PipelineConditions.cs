@@ -29,6 +29,9 @@ public static class PipelineConditions
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
+
+        /// <summary>spec.aggregator.autoscaling.backlog needs KEDA, whose CRDs the cluster does not serve.</summary>
+        public const string KedaNotInstalled = "KedaNotInstalled";
     }
 
     /// <summary>

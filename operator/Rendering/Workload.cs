@@ -15,7 +15,8 @@ internal sealed record Workload
 
     public required int Port { get; init; }
 
-    public required int Replicas { get; init; }
+    /// <summary>spec.replicas, or null while an autoscaler owns the replica count (the field is then not applied).</summary>
+    public required int? Replicas { get; init; }
 
     public required string Image { get; init; }
 

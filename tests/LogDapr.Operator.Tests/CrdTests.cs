@@ -71,7 +71,8 @@ public sealed class CrdTests
                 propertyType = propertyType.GetGenericArguments()[0];
                 child = child["items"]!.AsObject();
             }
-            if (propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsGenericType)
+            // Int-or-string values (a Kubernetes ResourceQuantity) are scalars in the schema, whatever their C# shape.
+            if (propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsGenericType && child["x-kubernetes-int-or-string"] is null)
             {
                 Compare(propertyType, child, $"{path}.{name}", problems);
             }

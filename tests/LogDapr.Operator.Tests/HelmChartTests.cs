@@ -126,7 +126,7 @@ public sealed class HelmChartTests
 
         var crdRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("customresourcedefinitions"));
         Assert.Equal(["get"], Strings(crdRule["verbs"]));
-        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "subscriptions.dapr.io"], Strings(crdRule["resourceNames"]).Order());
+        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "scaledobjects.keda.sh", "subscriptions.dapr.io", "triggerauthentications.keda.sh"], Strings(crdRule["resourceNames"]).Order(StringComparer.Ordinal));
         var webhookRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("mutatingwebhookconfigurations"));
         Assert.Equal(["get"], Strings(webhookRule["verbs"]));
         Assert.Equal(["dapr-sidecar-injector"], Strings(webhookRule["resourceNames"]));
@@ -164,6 +164,17 @@ public sealed class HelmChartTests
         await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
+
+        // Autoscaling: an HPA for ingest, and with KEDA installed a ScaledObject (and its TriggerAuthentication).
+        KedaInstallation.Install(server);
+        cluster.EditPipeline("team", "demo", p =>
+        {
+            p["spec"]!["ingest"]!["autoscaling"] = new JsonObject { ["maxReplicas"] = 4, ["targetCPUUtilizationPercentage"] = 70 };
+            p["spec"]!["aggregator"]!["autoscaling"] = new JsonObject { ["maxReplicas"] = 4, ["backlog"] = new JsonObject() };
+        });
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.KedaScaledObjects, "team", "demo-aggregator") is not null && server.TryGet(KnownResources.HorizontalPodAutoscalers, "team", "demo-ingest") is not null, "the autoscalers");
+        // The informers of KEDA's kinds list and watch once the kinds are served.
+        await Eventually.TrueAsync(() => new[] { "scaledobjects", "triggerauthentications" }.All(r => server.Audit.Any(a => a.User == ServiceAccountUser && a.Resource == r && a.Verb == OperatorPermissions.Watch)), "KEDA informers");
 
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
