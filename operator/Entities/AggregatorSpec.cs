@@ -24,6 +24,9 @@ public sealed class AggregatorSpec
     [Description("Image pull policy.")]
     public PullPolicy ImagePullPolicy { get; set; } = PullPolicy.IfNotPresent;
 
+    [Description("Labels, annotations, scheduling (nodeSelector, tolerations, affinity, topologySpreadConstraints, priorityClassName) and imagePullSecrets of the pods.")]
+    public PodSettingsSpec? Pod { get; set; }
+
     [Description("Resources of the aggregator container.")]
     public ResourcesSpec Resources { get; set; } = ResourcesSpec.AppDefaults();
 

@@ -25,6 +25,9 @@ public sealed class IngestSpec
     [Description("Image pull policy.")]
     public PullPolicy ImagePullPolicy { get; set; } = PullPolicy.IfNotPresent;
 
+    [Description("Labels, annotations, scheduling (nodeSelector, tolerations, affinity, topologySpreadConstraints, priorityClassName) and imagePullSecrets of the pods.")]
+    public PodSettingsSpec? Pod { get; set; }
+
     [Description("Resources of the ingest container.")]
     public ResourcesSpec Resources { get; set; } = ResourcesSpec.AppDefaults();
 

@@ -34,4 +34,7 @@ internal sealed record Workload
     public required List<V1Volume> Volumes { get; init; }
 
     public required List<V1VolumeMount> Mounts { get; init; }
+
+    /// <summary>spec.*.pod: labels, annotations, scheduling and pull secrets passed through to the pod template.</summary>
+    public PodSettingsSpec? Pod { get; init; }
 }

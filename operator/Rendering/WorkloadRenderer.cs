@@ -37,6 +37,7 @@ internal static class WorkloadRenderer
             Image = ingest.Image ?? options.IngestImage,
             PullPolicy = ingest.ImagePullPolicy,
             Resources = ingest.Resources,
+            Pod = ingest.Pod,
             SidecarResources = ingest.SidecarResources,
             // No app health check: nothing is delivered to ingest, so there is no subscription for daprd to pause.
             DaprAnnotations = [],
@@ -60,6 +61,7 @@ internal static class WorkloadRenderer
             Image = aggregator.Image ?? options.AggregatorImage,
             PullPolicy = aggregator.ImagePullPolicy,
             Resources = aggregator.Resources,
+            Pod = aggregator.Pod,
             SidecarResources = aggregator.SidecarResources,
             DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
             Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
@@ -186,6 +188,7 @@ internal static class WorkloadRenderer
                 },
             },
         };
+        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component);
         return deployment;
     }
 

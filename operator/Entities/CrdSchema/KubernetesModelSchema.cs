@@ -17,6 +17,13 @@ internal static class KubernetesModelSchema
     private static readonly Dictionary<Type, string[]> Required = new()
     {
         [typeof(V2HPAScalingPolicy)] = ["periodSeconds", "type", "value"],
+        [typeof(V1TopologySpreadConstraint)] = ["maxSkew", "topologyKey", "whenUnsatisfiable"],
+        [typeof(V1LabelSelectorRequirement)] = ["key", "operator"],
+        [typeof(V1NodeSelectorRequirement)] = ["key", "operator"],
+        [typeof(V1NodeSelector)] = ["nodeSelectorTerms"],
+        [typeof(V1PodAffinityTerm)] = ["topologyKey"],
+        [typeof(V1WeightedPodAffinityTerm)] = ["podAffinityTerm", "weight"],
+        [typeof(V1PreferredSchedulingTerm)] = ["preference", "weight"],
     };
 
     public static bool IsModel(Type type) => type.Namespace == typeof(V1ObjectMeta).Namespace && type.IsClass;
