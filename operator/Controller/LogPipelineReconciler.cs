@@ -66,8 +66,9 @@ public sealed partial class LogPipelineReconciler
         }
         catch (InvalidPipelineException e)
         {
-            await status.ReportBlockedAsync(stored, new Blocked(Reasons.InvalidSpec, e.Message, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Done(Reasons.InvalidSpec);
+            var reason = e.Reason ?? Reasons.InvalidSpec;
+            await status.ReportBlockedAsync(stored, new Blocked(reason, e.Message, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done(reason);
         }
 
         var (dapr, blocked) = await prerequisites.CheckAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);

@@ -33,6 +33,9 @@ public static class PipelineRenderer
             throw new InvalidPipelineException($"ingest.auth.enabled must be true when ingest.service.type is {pipeline.Spec.Ingest.Service.Type}: the Service is reachable from outside the cluster and ingest without API keys accepts events from anyone (set ingest.service.allowUnauthenticated to accept that explicitly)");
         }
 
+        ImagePolicy.Check(pipeline.Spec.Ingest.Image, "spec.ingest.image", options);
+        ImagePolicy.Check(pipeline.Spec.Aggregator.Image, "spec.aggregator.image", options);
+
         var names = new ResourceNames(pipeline.Metadata.Name);
         var secrets = new List<SecretReference>();
         var objects = new List<RenderedObject>

@@ -59,8 +59,19 @@ public sealed class HelmChartTests
         Assert.Contains("--lease-namespace=ops", args);
         Assert.Contains($"--ingest-image=ghcr.io/logdapr/ingest:{OperatorVersion.Current}", args);
         Assert.DoesNotContain(args, a => a.StartsWith("--watch-namespaces", StringComparison.Ordinal));
+        // Secure default: only the default images' repositories (the operator's own rule, no flag).
+        Assert.DoesNotContain(args, a => a.StartsWith("--allowed-image-prefixes", StringComparison.Ordinal));
         Assert.Equal(2, deployment["spec"].GetLong("replicas"));
         Assert.Equal(OperatorPermissions.All.SelectMany(Expand).ToHashSet(), GrantedTo(docs, ServiceAccountUser, "any-namespace").Concat(GrantedTo(docs, ServiceAccountUser, "ops")).ToHashSet());
+    }
+
+    [Fact]
+    public void Allowed_image_prefixes_reach_the_operator()
+    {
+        var docs = Template("pipelineImages.allowedPrefixes={registry.corp/logging/,ghcr.io/acme/ingest}");
+        var deployment = Assert.Single(docs, d => d.GetString("kind") == "Deployment");
+        var args = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("--allowed-image-prefixes=registry.corp/logging/,ghcr.io/acme/ingest", args);
     }
 
     [Fact]
