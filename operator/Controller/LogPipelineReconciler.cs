@@ -123,6 +123,7 @@ public sealed partial class LogPipelineReconciler
             try
             {
                 await ReplicaHandover.HandOverAsync(api, owned, obj, cancellationToken).ConfigureAwait(false);
+                await AutoscalerSwitch.RemoveReplacedAsync(api, owned, obj, rendered.Objects, cancellationToken).ConfigureAwait(false);
                 var applied = await api.ApplyAsync(obj.Type, obj.Object, OperatorOptions.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
                 if (obj.Value is V1Deployment)
                 {

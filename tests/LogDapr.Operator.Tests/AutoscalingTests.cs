@@ -256,6 +256,41 @@ public sealed class AutoscalingTests
         Assert.Empty(cluster.Server.All(KnownResources.HorizontalPodAutoscalers, "team"));
     }
 
+    /// <summary>
+    /// Switching the aggregator from an HPA to KEDA: KEDA's admission webhook refuses a ScaledObject while an HPA it
+    /// does not own targets the Deployment, so the operator must remove its HPA first (played here by an admission step).
+    /// </summary>
+    [Fact]
+    public async Task Switching_the_aggregator_from_an_hpa_to_keda_removes_the_hpa_first()
+    {
+        await using var cluster = new TestCluster();
+        KedaInstallation.Install(cluster.Server);
+        cluster.Server.AddAdmission(KnownResources.KedaScaledObjects, scaledObject =>
+        {
+            var target = scaledObject["spec"]!["scaleTargetRef"].GetString("name");
+            var competing = cluster.Server.All(KnownResources.HorizontalPodAutoscalers, scaledObject.Namespace())
+                .Where(h => h["spec"]!["scaleTargetRef"].GetString("name") == target)
+                .Select(h => h.Name())
+                .ToList();
+            return (scaledObject, competing.Count == 0 ? [] : [$"the workload '{target}' of type 'apps/v1.Deployment' is already managed by the hpa '{competing[0]}'"]);
+        });
+        cluster.Start();
+        cluster.Apply(Samples.Minimal + "\n  aggregator:\n    autoscaling: {maxReplicas: 4, targetCPUUtilizationPercentage: 70}\n");
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        Assert.NotNull(cluster.Server.TryGet(KnownResources.HorizontalPodAutoscalers, "team", "demo-aggregator"));
+
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["aggregator"]!["autoscaling"]!["backlog"] = new JsonObject());
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        Assert.NotNull(cluster.Server.TryGet(KnownResources.KedaScaledObjects, "team", "demo-aggregator"));
+        Assert.Null(cluster.Server.TryGet(KnownResources.HorizontalPodAutoscalers, "team", "demo-aggregator"));
+
+        // And back: the ScaledObject goes before the HPA comes (KEDA would delete its own HPA with it).
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["aggregator"]!["autoscaling"]!.AsObject().Remove("backlog"));
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+        Assert.NotNull(cluster.Server.TryGet(KnownResources.HorizontalPodAutoscalers, "team", "demo-aggregator"));
+        Assert.Null(cluster.Server.TryGet(KnownResources.KedaScaledObjects, "team", "demo-aggregator"));
+    }
+
     /// <summary>What `kubectl scale` does: an update of spec.replicas (through the scale subresource) by its own manager.</summary>
     private static void Scale(FakeApiServer server, string deployment, int replicas)
     {
