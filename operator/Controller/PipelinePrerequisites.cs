@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Entities;
-using LogDapr.Operator.Keda;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,9 @@
 using System.Net;
+using LogDapr.Operator.Keda;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Rendering;
 
-namespace LogDapr.Operator.Keda;
+namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// Before anything is applied: when a pipeline renders KEDA objects (backlog scaling), the cluster must serve their
