@@ -291,6 +291,43 @@ public sealed class AutoscalingTests
         Assert.Null(cluster.Server.TryGet(KnownResources.KedaScaledObjects, "team", "demo-aggregator"));
     }
 
+    /// <summary>
+    /// The server-side apply rules the tests above rely on, pinned on the fake API server itself: a field an applier
+    /// stops applying is removed (and defaulted again) unless another manager owns it, in which case it stays.
+    /// </summary>
+    [Fact]
+    public void The_fake_api_server_keeps_a_dropped_field_only_when_another_manager_owns_it()
+    {
+        var server = new FakeApiServer();
+        server.AddAdmission(KnownResources.Deployments, obj =>
+        {
+            if (obj["spec"] is JsonObject spec && spec["replicas"] is null)
+            {
+                spec["replicas"] = 1;
+            }
+            return (obj, []);
+        });
+        JsonObject Deployment(int? replicas)
+        {
+            var spec = new JsonObject { ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "x" } } };
+            if (replicas is { } count)
+            {
+                spec["replicas"] = count;
+            }
+            return new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["metadata"] = new JsonObject { ["name"] = "d", ["namespace"] = "team" }, ["spec"] = spec };
+        }
+
+        server.Apply(KnownResources.Deployments, Deployment(3), "op", force: true);
+        server.Apply(KnownResources.Deployments, Deployment(null), "op", force: true);
+        Assert.Equal(1, server.Get(KnownResources.Deployments, "team", "d")["spec"].GetLong("replicas"));
+
+        server.Apply(KnownResources.Deployments, Deployment(3), "op", force: true);
+        Scale(server, "d", 5);
+        server.Apply(KnownResources.Deployments, Deployment(null), "op", force: true);
+        Assert.Equal(5, server.Get(KnownResources.Deployments, "team", "d")["spec"].GetLong("replicas"));
+        Assert.Contains("f:spec\nf:replicas", server.Managers(KnownResources.Deployments, "team", "d")["kubectl"].Fields);
+    }
+
     /// <summary>What `kubectl scale` does: an update of spec.replicas (through the scale subresource) by its own manager.</summary>
     private static void Scale(FakeApiServer server, string deployment, int replicas)
     {
