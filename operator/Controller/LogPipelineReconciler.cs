@@ -15,7 +15,8 @@ namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// Brings one LogPipeline's objects to the rendered state, in the steps of a controller-runtime reconciler:
-/// fetch, render, prerequisites (a supported Dapr, the referenced Secrets, the app token Secret), apply (everything
+/// fetch, render, prerequisites (a supported Dapr, KEDA when backlog scaling is asked for, the referenced Secrets, the
+/// app token Secret), apply (everything
 /// with one field manager; force: the operator is the authority for the fields it renders, which is also what
 /// undoes hand edits), prune what is no longer rendered, status. Level-triggered and idempotent. Deletion needs no
 /// code: owner references let the garbage collector remove everything, so there is no finalizer.
@@ -71,8 +72,9 @@ public sealed partial class LogPipelineReconciler
         }
         catch (InvalidPipelineException e)
         {
-            await status.ReportBlockedAsync(stored, new Blocked(Reasons.InvalidSpec, e.Message, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Done(Reasons.InvalidSpec);
+            var reason = e.Reason ?? Reasons.InvalidSpec;
+            await status.ReportBlockedAsync(stored, new Blocked(reason, e.Message, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done(reason);
         }
 
         SecretIndex.Set(pipeline.Key, @namespace, rendered.SecretReferences.Select(s => s.SecretName).Concat(new[] { rendered.GeneratedAppTokenSecret }.OfType<string>()));
@@ -128,6 +130,8 @@ public sealed partial class LogPipelineReconciler
         {
             try
             {
+                await ReplicaHandover.HandOverAsync(api, owned, obj, cancellationToken).ConfigureAwait(false);
+                await AutoscalerSwitch.RemoveReplacedAsync(api, owned, obj, rendered.Objects, cancellationToken).ConfigureAwait(false);
                 var applied = await api.ApplyAsync(obj.Type, obj.Object, OperatorOptions.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
                 if (obj.Value is V1Deployment)
                 {
@@ -139,6 +143,11 @@ public sealed partial class LogPipelineReconciler
                 // The CRD went away between the check (cached) and the apply, or could not be read.
                 var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr {DaprSupport.MinimumMinor} or later in the cluster (e.g. its Helm chart) first.";
                 return ([], new Blocked(Reasons.DaprNotInstalled, message, Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation)));
+            }
+            catch (KubeApiException e) when (e.IsNotFound && obj.Type.Group == KnownResources.KedaScaledObjects.Group)
+            {
+                var message = KedaCheck.NotInstalledMessage(obj.Type);
+                return ([], new Blocked(Reasons.KedaNotInstalled, message, dapr));
             }
             catch (KubeApiException e) when (!e.IsConflict)
             {

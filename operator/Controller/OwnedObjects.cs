@@ -29,6 +29,13 @@ public sealed class OwnedObjects
 
     public IReadOnlyList<Informer> Informers => informers;
 
+    /// <summary>One object as the cache sees it now, or null.</summary>
+    public JsonObject? Find(ResourceType type, string @namespace, string name) =>
+        informers
+            .Where(informer => informer.Type == type && (informer.Namespace is null || informer.Namespace == @namespace))
+            .Select(informer => informer.TryGet($"{@namespace}/{name}", out var obj) ? obj : null)
+            .FirstOrDefault(obj => obj is not null);
+
     /// <summary>Objects whose controller owner reference is the LogPipeline with this uid, as the caches see them now.</summary>
     public IReadOnlyList<(ResourceType Type, JsonObject Object)> OwnedBy(string @namespace, string pipelineName, string pipelineUid) =>
         informers

@@ -30,6 +30,12 @@ public static class PipelineConditions
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
+
+        /// <summary>spec.aggregator.autoscaling.backlog needs KEDA, whose CRDs the cluster does not serve.</summary>
+        public const string KedaNotInstalled = "KedaNotInstalled";
+
+        /// <summary>spec.*.image names an image the operator's --allowed-image-prefixes does not allow.</summary>
+        public const string ImageNotAllowed = Rendering.ImagePolicy.NotAllowedReason;
     }
 
     /// <summary>

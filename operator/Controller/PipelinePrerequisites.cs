@@ -11,7 +11,8 @@ namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// What must hold before anything is written, so that an unsupported Dapr or a bad reference leaves the running
-/// pipeline exactly as it was: a compatible Dapr, every referenced Secret key, and the app token Secret.
+/// pipeline exactly as it was: a compatible Dapr, KEDA when the pipeline renders KEDA objects, every referenced Secret
+/// key, and the app token Secret.
 /// </summary>
 public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilityCheck daprCheck, ILogger logger)
 {
@@ -24,6 +25,11 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
         if (compatibility.Blocks)
         {
             return (dapr, new Blocked(compatibility.Reason, compatibility.Message, dapr));
+        }
+
+        if (await new KedaCheck(api).MissingAsync(rendered.Objects, cancellationToken).ConfigureAwait(false) is { } keda)
+        {
+            return (dapr, new Blocked(Reasons.KedaNotInstalled, keda, dapr));
         }
 
         var missing = await FindMissingSecretsAsync(pipeline.Metadata.NamespaceProperty, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)

@@ -5,12 +5,17 @@ using LogDapr.Operator.Entities.CrdSchema;
 namespace LogDapr.Operator.Entities;
 
 [Description("The aggregator workload.")]
+[CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetCPUUtilizationPercentage) || (has(self.resources.requests) && 'cpu' in self.resources.requests)", "aggregator.autoscaling.targetCPUUtilizationPercentage needs aggregator.resources.requests.cpu: utilisation is measured against the request", FieldPath = ".autoscaling.targetCPUUtilizationPercentage")]
+[CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetMemoryUtilizationPercentage) || (has(self.resources.requests) && 'memory' in self.resources.requests)", "aggregator.autoscaling.targetMemoryUtilizationPercentage needs aggregator.resources.requests.memory: utilisation is measured against the request", FieldPath = ".autoscaling.targetMemoryUtilizationPercentage")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class AggregatorSpec
 {
-    [Description("Pod replicas (competing consumers of the topic). Above 1 a PodDisruptionBudget keeps one available.")]
+    [Description("Pod replicas (competing consumers of the topic). Above 1 a PodDisruptionBudget keeps one available. Ignored while autoscaling is enabled.")]
     [Range(1, 100)]
     public int Replicas { get; set; } = 1;
+
+    [Description("Horizontal autoscaling: a HorizontalPodAutoscaler on CPU and memory, or a KEDA ScaledObject on the broker's backlog; off (replicas applies) when omitted.")]
+    public AggregatorAutoscalingSpec? Autoscaling { get; set; }
 
     [Description("Container image; defaults to the operator's aggregator image (ghcr.io/logdapr/aggregator at the operator's version).")]
     [Length(1, 512)]
@@ -18,6 +23,9 @@ public sealed class AggregatorSpec
 
     [Description("Image pull policy.")]
     public PullPolicy ImagePullPolicy { get; set; } = PullPolicy.IfNotPresent;
+
+    [Description("Labels, annotations, scheduling (nodeSelector, tolerations, affinity, topologySpreadConstraints, priorityClassName) and imagePullSecrets of the pods.")]
+    public PodSettingsSpec? Pod { get; set; }
 
     [Description("Resources of the aggregator container.")]
     public ResourcesSpec Resources { get; set; } = ResourcesSpec.AppDefaults();
@@ -39,4 +47,13 @@ public sealed class AggregatorSpec
     [Pattern(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     [Length(1, 253)]
     public string? AppTokenSecretName { get; set; }
+
+    /// <summary>Whether an autoscaler owns the replica count.</summary>
+    public bool IsAutoscaled() => Autoscaling is { Enabled: true };
+
+    /// <summary>The most replicas there can be: maxReplicas while autoscaled, else replicas.</summary>
+    public int MostReplicas() => Autoscaling is { Enabled: true } autoscaling ? autoscaling.MaxReplicas : Replicas;
+
+    /// <summary>The fewest replicas there can be: minReplicas while autoscaled, else replicas.</summary>
+    public int FewestReplicas() => Autoscaling is { Enabled: true } autoscaling ? autoscaling.MinReplicas : Replicas;
 }

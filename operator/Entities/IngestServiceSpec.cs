@@ -14,6 +14,9 @@ public sealed class IngestServiceSpec
     [Description("Service port clients send to.")]
     [Range(1, 65535)]
     public int Port { get; set; } = 80;
+
+    [Description("Allow type NodePort or LoadBalancer while ingest.auth is disabled. Off by default: a Service reachable from outside the cluster must require API keys, unless something in front of it (a firewall, an internal load balancer) is trusted to keep strangers out.")]
+    public bool AllowUnauthenticated { get; set; }
 }
 
 public enum ServiceType

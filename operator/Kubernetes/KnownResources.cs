@@ -12,6 +12,12 @@ public static class KnownResources
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", HasStatusSubresource: true);
     public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies");
 
+    public static readonly ResourceType HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", HasStatusSubresource: true);
+
+    /// <summary>KEDA's kinds, rendered only for backlog scaling (spec.aggregator.autoscaling.backlog); KEDA is optional.</summary>
+    public static readonly ResourceType KedaScaledObjects = new("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects", HasStatusSubresource: true);
+    public static readonly ResourceType KedaTriggerAuthentications = new("keda.sh", "v1alpha1", "TriggerAuthentication", "triggerauthentications");
+
     public static readonly ResourceType DaprComponents = new("dapr.io", "v1alpha1", "Component", "components");
     public static readonly ResourceType DaprSubscriptions = new("dapr.io", "v2alpha1", "Subscription", "subscriptions");
     public static readonly ResourceType DaprResiliencies = new("dapr.io", "v1alpha1", "Resiliency", "resiliencies");
@@ -30,6 +36,7 @@ public static class KnownResources
     public static IReadOnlyList<ResourceType> Owned { get; } =
     [
         DaprComponents, DaprResiliencies, DaprSubscriptions, Services, Deployments, PodDisruptionBudgets, NetworkPolicies,
+        HorizontalPodAutoscalers, KedaTriggerAuthentications, KedaScaledObjects,
     ];
 
     public static IReadOnlyList<ResourceType> All { get; } =

@@ -1,4 +1,5 @@
 using LogDapr.Operator.Dapr;
+using LogDapr.Operator.Keda;
 
 using LogDapr.Operator.Kubernetes;
 
@@ -51,6 +52,9 @@ public static class OperatorPermissions
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),
         new("networking.k8s.io", "networkpolicies", [List, Watch, Create, Patch, Delete]),
+        new("autoscaling", "horizontalpodautoscalers", [List, Watch, Create, Patch, Delete]),
+        new("keda.sh", "scaledobjects", [List, Watch, Create, Patch, Delete]),
+        new("keda.sh", "triggerauthentications", [List, Watch, Create, Patch, Delete]),
 
         // get: check that referenced Secrets and keys exist (and a Postgres connection string is one daprd reads)
         // before applying anything, and hash the referenced values into the pod template; values are never copied
@@ -65,12 +69,12 @@ public static class OperatorPermissions
 
     /// <summary>
     /// Cluster-scoped reads, by name only, for the Dapr compatibility check: the CRDs of the Dapr kinds the operator
-    /// renders, and the sidecar injector's webhook configuration (its version label). Needed in both RBAC modes,
+    /// renders (and of KEDA's, checked when a pipeline scales on its backlog), and the sidecar injector's webhook configuration (its version label). Needed in both RBAC modes,
     /// since a namespaced Role cannot grant cluster-scoped resources.
     /// </summary>
     public static IReadOnlyList<PermissionRule> ClusterRules { get; } =
     [
-        new(KnownResources.CustomResourceDefinitions.Group, KnownResources.CustomResourceDefinitions.Plural, [Get], DaprSupport.CrdNames),
+        new(KnownResources.CustomResourceDefinitions.Group, KnownResources.CustomResourceDefinitions.Plural, [Get], [.. DaprSupport.CrdNames, .. KedaSupport.CrdNames]),
         new(KnownResources.MutatingWebhookConfigurations.Group, KnownResources.MutatingWebhookConfigurations.Plural, [Get], [DaprSupport.InjectorWebhook]),
     ];
 

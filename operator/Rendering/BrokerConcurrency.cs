@@ -48,11 +48,11 @@ internal static class BrokerConcurrency
     public static void CheckJetStream(LogPipelineSpec spec, JetStreamPubSubSpec jetstream)
     {
         var bulk = spec.Aggregator.BulkSubscribe;
-        var needed = (long)bulk.MaxMessagesCount * spec.Aggregator.Replicas;
+        var needed = (long)bulk.MaxMessagesCount * spec.Aggregator.MostReplicas();
         if (bulk.Enabled && jetstream.MaxAckPending < needed)
         {
             throw new InvalidPipelineException(
-                $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times aggregator.replicas ({needed}): daprd emulates bulk subscribe on JetStream and a replica's batch holds at most its share of the unacknowledged messages");
+                $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times aggregator.replicas, or aggregator.autoscaling.maxReplicas while autoscaling ({needed}): daprd emulates bulk subscribe on JetStream and a replica's batch holds at most its share of the unacknowledged messages");
         }
     }
 }

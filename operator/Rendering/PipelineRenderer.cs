@@ -27,6 +27,15 @@ public static class PipelineRenderer
             throw new InvalidPipelineException("deadLetter.topic must differ from pubsub.topic");
         }
 
+        if (pipeline.Spec.Ingest.Service.Type != ServiceType.ClusterIP && !pipeline.Spec.Ingest.Auth.Enabled && !pipeline.Spec.Ingest.Service.AllowUnauthenticated)
+        {
+            // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
+            throw new InvalidPipelineException($"ingest.auth.enabled must be true when ingest.service.type is {pipeline.Spec.Ingest.Service.Type}: the Service is reachable from outside the cluster and ingest without API keys accepts events from anyone (set ingest.service.allowUnauthenticated to accept that explicitly)");
+        }
+
+        ImagePolicy.Check(pipeline.Spec.Ingest.Image, "spec.ingest.image", options);
+        ImagePolicy.Check(pipeline.Spec.Aggregator.Image, "spec.aggregator.image", options);
+
         var names = new ResourceNames(pipeline.Metadata.Name);
         var secrets = new List<SecretReference>();
         var objects = new List<RenderedObject>
@@ -49,11 +58,13 @@ public static class PipelineRenderer
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
             new(KnownResources.Deployments, WorkloadRenderer.AggregatorDeployment(pipeline, names, options, secrets)),
         ]);
-        if (pipeline.Spec.Ingest.Replicas > 1)
+        objects.AddRange(AutoscalingRenderer.Render(pipeline, names, secrets));
+        // A budget of one available pod blocks every drain while there is only one; with an autoscaler, by the fewest.
+        if (pipeline.Spec.Ingest.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.IngestDisruptionBudget, WorkloadRenderer.IngestComponent)));
         }
-        if (pipeline.Spec.Aggregator.Replicas > 1)
+        if (pipeline.Spec.Aggregator.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.AggregatorDisruptionBudget, WorkloadRenderer.AggregatorComponent)));
         }

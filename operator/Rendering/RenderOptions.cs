@@ -11,6 +11,14 @@ public sealed record RenderOptions
     /// <summary>Image used when spec.aggregator.image is empty.</summary>
     public string AggregatorImage { get; init; } = $"{DefaultImageRegistry}/aggregator:{OperatorVersion.Current}";
 
+    /// <summary>
+    /// Where spec.*.image may point, besides the repositories of <see cref="IngestImage"/> and
+    /// <see cref="AggregatorImage"/> (always allowed): entries ending in "/" are registry or path prefixes
+    /// ("registry.corp/"), other entries whole repositories ("ghcr.io/acme/ingest"), "*" allows any image.
+    /// See <see cref="ImagePolicy"/>.
+    /// </summary>
+    public IReadOnlyList<string> AllowedImagePrefixes { get; init; } = [];
+
     /// <summary>Cluster DNS suffix for the endpoints reported in status.</summary>
     public string ClusterDomain { get; init; } = "cluster.local";
 

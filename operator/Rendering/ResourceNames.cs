@@ -29,4 +29,11 @@ public sealed record ResourceNames(string Pipeline)
     public string AggregatorService => AggregatorAppId;
     public string IngestDisruptionBudget => IngestAppId;
     public string AggregatorDisruptionBudget => AggregatorAppId;
+
+    /// <summary>The HorizontalPodAutoscalers, or the aggregator's KEDA ScaledObject: named after the Deployment they scale.</summary>
+    public string IngestAutoscaler => IngestAppId;
+    public string AggregatorAutoscaler => AggregatorAppId;
+
+    /// <summary>The KEDA TriggerAuthentication with the broker credentials of the aggregator's backlog scaler.</summary>
+    public string AggregatorTriggerAuthentication => $"{AggregatorAppId}-keda";
 }

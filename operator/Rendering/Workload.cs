@@ -15,7 +15,8 @@ internal sealed record Workload
 
     public required int Port { get; init; }
 
-    public required int Replicas { get; init; }
+    /// <summary>spec.replicas, or null while an autoscaler owns the replica count (the field is then not applied).</summary>
+    public required int? Replicas { get; init; }
 
     public required string Image { get; init; }
 
@@ -33,4 +34,7 @@ internal sealed record Workload
     public required List<V1Volume> Volumes { get; init; }
 
     public required List<V1VolumeMount> Mounts { get; init; }
+
+    /// <summary>spec.*.pod: labels, annotations, scheduling and pull secrets passed through to the pod template.</summary>
+    public PodSettingsSpec? Pod { get; init; }
 }

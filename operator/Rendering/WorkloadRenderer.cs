@@ -33,10 +33,11 @@ internal static class WorkloadRenderer
             Component = IngestComponent,
             AppId = names.IngestAppId,
             Port = PipelineDefaults.IngestPort,
-            Replicas = ingest.Replicas,
+            Replicas = ingest.IsAutoscaled() ? null : ingest.Replicas,
             Image = ingest.Image ?? options.IngestImage,
             PullPolicy = ingest.ImagePullPolicy,
             Resources = ingest.Resources,
+            Pod = ingest.Pod,
             SidecarResources = ingest.SidecarResources,
             // No app health check: nothing is delivered to ingest, so there is no subscription for daprd to pause.
             DaprAnnotations = [],
@@ -56,13 +57,14 @@ internal static class WorkloadRenderer
             Component = AggregatorComponent,
             AppId = names.AggregatorAppId,
             Port = PipelineDefaults.AggregatorPort,
-            Replicas = aggregator.Replicas,
+            Replicas = aggregator.IsAutoscaled() ? null : aggregator.Replicas,
             Image = aggregator.Image ?? options.AggregatorImage,
             PullPolicy = aggregator.ImagePullPolicy,
             Resources = aggregator.Resources,
+            Pod = aggregator.Pod,
             SidecarResources = aggregator.SidecarResources,
             DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
-            Env = ServiceEnvironment.Aggregator(pipeline, names, secrets),
+            Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
             Volumes = volumes,
             Mounts = mounts,
         });
@@ -186,6 +188,7 @@ internal static class WorkloadRenderer
                 },
             },
         };
+        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component);
         return deployment;
     }
 

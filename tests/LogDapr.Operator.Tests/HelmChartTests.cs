@@ -59,8 +59,19 @@ public sealed class HelmChartTests
         Assert.Contains("--lease-namespace=ops", args);
         Assert.Contains($"--ingest-image=ghcr.io/logdapr/ingest:{OperatorVersion.Current}", args);
         Assert.DoesNotContain(args, a => a.StartsWith("--watch-namespaces", StringComparison.Ordinal));
+        // Secure default: only the default images' repositories (the operator's own rule, no flag).
+        Assert.DoesNotContain(args, a => a.StartsWith("--allowed-image-prefixes", StringComparison.Ordinal));
         Assert.Equal(2, deployment["spec"].GetLong("replicas"));
         Assert.Equal(OperatorPermissions.All.SelectMany(Expand).ToHashSet(), GrantedTo(docs, ServiceAccountUser, "any-namespace").Concat(GrantedTo(docs, ServiceAccountUser, "ops")).ToHashSet());
+    }
+
+    [Fact]
+    public void Allowed_image_prefixes_reach_the_operator()
+    {
+        var docs = Template("pipelineImages.allowedPrefixes={registry.corp/logging/,ghcr.io/acme/ingest}");
+        var deployment = Assert.Single(docs, d => d.GetString("kind") == "Deployment");
+        var args = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("--allowed-image-prefixes=registry.corp/logging/,ghcr.io/acme/ingest", args);
     }
 
     [Fact]
@@ -127,7 +138,7 @@ public sealed class HelmChartTests
 
         var crdRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("customresourcedefinitions"));
         Assert.Equal(["get"], Strings(crdRule["verbs"]));
-        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "subscriptions.dapr.io"], Strings(crdRule["resourceNames"]).Order());
+        Assert.Equal(["components.dapr.io", "resiliencies.dapr.io", "scaledobjects.keda.sh", "subscriptions.dapr.io", "triggerauthentications.keda.sh"], Strings(crdRule["resourceNames"]).Order(StringComparer.Ordinal));
         var webhookRule = Assert.Single(rules, r => Strings(r["resources"]).Contains("mutatingwebhookconfigurations"));
         Assert.Equal(["get"], Strings(webhookRule["verbs"]));
         Assert.Equal(["dapr-sidecar-injector"], Strings(webhookRule["resourceNames"]));
@@ -167,6 +178,17 @@ public sealed class HelmChartTests
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.NetworkPolicies, "team", "demo-aggregator") is not null, "the NetworkPolicies to be applied");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
+
+        // Autoscaling: an HPA for ingest, and with KEDA installed a ScaledObject (and its TriggerAuthentication).
+        KedaInstallation.Install(server);
+        cluster.EditPipeline("team", "demo", p =>
+        {
+            p["spec"]!["ingest"]!["autoscaling"] = new JsonObject { ["maxReplicas"] = 4, ["targetCPUUtilizationPercentage"] = 70 };
+            p["spec"]!["aggregator"]!["autoscaling"] = new JsonObject { ["maxReplicas"] = 4, ["backlog"] = new JsonObject() };
+        });
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.KedaScaledObjects, "team", "demo-aggregator") is not null && server.TryGet(KnownResources.HorizontalPodAutoscalers, "team", "demo-ingest") is not null, "the autoscalers");
+        // The informers of KEDA's kinds list and watch once the kinds are served.
+        await Eventually.TrueAsync(() => new[] { "scaledobjects", "triggerauthentications" }.All(r => server.Audit.Any(a => a.User == ServiceAccountUser && a.Resource == r && a.Verb == OperatorPermissions.Watch)), "KEDA informers");
 
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));

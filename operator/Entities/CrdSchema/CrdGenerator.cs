@@ -260,6 +260,10 @@ public static class CrdGenerator
             }
             return schema;
         }
+        if (KubernetesModelSchema.IsModel(type))
+        {
+            return KubernetesModelSchema.For(type);
+        }
         if (IsObjectType(type))
         {
             return ObjectSchema(type, property is null ? DescriptionOf(type) : null);

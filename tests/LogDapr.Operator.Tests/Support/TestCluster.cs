@@ -37,9 +37,21 @@ public sealed class TestCluster : IAsyncDisposable
             var (defaulted, errors) = validator.Validate(obj);
             return (defaulted, errors);
         });
+        // The apps/v1 defaulting the operator relies on: a Deployment applied without spec.replicas gets 1
+        // (k8s.io/kubernetes pkg/apis/apps/v1/defaults.go SetDefaults_Deployment), owned by no field manager.
+        Server.AddAdmission(KnownResources.Deployments, obj =>
+        {
+            if (obj["spec"] is JsonObject spec && spec["replicas"] is null)
+            {
+                spec["replicas"] = 1;
+            }
+            return (obj, []);
+        });
         Api = api ?? new InMemoryKubeApi(Server);
         // A cluster with the supported Dapr installed; tests that need another Dapr change it before Start().
         DaprInstallation.Install(Server);
+        // And without KEDA (optional; only backlog scaling needs it).
+        KedaInstallation.Uninstall(Server);
     }
 
     public FakeApiServer Server { get; }

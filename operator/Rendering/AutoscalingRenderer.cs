@@ -1,0 +1,248 @@
+using System.Globalization;
+using k8s.Models;
+using LogDapr.Operator.Entities;
+using LogDapr.Operator.Keda;
+using LogDapr.Operator.Kubernetes;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// The autoscaler of each workload whose spec.*.autoscaling is enabled: a HorizontalPodAutoscaler (autoscaling/v2),
+/// or for the aggregator with a backlog target a KEDA ScaledObject, which creates and owns its own HPA (so never
+/// both). The Deployment is then rendered without spec.replicas (see <see cref="WorkloadRenderer"/>).
+/// </summary>
+internal static class AutoscalingRenderer
+{
+    /// <summary>
+    /// The environment variable of the aggregator container that carries the Kafka SASL user name to KEDA: the kafka
+    /// scaler reads username only from auth parameters (kedacore/keda pkg/scalers/kafka_scaler.go kafkaMetadata,
+    /// order=authParams), and a TriggerAuthentication can take a plain value only from the target's container env.
+    /// </summary>
+    public const string KafkaUsernameEnv = "KEDA_KAFKA_SASL_USERNAME";
+
+    public static IEnumerable<RenderedObject> Render(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        if (pipeline.Spec.Ingest.Autoscaling is { Enabled: true } ingest)
+        {
+            yield return new(KnownResources.HorizontalPodAutoscalers, HorizontalPodAutoscaler(pipeline, names.IngestAutoscaler, names.IngestDeployment, WorkloadRenderer.IngestComponent, ingest));
+        }
+        if (pipeline.Spec.Aggregator.Autoscaling is not { Enabled: true } aggregator)
+        {
+            yield break;
+        }
+        if (aggregator.Backlog is null)
+        {
+            yield return new(KnownResources.HorizontalPodAutoscalers, HorizontalPodAutoscaler(pipeline, names.AggregatorAutoscaler, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, aggregator));
+            yield break;
+        }
+        var (trigger, authentication) = BacklogTrigger(pipeline, names, aggregator.Backlog, secrets);
+        if (authentication is not null)
+        {
+            yield return new(KnownResources.KedaTriggerAuthentications, new KedaTriggerAuthentication
+            {
+                Metadata = ObjectMetadata.For(pipeline, names.AggregatorTriggerAuthentication, WorkloadRenderer.AggregatorComponent),
+                Spec = authentication,
+            });
+            trigger.AuthenticationRef = new KedaAuthenticationRef { Name = names.AggregatorTriggerAuthentication };
+        }
+        yield return new(KnownResources.KedaScaledObjects, ScaledObject(pipeline, names, aggregator, trigger));
+    }
+
+    /// <summary>Environment the aggregator container needs for its backlog scaler (the Kafka SASL user name), or none.</summary>
+    public static IEnumerable<V1EnvVar> AggregatorEnv(LogPipeline pipeline) =>
+        pipeline.Spec.Aggregator.Autoscaling is { Enabled: true, Backlog: not null }
+        && pipeline.Spec.PubSub is { Type: BrokerType.Kafka, Kafka: { AuthType: KafkaAuthType.Password, SaslUsername: { } username } }
+            ? [new V1EnvVar { Name = KafkaUsernameEnv, Value = username }]
+            : [];
+
+    private static V2HorizontalPodAutoscaler HorizontalPodAutoscaler(LogPipeline pipeline, string name, string deployment, string container, AutoscalingSpec spec) => new()
+    {
+        ApiVersion = "autoscaling/v2",
+        Kind = "HorizontalPodAutoscaler",
+        Metadata = ObjectMetadata.For(pipeline, name, container),
+        Spec = new V2HorizontalPodAutoscalerSpec
+        {
+            ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment },
+            MinReplicas = spec.MinReplicas,
+            MaxReplicas = spec.MaxReplicas,
+            Metrics = ResourceMetrics(spec, container),
+            Behavior = spec.Behavior,
+        },
+    };
+
+    /// <summary>
+    /// ContainerResource, not Resource: a Resource utilisation is averaged over every container of the pod and is
+    /// undefined when one of them has no request, which is the Dapr sidecar's case unless sidecarResources are set
+    /// (kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale: "Support for resource metrics" and
+    /// "Container resource metrics"; autoscaling/v2 ContainerResource is beta and on by default from Kubernetes 1.27,
+    /// GA in 1.30).
+    /// </summary>
+    private static List<V2MetricSpec> ResourceMetrics(AutoscalingSpec spec, string container)
+    {
+        var metrics = new List<V2MetricSpec>();
+        if (spec.TargetCpuUtilizationPercentage is { } cpu)
+        {
+            metrics.Add(ContainerUtilization("cpu", container, cpu));
+        }
+        if (spec.TargetMemoryUtilizationPercentage is { } memory)
+        {
+            metrics.Add(ContainerUtilization("memory", container, memory));
+        }
+        return metrics;
+    }
+
+    private static V2MetricSpec ContainerUtilization(string resource, string container, int percent) => new()
+    {
+        Type = "ContainerResource",
+        ContainerResource = new V2ContainerResourceMetricSource
+        {
+            Name = resource,
+            Container = container,
+            Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = percent },
+        },
+    };
+
+    private static KedaScaledObject ScaledObject(LogPipeline pipeline, ResourceNames names, AggregatorAutoscalingSpec spec, KedaTrigger backlog)
+    {
+        var triggers = new List<KedaTrigger> { backlog };
+        // KEDA's cpu and memory scalers with containerName become ContainerResource metrics of the HPA KEDA creates
+        // (kedacore/keda pkg/scalers/cpu_memory_scaler.go), for the same reason as above.
+        if (spec.TargetCpuUtilizationPercentage is { } cpu)
+        {
+            triggers.Add(ResourceTrigger("cpu", cpu));
+        }
+        if (spec.TargetMemoryUtilizationPercentage is { } memory)
+        {
+            triggers.Add(ResourceTrigger("memory", memory));
+        }
+        return new KedaScaledObject
+        {
+            Metadata = ObjectMetadata.For(pipeline, names.AggregatorAutoscaler, WorkloadRenderer.AggregatorComponent),
+            Spec = new KedaScaledObjectSpec
+            {
+                ScaleTargetRef = new KedaScaleTarget { Name = names.AggregatorDeployment },
+                PollingInterval = spec.Backlog!.PollingIntervalSeconds,
+                MinReplicaCount = spec.MinReplicas,
+                MaxReplicaCount = spec.MaxReplicas,
+                Advanced = spec.Behavior is { } behavior
+                    ? new KedaAdvanced { HorizontalPodAutoscalerConfig = new KedaHorizontalPodAutoscalerConfig { Behavior = behavior } }
+                    : null,
+                Triggers = triggers,
+            },
+        };
+    }
+
+    private static KedaTrigger ResourceTrigger(string type, int percent) => new()
+    {
+        Type = type,
+        MetricType = "Utilization",
+        Metadata = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["containerName"] = WorkloadRenderer.AggregatorComponent,
+            ["value"] = percent.ToString(CultureInfo.InvariantCulture),
+        },
+    };
+
+    /// <summary>
+    /// The broker's scaler, on the consumer group daprd consumes the logs topic with. daprd's names: pubsub.redis
+    /// reads the stream named after the topic with the consumer group consumerID (components-contrib
+    /// pubsub/redis/redis.go Subscribe, CreateConsumerGroup); pubsub.kafka joins consumerGroup on the topic; pubsub.jetstream
+    /// creates the durable consumer durableName on the stream (pubsub/jetstream/jetstream.go Subscribe). The
+    /// operator sets all three to spec.pubsub.consumerGroup, or the aggregator's app id (ComponentRenderer.PubSub).
+    /// Scaler metadata: kedacore/keda pkg/scalers/{kafka,redis_streams,redis,nats_jetstream}_scaler.go.
+    /// </summary>
+    private static (KedaTrigger Trigger, KedaTriggerAuthenticationSpec? Authentication) BacklogTrigger(LogPipeline pipeline, ResourceNames names, BacklogScalingSpec backlog, List<SecretReference> secrets)
+    {
+        var pubsub = pipeline.Spec.PubSub;
+        var consumerGroup = pubsub.ConsumerGroup ?? names.AggregatorAppId;
+        var target = backlog.TargetPerReplica.ToString(CultureInfo.InvariantCulture);
+        var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var fromSecrets = new List<KedaSecretTargetRef>();
+        var fromEnv = new List<KedaEnvTargetRef>();
+        string type;
+        switch (pubsub.Type)
+        {
+            case BrokerType.Redis:
+                var redis = pubsub.Redis ?? throw new InvalidPipelineException("pubsub.redis is required when pubsub.type is redis");
+                type = "redis-streams";
+                metadata["address"] = redis.Host;
+                metadata["stream"] = pubsub.Topic;
+                metadata["consumerGroup"] = consumerGroup;
+                // lagCount (XINFO GROUPS lag, Redis 7+): entries not yet delivered to the group. pendingEntriesCount
+                // would count only what daprd has read and not acknowledged, which its read-ahead caps.
+                metadata["lagCount"] = target;
+                if (redis.EnableTls)
+                {
+                    metadata["enableTLS"] = "true";
+                }
+                if (redis.Username is { } username)
+                {
+                    metadata["username"] = username;
+                }
+                AddSecret(fromSecrets, secrets, "password", redis.PasswordSecretKeyRef, "spec.pubsub.redis.passwordSecretKeyRef");
+                break;
+
+            case BrokerType.Kafka:
+                var kafka = pubsub.Kafka ?? throw new InvalidPipelineException("pubsub.kafka is required when pubsub.type is kafka");
+                type = "kafka";
+                metadata["bootstrapServers"] = string.Join(",", kafka.Brokers);
+                metadata["consumerGroup"] = consumerGroup;
+                metadata["topic"] = pubsub.Topic;
+                metadata["lagThreshold"] = target;
+                metadata["offsetResetPolicy"] = kafka.InitialOffset == KafkaInitialOffset.Newest ? "latest" : "earliest";
+                metadata["tls"] = kafka.Tls.Enabled ? "enable" : "disable";
+                AddSecret(fromSecrets, secrets, "ca", kafka.Tls.CaSecretKeyRef, "spec.pubsub.kafka.tls.caSecretKeyRef");
+                if (kafka.AuthType == KafkaAuthType.Password)
+                {
+                    metadata["sasl"] = kafka.SaslMechanism switch
+                    {
+                        SaslMechanism.Plaintext => "plaintext",
+                        SaslMechanism.Sha256 => "scram_sha256",
+                        _ => "scram_sha512",
+                    };
+                    fromEnv.Add(new KedaEnvTargetRef { Parameter = "username", Name = KafkaUsernameEnv, ContainerName = WorkloadRenderer.AggregatorComponent });
+                    AddSecret(fromSecrets, secrets, "password", kafka.SaslPasswordSecretKeyRef, "spec.pubsub.kafka.saslPasswordSecretKeyRef");
+                }
+                if (kafka.AuthType == KafkaAuthType.Mtls)
+                {
+                    AddSecret(fromSecrets, secrets, "cert", kafka.Tls.ClientCertSecretKeyRef, "spec.pubsub.kafka.tls.clientCertSecretKeyRef");
+                    AddSecret(fromSecrets, secrets, "key", kafka.Tls.ClientKeySecretKeyRef, "spec.pubsub.kafka.tls.clientKeySecretKeyRef");
+                }
+                break;
+
+            case BrokerType.JetStream:
+                var jetstream = pubsub.JetStream ?? throw new InvalidPipelineException("pubsub.jetstream is required when pubsub.type is jetstream");
+                var monitoring = backlog.JetStream ?? throw new InvalidPipelineException("aggregator.autoscaling.backlog.jetstream.monitoringEndpoint is required when pubsub.type is jetstream");
+                var stream = jetstream.StreamName ?? throw new InvalidPipelineException("pubsub.jetstream.streamName is required for aggregator.autoscaling.backlog: KEDA's nats-jetstream scaler finds the consumer by stream");
+                type = "nats-jetstream";
+                metadata["natsServerMonitoringEndpoint"] = monitoring.MonitoringEndpoint;
+                metadata["account"] = monitoring.Account;
+                metadata["stream"] = stream;
+                metadata["consumer"] = consumerGroup;
+                metadata["lagThreshold"] = target;
+                if (monitoring.UseHttps)
+                {
+                    metadata["useHttps"] = "true";
+                }
+                break;
+
+            default:
+                throw new InvalidPipelineException($"unknown pubsub.type {pubsub.Type}");
+        }
+        var trigger = new KedaTrigger { Type = type, Name = "backlog", Metadata = metadata };
+        var authentication = fromSecrets.Count == 0 && fromEnv.Count == 0
+            ? null
+            : new KedaTriggerAuthenticationSpec { SecretTargetRef = fromSecrets.Count == 0 ? null : fromSecrets, Env = fromEnv.Count == 0 ? null : fromEnv };
+        return (trigger, authentication);
+    }
+
+    private static void AddSecret(List<KedaSecretTargetRef> refs, List<SecretReference> secrets, string parameter, SecretKeySelector? selector, string fieldPath)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+        refs.Add(new KedaSecretTargetRef { Parameter = parameter, Name = selector.Name, Key = selector.Key });
+        secrets.Add(new SecretReference(selector.Name, selector.Key, fieldPath));
+    }
+}
