@@ -46,7 +46,7 @@ CONTRIB_COMPONENTS = {
     "state.postgresql": "state/postgresql/v1",
     "bindings.postgresql": "bindings/postgres",
 }
-KEDA_CRDS = ["keda.sh_scaledobjects.yaml"]
+KEDA_CRDS = ["keda.sh_scaledobjects.yaml", "keda.sh_triggerauthentications.yaml"]
 PROMETHEUS_CRDS = ["monitoring.coreos.com_podmonitors.yaml", "monitoring.coreos.com_prometheusrules.yaml"]
 
 SCHEMA_MAPS = ("properties", "patternProperties")
