@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using LogDapr.Operator.ApiValidation;
 using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
@@ -56,6 +57,12 @@ public sealed partial class LogPipelineReconciler
 
         // Read from the stored object, not the typed one: a spec that does not parse still gets its status.
         var generation = stored["metadata"].GetLong("generation") ?? 0;
+        if (PipelineNameRules.Problem(name) is { } nameProblem)
+        {
+            // Admitted by a CRD without the name rules (created before an upgrade): no derived name would be accepted.
+            await status.ReportBlockedAsync(stored, new Blocked(Reasons.InvalidName, nameProblem, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done(Reasons.InvalidName);
+        }
         LogPipeline pipeline;
         RenderResult rendered;
         try

@@ -26,6 +26,9 @@ public static class PipelineConditions
         public const string SecretNotFound = "SecretNotFound";
         public const string SecretKeyNotFound = "SecretKeyNotFound";
         public const string InvalidSpec = "InvalidSpec";
+
+        /// <summary>metadata.name cannot name the derived objects (see ApiValidation.PipelineNameRules).</summary>
+        public const string InvalidName = "InvalidName";
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";

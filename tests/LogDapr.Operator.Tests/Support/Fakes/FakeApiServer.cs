@@ -434,6 +434,11 @@ public sealed partial class FakeApiServer
         {
             throw KubeApiException.Invalid($"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'");
         }
+        if (type.Group.Length == 0 && type.Kind == "Service" && (name.Length > 63 || !ServiceNamePattern().IsMatch(name)))
+        {
+            // ValidateServiceName (kubernetes pkg/apis/core/validation): a Service name is a DNS-1035 label.
+            throw KubeApiException.Invalid($"Service \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+        }
         if (type.Namespaced && string.IsNullOrEmpty(ns))
         {
             throw KubeApiException.Invalid($"{type.Kind} \"{name}\" is invalid: metadata.namespace: Required value");
@@ -724,6 +729,9 @@ public sealed partial class FakeApiServer
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex ServiceNamePattern();
 
     private sealed class Stored(JsonObject obj)
     {
