@@ -177,22 +177,32 @@ public sealed partial class LogPipelineReconciler
     /// <summary>Ready once every Deployment has rolled out; until then Progressing says what it waits for.</summary>
     private async Task<bool> ReportStatusAsync(JsonObject stored, RenderResult rendered, IReadOnlyList<V1Deployment> deployments, PipelineCondition dapr, long generation, CancellationToken cancellationToken)
     {
-        var (ready, waitingFor) = WorkloadReadiness.Of(deployments);
-        var conditions = ready
-            ? new[]
+        var (ready, waitingFor, stuck) = WorkloadReadiness.Of(deployments);
+        var conditions = (ready, stuck.Length > 0) switch
+        {
+            (true, _) => new[]
             {
                 Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
                 Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,
-            }
-            : new[]
+            },
+            // The Deployment controller gave up waiting: no longer progressing, and it will not fix itself.
+            (false, true) => new[]
+            {
+                Make(Ready, False, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                Make(Progressing, False, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                Make(Degraded, True, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                dapr,
+            },
+            (false, false) => new[]
             {
                 Make(Ready, False, Reasons.RollingOut, waitingFor, generation),
                 Make(Progressing, True, Reasons.RollingOut, waitingFor, generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,
-            };
+            },
+        };
         await status.WriteAsync(stored, rendered, conditions, cancellationToken).ConfigureAwait(false);
         return ready;
     }

@@ -32,6 +32,9 @@ public static class PipelineConditions
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
+
+        /// <summary>A Deployment's rollout passed its progressDeadlineSeconds (the Deployment controller's own reason).</summary>
+        public const string ProgressDeadlineExceeded = WorkloadReadiness.ProgressDeadlineExceeded;
     }
 
     /// <summary>
@@ -59,7 +62,8 @@ public static class PipelineConditions
         Type = type,
         Status = status,
         Reason = reason,
-        Message = message,
+        // The schema (metav1.Condition's) caps messages; a status write must never fail over a long list of problems.
+        Message = message.Length <= PipelineCondition.MessageMaxLength ? message : message[..(PipelineCondition.MessageMaxLength - 3)] + "...",
         ObservedGeneration = generation,
     };
 }

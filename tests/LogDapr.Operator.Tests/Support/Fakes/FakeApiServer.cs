@@ -261,6 +261,8 @@ public sealed partial class FakeApiServer
             {
                 updated.Remove("status");
             }
+            // The apiserver validates the whole object against the CRD's schema on /status writes too.
+            updated = Admit(type, updated);
             RecordUpdateOwnership(stored, stored.Object, updated, manager);
             return CommitModified(type, stored, updated);
         }
