@@ -38,6 +38,9 @@ public sealed class KubeApiException : Exception
 
     public bool IsGone => StatusCode == HttpStatusCode.Gone;
 
+    /// <summary>RBAC refused the request (403), or the credentials were not accepted (401).</summary>
+    public bool IsForbidden => StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized;
+
     public static KubeApiException NotFound(string message) => new(HttpStatusCode.NotFound, "NotFound", message);
 
     public static KubeApiException Conflict(string message) => new(HttpStatusCode.Conflict, "Conflict", message);

@@ -701,7 +701,7 @@ public sealed partial class FakeApiServer
         if (Authorizer is { } authorizer && !authorizer(user, group, resource, verb, ns, name))
         {
             Refusals.Enqueue((user, group, resource, verb, name));
-            throw KubeApiException.Forbidden($"{resource}.{group} is forbidden: cannot {verb} resource \"{resource}\" in API group \"{group}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}");
+            throw KubeApiException.Forbidden($"{resource}{(group.Length == 0 ? "" : "." + group)} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}");
         }
     }
 
