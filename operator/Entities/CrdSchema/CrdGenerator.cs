@@ -12,7 +12,7 @@ namespace LogDapr.Operator.Entities.CrdSchema;
 /// <summary>
 /// Generates the LogPipeline CustomResourceDefinition from the entity types (as KubeOps and controller-gen do),
 /// so the C# model, the parser and the schema the API server enforces cannot disagree. The output is the file
-/// checked in at manifests/crds/ and charts/logdapr/crds/; a test regenerates and compares.
+/// checked in at manifests/crds/ and charts/logdapr/files/crds/ (templated by the chart); a test regenerates and compares.
 /// </summary>
 public static class CrdGenerator
 {
