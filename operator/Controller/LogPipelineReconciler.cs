@@ -138,6 +138,16 @@ public sealed partial class LogPipelineReconciler
                 var message = $"The Dapr custom resource {obj.Type} is not installed; install Dapr {DaprSupport.MinimumMinor} or later in the cluster (e.g. its Helm chart) first.";
                 return ([], new Blocked(Reasons.DaprNotInstalled, message, Make(DaprCompatible, False, Reasons.DaprNotInstalled, message, generation)));
             }
+            catch (KubeApiException e) when (e.IsUnknownField)
+            {
+                // Retrying cannot help until the CRD (or Kubernetes) is upgraded; a requeue picks that up.
+                var message = $"The API server refused {obj.Type.Kind} {obj.Name} ({obj.Type.ApiVersion}): its schema lacks a field LogDapr renders. {e.Message}. "
+                    + (obj.Type.Group == KnownResources.DaprComponents.Group
+                        ? $"Install the CRDs of Dapr {DaprSupport.MinimumMinor} or later (helm upgrade does not update Dapr's CRDs)."
+                        : "The cluster's Kubernetes is older than the field needs; upgrade it or remove the setting from the LogPipeline.")
+                    + (ReferenceEquals(obj, rendered.Objects[0]) ? " Nothing was applied." : " Objects before it in apply order were updated; it and the rest are unchanged.");
+                return ([], new Blocked(Reasons.UnknownField, message, dapr));
+            }
             catch (KubeApiException e) when (!e.IsConflict)
             {
                 var message = $"Applying {obj.Type.Kind} {obj.Name} failed: {e.Message}";

@@ -33,6 +33,9 @@ public static class PipelineConditions
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
 
+        /// <summary>The API server's schema for a rendered kind lacks a field the operator renders (an older CRD or Kubernetes).</summary>
+        public const string UnknownField = "UnknownField";
+
         /// <summary>A Deployment's rollout passed its progressDeadlineSeconds (the Deployment controller's own reason).</summary>
         public const string ProgressDeadlineExceeded = WorkloadReadiness.ProgressDeadlineExceeded;
     }

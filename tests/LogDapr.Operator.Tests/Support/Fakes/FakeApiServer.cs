@@ -268,8 +268,14 @@ public sealed partial class FakeApiServer
         }
     }
 
-    /// <summary>Server-side apply (PATCH application/apply-patch+yaml).</summary>
-    public JsonObject Apply(ResourceType type, JsonObject input, string manager, bool force)
+    /// <summary>Every server-side apply, with the fieldValidation it asked for (null: none, the server's default).</summary>
+    public ConcurrentQueue<(ResourceType Type, string Name, string? FieldValidation)> Applies { get; } = new();
+
+    /// <summary>
+    /// Server-side apply (PATCH application/apply-patch+yaml). For a custom resource the patch is typed against the
+    /// stored CRD's schema first, as the apiserver does (see <see cref="AppliedFieldCheck"/>).
+    /// </summary>
+    public JsonObject Apply(ResourceType type, JsonObject input, string manager, bool force, string? fieldValidation = null)
     {
         var ns = type.Namespaced ? input.Namespace() : null;
         var name = input.Name();
@@ -301,8 +307,15 @@ public sealed partial class FakeApiServer
             Authorize(type, OperatorPermissions.Create, ns);
         }
 
+        Applies.Enqueue((type, name, fieldValidation));
+        if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
+        {
+            throw new KubeApiException(System.Net.HttpStatusCode.BadRequest, "BadRequest", $"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        }
+
         lock (gate)
         {
+            CheckDeclaredFields(type, input, ns, name);
             BeforeWrite?.Invoke("apply", type, input);
             if (!objects.TryGetValue(Key(type, ns, name), out var stored))
             {
@@ -359,6 +372,21 @@ public sealed partial class FakeApiServer
 
             merged = Admit(type, merged);
             return CommitModified(type, stored, merged);
+        }
+    }
+
+    private void CheckDeclaredFields(ResourceType type, JsonObject input, string? ns, string name)
+    {
+        if (!objects.TryGetValue(Key(KnownResources.CustomResourceDefinitions, null, $"{type.Plural}.{type.Group}"), out var crd)
+            || (crd.Object["spec"]?["versions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(v => v.GetString("name") == type.Version)?["schema"]?["openAPIV3Schema"] is not JsonObject schema)
+        {
+            return;
+        }
+        var undeclared = AppliedFieldCheck.Undeclared(input, schema);
+        if (undeclared.Count > 0)
+        {
+            throw new KubeApiException(System.Net.HttpStatusCode.InternalServerError, "InternalError",
+                $"failed to create typed patch object ({ns}/{name}; {type.ApiVersion}, Kind={type.Kind}): {string.Join("\n", undeclared.Select(f => f + ": field not declared in schema"))}");
         }
     }
 
