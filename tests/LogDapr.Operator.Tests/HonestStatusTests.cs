@@ -8,6 +8,7 @@ using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 using LogDapr.Operator.Tests.Support;
 using LogDapr.Operator.Tests.Support.CrdValidation;
+using LogDapr.TestSupport;
 
 namespace LogDapr.Operator.Tests;
 
@@ -44,8 +45,10 @@ public sealed class HonestStatusTests
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Ready));
         Assert.Equal(PipelineConditions.Reasons.ProgressDeadlineExceeded, TestCluster.Condition(pipeline, PipelineConditions.Ready, "reason"));
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Progressing));
-        Assert.Contains(cluster.Server.All(KnownResources.Events, "team"),
-            e => e.GetString("reason") == PipelineConditions.Reasons.ProgressDeadlineExceeded && e.GetString("type") == "Warning");
+        // The Event is recorded right after the status write.
+        await Eventually.TrueAsync(
+            () => cluster.Server.All(KnownResources.Events, "team").Any(e => e.GetString("reason") == PipelineConditions.Reasons.ProgressDeadlineExceeded && e.GetString("type") == "Warning"),
+            "a Warning event ProgressDeadlineExceeded");
 
         // Once the pods come up (the image is fixed), the pipeline recovers.
         cluster.DeploymentsBecomeAvailable = true;
