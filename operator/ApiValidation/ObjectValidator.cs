@@ -110,7 +110,7 @@ public static class ObjectValidator
             if (key == DaprAppIdAnnotation)
             {
                 add($"{path}.annotations[{key}]", text,
-                    NameRules.Dns1123Label(text + "-dapr").Select(p => $"Dapr's sidecar injector refuses this app id: the Service it creates, \"{text}-dapr\", {p}"));
+                    NameRules.Dns1123Label(text + "-dapr").Select(p => $"Dapr's sidecar injector refuses this app id: the Service it creates, \"{text}-dapr\", is invalid: {p}"));
             }
         }
         if (total > NameRules.TotalAnnotationSizeLimit)
