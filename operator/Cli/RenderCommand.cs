@@ -37,7 +37,16 @@ internal static class RenderCommand
                 stderr.WriteLine($"error: no LogPipeline (apiVersion {Entities.LogPipeline.ApiVersionValue}) in {path}");
                 return 1;
             }
-            stdout.Write(CommandLine.RenderYaml(pipelines, images.RenderOptions(parse)));
+            try
+            {
+                stdout.Write(CommandLine.RenderYaml(pipelines, images.RenderOptions(parse)));
+            }
+            catch (InvalidPipelineException e)
+            {
+                // What the operator would report in the pipeline's status instead of applying anything.
+                stderr.WriteLine($"error: {e.Message}");
+                return 1;
+            }
             return 0;
         });
         return command;

@@ -17,6 +17,8 @@ public sealed partial class Informer
     private readonly ConcurrentDictionary<string, JsonObject> cache = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string resourceVersion = "";
+    private volatile string? accessProblem;
+    private int refusals;
 
     public Informer(IKubeApi api, ResourceType type, string? @namespace, string? labelSelector, ILogger logger)
     {
@@ -44,6 +46,15 @@ public sealed partial class Informer
 
     /// <summary>Wait between lists while the resource type is not served by the API server.</summary>
     public TimeSpan MissingTypeRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between attempts while RBAC refuses the list or watch (the wait doubles from <see cref="RetryDelay"/>).</summary>
+    public TimeSpan ForbiddenRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// What RBAC refuses this informer (verb, resource, namespace and the apiserver's message), or null. Until it is
+    /// granted, the informer never syncs, so the controller cannot work: the operator's readiness reports it.
+    /// </summary>
+    public string? AccessProblem => accessProblem;
 
     /// <summary>How many times a 410 made the informer list again (for tests and logs).</summary>
     public int Relists { get; private set; }
@@ -80,6 +91,28 @@ public sealed partial class Informer
                 try
                 {
                     await Task.Delay(MissingTypeRetryDelay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (KubeApiException e) when (e.IsForbidden)
+            {
+                // Retrying every second would not help and would hide the problem: say once what is missing, make
+                // readiness fail, and ask again with a growing delay (a Role may be granted later).
+                var verb = needList ? "list" : "watch";
+                var scope = Namespace is null ? "all namespaces (cluster scope)" : $"namespace \"{Namespace}\"";
+                var problem = $"cannot {verb} {Type} in {scope}: {e.Message}";
+                if (problem != accessProblem)
+                {
+                    LogForbidden(logger, verb, Type.ToString(), Namespace ?? "*", e.Message);
+                }
+                accessProblem = problem;
+                var delay = TimeSpan.FromTicks(Math.Min(ForbiddenRetryMaxDelay.Ticks, RetryDelay.Ticks << Math.Min(refusals++, 16)));
+                try
+                {
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -137,13 +170,28 @@ public sealed partial class Informer
             }
         }
         resourceVersion = list.ResourceVersion;
+        Granted();
         synced.TrySetResult();
+    }
+
+    /// <summary>The last list or watch was allowed.</summary>
+    private void Granted()
+    {
+        if (accessProblem is not null)
+        {
+            LogGranted(logger, Type.ToString(), Namespace ?? "*");
+        }
+        accessProblem = null;
+        refusals = 0;
     }
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
+        // A refused watch fails before its first event; one that delivers anything (bookmarks included) or ends at
+        // its timeout was allowed.
         await foreach (var change in api.WatchAsync(Type, Namespace, LabelSelector, resourceVersion, cancellationToken).ConfigureAwait(false))
         {
+            Granted();
             if (change.Object.ResourceVersion() is { Length: > 0 } rv)
             {
                 resourceVersion = rv;
@@ -167,6 +215,7 @@ public sealed partial class Informer
             }
             OnEvent?.Invoke(change.Type, change.Object, previous);
         }
+        Granted();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Resource} in {Namespace} expired at resourceVersion {ResourceVersion}; listing again")]
@@ -174,6 +223,12 @@ public sealed partial class Informer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The API server does not serve {Resource}; treating it as empty and checking again later")]
     private static partial void LogTypeMissing(ILogger logger, string resource);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Permission denied: the operator cannot {Verb} {Resource} in namespace {Namespace} ({Detail}). It is not ready until its Role or ClusterRole grants this (see the chart's RBAC); retrying with backoff")]
+    private static partial void LogForbidden(ILogger logger, string verb, string resource, string @namespace, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Permission to list and watch {Resource} in namespace {Namespace} granted; continuing")]
+    private static partial void LogGranted(ILogger logger, string resource, string @namespace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "List/watch of {Resource} in {Namespace} failed; retrying")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception, string resource, string @namespace);

@@ -67,6 +67,9 @@ public sealed partial class LogPipelineController : IDisposable
 
     public IReadOnlyList<Informer> Informers => [.. pipelineInformers, .. owned.Informers, .. secretInformers];
 
+    /// <summary>What RBAC refuses the informers (one line each); the controller does not start working until it is empty.</summary>
+    public IReadOnlyList<string> AccessProblems => Informers.Select(i => i.AccessProblem).OfType<string>().ToList();
+
     /// <summary>Runs until cancelled, then stops taking work and waits for in-flight reconciles to finish.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {

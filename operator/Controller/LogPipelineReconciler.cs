@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using LogDapr.Operator.ApiValidation;
 using LogDapr.Operator.Dapr;
 using LogDapr.Operator.Diagnostics;
 using LogDapr.Operator.Entities;
@@ -64,6 +65,12 @@ public sealed partial class LogPipelineReconciler
 
         // Read from the stored object, not the typed one: a spec that does not parse still gets its status.
         var generation = stored["metadata"].GetLong("generation") ?? 0;
+        if (PipelineNameRules.Problem(name) is { } nameProblem)
+        {
+            // Admitted by a CRD without the name rules (created before an upgrade): no derived name would be accepted.
+            await status.ReportBlockedAsync(stored, new Blocked(Reasons.InvalidName, nameProblem, Dapr: null), generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done(Reasons.InvalidName);
+        }
         LogPipeline pipeline;
         RenderResult rendered;
         try
@@ -149,6 +156,16 @@ public sealed partial class LogPipelineReconciler
                 var message = KedaCheck.NotInstalledMessage(obj.Type);
                 return ([], new Blocked(Reasons.KedaNotInstalled, message, dapr));
             }
+            catch (KubeApiException e) when (e.IsUnknownField)
+            {
+                // Retrying cannot help until the CRD (or Kubernetes) is upgraded; a requeue picks that up.
+                var message = $"The API server refused {obj.Type.Kind} {obj.Name} ({obj.Type.ApiVersion}): its schema lacks a field LogDapr renders. {e.Message}. "
+                    + (obj.Type.Group == KnownResources.DaprComponents.Group
+                        ? $"Install the CRDs of Dapr {DaprSupport.MinimumMinor} or later (helm upgrade does not update Dapr's CRDs)."
+                        : "The cluster's Kubernetes is older than the field needs; upgrade it or remove the setting from the LogPipeline.")
+                    + (ReferenceEquals(obj, rendered.Objects[0]) ? " Nothing was applied." : " Objects before it in apply order were updated; it and the rest are unchanged.");
+                return ([], new Blocked(Reasons.UnknownField, message, dapr));
+            }
             catch (KubeApiException e) when (!e.IsConflict)
             {
                 var message = $"Applying {obj.Type.Kind} {obj.Name} failed: {e.Message}";
@@ -188,22 +205,32 @@ public sealed partial class LogPipelineReconciler
     /// <summary>Ready once every Deployment has rolled out; until then Progressing says what it waits for.</summary>
     private async Task<bool> ReportStatusAsync(JsonObject stored, RenderResult rendered, IReadOnlyList<V1Deployment> deployments, PipelineCondition dapr, long generation, CancellationToken cancellationToken)
     {
-        var (ready, waitingFor) = WorkloadReadiness.Of(deployments);
-        var conditions = ready
-            ? new[]
+        var (ready, waitingFor, stuck) = WorkloadReadiness.Of(deployments);
+        var conditions = (ready, stuck.Length > 0) switch
+        {
+            (true, _) => new[]
             {
                 Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
                 Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,
-            }
-            : new[]
+            },
+            // The Deployment controller gave up waiting: no longer progressing, and it will not fix itself.
+            (false, true) => new[]
+            {
+                Make(Ready, False, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                Make(Progressing, False, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                Make(Degraded, True, Reasons.ProgressDeadlineExceeded, stuck, generation),
+                dapr,
+            },
+            (false, false) => new[]
             {
                 Make(Ready, False, Reasons.RollingOut, waitingFor, generation),
                 Make(Progressing, True, Reasons.RollingOut, waitingFor, generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,
-            };
+            },
+        };
         await status.WriteAsync(stored, rendered, conditions, cancellationToken).ConfigureAwait(false);
         return ready;
     }

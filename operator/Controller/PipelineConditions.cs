@@ -27,6 +27,9 @@ public static class PipelineConditions
         public const string SecretKeyNotFound = "SecretKeyNotFound";
         public const string InvalidSpec = "InvalidSpec";
         public const string InvalidConnectionString = "InvalidConnectionString";
+
+        /// <summary>metadata.name cannot name the derived objects (see ApiValidation.PipelineNameRules).</summary>
+        public const string InvalidName = "InvalidName";
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;
         public const string DaprIncompatible = Dapr.DaprCompatibility.Incompatible;
         public const string ApplyFailed = "ApplyFailed";
@@ -36,6 +39,12 @@ public static class PipelineConditions
 
         /// <summary>spec.*.image names an image the operator's --allowed-image-prefixes does not allow.</summary>
         public const string ImageNotAllowed = Rendering.ImagePolicy.NotAllowedReason;
+
+        /// <summary>The API server's schema for a rendered kind lacks a field the operator renders (an older CRD or Kubernetes).</summary>
+        public const string UnknownField = "UnknownField";
+
+        /// <summary>A Deployment's rollout passed its progressDeadlineSeconds (the Deployment controller's own reason).</summary>
+        public const string ProgressDeadlineExceeded = WorkloadReadiness.ProgressDeadlineExceeded;
     }
 
     /// <summary>
@@ -63,7 +72,8 @@ public static class PipelineConditions
         Type = type,
         Status = status,
         Reason = reason,
-        Message = message,
+        // The schema (metav1.Condition's) caps messages; a status write must never fail over a long list of problems.
+        Message = message.Length <= PipelineCondition.MessageMaxLength ? message : message[..(PipelineCondition.MessageMaxLength - 3)] + "...",
         ObservedGeneration = generation,
     };
 }

@@ -69,7 +69,7 @@ public sealed partial class PipelineStatusWriter(IKubeApi api, EventRecorder eve
         if (readyBefore?.Status != readyNow.Status || readyBefore?.Reason != readyNow.Reason)
         {
             var type = readyNow.Status == True || readyNow.Reason == Reasons.RollingOut ? EventRecorder.Normal : EventRecorder.Warning;
-            await events.RecordAsync(stored, type, readyNow.Reason ?? "", readyNow.Message ?? "", cancellationToken).ConfigureAwait(false);
+            await events.RecordAsync(stored, type, readyNow.Reason, readyNow.Message, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -11,7 +11,11 @@ namespace LogDapr.Operator.Entities;
 /// generated from these types by <c>logdapr-operator crd</c>; tests fail when the checked-in CRD drifts.
 /// </summary>
 [Description("LogPipeline declares one LogDapr pipeline: ingest, a Dapr pub/sub topic, the aggregator and its Postgres sink. The operator reconciles it into Dapr components, subscriptions, a resiliency policy, Deployments and Services.")]
-[CelRule("size(self.metadata.name) <= 50", "metadata.name must be at most 50 characters: it prefixes the names of the objects the operator creates (e.g. <name>-aggregator), which must fit in 63")]
+// metadata.name is the only metadata a CRD's CEL rules may read at the root (with generateName, see
+// apiextensions-apiserver's WithTypeAndObjectMeta). The pattern is checked before the length only for the order of the
+// messages; both are evaluated. The limit is MaxNameLength: see its comment.
+[CelRule("self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", "metadata.name must be an RFC 1035 label (lower case letters, digits and '-', starting with a letter and ending with a letter or digit, no '.'): it names the pipeline's Services (<name>-ingest, <name>-aggregator), and a Service name must be one")]
+[CelRule("size(self.metadata.name) <= 47", "metadata.name must be at most 47 characters: the Dapr app id <name>-aggregator plus the '-dapr' suffix of the Service Dapr creates for it must fit in a 63-character DNS label")]
 public sealed class LogPipeline : IKubernetesObject<V1ObjectMeta>
 {
     public const string Group = "logdapr.io";
@@ -21,6 +25,15 @@ public sealed class LogPipeline : IKubernetesObject<V1ObjectMeta>
     public const string Plural = "logpipelines";
     public const string Singular = "logpipeline";
     public const string ShortName = "lp";
+
+    /// <summary>
+    /// The longest metadata.name whose derived names the API server and Dapr accept: the longest Dapr app id is
+    /// &lt;name&gt;-aggregator (11 more characters), and Dapr's injector refuses an app id unless
+    /// &lt;app id&gt;-dapr (the Service it creates) is a DNS-1123 label of at most 63 characters
+    /// (dapr/dapr pkg/validation/validation.go, ValidateKubernetesAppID): 63 - 5 - 11 = 47. The CEL rule above
+    /// repeats the number (attribute arguments cannot be computed); a test keeps them equal.
+    /// </summary>
+    public const int MaxNameLength = 47;
 
     public string ApiVersion { get; set; } = ApiVersionValue;
 

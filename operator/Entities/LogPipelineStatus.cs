@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using LogDapr.Operator.Entities.CrdSchema;
 
 namespace LogDapr.Operator.Entities;
 
@@ -8,9 +9,11 @@ namespace LogDapr.Operator.Entities;
 public sealed class LogPipelineStatus
 {
     [Description("The metadata.generation the conditions describe.")]
+    [Minimum(0)]
     public long? ObservedGeneration { get; set; }
 
-    [Description("Ready, Progressing and Degraded, with reasons.")]
+    [Description("Ready, Progressing, Degraded and DaprCompatible, with reasons; at most one of each type.")]
+    [ListTypeMap("type")]
     public List<PipelineCondition>? Conditions { get; set; }
 
     [Description("URL clients send logs to (POST), inside the cluster.")]

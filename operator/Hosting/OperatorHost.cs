@@ -50,7 +50,11 @@ public static class OperatorHost
         await using var app = builder.Build();
         var state = app.Services.GetRequiredService<OperatorState>();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", () =>
+        {
+            var (statusCode, body) = Readiness.Of(state);
+            return Results.Text(body, statusCode: statusCode);
+        });
         app.MapOperatorMetrics();
         await app.RunAsync().ConfigureAwait(false);
         return Environment.ExitCode;

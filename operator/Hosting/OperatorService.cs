@@ -24,6 +24,7 @@ public sealed partial class OperatorService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var controller = new LogPipelineController(new PermissionGuardedKubeApi(client), options, metrics, time, loggerFactory);
+        state.Problems = () => controller.AccessProblems;
         state.Ready = true;
         if (!state.LeaderElect)
         {

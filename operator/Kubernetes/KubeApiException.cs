@@ -38,6 +38,18 @@ public sealed class KubeApiException : Exception
 
     public bool IsGone => StatusCode == HttpStatusCode.Gone;
 
+    /// <summary>
+    /// The server's schema does not know a field of the object: server-side apply's "field not declared in schema"
+    /// (structured-merge-diff), or a strict decoding error ("unknown field", "duplicate field") with fieldValidation=Strict.
+    /// </summary>
+    public bool IsUnknownField =>
+        Message.Contains("field not declared in schema", StringComparison.Ordinal)
+        || Message.Contains("strict decoding error", StringComparison.Ordinal)
+        || Message.Contains("error strict decoding YAML", StringComparison.Ordinal);
+
+    /// <summary>RBAC refused the request (403), or the credentials were not accepted (401).</summary>
+    public bool IsForbidden => StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized;
+
     public static KubeApiException NotFound(string message) => new(HttpStatusCode.NotFound, "NotFound", message);
 
     public static KubeApiException Conflict(string message) => new(HttpStatusCode.Conflict, "Conflict", message);

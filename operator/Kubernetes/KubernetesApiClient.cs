@@ -35,6 +35,14 @@ public sealed class KubernetesApiClient : IKubeApi, IDisposable
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// fieldValidation of every apply: a field the server's schema does not know is an error, never a silent drop.
+    /// Server-side apply already refuses fields a schema does not declare ("field not declared in schema", today as
+    /// HTTP 500, kubernetes/kubernetes#122480); Strict makes that the stated contract and adds the refusal of
+    /// duplicate fields (400). The reconciler reports either as a condition naming the field.
+    /// </summary>
+    public const string ApplyFieldValidation = "Strict";
+
     public async Task<JsonObject> GetAsync(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken) =>
         await SendAsync(type.Path(@namespace, name), HttpMethod.Get, body: null, cancellationToken).ConfigureAwait(false);
 
@@ -130,7 +138,8 @@ public sealed class KubernetesApiClient : IKubeApi, IDisposable
 
     public Task<JsonObject> ApplyAsync(ResourceType type, JsonObject obj, string fieldManager, bool force, CancellationToken cancellationToken)
     {
-        var path = type.Path(obj.Namespace(), obj.Name()) + "?fieldManager=" + Uri.EscapeDataString(fieldManager) + (force ? "&force=true" : "");
+        var path = type.Path(obj.Namespace(), obj.Name()) + "?fieldManager=" + Uri.EscapeDataString(fieldManager) + (force ? "&force=true" : "")
+            + "&fieldValidation=" + ApplyFieldValidation;
         // JSON is valid YAML, which is what application/apply-patch+yaml expects.
         var patch = new V1Patch(obj.ToJsonString(), V1Patch.PatchType.ApplyPatch);
         return SendAsync(path, HttpMethod.Patch, patch, cancellationToken);

@@ -77,8 +77,53 @@ public sealed partial class LeaderElectedRunner(IKubernetes client, LeaderElecti
                 }
             }
         }
+        if (cancellationToken.IsCancellationRequested && workTask is not null)
+        {
+            await ReleaseAsync(leaseLock).ConfigureAwait(false);
+        }
         return !cancellationToken.IsCancellationRequested;
     }
+
+    /// <summary>
+    /// On a requested stop, after the work has stopped, hands the Lease back as client-go's ReleaseOnCancel does (an
+    /// empty holderIdentity and a one-second leaseDurationSeconds), so a standby takes over at its next retry instead
+    /// of waiting out the lease duration. Only a Lease still held by this replica is touched (the update carries the
+    /// resourceVersion just read), and a failure only costs the standby that wait.
+    /// </summary>
+    private async Task ReleaseAsync(LeaseLock leaseLock)
+    {
+        using var timeout = new CancellationTokenSource(settings.RenewDeadline);
+        try
+        {
+            var record = await leaseLock.GetAsync(timeout.Token).ConfigureAwait(false);
+            if (record.HolderIdentity != settings.Identity)
+            {
+                return;
+            }
+            var now = DateTime.UtcNow;
+            await leaseLock.UpdateAsync(
+                new LeaderElectionRecord
+                {
+                    HolderIdentity = "",
+                    LeaseDurationSeconds = 1,
+                    AcquireTime = now,
+                    RenewTime = now,
+                    LeaderTransitions = record.LeaderTransitions,
+                },
+                timeout.Token).ConfigureAwait(false);
+            LogReleased(logger, settings.Identity, leaseLock.Describe());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReleaseFailed(logger, e, leaseLock.Describe());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} released {Lease} on shutdown")]
+    private static partial void LogReleased(ILogger logger, string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Lease} on shutdown; a standby takes over when it expires")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string lease);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} became leader ({Lease})")]
     private static partial void LogStartedLeading(ILogger logger, string identity, string lease);

@@ -1,4 +1,5 @@
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Operator.ApiValidation;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Kubernetes;
 
@@ -75,6 +76,13 @@ public static class PipelineRenderer
         var port = pipeline.Spec.Ingest.Service.Port;
         var ingestEndpoint = port == 80 ? $"http://{serviceHost}/v1/logs" : $"http://{serviceHost}:{port}/v1/logs";
         var queryEndpoint = $"http://{names.AggregatorService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}";
+
+        // Everything the apiserver would refuse, found before anything is applied (no half-applied pipeline).
+        var problems = objects.SelectMany(o => ObjectValidator.Validate(o.Type, o.Object)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidPipelineException($"LogPipeline {pipeline.Metadata.Name}: the API server would refuse what it renders: {string.Join("; ", problems)}");
+        }
 
         var distinctSecrets = secrets
             .GroupBy(s => (s.SecretName, s.Key))

@@ -23,6 +23,9 @@ public sealed class CelEvaluatorTests
     [InlineData("self.n + 1 == 4", true)]
     [InlineData("self.n * 1000 >= 3000 && self.n * 2 - 1 == 5", true)]
     [InlineData("self.name + '-x' == 'abc-x'", true)]
+    [InlineData("self.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", true)]
+    [InlineData("self.name.matches('b')", true)]
+    [InlineData("self.name.matches('^b')", false)]
     public void Evaluates_the_subset(string rule, bool expected) => Assert.Equal(expected, CelEvaluator.EvaluateRule(rule, Self));
 
     [Theory]
@@ -30,6 +33,7 @@ public sealed class CelEvaluatorTests
     [InlineData("self.type == 1")]
     [InlineData("matches(self.name, 'a')")]
     [InlineData("self.n + 'a' == 4")]
+    [InlineData("self.n.matches('3')")]
     [InlineData("self.n * 9223372036854775807 > 0")]
     public void Rejects_errors_and_anything_outside_the_subset(string rule) =>
         Assert.Throws<CelException>(() => CelEvaluator.EvaluateRule(rule, Self));

@@ -43,6 +43,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Render_refuses_a_pipeline_whose_objects_the_API_server_would_refuse()
+    {
+        var (exit, output, error) = await Run(["render", "-f", "-"], Samples.Minimal.Replace("name: demo,", "name: 1logs,", StringComparison.Ordinal));
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: LogPipeline 1logs: the API server would refuse what it renders: Service \"1logs-ingest\": metadata.name: Invalid value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_without_a_pipeline_fails()
     {
         var (exit, _, error) = await Run(["render", "-f", "-"], "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n");

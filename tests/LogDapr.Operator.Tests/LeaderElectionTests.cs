@@ -16,7 +16,7 @@ public sealed class LeaderElectionTests
 {
     private sealed class Replica : IDisposable
     {
-        public Replica(FakeApiServer server, string identity, Terms terms)
+        public Replica(FakeApiServer server, string identity, Terms terms, TimeSpan? leaseDuration = null)
         {
             Identity = identity;
             Handler = new ApiServerHttpHandler(server, "system:serviceaccount:ops:logdapr-" + identity);
@@ -28,7 +28,7 @@ public sealed class LeaderElectionTests
                     LeaseName = "logdapr-operator",
                     LeaseNamespace = "ops",
                     Identity = identity,
-                    LeaseDuration = TimeSpan.FromSeconds(6),
+                    LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(6),
                     RenewDeadline = TimeSpan.FromSeconds(4),
                     RetryPeriod = TimeSpan.FromMilliseconds(500),
                 },
@@ -138,5 +138,35 @@ public sealed class LeaderElectionTests
         // The lease lock needs exactly the leader-election rules.
         var used = server.Audit.Where(x => x.Resource == "leases").Select(x => x.Verb).ToHashSet();
         Assert.Equal(OperatorPermissions.LeaderElectionRules.Single().Verbs.ToHashSet(), used);
+    }
+
+    [Fact]
+    public async Task A_leader_stopped_gracefully_releases_its_lease_and_the_standby_takes_over_without_waiting_for_it_to_expire()
+    {
+        // A lease far longer than the wait below: only a released lease lets the standby in within it.
+        var leaseDuration = TimeSpan.FromSeconds(120);
+        var server = new FakeApiServer();
+        var terms = new Terms();
+        using var a = new Replica(server, "replica-a", terms, leaseDuration);
+        using var b = new Replica(server, "replica-b", terms, leaseDuration);
+        using var stopA = new CancellationTokenSource();
+        using var stopB = new CancellationTokenSource();
+        var runA = a.RunAsync(stopA.Token);
+        await Eventually.TrueAsync(() => terms.Current == a.Identity, "replica-a to lead");
+        var runB = b.RunAsync(stopB.Token);
+
+        await stopA.CancelAsync();
+        Assert.False(await runA.WaitAsync(TimeSpan.FromSeconds(10)), "a requested stop is not a lost leadership");
+
+        await Eventually.TrueAsync(() => terms.Current == b.Identity, "the standby to take over the released lease", TimeSpan.FromSeconds(30));
+        Assert.Equal(b.Identity, server.Get(KnownResources.Leases, "ops", "logdapr-operator")["spec"].GetString("holderIdentity"));
+        Assert.Equal(1, terms.MaxConcurrent);
+
+        // What the release wrote (client-go's ReleaseOnCancel): no holder, a one-second duration.
+        await stopB.CancelAsync();
+        await runB.WaitAsync(TimeSpan.FromSeconds(10));
+        var released = server.Get(KnownResources.Leases, "ops", "logdapr-operator")["spec"]!;
+        Assert.Equal("", released.GetString("holderIdentity") ?? "");
+        Assert.Equal(1, released.GetLong("leaseDurationSeconds"));
     }
 }

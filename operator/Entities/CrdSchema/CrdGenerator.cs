@@ -12,7 +12,7 @@ namespace LogDapr.Operator.Entities.CrdSchema;
 /// <summary>
 /// Generates the LogPipeline CustomResourceDefinition from the entity types (as KubeOps and controller-gen do),
 /// so the C# model, the parser and the schema the API server enforces cannot disagree. The output is the file
-/// checked in at manifests/crds/ and charts/logdapr/crds/; a test regenerates and compares.
+/// checked in at manifests/crds/ and charts/logdapr/files/crds/ (templated by the chart); a test regenerates and compares.
 /// </summary>
 public static class CrdGenerator
 {
@@ -194,6 +194,14 @@ public static class CrdGenerator
             {
                 schema["pattern"] = pattern.Pattern;
             }
+            if (property?.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
+            {
+                schema["enum"] = new JsonArray(allowed.Values.Select(v => (JsonNode)v!).ToArray());
+            }
+            if (property?.GetCustomAttribute<FormatAttribute>() is { } format)
+            {
+                schema["format"] = format.Format;
+            }
             return schema;
         }
         if (type == typeof(int) || type == typeof(long))
@@ -203,6 +211,10 @@ public static class CrdGenerator
             {
                 schema["minimum"] = range.Minimum;
                 schema["maximum"] = range.Maximum;
+            }
+            if (property?.GetCustomAttribute<MinimumAttribute>() is { } minimum)
+            {
+                schema["minimum"] = minimum.Minimum;
             }
             return schema;
         }
@@ -257,6 +269,11 @@ public static class CrdGenerator
             if (property?.GetCustomAttribute<ListTypeSetAttribute>() is not null)
             {
                 schema["x-kubernetes-list-type"] = "set";
+            }
+            if (property?.GetCustomAttribute<ListTypeMapAttribute>() is { } map)
+            {
+                schema["x-kubernetes-list-type"] = "map";
+                schema["x-kubernetes-list-map-keys"] = new JsonArray(map.Keys.Select(k => (JsonNode)k!).ToArray());
             }
             return schema;
         }

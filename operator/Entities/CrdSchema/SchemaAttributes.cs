@@ -70,3 +70,34 @@ public sealed class NoSchemaDefaultAttribute : Attribute;
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ListTypeSetAttribute : Attribute;
+
+/// <summary>The string is one of these values (an OpenAPI enum on a plain string property).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AllowedValuesAttribute(params string[] values) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
+/// <summary>OpenAPI format the API server checks, e.g. "date-time" (RFC 3339).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class FormatAttribute(string format) : Attribute
+{
+    public string Format { get; } = format;
+}
+
+/// <summary>Inclusive lower bound of an integer, with no upper bound.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MinimumAttribute(long minimum) : Attribute
+{
+    public long Minimum { get; } = minimum;
+}
+
+/// <summary>
+/// The list is a map keyed by these fields (x-kubernetes-list-type: map): the API server rejects two items with the
+/// same key, and server-side apply merges item by item. The key fields must be required.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListTypeMapAttribute(params string[] keys) : Attribute
+{
+    public IReadOnlyList<string> Keys { get; } = keys;
+}

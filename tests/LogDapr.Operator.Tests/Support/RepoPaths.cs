@@ -11,7 +11,7 @@ public static class RepoPaths
 
     public static string CrdFile => Path("manifests", "crds", "logdapr.io_logpipelines.yaml");
 
-    public static string ChartCrdFile => Path("charts", "logdapr", "crds", "logdapr.io_logpipelines.yaml");
+    public static string ChartCrdFile => Path("charts", "logdapr", "files", "crds", "logdapr.io_logpipelines.yaml");
 
     public static string Chart => Path("charts", "logdapr");
 

@@ -97,7 +97,7 @@ public sealed class ApiSchemaCatalog
 
         var crdFiles = new[] { "dapr", "keda", "prometheus-operator" }
             .SelectMany(source => Directory.GetFiles(SingleVersionFolder(source), "*.yaml"))
-            .Concat(Directory.GetFiles(RepoPaths.Path("charts", "logdapr", "crds"), "*.yaml"));
+            .Concat(Directory.GetFiles(RepoPaths.Path("charts", "logdapr", "files", "crds"), "*.yaml"));
         foreach (var file in crdFiles)
         {
             foreach (var crd in YamlDocuments.Parse(File.ReadAllText(file)).OfType<JsonObject>().Where(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition"))

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace LogDapr.Operator.Tests.Support.CrdValidation;
 
@@ -17,7 +18,7 @@ namespace LogDapr.Operator.Tests.Support.CrdValidation;
 /// evaluates presence on maps.
 /// </para>
 /// The subset: literals
-/// (string, int, bool, null, lists), field selection, has(), size(), !, -, *, + and - on ints (overflow is an
+/// (string, int, bool, null, lists), field selection, has(), size(), matches(), !, -, *, + and - on ints (overflow is an
 /// error, as in CEL), + on strings, ==, !=, &lt;, &lt;=, &gt;, &gt;=, in,
 /// &amp;&amp;, || (error-absorbing, as in CEL) and the ternary operator. Anything else is a parse error, so a rule
 /// outside the subset fails the tests loudly instead of being skipped.
@@ -549,6 +550,17 @@ public static class CelEvaluator
                     List<object?> list => (long)list.Count,
                     JsonObject map => (long)map.Count,
                     _ => throw new CelException("size() needs a string, list or map"),
+                };
+            case "matches":
+                // string.matches(re): RE2, and a match anywhere in the string (anchors are the rule's business), as
+                // CEL specifies. The rules keep to the syntax RE2 and .NET share.
+                var subject = call.Target is not null && call.Args.Count == 1
+                    ? Evaluate(call.Target, self)
+                    : throw new CelException("matches() is called on a string with one argument");
+                return (subject, Evaluate(call.Args[0], self)) switch
+                {
+                    (string text, string pattern) => Regex.IsMatch(text, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                    _ => throw new CelException("matches() needs a string and a string pattern"),
                 };
             default:
                 throw new CelException($"function '{call.Function}' is outside the supported CEL subset");

@@ -8,11 +8,11 @@ namespace LogDapr.Operator.Tests.Support.CrdValidation;
 /// <summary>
 /// What the API server does with a custom resource before storing it, for the parts of OpenAPI v3 structural
 /// schemas the LogPipeline CRD uses: defaulting, then type, required, enum, pattern, minimum/maximum,
-/// minLength/maxLength, minItems/maxItems, items, x-kubernetes-list-type set, additionalProperties, x-kubernetes-int-or-string, unknown
+/// minLength/maxLength, format date-time, minItems/maxItems, items, x-kubernetes-list-type set and map, additionalProperties, x-kubernetes-int-or-string, unknown
 /// fields (strict field validation, as kubectl does by default) and x-kubernetes-validations (CEL) — all read
 /// from the CRD, nothing hard-coded. Errors use the API server's wording ("spec.x: Required value").
 /// </summary>
-public sealed class StructuralSchemaValidator
+public sealed partial class StructuralSchemaValidator
 {
     private readonly JsonObject rootSchema;
 
@@ -169,6 +169,17 @@ public sealed class StructuralSchemaValidator
                         ValidateNode(array[i], itemSchema, $"{path}[{i}]", errors, isRoot: false);
                     }
                 }
+                if (schema["x-kubernetes-list-type"]?.GetValue<string>() == "map" && schema["x-kubernetes-list-map-keys"] is JsonArray mapKeys)
+                {
+                    var keys = mapKeys.Select(k => k!.GetValue<string>()).ToList();
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array.Take(i).Any(earlier => keys.All(k => JsonNode.DeepEquals(earlier?[k], array[i]?[k]))))
+                        {
+                            errors.Add($"{path}[{i}]: Duplicate value: {{{string.Join(", ", keys.Select(k => $"\"{k}\":{array[i]?[k]?.ToJsonString()}"))}}}");
+                        }
+                    }
+                }
                 if (schema["x-kubernetes-list-type"]?.GetValue<string>() == "set")
                 {
                     for (var i = 0; i < array.Count; i++)
@@ -302,8 +313,16 @@ public sealed class StructuralSchemaValidator
         {
             errors.Add($"{path}: Invalid value: \"{value}\": {path} in body should match '{pattern}'");
         }
+        if (schema["format"]?.GetValue<string>() == "date-time" && !DateTimePattern().IsMatch(value))
+        {
+            errors.Add($"{path}: Invalid value: \"{value}\": {path} in body must be of type date-time: \"{value}\"");
+        }
         CheckEnum(JsonValue.Create(value), schema, path, errors);
     }
+
+    /// <summary>RFC 3339 date-time, as the API server's format checker (go-openapi strfmt) reads it.</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\z")]
+    private static partial Regex DateTimePattern();
 
     private static void CheckEnum(JsonNode node, JsonObject schema, string path, List<string> errors)
     {

@@ -76,7 +76,7 @@ public sealed class ApiServerHttpHandler(FakeApiServer server, string user) : De
                     {
                         throw KubeApiException.Invalid("the name of the object does not match the name on the URL");
                     }
-                    return Json(HttpStatusCode.OK, server.Apply(type, applied, query["fieldManager"] ?? "", query["force"] == "true"));
+                    return Json(HttpStatusCode.OK, server.Apply(type, applied, query["fieldManager"] ?? "", query["force"] == "true", query["fieldValidation"]));
                 case "PATCH":
                     throw new KubeApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", "only server-side apply patches are supported by the fake");
                 case "DELETE":

@@ -261,13 +261,21 @@ public sealed partial class FakeApiServer
             {
                 updated.Remove("status");
             }
+            // The apiserver validates the whole object against the CRD's schema on /status writes too.
+            updated = Admit(type, updated);
             RecordUpdateOwnership(stored, stored.Object, updated, manager);
             return CommitModified(type, stored, updated);
         }
     }
 
-    /// <summary>Server-side apply (PATCH application/apply-patch+yaml).</summary>
-    public JsonObject Apply(ResourceType type, JsonObject input, string manager, bool force)
+    /// <summary>Every server-side apply, with the fieldValidation it asked for (null: none, the server's default).</summary>
+    public ConcurrentQueue<(ResourceType Type, string Name, string? FieldValidation)> Applies { get; } = new();
+
+    /// <summary>
+    /// Server-side apply (PATCH application/apply-patch+yaml). For a custom resource the patch is typed against the
+    /// stored CRD's schema first, as the apiserver does (see <see cref="AppliedFieldCheck"/>).
+    /// </summary>
+    public JsonObject Apply(ResourceType type, JsonObject input, string manager, bool force, string? fieldValidation = null)
     {
         var ns = type.Namespaced ? input.Namespace() : null;
         var name = input.Name();
@@ -299,8 +307,15 @@ public sealed partial class FakeApiServer
             Authorize(type, OperatorPermissions.Create, ns);
         }
 
+        Applies.Enqueue((type, name, fieldValidation));
+        if (fieldValidation is not (null or "Strict" or "Warn" or "Ignore"))
+        {
+            throw new KubeApiException(System.Net.HttpStatusCode.BadRequest, "BadRequest", $"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        }
+
         lock (gate)
         {
+            CheckDeclaredFields(type, input, ns, name);
             BeforeWrite?.Invoke("apply", type, input);
             if (!objects.TryGetValue(Key(type, ns, name), out var stored))
             {
@@ -357,6 +372,21 @@ public sealed partial class FakeApiServer
 
             merged = Admit(type, merged);
             return CommitModified(type, stored, merged);
+        }
+    }
+
+    private void CheckDeclaredFields(ResourceType type, JsonObject input, string? ns, string name)
+    {
+        if (!objects.TryGetValue(Key(KnownResources.CustomResourceDefinitions, null, $"{type.Plural}.{type.Group}"), out var crd)
+            || (crd.Object["spec"]?["versions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(v => v.GetString("name") == type.Version)?["schema"]?["openAPIV3Schema"] is not JsonObject schema)
+        {
+            return;
+        }
+        var undeclared = AppliedFieldCheck.Undeclared(input, schema);
+        if (undeclared.Count > 0)
+        {
+            throw new KubeApiException(System.Net.HttpStatusCode.InternalServerError, "InternalError",
+                $"failed to create typed patch object ({ns}/{name}; {type.ApiVersion}, Kind={type.Kind}): {string.Join("\n", undeclared.Select(f => f + ": field not declared in schema"))}");
         }
     }
 
@@ -433,6 +463,11 @@ public sealed partial class FakeApiServer
         if (string.IsNullOrEmpty(name) || name.Length > 253 || !NamePattern().IsMatch(name))
         {
             throw KubeApiException.Invalid($"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'");
+        }
+        if (type.Group.Length == 0 && type.Kind == "Service" && (name.Length > 63 || !ServiceNamePattern().IsMatch(name)))
+        {
+            // ValidateServiceName (kubernetes pkg/apis/core/validation): a Service name is a DNS-1035 label.
+            throw KubeApiException.Invalid($"Service \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
         }
         if (type.Namespaced && string.IsNullOrEmpty(ns))
         {
@@ -694,7 +729,7 @@ public sealed partial class FakeApiServer
         if (Authorizer is { } authorizer && !authorizer(user, group, resource, verb, ns, name))
         {
             Refusals.Enqueue((user, group, resource, verb, name));
-            throw KubeApiException.Forbidden($"{resource}.{group} is forbidden: cannot {verb} resource \"{resource}\" in API group \"{group}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}");
+            throw KubeApiException.Forbidden($"{resource}{(group.Length == 0 ? "" : "." + group)} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}");
         }
     }
 
@@ -724,6 +759,9 @@ public sealed partial class FakeApiServer
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex ServiceNamePattern();
 
     private sealed class Stored(JsonObject obj)
     {

@@ -50,7 +50,7 @@ public sealed class InMemoryKubeApi(FakeApiServer server, string user = "logdapr
         Run(() => server.UpdateStatus(type, obj, user), cancellationToken);
 
     public Task<JsonObject> ApplyAsync(ResourceType type, JsonObject obj, string fieldManager, bool force, CancellationToken cancellationToken) =>
-        Run(() => server.Apply(type, obj, fieldManager, force), cancellationToken);
+        Run(() => server.Apply(type, obj, fieldManager, force, KubernetesApiClient.ApplyFieldValidation), cancellationToken);
 
     public Task DeleteAsync(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken) =>
         Run(() =>
