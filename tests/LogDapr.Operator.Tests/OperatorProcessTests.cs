@@ -17,29 +17,8 @@ public sealed class OperatorProcessTests
     public async Task Run_reconciles_serves_probes_and_exits_cleanly_on_SIGTERM()
     {
         await using var cluster = new TestCluster();
-        await using var api = await LoopbackApiServer.StartAsync(cluster.Server, "system:serviceaccount:ops:logdapr");
-        var directory = Directory.CreateTempSubdirectory("logdapr-operator-run");
-        var kubeconfig = api.WriteKubeconfig(directory.FullName);
-        var healthPort = LogDapr.LocalStack.Processes.FreePorts.Next();
-
-        await using var process = TestProcess.StartDotnet(
-            Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"),
-            ["run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease-namespace", "ops"],
-            new Dictionary<string, string?> { ["POD_NAME"] = "operator-0", ["KUBERNETES_SERVICE_HOST"] = null });
-        try
-        {
-            await RunScenarioAsync(cluster, process, healthPort);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            var log = process.Output;
-            throw new Xunit.Sdk.XunitException(e.Message + "\n--- operator output ---\n" + (log.Length > 6000 ? log[^6000..] : log));
-        }
-        finally
-        {
-            await process.KillAsync();
-            directory.Delete(recursive: true);
-        }
+        await using var run = await OperatorProcess.StartAsync(cluster, "system:serviceaccount:ops:logdapr", "--lease-namespace", "ops");
+        await run.RunAsync(() => RunScenarioAsync(cluster, run.Process, run.HealthPort));
     }
 
     /// <summary>/metrics on the health port, in Prometheus text: reconciles by result and pipelines by condition.</summary>

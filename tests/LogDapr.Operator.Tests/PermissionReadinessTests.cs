@@ -62,16 +62,10 @@ public sealed class PermissionReadinessTests
         await using var cluster = new TestCluster();
         var granted = false;
         cluster.Server.Authorizer = (user, group, resource, verb, _, _) => granted || !(resource == "deployments" && verb is "list" or "watch");
-        await using var api = await LoopbackApiServer.StartAsync(cluster.Server, ServiceAccount);
-        var directory = Directory.CreateTempSubdirectory("logdapr-operator-rbac");
-        var kubeconfig = api.WriteKubeconfig(directory.FullName);
-        var healthPort = LogDapr.LocalStack.Processes.FreePorts.Next();
-        await using var process = TestProcess.StartDotnet(
-            Path.Combine(AppContext.BaseDirectory, "logdapr-operator.dll"),
-            ["run", "--kubeconfig", kubeconfig, "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--leader-elect=false"],
-            new Dictionary<string, string?> { ["POD_NAME"] = "operator-0", ["KUBERNETES_SERVICE_HOST"] = null });
+        await using var run = await OperatorProcess.StartAsync(cluster, ServiceAccount, "--leader-elect=false");
+        var (process, healthPort) = (run.Process, run.HealthPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        try
+        await run.RunAsync(async () =>
         {
             var (status, body) = (HttpStatusCode.OK, "");
             await Eventually.TrueAsync(
@@ -98,17 +92,7 @@ public sealed class PermissionReadinessTests
             cluster.Apply(Samples.Minimal);
             await Eventually.TrueAsync(() => cluster.Server.TryGet(KnownResources.Deployments, "team", "demo-aggregator") is not null, "the pipeline's Deployments", TimeSpan.FromSeconds(60));
             Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(30)));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            var log = process.Output;
-            throw new Xunit.Sdk.XunitException(e.Message + "\n--- operator output ---\n" + (log.Length > 6000 ? log[^6000..] : log));
-        }
-        finally
-        {
-            await process.KillAsync();
-            directory.Delete(recursive: true);
-        }
+        });
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> ReadyzAsync(HttpClient http, int port, TestProcess process)
