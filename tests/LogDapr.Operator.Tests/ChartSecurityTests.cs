@@ -94,7 +94,9 @@ public sealed class ChartSecurityTests
     [InlineData("watchNamespaces={Team_A}", "at '/watchNamespaces/0': 'Team_A' does not match pattern")]
     [InlineData("podDisruptionBudget.maxUnavailable=0", "at '/podDisruptionBudget/maxUnavailable': 'oneOf' failed")]
     [InlineData("monitoring.podMonitor.interval=30", "at '/monitoring/podMonitor/interval': got number, want string")]
-    [InlineData("monitoring.prometheusRule.ingest5xxRatio=5", "at '/monitoring/prometheusRule/ingest5xxRatio': maximum: got 5, want 1")]
+    [InlineData("monitoring.prometheusRule.ingest5xxRatio=5", "at '/monitoring/prometheusRule/ingest5xxRatio': 'oneOf' failed, none matched")]
+    [InlineData("monitoring.prometheusRule.ingest5xxRatio=1.5", "at '/monitoring/prometheusRule/ingest5xxRatio': 'oneOf' failed, none matched")]
+    [InlineData("monitoring.prometheusRule.lagThresholdSeconds=soon", "at '/monitoring/prometheusRule/lagThresholdSeconds': 'oneOf' failed, none matched")]
     [InlineData("pipelineImages.registry=ghcr.io/logdapr/", "at '/pipelineImages/registry': 'ghcr.io/logdapr/' does not match pattern")]
     [InlineData("userRoles.enabled=yes", "at '/userRoles/enabled': got string, want boolean")]
     public void A_bad_value_is_refused_by_lint_and_template_naming_the_value(string value, string message)
