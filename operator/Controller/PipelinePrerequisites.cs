@@ -89,7 +89,7 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
             var secret = AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true));
             try
             {
-                await api.CreateAsync(KnownResources.Secrets, secret, cancellationToken).ConfigureAwait(false);
+                await api.CreateAsync(KnownResources.Secrets, new RenderedObject(KnownResources.Secrets, secret).Object, cancellationToken).ConfigureAwait(false);
                 LogAppTokenCreated(logger, name, pipeline.Key);
                 return null;
             }

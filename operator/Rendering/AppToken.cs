@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using LogDapr.Operator.Entities;
+using k8s.Models;
 
 namespace LogDapr.Operator.Rendering;
 
@@ -33,12 +33,12 @@ public static class AppToken
     /// The generated Secret, for a token the controller draws at random (rendering itself stays deterministic). It is
     /// created once and never updated, and owned by the LogPipeline so it goes away with it.
     /// </summary>
-    public static JsonObject Secret(LogPipeline pipeline, ResourceNames names, string token) => new()
+    public static V1Secret Secret(LogPipeline pipeline, ResourceNames names, string token) => new()
     {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Secret",
-        ["metadata"] = ObjectMetadata.Build(pipeline, names.AppTokenSecret, "app-token"),
-        ["type"] = "Opaque",
-        ["data"] = new JsonObject { [SecretKey] = Convert.ToBase64String(Encoding.UTF8.GetBytes(token)) },
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = ObjectMetadata.For(pipeline, names.AppTokenSecret, "app-token"),
+        Type = "Opaque",
+        Data = new Dictionary<string, byte[]> { [SecretKey] = Encoding.UTF8.GetBytes(token) },
     };
 }
