@@ -8,9 +8,8 @@ namespace LogDapr.Operator.Tests.Support.Fakes;
 /// What a Dapr installation puts into a cluster that the operator can see: the CRDs of the kinds it renders
 /// (components.dapr.io, subscriptions.dapr.io, resiliencies.dapr.io) and the sidecar injector's
 /// MutatingWebhookConfiguration, labelled app.kubernetes.io/version by Dapr's Helm chart (global.k8sLabels in
-/// dapr/dapr v1.16.0 charts/dapr/values.yaml). The schemas are trimmed by hand to the structure of
-/// dapr/dapr v1.16.0 charts/dapr/crds/*.yaml (descriptions and unrelated fields left out); tests change them to
-/// play older or broken installations.
+/// dapr/dapr v1.16.0 charts/dapr/values.yaml). The CRDs are Dapr's own (dapr/dapr v1.16.19 charts/dapr/crds, the
+/// copies the schema tests validate against); tests change them to play older or broken installations.
 /// </summary>
 public static class DaprInstallation
 {
@@ -23,7 +22,7 @@ public static class DaprInstallation
     /// <summary>Installs Dapr's CRDs and injector webhook; <paramref name="version"/> null leaves the version label off.</summary>
     public static void Install(FakeApiServer server, string? version = "1.16.0")
     {
-        foreach (var crd in YamlDocuments.Parse(CrdYaml).OfType<JsonObject>())
+        foreach (var crd in CrdFiles.SelectMany(file => YamlDocuments.Parse(File.ReadAllText(file))).OfType<JsonObject>())
         {
             server.Create(Crds, crd, "helm");
         }
@@ -33,6 +32,10 @@ public static class DaprInstallation
             server.Uninstalled.TryRemove(type, out _);
         }
     }
+
+    /// <summary>Dapr's own CRDs, as vendored for the schema tests (tests/schemas/README.md).</summary>
+    private static IEnumerable<string> CrdFiles =>
+        new[] { "components.yaml", "subscription.yaml", "resiliency.yaml" }.Select(file => RepoPaths.Path("tests", "schemas", "dapr", "v1.16.19", file));
 
     private static ResourceType[] DaprTypes => [KnownResources.DaprComponents, KnownResources.DaprSubscriptions, KnownResources.DaprResiliencies];
 
@@ -111,199 +114,4 @@ public static class DaprInstallation
             }),
         };
     }
-
-    private const string CrdYaml = """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: components.dapr.io, labels: {app.kubernetes.io/part-of: dapr}}
-        spec:
-          group: dapr.io
-          names: {kind: Component, plural: components, singular: component}
-          scope: Namespaced
-          versions:
-          - name: v1alpha1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  apiVersion: {type: string}
-                  kind: {type: string}
-                  metadata: {type: object}
-                  auth:
-                    type: object
-                    properties: {secretStore: {type: string}}
-                  scopes:
-                    type: array
-                    items: {type: string}
-                  spec:
-                    type: object
-                    required: [metadata, type, version]
-                    properties:
-                      ignoreErrors: {type: boolean}
-                      initTimeout: {type: string}
-                      type: {type: string}
-                      version: {type: string}
-                      metadata:
-                        type: array
-                        items:
-                          type: object
-                          required: [name]
-                          properties:
-                            name: {type: string}
-                            envRef: {type: string}
-                            value: {x-kubernetes-preserve-unknown-fields: true}
-                            secretKeyRef:
-                              type: object
-                              properties:
-                                key: {type: string}
-                                name: {type: string}
-        ---
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: subscriptions.dapr.io, labels: {app.kubernetes.io/part-of: dapr}}
-        spec:
-          group: dapr.io
-          names: {kind: Subscription, plural: subscriptions, singular: subscription}
-          scope: Namespaced
-          versions:
-          - name: v1alpha1
-            served: true
-            storage: false
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  apiVersion: {type: string}
-                  kind: {type: string}
-                  metadata: {type: object}
-                  scopes: {type: array, items: {type: string}}
-                  spec:
-                    type: object
-                    properties:
-                      pubsubname: {type: string}
-                      topic: {type: string}
-                      route: {type: string}
-                      deadLetterTopic: {type: string}
-          - name: v2alpha1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  apiVersion: {type: string}
-                  kind: {type: string}
-                  metadata: {type: object}
-                  scopes: {type: array, items: {type: string}}
-                  spec:
-                    type: object
-                    required: [pubsubname, routes, topic]
-                    properties:
-                      pubsubname: {type: string}
-                      topic: {type: string}
-                      deadLetterTopic: {type: string}
-                      metadata: {type: object, additionalProperties: {type: string}}
-                      bulkSubscribe:
-                        type: object
-                        required: [enabled]
-                        properties:
-                          enabled: {type: boolean}
-                          maxAwaitDurationMs: {type: integer, format: int32}
-                          maxMessagesCount: {type: integer, format: int32}
-                      routes:
-                        type: object
-                        properties:
-                          default: {type: string}
-                          rules:
-                            type: array
-                            items:
-                              type: object
-                              properties:
-                                match: {type: string}
-                                path: {type: string}
-        ---
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: resiliencies.dapr.io, labels: {app.kubernetes.io/part-of: dapr}}
-        spec:
-          group: dapr.io
-          names: {kind: Resiliency, plural: resiliencies, singular: resiliency}
-          scope: Namespaced
-          versions:
-          - name: v1alpha1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  apiVersion: {type: string}
-                  kind: {type: string}
-                  metadata: {type: object}
-                  scopes: {type: array, items: {type: string}}
-                  spec:
-                    type: object
-                    required: [policies, targets]
-                    properties:
-                      policies:
-                        type: object
-                        properties:
-                          timeouts:
-                            type: object
-                            additionalProperties: {type: string}
-                          retries:
-                            type: object
-                            additionalProperties:
-                              type: object
-                              properties:
-                                policy: {type: string}
-                                duration: {type: string}
-                                maxInterval: {type: string}
-                                maxRetries: {type: integer}
-                                matching:
-                                  type: object
-                                  properties:
-                                    httpStatusCodes: {type: string}
-                                    gRPCStatusCodes: {type: string}
-                          circuitBreakers:
-                            type: object
-                            additionalProperties:
-                              type: object
-                              properties:
-                                maxRequests: {type: integer}
-                                interval: {type: string}
-                                timeout: {type: string}
-                                trip: {type: string}
-                      targets:
-                        type: object
-                        properties:
-                          apps:
-                            type: object
-                            additionalProperties:
-                              type: object
-                              properties:
-                                timeout: {type: string}
-                                retry: {type: string}
-                                circuitBreaker: {type: string}
-                                circuitBreakerCacheSize: {type: integer}
-                          components:
-                            type: object
-                            additionalProperties:
-                              type: object
-                              properties:
-                                inbound:
-                                  type: object
-                                  properties:
-                                    timeout: {type: string}
-                                    retry: {type: string}
-                                    circuitBreaker: {type: string}
-                                outbound:
-                                  type: object
-                                  properties:
-                                    timeout: {type: string}
-                                    retry: {type: string}
-                                    circuitBreaker: {type: string}
-        """;
 }
