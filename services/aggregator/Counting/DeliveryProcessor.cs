@@ -3,6 +3,7 @@ using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed partial class DeliveryProcessor(
     IOptions<PostgresOptions> postgres,
     AggregatorMetrics metrics,
     TimeProvider time,
-    ILogger<DeliveryProcessor> logger)
+    ILogger<DeliveryProcessor> logger) : ILogsDeliveryProcessor
 {
     /// <summary>
     /// Most messages written by one statement. count_messages holds one transaction-scoped advisory lock per message

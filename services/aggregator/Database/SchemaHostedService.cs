@@ -1,5 +1,4 @@
 using LogDapr.Aggregator.Database.Migrations;
-using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration;
 using Microsoft.Extensions.Options;
@@ -12,7 +11,7 @@ namespace LogDapr.Aggregator.Database;
 /// </summary>
 public sealed partial class SchemaHostedService(
     MigrationRunner migrations,
-    PartitionMaintenance maintenance,
+    IEnumerable<ISchemaMaintenance> maintenance,
     SchemaReadiness readiness,
     IOptions<PostgresOptions> options,
     TimeProvider time,
@@ -29,7 +28,11 @@ public sealed partial class SchemaHostedService(
             try
             {
                 await migrations.ApplyAsync(settings.Schema, stoppingToken).ConfigureAwait(false);
-                await maintenance.RunAsync(settings.Schema, settings.DedupRetentionDays, stoppingToken).ConfigureAwait(false);
+                foreach (var upkeep in maintenance)
+                {
+                    await upkeep.RunAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 readiness.MarkReady();
                 LogReady(logger, settings.Schema);
             }
@@ -54,13 +57,16 @@ public sealed partial class SchemaHostedService(
         using var timer = new PeriodicTimer(settings.MaintenanceInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
+            foreach (var upkeep in maintenance)
             {
-                await maintenance.RunAsync(settings.Schema, settings.DedupRetentionDays, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogMaintenanceFailed(logger, ex.Message);
+                try
+                {
+                    await upkeep.RunAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogMaintenanceFailed(logger, upkeep.GetType().Name, ex.Message);
+                }
             }
         }
     }
@@ -74,6 +80,6 @@ public sealed partial class SchemaHostedService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Schema still not migrated {TimeoutSeconds} s after start, retrying in {DelayMs} ms: {Error}")]
     private static partial void LogMigrationFailed(ILogger logger, double timeoutSeconds, double delayMs, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition maintenance failed (will retry next interval): {Error}")]
-    private static partial void LogMaintenanceFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Maintenance} failed (will retry next interval): {Error}")]
+    private static partial void LogMaintenanceFailed(ILogger logger, string maintenance, string error);
 }

@@ -11,7 +11,9 @@ using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Store;
 using LogDapr.Configuration;
+using LogDapr.Aggregator.Store.Hosting;
 using LogDapr.Contracts.Events;
 using LogDapr.Postgres;
 using LogDapr.ServiceDefaults.Auth;
@@ -39,6 +41,11 @@ public static class AggregatorHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<StoreOptions>()
+            .Bind(builder.Configuration.GetSection(StoreOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
         // Ingest enforces the configured limits at the edge; here a message only has to be well-formed, so an
@@ -46,29 +53,26 @@ public static class AggregatorHost
         builder.Services.AddSingleton(new LogEventReader(LogEventLimits.Widest));
         builder.Services.AddSingleton<DeliveryDecoder>();
         builder.Services.AddSingleton<DeliveryBodyBudget>();
-        builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<PostgresBinding>();
         builder.Services.AddSingleton<ISqlBinding>(sp => sp.GetRequiredService<PostgresBinding>());
         builder.Services.AddSingleton<DeadLetterWriter>();
-        builder.Services.AddSingleton<DeadLetterArrivals>();
-        builder.Services.AddSingleton<DeadLetterReader>();
-        builder.Services.AddSingleton<DeadLetterReplayer>();
-        builder.Services.AddSingleton<MetricsReader>();
         builder.Services.AddSingleton<SchemaReadiness>();
         builder.Services.AddSingleton<MigrationRunner>();
-        builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddHostedService<SchemaHostedService>();
-        builder.Services.AddSingleton<OverflowGauge>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         builder.AddStartupAwareHealthLog();
         builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
+
+        if (Role(builder.Configuration) == AggregatorRole.Store)
         {
-            [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
-            [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
-        }));
+            builder.AddStoreRole();
+        }
+        else
+        {
+            builder.AddCounterRole();
+        }
+
         return builder;
     }
 
@@ -82,8 +86,39 @@ public static class AggregatorHost
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
-        app.MapMetricsEndpoints();
-        app.MapDeadLetterEndpoints();
+        if (Role(app.Configuration) == AggregatorRole.Store)
+        {
+            app.MapStoreRole();
+        }
+        else
+        {
+            app.MapMetricsEndpoints();
+            app.MapDeadLetterEndpoints();
+        }
+
         return app;
+    }
+
+    /// <summary>The configured role; an unknown value fails start-up with the configuration binder's message.</summary>
+    public static AggregatorRole Role(IConfiguration configuration)
+        => configuration.GetSection(ConfigKeys.AggregatorSection).GetValue(nameof(AggregatorOptions.Role), AggregatorRole.Counter);
+
+    private static void AddCounterRole(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeliveryProcessor>();
+        builder.Services.AddSingleton<ILogsDeliveryProcessor>(sp => sp.GetRequiredService<DeliveryProcessor>());
+        builder.Services.AddSingleton<DeadLetterArrivals>();
+        builder.Services.AddSingleton<DeadLetterReader>();
+        builder.Services.AddSingleton<DeadLetterReplayer>();
+        builder.Services.AddSingleton<MetricsReader>();
+        builder.Services.AddSingleton<PartitionMaintenance>();
+        builder.Services.AddSingleton<ISchemaMaintenance, DedupMaintenance>();
+        builder.Services.AddSingleton<OverflowGauge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
+        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
+        {
+            [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
+            [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+        }));
     }
 }

@@ -14,12 +14,13 @@ public static class SubscriptionCatalog
             return [];
         }
 
-        return
-        [
-            new DaprSubscription(pipeline.PubSubName, pipeline.Topic, PipelineDefaults.LogsRoute, pipeline.DeadLetterTopic,
-                new BulkSubscribeSettings(true, aggregator.BulkMaxMessages, aggregator.BulkMaxAwaitMilliseconds)),
-            new DaprSubscription(pipeline.PubSubName, pipeline.DeadLetterTopic, PipelineDefaults.DeadLetterRoute, null, null),
-        ];
+        var logs = new DaprSubscription(pipeline.PubSubName, pipeline.Topic, PipelineDefaults.LogsRoute, pipeline.DeadLetterTopic,
+            new BulkSubscribeSettings(true, aggregator.BulkMaxMessages, aggregator.BulkMaxAwaitMilliseconds));
+
+        // Only the counter records dead-letter arrivals: two roles recording one arrival would count it twice.
+        return aggregator.Role == AggregatorRole.Store
+            ? [logs]
+            : [logs, new DaprSubscription(pipeline.PubSubName, pipeline.DeadLetterTopic, PipelineDefaults.DeadLetterRoute, null, null)];
     }
 }
 

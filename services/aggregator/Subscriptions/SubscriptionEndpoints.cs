@@ -1,4 +1,3 @@
-using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
@@ -30,7 +29,12 @@ public static partial class SubscriptionEndpoints
         // daprd asks for the app's configuration at start; a non-200 also means "none", but an answer keeps it quiet.
         dapr.MapGet("/dapr/config", () => TypedResults.Json(new { }));
         dapr.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync);
-        dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
+        if (options.Role == AggregatorRole.Counter)
+        {
+            // The counter records dead-letter arrivals; the store role does not subscribe to that topic.
+            dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
+        }
+
         // daprd acks and forgets a 404 (bulk always, single deliveries up to 1.16) or DROPs it (1.17+): after a route
         // change or a version skew that would lose messages unnoticed. A 500 makes every version retry instead.
         dapr.Map("/dapr/{**path}", UnknownRoute);
@@ -46,7 +50,7 @@ public static partial class SubscriptionEndpoints
     }
 
     private static Task<IResult> HandleLogsAsync(
-        HttpContext context, DeliveryDecoder decoder, DeliveryProcessor processor, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
+        HttpContext context, DeliveryDecoder decoder, ILogsDeliveryProcessor processor, AggregatorMetrics metrics, IOptions<PipelineOptions> pipeline,
         IOptions<AggregatorOptions> options, DeliveryBodyBudget budget, TimeProvider time, ILoggerFactory loggers)
         => HandleAsync(context, decoder, time, options.Value, budget, keepRawEvents: false, pipeline.Value.Topic, metrics, loggers, (messages, cancellationToken) =>
         {

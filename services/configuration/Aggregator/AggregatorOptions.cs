@@ -9,6 +9,10 @@ public sealed class AggregatorOptions : IValidatableObject
 
     public const int MiB = 1024 * 1024;
 
+    /// <summary>Counter (the default) or Store; see <see cref="AggregatorRole"/>.</summary>
+    [EnumDataType(typeof(AggregatorRole))]
+    public AggregatorRole Role { get; set; } = AggregatorRole.Counter;
+
     /// <summary>Width of a count bucket. Queries can use any step that is a multiple of it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BucketWidth { get; set; } = TimeSpan.FromMinutes(1);

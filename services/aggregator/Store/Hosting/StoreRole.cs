@@ -1,0 +1,26 @@
+using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Store.Observability;
+using LogDapr.Aggregator.Store.Partitions;
+using LogDapr.Aggregator.Store.Writing;
+using LogDapr.Aggregator.Subscriptions;
+using LogDapr.ServiceDefaults.Observability.Stats;
+using LogDapr.ServiceDefaults.OpenApi;
+
+namespace LogDapr.Aggregator.Store.Hosting;
+
+/// <summary>What the aggregator process registers and serves when it runs as the store (Aggregator:Role=Store).</summary>
+public static class StoreRole
+{
+    public static WebApplicationBuilder AddStoreRole(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<StoreMetrics>();
+        builder.Services.AddSingleton<IStatsSource>(sp => sp.GetRequiredService<StoreMetrics>());
+        builder.Services.AddSingleton<StoreDeliveryProcessor>();
+        builder.Services.AddSingleton<ILogsDeliveryProcessor>(sp => sp.GetRequiredService<StoreDeliveryProcessor>());
+        builder.Services.AddSingleton<ISchemaMaintenance, EventPartitionMaintenance>();
+        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>()));
+        return builder;
+    }
+
+    public static WebApplication MapStoreRole(this WebApplication app) => app;
+}

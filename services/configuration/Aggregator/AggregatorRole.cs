@@ -1,0 +1,14 @@
+namespace LogDapr.Configuration.Aggregator;
+
+/// <summary>
+/// What one aggregator process does. The same image runs as both, each with its own Dapr app id and therefore its
+/// own consumer group on the logs topic: counting never waits for storage, and each scales on its own backlog.
+/// </summary>
+public enum AggregatorRole
+{
+    /// <summary>Counts events into time buckets, records dead letters, serves /v1/metrics and /v1/dead-letters.</summary>
+    Counter,
+
+    /// <summary>Stores every event (log_events), keeps its retention and archive, serves /v1/logs.</summary>
+    Store,
+}
