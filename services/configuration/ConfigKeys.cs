@@ -29,6 +29,7 @@ public static class ConfigKeys
     public const string IngestMaxAttributes = IngestSection + ":" + nameof(LogEventLimits.MaxAttributes);
 
     public const string AggregatorSection = AggregatorOptions.Section;
+    public const string AggregatorRole = AggregatorSection + ":" + nameof(AggregatorOptions.Role);
     public const string AggregatorBucketWidth = AggregatorSection + ":" + nameof(AggregatorOptions.BucketWidth);
     public const string AggregatorBulkMaxMessages = AggregatorSection + ":" + nameof(AggregatorOptions.BulkMaxMessages);
     public const string AggregatorBulkMaxAwaitMilliseconds = AggregatorSection + ":" + nameof(AggregatorOptions.BulkMaxAwaitMilliseconds);

@@ -41,7 +41,7 @@ public static class StoredText
             return text;
         }
 
-        var builder = new StringBuilder(Math.Min(text.Length, maxChars + 1));
+        var builder = new StringBuilder(Math.Min(text.Length, maxChars) + 1);
         for (var i = 0; i < text.Length && builder.Length < maxChars; i++)
         {
             var c = text[i];

@@ -10,6 +10,9 @@ public static class PipelineDefaults
     public const string IngestAppId = "logdapr-ingest";
     public const string AggregatorAppId = "logdapr-aggregator";
 
+    /// <summary>The aggregator binary in its store role (Aggregator:Role=Store): its own app id, hence its own consumer group.</summary>
+    public const string StoreAppId = "logdapr-store";
+
     public const string PubSubComponent = "logdapr-pubsub";
     public const string StateStoreComponent = "logdapr-state";
     public const string PostgresBindingComponent = "logdapr-postgres";
@@ -27,4 +30,5 @@ public static class PipelineDefaults
 
     public const int IngestPort = 8080;
     public const int AggregatorPort = 8081;
+    public const int StorePort = 8082;
 }

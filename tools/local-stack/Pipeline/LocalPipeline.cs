@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using LogDapr.Configuration;
+using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Postgres;
@@ -27,8 +28,10 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly int sidecarGrpcPort;
     private readonly (int Http, int Grpc) ingestDapr;
     private readonly (int Http, int Grpc) aggregatorDapr;
+    private readonly (int Http, int Grpc) storeDapr;
     private readonly int ingestPort;
     private readonly int aggregatorPort;
+    private readonly int storePort;
 
     // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
     // on /dapr/*, so nothing but the sidecar can post deliveries.
@@ -40,8 +43,10 @@ public sealed class LocalPipeline : IAsyncDisposable
         sidecarGrpcPort = Pick(50001);
         ingestDapr = (FreePorts.Next(), FreePorts.Next());
         aggregatorDapr = (FreePorts.Next(), FreePorts.Next());
+        storeDapr = (FreePorts.Next(), FreePorts.Next());
         ingestPort = Pick(PipelineDefaults.IngestPort);
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
+        storePort = Pick(PipelineDefaults.StorePort);
         this.layout = layout;
         Postgres = postgres;
         // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
@@ -50,18 +55,23 @@ public sealed class LocalPipeline : IAsyncDisposable
         Sidecar = new ManagedProcess(SidecarSpec(), logs);
         Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true), logs);
         Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, ingestDapr, withDatabase: false), logs);
+        // The store is the aggregator's binary in its other role, with its own app id and so its own consumer group.
+        Store = new ManagedProcess(AppSpec(PipelineDefaults.StoreAppId, layout.AggregatorDll, storePort, storeDapr, withDatabase: true,
+            role: AggregatorRole.Store), logs);
     }
 
     public PostgresServer Postgres { get; }
     public ManagedProcess Sidecar { get; }
     public ManagedProcess Aggregator { get; }
     public ManagedProcess Ingest { get; }
+    public ManagedProcess Store { get; }
 
     /// <summary>The app token (<c>APP_API_TOKEN</c>) the sidecar sends in <c>dapr-api-token</c> on every call to the apps.</summary>
     public string AppToken { get; }
 
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
+    public Uri StoreUrl => new($"http://127.0.0.1:{storePort}");
     /// <summary>The Dapr HTTP API of <see cref="PublisherAppId"/> (3500 when free): what the README's curl examples use.</summary>
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
@@ -71,6 +81,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         PipelineDefaults.IngestAppId => ingestDapr,
         PipelineDefaults.AggregatorAppId => aggregatorDapr,
+        PipelineDefaults.StoreAppId => storeDapr,
         PublisherAppId => (sidecarHttpPort, sidecarGrpcPort),
         _ => throw new ArgumentException($"the local pipeline serves no app id {appId}", nameof(appId)),
     };
@@ -112,6 +123,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             await pipeline.StartSidecarAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartStoreAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.WaitUntilDeliveringAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartIngestAsync(cancellationToken).ConfigureAwait(false);
             return pipeline;
@@ -126,7 +138,8 @@ public sealed class LocalPipeline : IAsyncDisposable
     public async Task StartSidecarAsync(CancellationToken cancellationToken)
     {
         options.Report($"Starting the development sidecar ({PublisherAppId} http {sidecarHttpPort} grpc {sidecarGrpcPort}; "
-            + $"{PipelineDefaults.IngestAppId} http {ingestDapr.Http} grpc {ingestDapr.Grpc}; {PipelineDefaults.AggregatorAppId} http {aggregatorDapr.Http} grpc {aggregatorDapr.Grpc})");
+            + $"{PipelineDefaults.IngestAppId} http {ingestDapr.Http} grpc {ingestDapr.Grpc}; {PipelineDefaults.AggregatorAppId} http {aggregatorDapr.Http} grpc {aggregatorDapr.Grpc}; "
+            + $"{PipelineDefaults.StoreAppId} http {storeDapr.Http} grpc {storeDapr.Grpc})");
         Sidecar.Start();
         await Sidecar.WaitForHttpAsync(new Uri(SidecarHttpUrl, "/v1.0/healthz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
@@ -136,6 +149,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         options.Report($"Starting the aggregator on {AggregatorUrl}");
         Aggregator.Start();
         await Aggregator.WaitForHttpAsync(new Uri(AggregatorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartStoreAsync(CancellationToken cancellationToken)
+    {
+        options.Report($"Starting the log store on {StoreUrl}");
+        Store.Start();
+        await Store.WaitForHttpAsync(new Uri(StoreUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -152,7 +172,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             {
                 var apps = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(SidecarHttpUrl, "/v1.0-dev/apps"), cancellationToken).ConfigureAwait(false));
                 if (apps?["apps"] is System.Text.Json.Nodes.JsonArray list
-                    && list.Any(a => (string?)a?["appId"] == PipelineDefaults.AggregatorAppId && (string?)a?["state"] == "READY"))
+                    && new[] { PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId }.All(id => list.Any(a => (string?)a?["appId"] == id && (string?)a?["state"] == "READY")))
                 {
                     return;
                 }
@@ -163,7 +183,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the sidecar did not start delivering to the aggregator within {options.StartTimeout}.{Environment.NewLine}{Sidecar.Tail()}");
+                throw new TimeoutException($"the sidecar did not start delivering to the aggregator and the store within {options.StartTimeout}.{Environment.NewLine}{Sidecar.Tail()}");
             }
 
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
@@ -178,12 +198,13 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Every log file's tail, for failure messages.</summary>
-    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Ingest.Tail());
+    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Ingest.Tail());
 
     public async ValueTask DisposeAsync()
     {
         await Ingest.DisposeAsync().ConfigureAwait(false);
         await Aggregator.DisposeAsync().ConfigureAwait(false);
+        await Store.DisposeAsync().ConfigureAwait(false);
         await Sidecar.DisposeAsync().ConfigureAwait(false);
         await Postgres.DisposeAsync().ConfigureAwait(false);
     }
@@ -204,6 +225,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         [
             new SidecarApp(PublisherAppId, null, sidecarHttpPort, sidecarGrpcPort),
             new SidecarApp(PipelineDefaults.AggregatorAppId, AggregatorUrl, aggregatorDapr.Http, aggregatorDapr.Grpc),
+            new SidecarApp(PipelineDefaults.StoreAppId, StoreUrl, storeDapr.Http, storeDapr.Grpc),
             new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestDapr.Http, ingestDapr.Grpc),
         ],
         Path.Combine(options.RunDirectory, "sidecar"),
@@ -216,8 +238,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         },
         BrokerResources.Prepare(layout, options.Broker, options.RunDirectory));
 
-    /// <param name="withDatabase">Only the aggregator gets database credentials; ingest never needs them.</param>
-    private ProcessSpec AppSpec(string appId, string dll, int port, (int Http, int Grpc) dapr, bool withDatabase)
+    /// <param name="withDatabase">Only the aggregator and the store get database credentials; ingest never needs them.</param>
+    private ProcessSpec AppSpec(string appId, string dll, int port, (int Http, int Grpc) dapr, bool withDatabase, AggregatorRole? role = null)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -241,6 +263,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             environment[Env(ConfigKeys.PostgresConnectionString)] = Postgres.LibpqConnectionString;
             environment["APP_API_TOKEN"] = AppToken;
+        }
+
+        if (role is { } r)
+        {
+            environment[Env(ConfigKeys.AggregatorRole)] = r.ToString();
         }
 
         foreach (var (key, value) in options.AppEnvironment)
