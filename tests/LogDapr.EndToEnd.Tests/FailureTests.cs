@@ -53,7 +53,7 @@ public class FailureTests
         // The outage hits a pipeline that is counting: the sidecar's health probe has seen the aggregator ready.
         await pipeline.AssertCountsExactAsync(model);
         await pipeline.Pipeline.Postgres.StopAsync(CancellationToken.None);
-        var retriedBefore = await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried");
+        var retriedBefore = await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried", appId: LogDapr.Configuration.Pipeline.PipelineDefaults.AggregatorAppId);
         for (var request = 10; request < 30; request++)
         {
             // Ingest does not need Postgres: it keeps accepting while the sink is down.
@@ -61,12 +61,12 @@ public class FailureTests
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried") == retriedBefore && DateTime.UtcNow < deadline)
+        while (await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried", appId: LogDapr.Configuration.Pipeline.PipelineDefaults.AggregatorAppId) == retriedBefore && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.True(await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried") > retriedBefore, "the aggregator never answered RETRY while Postgres was down");
+        Assert.True(await pipeline.Sidecar.SubscriptionCounterAsync("logs", "retried", appId: LogDapr.Configuration.Pipeline.PipelineDefaults.AggregatorAppId) > retriedBefore, "the aggregator never answered RETRY while Postgres was down");
         await Task.Delay(TimeSpan.FromSeconds(3));
         await pipeline.Pipeline.Postgres.StartAsync(CancellationToken.None);
 
@@ -114,7 +114,7 @@ public class FailureTests
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (await pipeline.Sidecar.SubscriptionCounterAsync("logs", "inFlight") > 0)
+            if (await pipeline.Sidecar.SubscriptionCounterAsync("logs", "inFlight", appId: LogDapr.Configuration.Pipeline.PipelineDefaults.AggregatorAppId) > 0)
             {
                 return;
             }

@@ -107,6 +107,48 @@ public sealed class TestPipeline : IAsyncDisposable
             + string.Join(Environment.NewLine, differences.Take(20).Select(d => $"  {d.Key}: expected {d.Expected}, counted {d.Actual}")));
     }
 
+    /// <summary>
+    /// Asserts log_events holds exactly the model's events: per (minute, tenant, service, severity) the same number of
+    /// rows, and every committed id stored exactly once (the key makes a second row impossible; a missing one is not).
+    /// Waits for the store's own subscription to drain first.
+    /// </summary>
+    public async Task AssertStoredExactAsync(TrafficModel model)
+    {
+        await Sidecar.WaitUntilAppDrainedAsync(LogDapr.Configuration.Pipeline.PipelineDefaults.StoreAppId, TimeSpan.FromSeconds(90), Pipeline.Diagnostics);
+        await using var connection = new Npgsql.NpgsqlConnection(Pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync();
+        var stored = new Dictionary<CountKey, long>();
+        await using (var command = new Npgsql.NpgsqlCommand("""
+            SELECT date_trunc('minute', ts), tenant_id, service,
+                   (ARRAY['trace','debug','info','warn','error','fatal'])[severity], count(*)
+            FROM logdapr.log_events WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3, 4
+            """, connection))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = model.From });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = model.To });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stored[new CountKey(new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2), reader.GetString(3))] = reader.GetInt64(4);
+            }
+        }
+
+        var differences = model.Expected.Keys.Union(stored.Keys)
+            .Select(k => (Key: k, Expected: model.Expected.GetValueOrDefault(k), Actual: stored.GetValueOrDefault(k)))
+            .Where(d => d.Expected != d.Actual)
+            .ToList();
+        Assert.True(differences.Count == 0,
+            $"{differences.Count} series differ (expected total {model.ExpectedTotal}, stored {stored.Values.Sum()}):{Environment.NewLine}"
+            + string.Join(Environment.NewLine, differences.Take(20).Select(d => $"  {d.Key}: expected {d.Expected}, stored {d.Actual}")));
+
+        if (model.CommittedIds.Count > 0)
+        {
+            await using var ids = new Npgsql.NpgsqlCommand("SELECT count(*) FROM logdapr.log_events WHERE event_id = ANY($1)", connection);
+            ids.Parameters.Add(new Npgsql.NpgsqlParameter { Value = model.CommittedIds.ToArray() });
+            Assert.Equal(model.CommittedIds.Count, Convert.ToInt64(await ids.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

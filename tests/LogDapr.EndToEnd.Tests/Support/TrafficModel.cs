@@ -20,6 +20,9 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
 
     private readonly Random random = new(seed);
     private readonly Dictionary<CountKey, long> expected = [];
+    // The ids of the events of each Next answer (withIds), found again by the keys list Commit is given.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<List<CountKey>, List<string>> idsOf = [];
+    private readonly HashSet<string> committedIds = new(StringComparer.Ordinal);
     // Tests send from many tasks at once (the overload test); Random and Dictionary are not thread-safe.
     private readonly Lock gate = new();
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
@@ -32,6 +35,9 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
     public IReadOnlyDictionary<CountKey, long> Expected => expected;
     public long ExpectedTotal => expected.Values.Sum();
 
+    /// <summary>The ids of every committed event sent with an id.</summary>
+    public IReadOnlySet<string> CommittedIds => committedIds;
+
     public sealed record Payload(HttpContent Content, int Events, string Shape);
 
     /// <summary>
@@ -42,13 +48,24 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
     {
         var keys = new List<CountKey>(events);
         var lines = new List<string>(events);
+        var ids = new List<string>(withIds ? events : 0);
         lock (gate)
         {
             for (var i = 0; i < events; i++)
             {
-                var (line, key) = Event(withIds ? $"evt-{run}-{++eventNumber}" : null);
+                string? id = withIds ? $"evt-{run}-{++eventNumber}" : null;
+                var (line, key) = Event(id);
                 lines.Add(line);
                 keys.Add(key);
+                if (id is not null)
+                {
+                    ids.Add(id);
+                }
+            }
+
+            if (withIds)
+            {
+                idsOf.Add(keys, ids);
             }
         }
 
@@ -70,6 +87,11 @@ public sealed class TrafficModel(int seed, DateTimeOffset baseMinute)
             foreach (var key in keys)
             {
                 expected[key] = expected.GetValueOrDefault(key) + 1;
+            }
+
+            if (keys is List<CountKey> list && idsOf.TryGetValue(list, out var ids))
+            {
+                committedIds.UnionWith(ids);
             }
         }
     }
