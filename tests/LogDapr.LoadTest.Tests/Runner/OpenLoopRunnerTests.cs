@@ -53,17 +53,19 @@ public sealed class OpenLoopRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Sends_on_schedule_and_counts_every_answer()
     {
-        var result = await RunAsync(rate: 200, seconds: 1, cap: 32, eventsPerRequest: 10);
+        // The cap is above everything the second schedules, so no request may be dropped however slow the machine:
+        // every one of the 200 is sent and answered (a loaded CI machine once made 107 of them hit a cap of 32).
+        var result = await RunAsync(rate: 200, seconds: 1, cap: 256, eventsPerRequest: 10);
         Assert.Equal(200, result.Scheduled);
-        // Every due request is either sent or counted as dropped; on a loaded CI machine a few may hit the cap.
-        Assert.Equal(result.Scheduled, result.Sent + result.DroppedAtCap);
-        Assert.True(result.Sent >= 100, $"only {result.Sent} of 200 sent");
+        Assert.Equal(0, result.DroppedAtCap);
+        Assert.Equal(200, result.Sent);
         Assert.Equal(result.Sent, result.Completed);
         Assert.Equal(10 * result.Completed, result.AcceptedEvents);
         Assert.Equal(result.Completed, result.Statuses[202]);
         Assert.Equal(result.Completed, result.Latency.TotalCount);
         Assert.Equal(result.Sent, result.DispatchLag.TotalCount);
-        Assert.InRange(result.Elapsed.TotalSeconds, 0.99, 2.0);
+        // Open loop: the schedule spans the whole duration, it is not sent as fast as possible.
+        Assert.True(result.Elapsed.TotalSeconds >= 0.99, $"ran {result.Elapsed.TotalSeconds:0.000} s of a 1 s schedule");
         Assert.Equal(result.AcceptedEvents, result.AcceptedPerTenant.Sum());
         Assert.Equal(0, result.Errors);
     }
