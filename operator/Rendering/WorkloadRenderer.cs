@@ -227,7 +227,8 @@ internal static class WorkloadRenderer
                 },
             },
         };
-        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component);
+        // Error messages name the spec field: spec.storage.pod for the store.
+        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component == StoreComponent ? "storage" : workload.Component);
         return deployment;
     }
 
