@@ -108,4 +108,21 @@ public class ConsumerGroupTests
             Assert.Equal(getsEarlierMessages ? 0 : 1, await sidecar.CounterAsync("late", "dropped"));
         }
     }
+
+    [Fact]
+    public async Task A_consumer_group_template_that_cannot_be_resolved_keeps_the_app_from_subscribing()
+    {
+        // {podName} needs POD_NAME, which the test process does not set: daprd fails the component's Init.
+        Assert.Null(Environment.GetEnvironmentVariable("POD_NAME"));
+        await using var env = await PipelineEnv.StartAsync(
+            FakeApp.Subscriptions(FakeApp.Subscription("pods", "/pods")),
+            pubsub: Yaml.PubSubComponent(extraMetadata: "- name: consumerID\n  value: \"{podName}\""));
+
+        await env.Sidecar.Client.PublishEventAsync(Yaml.PubSub, "pods", new { id = "p1" });
+
+        var topic = await env.Sidecar.TopicAsync("pods");
+        Assert.Empty(topic!["subscriptions"]!.AsArray());
+        Assert.Equal(1, (int)topic["pending"]!);
+        Assert.Empty(env.App.To("/pods"));
+    }
 }
