@@ -2,6 +2,7 @@ using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
 using LogDapr.Aggregator.Store.Search;
+using LogDapr.Aggregator.Store.Tail;
 using LogDapr.Aggregator.Store.Writing;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.ServiceDefaults.Observability.Stats;
@@ -25,6 +26,8 @@ public static class StoreRole
         builder.Services.AddSingleton<CursorKey>();
         builder.Services.AddSingleton<LogCursorCodec>();
         builder.Services.AddSingleton<LogEventsReader>();
+        builder.Services.AddSingleton<TailSlots>();
+        builder.Services.AddSingleton<TailMetrics>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
         {
             [LogSearchEndpoints.LogsTag] = "Stored events of one tenant: search with filters and full text, one event, the lines around one.",
@@ -35,6 +38,7 @@ public static class StoreRole
     public static WebApplication MapStoreRole(this WebApplication app)
     {
         app.MapLogSearchEndpoints();
+        app.MapTailEndpoints();
         return app;
     }
 }

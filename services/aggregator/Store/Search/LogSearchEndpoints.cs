@@ -14,7 +14,8 @@ public static class LogSearchEndpoints
 
     public const string QuerySyntax = "q is full text over the message, case-insensitive, words as written (no stemming): "
         + "`timeout db` matches messages with both words, `\"connection refused\"` the phrase, `-health` excludes a word, "
-        + "`-\"GET /healthz\"` a phrase, `a or b` either word. Punctuation separates words.";
+        + "`-\"GET /healthz\"` a phrase, `a or b` either word. Postgres' parser keeps paths, URLs, host names and e-mail addresses as one word each "
+        + "(search `/healthz`, not `healthz`); other punctuation separates words.";
 
     public static IEndpointRouteBuilder MapLogSearchEndpoints(this IEndpointRouteBuilder app)
     {
