@@ -23,7 +23,9 @@ public sealed class LogEventsReader(NpgsqlDataSource dataSource, IOptions<Postgr
     public async Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT clock_timestamp()");
-        return (DateTimeOffset)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     private async Task<List<(StoredEvent, DateTimeOffset, DateOnly)>> ReadOnceAsync(SqlStatement statement, CancellationToken cancellationToken)

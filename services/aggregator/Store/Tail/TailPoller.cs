@@ -15,7 +15,20 @@ public sealed partial class TailPoller(LogEventsReader reader, StoreTailOptions 
     /// <summary>Pages one poll reads at most: a tail of a firehose falls behind and drops rather than reads without end.</summary>
     private const int MaxPagesPerPoll = 10;
 
+    /// <summary>Polls until cancelled; completes the channel when it stops, so the stream ends when reading cannot go on.</summary>
     public async Task RunAsync(LogFilter filter, ChannelWriter<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PollUntilCancelledAsync(filter, events, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            events.TryComplete();
+        }
+    }
+
+    private async Task PollUntilCancelledAsync(LogFilter filter, ChannelWriter<StoredEvent> events, CancellationToken cancellationToken)
     {
         var seen = new SeenKeys(options.MaxRemembered);
         var newest = await reader.NowAsync(cancellationToken).ConfigureAwait(false);

@@ -97,8 +97,9 @@ public sealed partial class TailStream(LogFilter filter) : IResult
             catch (OperationCanceledException)
             {
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or QueryTimedOutException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Logged, not rethrown: the response has started, so an exception could only abort the connection.
                 TailEnded(logger, ex.Message);
             }
         }
