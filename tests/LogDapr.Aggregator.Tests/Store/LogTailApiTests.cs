@@ -19,6 +19,7 @@ public sealed class LogTailApiTests(PostgresFixture postgres) : IAsyncLifetime
         ["Store:Tail:MaxConcurrent"] = "2",
         ["Store:Tail:BufferedEvents"] = "3",
         ["Store:Tail:PollInterval"] = "00:00:00.050",
+        ["Store:Tail:HeartbeatInterval"] = "00:00:00.200",
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -111,6 +112,17 @@ public sealed class LogTailApiTests(PostgresFixture postgres) : IAsyncLifetime
 
         var count = JsonNode.Parse((await reader.ReadLineAsync(patience.Token))!["data: ".Length..])!["count"]!.GetValue<long>();
         Assert.True(count > 0);
+    }
+
+    [Fact]
+    public async Task A_quiet_tail_sends_heartbeat_comments()
+    {
+        using var client = host.Client(host.Acme);
+        using var response = await client.GetAsync("/v1/logs/tail?service=quiet", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var patience = new CancellationTokenSource(Patience);
+
+        Assert.Equal(": heartbeat", await reader.ReadLineAsync(patience.Token));
     }
 
     [Theory]
