@@ -1,6 +1,8 @@
 using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Store.Archive;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
+using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Aggregator.Store.Writing;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.ServiceDefaults.Observability.Stats;
@@ -18,6 +20,11 @@ public static class StoreRole
         builder.Services.AddSingleton<StoreDeliveryProcessor>();
         builder.Services.AddSingleton<ILogsDeliveryProcessor>(sp => sp.GetRequiredService<StoreDeliveryProcessor>());
         builder.Services.AddSingleton<ISchemaMaintenance, EventPartitionMaintenance>();
+        builder.Services.AddRetentionMetrics();
+        builder.Services.AddSingleton<IArchiveBinding, DaprArchiveBinding>();
+        builder.Services.AddSingleton<ITenantDayArchive, EventArchiver>();
+        // After partition upkeep: retention drops what the upkeep no longer creates.
+        builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>()));
         return builder;
     }
