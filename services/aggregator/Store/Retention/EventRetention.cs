@@ -140,8 +140,8 @@ public sealed partial class EventRetention(
         // A range of the primary key (tenant_id, event_day, event_id), in bounded batches.
         await using var delete = new NpgsqlCommand($"""
             DELETE FROM {schema}.{partition}
-            WHERE (tenant_id, event_day, event_id) IN (
-                SELECT tenant_id, event_day, event_id FROM {schema}.{partition}
+            WHERE tenant_id = @tenant AND event_day = @day AND event_id IN (
+                SELECT event_id FROM {schema}.{partition}
                 WHERE tenant_id = @tenant AND event_day = @day
                 LIMIT @batch)
             """, connection);

@@ -31,6 +31,12 @@ public sealed class RetentionMetrics : IStatsSource
         lastRunDuration = meter.CreateGauge<double>("logdapr.store.retention.last_run.duration", "s", "Duration of the last completed retention run, per table.");
     }
 
+    public long DroppedTotal => partitionsDropped.Total;
+
+    public long DeletedTotal => rowsDeleted.Total;
+
+    public long ArchiveFailuresTotal => archiveFailures.Total;
+
     public void Dropped(string table) => partitionsDropped.Add(1, table);
 
     public void Deleted(string table, long rows)
