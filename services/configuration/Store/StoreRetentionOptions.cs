@@ -22,7 +22,7 @@ public sealed class StoreRetentionOptions : IValidatableObject
 
     /// <summary>Per-tenant overrides, longer or shorter than the defaults; a tenant appears at most once.</summary>
     [MaxLength(MaxTenantOverrides)]
-    public List<TenantRetentionOptions> Tenants { get; set; } = [];
+    public List<TenantRetention> Tenants { get; set; } = [];
 
     /// <summary>Validates each override (the annotations of list elements are not checked by the validator) and their uniqueness.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -46,7 +46,7 @@ public sealed class StoreRetentionOptions : IValidatableObject
 
             if (!string.IsNullOrEmpty(tenant.Tenant) && !seen.Add(tenant.Tenant))
             {
-                yield return new ValidationResult($"Tenants:{i}: tenant '{tenant.Tenant}' already has an override; each tenant appears once.", [$"{nameof(Tenants)}:{i}:{nameof(TenantRetentionOptions.Tenant)}"]);
+                yield return new ValidationResult($"Tenants:{i}: tenant '{tenant.Tenant}' already has an override; each tenant appears once.", [$"{nameof(Tenants)}:{i}:{nameof(TenantRetention.Tenant)}"]);
             }
         }
     }

@@ -23,11 +23,19 @@ public static class StoreRole
         builder.Services.AddRetentionMetrics();
         builder.Services.AddSingleton<IArchiveBinding, DaprArchiveBinding>();
         builder.Services.AddSingleton<ITenantDayArchive, EventArchiver>();
+        builder.Services.AddSingleton<ArchiveRestorer>();
         // After partition upkeep: retention drops what the upkeep no longer creates.
         builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
-        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>()));
+        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
+        {
+            [ArchiveEndpoints.ArchiveTag] = "Archived days of the log store: restore one (admin).",
+        }));
         return builder;
     }
 
-    public static WebApplication MapStoreRole(this WebApplication app) => app;
+    public static WebApplication MapStoreRole(this WebApplication app)
+    {
+        app.MapArchiveEndpoints();
+        return app;
+    }
 }

@@ -38,25 +38,6 @@ public class ArchiveTests(PostgresFixture postgres)
         return day;
     }
 
-    /// <summary>What the database holds of a tenant-day, in the fields an archive line carries, by id.</summary>
-    private static async Task<Dictionary<string, string>> StoredAsync(MigratedDatabase db, string tenant, DateOnly day)
-    {
-        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var command = db.DataSource.CreateCommand("""
-            SELECT event_id, concat_ws('|', tenant_id, ts, received_at, service, severity, host, message, attributes::text, trace_id, span_id, message_id)
-            FROM logdapr.log_events WHERE tenant_id = @tenant AND event_day = @day
-            """);
-        command.Parameters.AddWithValue("tenant", tenant);
-        command.Parameters.AddWithValue("day", day);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0), reader.GetString(1));
-        }
-
-        return rows;
-    }
-
     /// <summary>The archived tenant-day, read back through the binding, checked against its manifest, in the same form.</summary>
     private static async Task<(ArchiveManifest Manifest, Dictionary<string, string> Events)> ArchivedAsync(MigratedDatabase db, IArchiveBinding binding, string tenant, DateOnly day)
     {
@@ -130,8 +111,8 @@ public class ArchiveTests(PostgresFixture postgres)
         await using var db = await MigratedDatabase.CreateAsync(postgres, "archive");
         var rig = new RetentionRig(db, Options(), Now);
         var day = await SeedAsync(db, rig.Today);
-        var storedA = await StoredAsync(db, "a", day);
-        var storedOdd = await StoredAsync(db, "team/odd tenant", day);
+        var storedA = await ArchiveTestRows.StoredAsync(db, "a", day);
+        var storedOdd = await ArchiveTestRows.StoredAsync(db, "team/odd tenant", day);
 
         await rig.Events.RunAsync(CancellationToken.None);
 

@@ -45,7 +45,7 @@ public class CounterRetentionTests(PostgresFixture postgres)
             Retention = new StoreRetentionOptions
             {
                 CountsDays = 60,
-                Tenants = [new TenantRetentionOptions { Tenant = "long", CountsDays = 100 }, new TenantRetentionOptions { Tenant = "short", CountsDays = 5 }],
+                Tenants = [new TenantRetention { Tenant = "long", CountsDays = 100 }, new TenantRetention { Tenant = "short", CountsDays = 5 }],
             },
         };
         // A first run 200 days ago creates the partitions of that time; counts land in them.
@@ -139,7 +139,7 @@ public class CounterRetentionTests(PostgresFixture postgres)
         await using var db = await MigratedDatabase.CreateAsync(postgres, "dlret");
         var rig = new RetentionRig(db, new StoreOptions
         {
-            Retention = new StoreRetentionOptions { DeadLettersDays = 10, Tenants = [new TenantRetentionOptions { Tenant = "keep", DeadLettersDays = 100 }, new TenantRetentionOptions { Tenant = "brief", DeadLettersDays = 1 }] },
+            Retention = new StoreRetentionOptions { DeadLettersDays = 10, Tenants = [new TenantRetention { Tenant = "keep", DeadLettersDays = 100 }, new TenantRetention { Tenant = "brief", DeadLettersDays = 1 }] },
         }, Now);
         var rows = new (string Id, string? Tenant, int DaysAgo)[]
         {

@@ -15,7 +15,7 @@ public class EventRetentionTests(PostgresFixture postgres)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
-    private static StoreOptions Options(int eventsDays, params TenantRetentionOptions[] tenants)
+    private static StoreOptions Options(int eventsDays, params TenantRetention[] tenants)
         => new() { Retention = new StoreRetentionOptions { EventsDays = eventsDays, Tenants = [.. tenants] } };
 
     /// <summary>Creates the partitions of days today-<paramref name="back"/> .. today and one event per tenant and day.</summary>
@@ -65,7 +65,7 @@ public class EventRetentionTests(PostgresFixture postgres)
     public async Task Honours_shorter_and_longer_tenant_overrides_dropping_only_past_the_longest()
     {
         await using var db = await MigratedDatabase.CreateAsync(postgres, "evten");
-        var rig = new RetentionRig(db, Options(3, new TenantRetentionOptions { Tenant = "long", EventsDays = 8 }, new TenantRetentionOptions { Tenant = "short", EventsDays = 1 }), Now);
+        var rig = new RetentionRig(db, Options(3, new TenantRetention { Tenant = "long", EventsDays = 8 }, new TenantRetention { Tenant = "short", EventsDays = 1 }), Now);
         await SeedAsync(db, rig.Today, 10, "a", "long", "short");
 
         await rig.Events.RunAsync(CancellationToken.None);
@@ -85,7 +85,7 @@ public class EventRetentionTests(PostgresFixture postgres)
     public async Task Trims_the_default_partition_by_row_per_tenant()
     {
         await using var db = await MigratedDatabase.CreateAsync(postgres, "evdef");
-        var rig = new RetentionRig(db, Options(3, new TenantRetentionOptions { Tenant = "long", EventsDays = 30 }), Now);
+        var rig = new RetentionRig(db, Options(3, new TenantRetention { Tenant = "long", EventsDays = 30 }), Now);
         // No partition exists for these days: the rows land in log_events_default.
         await db.InsertEventAsync("a", rig.Today.AddDays(-20), "old");
         await db.InsertEventAsync("a", rig.Today.AddDays(400), "future");
@@ -121,7 +121,7 @@ public class EventRetentionTests(PostgresFixture postgres)
     public async Task Partition_upkeep_creates_days_back_to_the_longest_retention()
     {
         await using var db = await MigratedDatabase.CreateAsync(postgres, "evplan");
-        var store = Options(3, new TenantRetentionOptions { Tenant = "long", EventsDays = 12 });
+        var store = Options(3, new TenantRetention { Tenant = "long", EventsDays = 12 });
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
         await new EventPartitionMaintenance(db.DataSource, RetentionRig.Postgres, Microsoft.Extensions.Options.Options.Create(store), time, NullLogger<EventPartitionMaintenance>.Instance).RunAsync(CancellationToken.None);
 

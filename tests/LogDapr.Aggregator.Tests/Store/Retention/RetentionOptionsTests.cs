@@ -6,7 +6,7 @@ namespace LogDapr.Aggregator.Tests.Store.Retention;
 
 public class RetentionOptionsTests
 {
-    private static List<ValidationResult> Validate(params TenantRetentionOptions[] tenants)
+    private static List<ValidationResult> Validate(params TenantRetention[] tenants)
     {
         var options = new StoreOptions { Retention = new StoreRetentionOptions { Tenants = [.. tenants] } };
         var results = new List<ValidationResult>();
@@ -16,12 +16,12 @@ public class RetentionOptionsTests
 
     [Fact]
     public void Valid_overrides_pass()
-        => Assert.Empty(Validate(new TenantRetentionOptions { Tenant = "a", EventsDays = 1 }, new TenantRetentionOptions { Tenant = "b", CountsDays = 3650, DeadLettersDays = 5 }));
+        => Assert.Empty(Validate(new TenantRetention { Tenant = "a", EventsDays = 1 }, new TenantRetention { Tenant = "b", CountsDays = 3650, DeadLettersDays = 5 }));
 
     [Fact]
     public void A_tenant_listed_twice_is_refused()
     {
-        var result = Assert.Single(Validate(new TenantRetentionOptions { Tenant = "a", EventsDays = 3 }, new TenantRetentionOptions { Tenant = "a", CountsDays = 3 }));
+        var result = Assert.Single(Validate(new TenantRetention { Tenant = "a", EventsDays = 3 }, new TenantRetention { Tenant = "a", CountsDays = 3 }));
         Assert.Contains("Retention:Tenants:1:Tenant", result.MemberNames);
         Assert.Contains("already has an override", result.ErrorMessage, StringComparison.Ordinal);
     }
@@ -31,14 +31,14 @@ public class RetentionOptionsTests
     [InlineData(3651)]
     public void Days_outside_1_to_3650_are_refused(int days)
     {
-        Assert.Contains(Validate(new TenantRetentionOptions { Tenant = "a", EventsDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:EventsDays"));
-        Assert.Contains(Validate(new TenantRetentionOptions { Tenant = "a", CountsDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:CountsDays"));
-        Assert.Contains(Validate(new TenantRetentionOptions { Tenant = "a", DeadLettersDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:DeadLettersDays"));
+        Assert.Contains(Validate(new TenantRetention { Tenant = "a", EventsDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:EventsDays"));
+        Assert.Contains(Validate(new TenantRetention { Tenant = "a", CountsDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:CountsDays"));
+        Assert.Contains(Validate(new TenantRetention { Tenant = "a", DeadLettersDays = days }), r => r.MemberNames.Contains("Retention:Tenants:0:DeadLettersDays"));
     }
 
     [Fact]
     public void An_override_without_a_tenant_is_refused()
-        => Assert.Contains(Validate(new TenantRetentionOptions { Tenant = "", EventsDays = 3 }), r => r.MemberNames.Contains("Retention:Tenants:0:Tenant"));
+        => Assert.Contains(Validate(new TenantRetention { Tenant = "", EventsDays = 3 }), r => r.MemberNames.Contains("Retention:Tenants:0:Tenant"));
 
     [Fact]
     public void Archive_part_size_and_binding_name_are_bounded()
@@ -56,7 +56,7 @@ public class RetentionOptionsTests
         var options = new StoreRetentionOptions
         {
             EventsDays = 7,
-            Tenants = [new TenantRetentionOptions { Tenant = "long", EventsDays = 90 }, new TenantRetentionOptions { Tenant = "short", EventsDays = 1, CountsDays = 10 }],
+            Tenants = [new TenantRetention { Tenant = "long", EventsDays = 90 }, new TenantRetention { Tenant = "short", EventsDays = 1, CountsDays = 10 }],
         };
         var events = RetentionPolicy.From(options, RetentionKind.Events);
         Assert.Equal((90, 1, 7, 90, 1), (events.LongestDays, events.ShortestDays, events.DaysFor("other"), events.DaysFor("long"), events.DaysFor("short")));

@@ -85,6 +85,10 @@ internal sealed class DirectoryArchiveBinding(string root) : IArchiveBinding
         Written.Add(objectName);
     }
 
+    /// <summary>Fails as bindings.localstorage does for a missing file ("file not found: PATH").</summary>
     public Task<byte[]> GetAsync(string objectName, CancellationToken cancellationToken)
-        => File.ReadAllBytesAsync(Path.Combine(Root, objectName), cancellationToken);
+    {
+        var path = Path.Combine(Root, objectName);
+        return File.Exists(path) ? File.ReadAllBytesAsync(path, cancellationToken) : throw new IOException("file not found: " + path);
+    }
 }

@@ -6,7 +6,7 @@ namespace LogDapr.Configuration.Store;
 /// One tenant's retention, overriding the defaults of "Store:Retention" for the kinds it names (an unset kind keeps
 /// the default). Element of "Store:Retention:Tenants".
 /// </summary>
-public sealed class TenantRetentionOptions
+public sealed class TenantRetention
 {
     /// <summary>The tenant id, exactly as events carry it.</summary>
     [Required]
