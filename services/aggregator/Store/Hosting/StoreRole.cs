@@ -2,6 +2,7 @@ using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Store.Archive;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
+using LogDapr.Aggregator.Store.Restore;
 using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Aggregator.Store.Writing;
 using LogDapr.Aggregator.Subscriptions;
@@ -28,14 +29,14 @@ public static class StoreRole
         builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
         {
-            [ArchiveEndpoints.ArchiveTag] = "Archived days of the log store: restore one (admin).",
+            [RestoreEndpoints.ArchiveTag] = "Archived days of the log store: restore one (admin).",
         }));
         return builder;
     }
 
     public static WebApplication MapStoreRole(this WebApplication app)
     {
-        app.MapArchiveEndpoints();
+        app.MapRestoreEndpoints();
         return app;
     }
 }

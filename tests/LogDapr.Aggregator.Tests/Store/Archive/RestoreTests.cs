@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Store.Archive;
+using LogDapr.Aggregator.Store.Restore;
 using LogDapr.Aggregator.Tests.Store.Retention;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Configuration.Store;

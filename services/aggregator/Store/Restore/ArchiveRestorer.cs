@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Sink;
+using LogDapr.Aggregator.Store.Archive;
 using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Aggregator.Store.Writing;
 using LogDapr.Configuration.Aggregator;
@@ -9,7 +10,7 @@ using LogDapr.Configuration.Store;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace LogDapr.Aggregator.Store.Archive;
+namespace LogDapr.Aggregator.Store.Restore;
 
 public enum RestoreStatus
 {

@@ -4,14 +4,14 @@ using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace LogDapr.Aggregator.Store.Archive;
+namespace LogDapr.Aggregator.Store.Restore;
 
 /// <summary>The archive part of the store's API: restore of an archived tenant-day (admin).</summary>
-public static class ArchiveEndpoints
+public static class RestoreEndpoints
 {
     public const string ArchiveTag = "Archive";
 
-    public static IEndpointRouteBuilder MapArchiveEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRestoreEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/archive/restore", RestoreAsync)
             .RequireAuthorization(AuthPolicies.Admin)
