@@ -92,7 +92,8 @@ public sealed class EventArchiver(IArchiveBinding binding, IOptions<PostgresOpti
         {
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                attributes.Add(KeyValuePair.Create(property.Name, property.Value.GetString() ?? ""));
+                // The store writes string values only; anything else is kept as its JSON text rather than failing the archive.
+                attributes.Add(KeyValuePair.Create(property.Name, property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText()));
             }
         }
 

@@ -60,6 +60,10 @@ public sealed class RetentionLock : IAsyncDisposable
                 await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
+        catch (NpgsqlException)
+        {
+            // The session is gone, and its lock with it; the run's own error (if any) is the one that matters.
+        }
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
