@@ -1,6 +1,9 @@
 using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Store.Archive;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
+using LogDapr.Aggregator.Store.Restore;
+using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Aggregator.Store.Search;
 using LogDapr.Aggregator.Store.Tail;
 using LogDapr.Aggregator.Store.Writing;
@@ -28,9 +31,16 @@ public static class StoreRole
         builder.Services.AddSingleton<LogEventsReader>();
         builder.Services.AddSingleton<TailSlots>();
         builder.Services.AddSingleton<TailMetrics>();
+        builder.Services.AddRetentionMetrics();
+        builder.Services.AddSingleton<IArchiveBinding, DaprArchiveBinding>();
+        builder.Services.AddSingleton<ITenantDayArchive, EventArchiver>();
+        builder.Services.AddSingleton<ArchiveRestorer>();
+        // After partition upkeep: retention drops what the upkeep no longer creates.
+        builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
         {
             [LogSearchEndpoints.LogsTag] = "Stored events of one tenant: search with filters and full text, one event, the lines around one.",
+            [RestoreEndpoints.ArchiveTag] = "Archived days of the log store: restore one (admin).",
         }));
         return builder;
     }
@@ -39,6 +49,7 @@ public static class StoreRole
     {
         app.MapLogSearchEndpoints();
         app.MapTailEndpoints();
+        app.MapRestoreEndpoints();
         return app;
     }
 }
