@@ -7,21 +7,21 @@ namespace LogDapr.Operator.Rendering;
 
 /// <summary>
 /// The configuration keys of the store role and of retention, as the aggregator binds them (section Store,
-/// services/configuration/Store/StoreOptions.cs; Aggregator:Role, AggregatorOptions). They are spelled out here
-/// because the options types are written alongside this code; the keys are the contract of issue 13.
+/// services/configuration/Store/StoreOptions.cs; Aggregator:Role, AggregatorOptions), from ConfigKeys so a renamed
+/// setting fails to compile here.
 /// </summary>
 public static class StoreEnvironment
 {
-    public const string RoleKey = "Aggregator:Role";
-    public const string StoreRole = "Store";
+    public const string RoleKey = ConfigKeys.AggregatorRole;
+    public const string StoreRole = nameof(LogDapr.Configuration.Aggregator.AggregatorRole.Store);
 
-    public const string RetentionEventsDaysKey = "Store:Retention:EventsDays";
-    public const string RetentionCountsDaysKey = "Store:Retention:CountsDays";
-    public const string RetentionDeadLettersDaysKey = "Store:Retention:DeadLettersDays";
-    public const string RetentionTenantsKey = "Store:Retention:Tenants";
-    public const string CursorKeyKey = "Store:CursorKey";
-    public const string ArchiveEnabledKey = "Store:Archive:Enabled";
-    public const string ArchiveBindingNameKey = "Store:Archive:BindingName";
+    public const string RetentionEventsDaysKey = ConfigKeys.StoreRetentionEventsDays;
+    public const string RetentionCountsDaysKey = ConfigKeys.StoreRetentionCountsDays;
+    public const string RetentionDeadLettersDaysKey = ConfigKeys.StoreRetentionDeadLettersDays;
+    public const string RetentionTenantsKey = ConfigKeys.StoreRetentionTenants;
+    public const string CursorKeyKey = ConfigKeys.StoreCursorKey;
+    public const string ArchiveEnabledKey = ConfigKeys.StoreArchiveEnabled;
+    public const string ArchiveBindingNameKey = ConfigKeys.StoreArchiveBindingName;
 
     /// <summary>
     /// Store:Retention:* for both roles: the store applies the events retention, the aggregator (counter role) the
@@ -38,18 +38,18 @@ public static class StoreEnvironment
         {
             var prefix = $"{RetentionTenantsKey}:{i.ToString(CultureInfo.InvariantCulture)}:";
             var tenant = tenants[i];
-            yield return Value(prefix + nameof(TenantRetentionSpec.Tenant), tenant.Tenant);
+            yield return Value(prefix + nameof(LogDapr.Configuration.Store.TenantRetention.Tenant), tenant.Tenant);
             if (tenant.EventsDays is { } events)
             {
-                yield return Value(prefix + nameof(TenantRetentionSpec.EventsDays), events);
+                yield return Value(prefix + nameof(LogDapr.Configuration.Store.TenantRetention.EventsDays), events);
             }
             if (tenant.CountsDays is { } counts)
             {
-                yield return Value(prefix + nameof(TenantRetentionSpec.CountsDays), counts);
+                yield return Value(prefix + nameof(LogDapr.Configuration.Store.TenantRetention.CountsDays), counts);
             }
             if (tenant.DeadLettersDays is { } deadLetters)
             {
-                yield return Value(prefix + nameof(TenantRetentionSpec.DeadLettersDays), deadLetters);
+                yield return Value(prefix + nameof(LogDapr.Configuration.Store.TenantRetention.DeadLettersDays), deadLetters);
             }
         }
     }

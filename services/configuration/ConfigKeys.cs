@@ -1,6 +1,7 @@
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Configuration;
@@ -43,6 +44,17 @@ public static class ConfigKeys
     public const string PostgresConnectionString = PostgresSection + ":" + nameof(PostgresOptions.ConnectionString);
     public const string PostgresSchema = PostgresSection + ":" + nameof(PostgresOptions.Schema);
     public const string PostgresDedupRetentionDays = PostgresSection + ":" + nameof(PostgresOptions.DedupRetentionDays);
+
+    public const string StoreSection = StoreOptions.Section;
+    public const string StoreCursorKey = StoreSection + ":" + nameof(StoreOptions.CursorKey);
+    public const string StoreRetention = StoreSection + ":" + nameof(StoreOptions.Retention);
+    public const string StoreRetentionEventsDays = StoreRetention + ":" + nameof(StoreRetentionOptions.EventsDays);
+    public const string StoreRetentionCountsDays = StoreRetention + ":" + nameof(StoreRetentionOptions.CountsDays);
+    public const string StoreRetentionDeadLettersDays = StoreRetention + ":" + nameof(StoreRetentionOptions.DeadLettersDays);
+    public const string StoreRetentionTenants = StoreRetention + ":" + nameof(StoreRetentionOptions.Tenants);
+    public const string StoreArchive = StoreSection + ":" + nameof(StoreOptions.Archive);
+    public const string StoreArchiveEnabled = StoreArchive + ":" + nameof(StoreArchiveOptions.Enabled);
+    public const string StoreArchiveBindingName = StoreArchive + ":" + nameof(StoreArchiveOptions.BindingName);
 
     /// <summary>Standard Dapr SDK variables, set by the sidecar injector, <c>dapr run</c> or the local runner.</summary>
     public const string DaprHttpPortEnv = "DAPR_HTTP_PORT";

@@ -64,9 +64,9 @@ public static class RunnerCommand
             Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, stop.Token).ConfigureAwait(false);
 
-        using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl);
+        using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, pipeline.StoreUrl);
         console.MarkupLine("[yellow]Authentication is OFF for this local run (Auth__Enabled=false): every request is accepted without an API key.[/]");
-        console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
+        console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
 
         if (!noDemo)
         {
@@ -89,7 +89,7 @@ public static class RunnerCommand
         {
         }
 
-        console.MarkupLine("Stopping ingest, aggregator, sidecar and Postgres...");
+        console.MarkupLine("Stopping ingest, aggregator, store, sidecar and Postgres...");
         return 0;
     }
 
@@ -102,6 +102,8 @@ public static class RunnerCommand
               -d '{"tenant_id":"acme","service":"checkout","severity":"error","message":"card declined"}'
             curl '{{pipeline.AggregatorUrl}}v1/metrics?tenant=acme&step=1m'
             curl '{{pipeline.AggregatorUrl}}v1/dead-letters'
+            curl -G '{{pipeline.StoreUrl}}v1/logs' --data-urlencode 'tenant=acme' --data-urlencode 'q="card declined"' --data-urlencode 'min_severity=warn'
+            curl -N '{{pipeline.StoreUrl}}v1/logs/tail?tenant=acme&service=checkout'
             curl -X POST {{pipeline.SidecarHttpUrl}}v1.0/publish/logdapr-pubsub/logs -H 'Content-Type: application/json' \
               -d '{"events":[{"tenant_id":"acme","service":"cron","severity":"info","message":"from any language"}]}'
             Logs: {{Path.GetDirectoryName(pipeline.Ingest.LogPath)}}

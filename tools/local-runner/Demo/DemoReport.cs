@@ -52,5 +52,47 @@ public sealed class DemoReport(PipelineClient client, IAnsiConsole console)
         }
 
         console.Write(dlq);
+        await PrintStoredAsync(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest stored warnings and errors of one tenant, as the search API returns them, and the query that found them.</summary>
+    private async Task PrintStoredAsync(DemoScenario.Outcome outcome, CancellationToken cancellationToken)
+    {
+        var query = "tenant=acme&min_severity=warn&limit=5&from=" + Uri.EscapeDataString(outcome.From.ToString("O", CultureInfo.InvariantCulture))
+            + "&to=" + Uri.EscapeDataString(outcome.To.ToString("O", CultureInfo.InvariantCulture));
+        var events = new JsonArray();
+        // The store reads the topic in its own consumer group: it may still be a moment behind the counts.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var page = await client.SearchLogsAsync(query, cancellationToken).ConfigureAwait(false);
+            if (page.Status != System.Net.HttpStatusCode.OK)
+            {
+                console.MarkupLineInterpolated($"[red]GET /v1/logs answered {(int)page.Status}: {page.Text}[/]");
+                return;
+            }
+
+            events = page.Body?["events"]?.AsArray() ?? [];
+            if (events.Count > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+
+        var table = new Table().Title($"[bold]Stored events, newest first (GET /v1/logs?{Markup.Escape(query[..query.IndexOf("&from", StringComparison.Ordinal)])})[/]").Border(TableBorder.Rounded);
+        table.AddColumns("timestamp (UTC)", "service", "severity", "host", "message");
+        foreach (var e in events.OfType<JsonObject>())
+        {
+            table.AddRow(
+                e["timestamp"]!.GetValue<DateTimeOffset>().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture),
+                Markup.Escape(e["service"]!.GetValue<string>()),
+                Markup.Escape(e["severity"]!.GetValue<string>()),
+                Markup.Escape((string?)e["host"] ?? ""),
+                Markup.Escape(e["message"]!.GetValue<string>()));
+        }
+
+        console.Write(table);
     }
 }

@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 
 namespace LogDapr.LocalStack.Pipeline;
 
-/// <summary>An HTTP client for the pipeline's public surface: ingest, the query API and Dapr's publish API.</summary>
-public sealed class PipelineClient(Uri ingest, Uri aggregator, Uri sidecarHttp) : IDisposable
+/// <summary>An HTTP client for the pipeline's public surface: ingest, the query API, the log store and Dapr's publish API.</summary>
+public sealed class PipelineClient(Uri ingest, Uri aggregator, Uri sidecarHttp, Uri? store = null) : IDisposable
 {
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -28,6 +28,11 @@ public sealed class PipelineClient(Uri ingest, Uri aggregator, Uri sidecarHttp) 
 
     public Task<Response> ReplayAsync(long id, string? body = null, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, new Uri(aggregator, $"/v1/dead-letters/{id.ToString(CultureInfo.InvariantCulture)}/replay"), body, body is null ? null : "application/json", cancellationToken);
+
+    /// <summary>GET /v1/logs on the log store (its search API).</summary>
+    public Task<Response> SearchLogsAsync(string query, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Get, new Uri(store ?? throw new InvalidOperationException("this client was made without the store's address"), "/v1/logs?" + query),
+            null, null, cancellationToken);
 
     /// <summary>Sum of all counts in [from, to), over all tenants, services and severities.</summary>
     public async Task<long> TotalCountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
