@@ -24,6 +24,7 @@ public static class BenchCommand
         var skipMicro = new Option<bool>("--skip-micro") { Description = "Do not run the BenchmarkDotNet micro-benchmarks." };
         var appEnvironment = new Option<string[]>("--app-env") { Description = "KEY=VALUE configuration for ingest and the aggregator (repeatable), e.g. to measure a proposed setting.", AllowMultipleArgumentsPerToken = false };
         var store = new Option<bool>("--store") { Description = "Only the log store benchmark (statement vs COPY, store drain, accept to searchable, search on 10 million events); writes its own section of the report." };
+        var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -32,7 +33,7 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, store, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, store, proposedIndexes, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,7 +59,7 @@ public static class BenchCommand
             Console.WriteLine($"Benchmark plan '{plan.Name}'{(parse.GetValue(store) ? " (store)" : "")}, working in {work}, report -> {report}");
             if (parse.GetValue(store))
             {
-                var storeResults = await new StoreSession(plan, isSmoke ? StorePlan.Smoke : StorePlan.Full, options, Console.WriteLine).RunAsync(cancellationToken).ConfigureAwait(false);
+                var storeResults = await new StoreSession(plan, (isSmoke ? StorePlan.Smoke : StorePlan.Full) with { ProposedIndexes = parse.GetValue(proposedIndexes) }, options, Console.WriteLine).RunAsync(cancellationToken).ConfigureAwait(false);
                 await StoreReport.WriteAsync(report, storeResults, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(StoreReport.Render(storeResults));
                 Console.WriteLine($"Report written to {report}");

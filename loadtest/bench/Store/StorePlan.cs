@@ -30,6 +30,12 @@ public sealed record StorePlan
     public int RepeatsWithoutIndexes { get; init; } = 10;
     public TimeSpan TimeoutWithoutIndexes { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A proposed index migration (a file with <c>{schema}</c> placeholders, as in the aggregator's migrations) applied
+    /// after the catalog's search migrations: to measure indexes before they are part of the product.
+    /// </summary>
+    public string? ProposedIndexes { get; init; }
+
     /// <summary>Leave bench_search in the database after the run (to explain plans by hand).</summary>
     public bool KeepSearchData { get; init; }
 

@@ -31,7 +31,7 @@ public static class StoreSchema
     }
 
     /// <summary>The search migrations, as the product applies them, on rows already loaded; returns their names.</summary>
-    public static async Task<IReadOnlyList<string>> AddSearchIndexesAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> AddSearchIndexesAsync(string connectionString, string schema, string? proposed, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -42,6 +42,13 @@ public static class StoreSchema
         {
             await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
             applied.Add(migration.Name);
+        }
+
+        if (proposed is not null)
+        {
+            var sql = await File.ReadAllTextAsync(proposed, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, sql.Replace("{schema}", schema, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+            applied.Add("proposed " + Path.GetFileName(proposed));
         }
 
         await ExecuteAsync(connection, $"ANALYZE {schema}.log_events", cancellationToken).ConfigureAwait(false);
