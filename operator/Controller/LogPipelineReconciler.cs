@@ -84,7 +84,7 @@ public sealed partial class LogPipelineReconciler
             return ReconcileResult.Done(reason);
         }
 
-        SecretIndex.Set(pipeline.Key, @namespace, rendered.SecretReferences.Select(s => s.SecretName).Concat(new[] { rendered.GeneratedAppTokenSecret }.OfType<string>()));
+        SecretIndex.Set(pipeline.Key, @namespace, rendered.SecretReferences.Select(s => s.SecretName).Concat(rendered.GeneratedSecrets));
         var (dapr, blocked) = await prerequisites.CheckAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
         blocked ??= await secrets.PrepareAsync(pipeline, rendered, dapr, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<V1Deployment> deployments = [];
@@ -210,7 +210,7 @@ public sealed partial class LogPipelineReconciler
         {
             (true, _) => new[]
             {
-                Make(Ready, True, Reasons.Available, "All objects are applied and ingest and the aggregator are available.", generation),
+                Make(Ready, True, Reasons.Available, "All objects are applied and every workload (ingest, the aggregator and, with storage, the store) is available.", generation),
                 Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,

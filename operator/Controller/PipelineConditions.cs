@@ -37,6 +37,9 @@ public static class PipelineConditions
         /// <summary>spec.aggregator.autoscaling.backlog needs KEDA, whose CRDs the cluster does not serve.</summary>
         public const string KedaNotInstalled = "KedaNotInstalled";
 
+        /// <summary>spec.storage.archive.type is not one of the object-store bindings LogDapr archives to.</summary>
+        public const string UnsupportedArchiveType = Rendering.ComponentRenderer.UnsupportedArchiveTypeReason;
+
         /// <summary>spec.*.image names an image the operator's --allowed-image-prefixes does not allow.</summary>
         public const string ImageNotAllowed = Rendering.ImagePolicy.NotAllowedReason;
 

@@ -33,7 +33,8 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
         }
 
         var missing = await FindMissingSecretsAsync(pipeline.Metadata.NamespaceProperty, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)
-            ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+            ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false)
+            ?? await EnsureCursorKeySecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
         return (dapr, missing is { } problem ? new Blocked(problem.Reason, problem.Message, dapr) : null);
     }
 
@@ -78,6 +79,47 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
         {
             return null;
         }
+        var present = await EnsureSecretAsync(
+            pipeline,
+            name,
+            AppToken.SecretKey,
+            () => AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true)),
+            () => LogAppTokenCreated(logger, name, pipeline.Key),
+            cancellationToken).ConfigureAwait(false);
+        return present
+            ? null
+            : (Reasons.SecretKeyNotFound,
+                $"Secret \"{name}\" has no key \"{AppToken.SecretKey}\" for the Dapr app token. The operator creates this Secret when spec.aggregator.appTokenSecretName is unset, and never overwrites an existing one: "
+                + $"delete it (the operator then creates it with a random token), add the key, or name another Secret in spec.aggregator.appTokenSecretName. The pipeline is left unchanged until then.");
+    }
+
+    /// <summary>
+    /// Creates the store's cursor key Secret when storage is enabled and it does not exist yet, the same way: 32 random
+    /// bytes, owned by the LogPipeline, never written again (a new key would void every cursor clients hold).
+    /// </summary>
+    private async Task<(string Reason, string Message)?> EnsureCursorKeySecretAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    {
+        if (rendered.GeneratedCursorKeySecret is not { } name)
+        {
+            return null;
+        }
+        var present = await EnsureSecretAsync(
+            pipeline,
+            name,
+            CursorKey.SecretKey,
+            () => CursorKey.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), CursorKey.NewKey()),
+            () => LogCursorKeyCreated(logger, name, pipeline.Key),
+            cancellationToken).ConfigureAwait(false);
+        return present
+            ? null
+            : (Reasons.SecretKeyNotFound,
+                $"Secret \"{name}\" has no key \"{CursorKey.SecretKey}\" for the store's search cursors. The operator creates this Secret while spec.storage.enabled is true, and never overwrites an existing one: "
+                + "delete it (the operator then creates it with a random key) or add the key. The pipeline is left unchanged until then.");
+    }
+
+    /// <summary>Creates the Secret unless it exists; true when it exists (or was created) with the key.</summary>
+    private async Task<bool> EnsureSecretAsync(LogPipeline pipeline, string name, string key, Func<k8s.Models.V1Secret> create, Action logCreated, CancellationToken cancellationToken)
+    {
         var @namespace = pipeline.Metadata.NamespaceProperty;
         JsonObject existing;
         try
@@ -86,12 +128,11 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
-            var secret = AppToken.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RandomNumberGenerator.GetHexString(64, lowercase: true));
             try
             {
-                await api.CreateAsync(KnownResources.Secrets, new RenderedObject(KnownResources.Secrets, secret).Object, cancellationToken).ConfigureAwait(false);
-                LogAppTokenCreated(logger, name, pipeline.Key);
-                return null;
+                await api.CreateAsync(KnownResources.Secrets, new RenderedObject(KnownResources.Secrets, create()).Object, cancellationToken).ConfigureAwait(false);
+                logCreated();
+                return true;
             }
             catch (KubeApiException conflict) when (conflict.IsConflict)
             {
@@ -99,14 +140,11 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
                 existing = await api.GetAsync(KnownResources.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
             }
         }
-        if (existing["data"]?[AppToken.SecretKey] is null)
-        {
-            return (Reasons.SecretKeyNotFound,
-                $"Secret \"{name}\" has no key \"{AppToken.SecretKey}\" for the Dapr app token. The operator creates this Secret when spec.aggregator.appTokenSecretName is unset, and never overwrites an existing one: "
-                + $"delete it (the operator then creates it with a random token), add the key, or name another Secret in spec.aggregator.appTokenSecretName. The pipeline is left unchanged until then.");
-        }
-        return null;
+        return existing["data"]?[key] is not null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random search cursor key for {Pipeline}")]
+    private static partial void LogCursorKeyCreated(ILogger logger, string name, string pipeline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random Dapr app token for {Pipeline}")]
     private static partial void LogAppTokenCreated(ILogger logger, string name, string pipeline);

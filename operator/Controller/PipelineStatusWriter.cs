@@ -47,6 +47,8 @@ public sealed partial class PipelineStatusWriter(IKubeApi api, EventRecorder eve
             // Keep what was reported before when the pipeline is blocked: those objects still exist.
             IngestEndpoint = rendered?.IngestEndpoint ?? previous?.IngestEndpoint,
             QueryEndpoint = rendered?.QueryEndpoint ?? previous?.QueryEndpoint,
+            // Unlike the others it can go away: storage switched off removes the store.
+            LogsEndpoint = rendered is not null ? rendered.LogsEndpoint : previous?.LogsEndpoint,
             PubsubComponent = rendered?.PubSubComponent ?? previous?.PubsubComponent,
             Topic = rendered?.Topic ?? previous?.Topic,
             Objects = rendered is not null ? rendered.References().ToList() : previous?.Objects,

@@ -22,6 +22,9 @@ public sealed class LogPipelineStatus
     [Description("Base URL of the aggregator's query API (GET /v1/metrics, /v1/dead-letters), inside the cluster.")]
     public string? QueryEndpoint { get; set; }
 
+    [Description("Base URL of the store's search API (GET /v1/logs), inside the cluster; absent while spec.storage.enabled is false.")]
+    public string? LogsEndpoint { get; set; }
+
     [Description("Name of the Dapr pub/sub component publishers use (<metadata.name>-pubsub).")]
     public string? PubsubComponent { get; set; }
 

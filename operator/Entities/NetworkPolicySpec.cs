@@ -8,7 +8,7 @@ namespace LogDapr.Operator.Entities;
 /// Ingress NetworkPolicies for the pipeline's pods. Only ingress: egress (broker, Postgres, DNS, the Dapr control
 /// plane) depends on where those run, so it is left to the cluster's own policies.
 /// </summary>
-[Description("NetworkPolicies (ingress only) for the ingest and aggregator pods, <name>-ingest and <name>-aggregator. Each app reaches its Dapr sidecar over localhost, which NetworkPolicy does not filter, and the sidecars only dial out (broker, Dapr control plane), so the pods need ingress only from their clients and metrics scrapers. Needs a CNI that enforces NetworkPolicy.")]
+[Description("NetworkPolicies (ingress only) for the ingest, aggregator and store pods, <name>-ingest, <name>-aggregator and (with storage) <name>-store. Each app reaches its Dapr sidecar over localhost, which NetworkPolicy does not filter, and the sidecars only dial out (broker, Dapr control plane), so the pods need ingress only from their clients and metrics scrapers. Needs a CNI that enforces NetworkPolicy.")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class NetworkPolicySpec
 {
@@ -20,12 +20,12 @@ public sealed class NetworkPolicySpec
     [NoSchemaDefault]
     public List<NetworkPeerSpec>? IngestFrom { get; set; }
 
-    [Description("Who may call the aggregator's query API (its app port). Omitted or empty: nobody besides the metrics scrapers (kubectl port-forward still works, it does not cross the pod network).")]
+    [Description("Who may call the aggregator's query API and the store's search API (their app ports). Omitted or empty: nobody besides the metrics scrapers (kubectl port-forward still works, it does not cross the pod network).")]
     [Items(0, 32)]
     [NoSchemaDefault]
     public List<NetworkPeerSpec>? QueryFrom { get; set; }
 
-    [Description("Who may scrape metrics: the app's /metrics (app port) and the Dapr sidecar's (port dapr-metrics) on both workloads. Omitted: pods labelled app.kubernetes.io/name=prometheus in any namespace (the Prometheus Operator's and kube-prometheus-stack's Prometheus pods). Empty: nobody.")]
+    [Description("Who may scrape metrics: the app's /metrics (app port) and the Dapr sidecar's (port dapr-metrics) on every workload. Omitted: pods labelled app.kubernetes.io/name=prometheus in any namespace (the Prometheus Operator's and kube-prometheus-stack's Prometheus pods). Empty: nobody.")]
     [Items(0, 32)]
     [NoSchemaDefault]
     public List<NetworkPeerSpec>? MetricsFrom { get; set; }

@@ -26,31 +26,57 @@ internal static class AutoscalingRenderer
         {
             yield return new(KnownResources.HorizontalPodAutoscalers, HorizontalPodAutoscaler(pipeline, names.IngestAutoscaler, names.IngestDeployment, WorkloadRenderer.IngestComponent, ingest));
         }
-        if (pipeline.Spec.Aggregator.Autoscaling is not { Enabled: true } aggregator)
+        if (pipeline.Spec.Aggregator.Autoscaling is { Enabled: true } aggregator)
         {
+            var target = new Target("aggregator", names.AggregatorAutoscaler, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, names.AggregatorTriggerAuthentication, pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId);
+            foreach (var obj in Consumer(pipeline, target, aggregator, secrets))
+            {
+                yield return obj;
+            }
+        }
+        if (pipeline.Spec.Storage is { Enabled: true, Autoscaling: { Enabled: true } store })
+        {
+            // The store's consumer group is its app id (ComponentRenderer.ConsumerGroup renders {appID}).
+            var target = new Target("storage", names.StoreAutoscaler, names.StoreDeployment, WorkloadRenderer.StoreComponent, names.StoreTriggerAuthentication, names.StoreAppId);
+            foreach (var obj in Consumer(pipeline, target, store, secrets))
+            {
+                yield return obj;
+            }
+        }
+    }
+
+    /// <summary>The autoscaled Deployment of a topic consumer, and the consumer group its backlog is read from.</summary>
+    private sealed record Target(string Field, string Autoscaler, string Deployment, string Container, string TriggerAuthentication, string ConsumerGroup);
+
+    /// <summary>A HorizontalPodAutoscaler, or with a backlog target a KEDA ScaledObject (and its TriggerAuthentication).</summary>
+    private static IEnumerable<RenderedObject> Consumer(LogPipeline pipeline, Target target, AggregatorAutoscalingSpec spec, List<SecretReference> secrets)
+    {
+        if (spec.Backlog is null)
+        {
+            yield return new(KnownResources.HorizontalPodAutoscalers, HorizontalPodAutoscaler(pipeline, target.Autoscaler, target.Deployment, target.Container, spec));
             yield break;
         }
-        if (aggregator.Backlog is null)
-        {
-            yield return new(KnownResources.HorizontalPodAutoscalers, HorizontalPodAutoscaler(pipeline, names.AggregatorAutoscaler, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, aggregator));
-            yield break;
-        }
-        var (trigger, authentication) = BacklogTrigger(pipeline, names, aggregator.Backlog, secrets);
+        var (trigger, authentication) = BacklogTrigger(pipeline, target, spec.Backlog, secrets);
         if (authentication is not null)
         {
             yield return new(KnownResources.KedaTriggerAuthentications, new KedaTriggerAuthentication
             {
-                Metadata = ObjectMetadata.For(pipeline, names.AggregatorTriggerAuthentication, WorkloadRenderer.AggregatorComponent),
+                Metadata = ObjectMetadata.For(pipeline, target.TriggerAuthentication, target.Container),
                 Spec = authentication,
             });
-            trigger.AuthenticationRef = new KedaAuthenticationRef { Name = names.AggregatorTriggerAuthentication };
+            trigger.AuthenticationRef = new KedaAuthenticationRef { Name = target.TriggerAuthentication };
         }
-        yield return new(KnownResources.KedaScaledObjects, ScaledObject(pipeline, names, aggregator, trigger));
+        yield return new(KnownResources.KedaScaledObjects, ScaledObject(pipeline, target, spec, trigger));
     }
 
     /// <summary>Environment the aggregator container needs for its backlog scaler (the Kafka SASL user name), or none.</summary>
-    public static IEnumerable<V1EnvVar> AggregatorEnv(LogPipeline pipeline) =>
-        pipeline.Spec.Aggregator.Autoscaling is { Enabled: true, Backlog: not null }
+    public static IEnumerable<V1EnvVar> AggregatorEnv(LogPipeline pipeline) => BacklogEnv(pipeline, pipeline.Spec.Aggregator.Autoscaling);
+
+    /// <summary>The same for the store container.</summary>
+    public static IEnumerable<V1EnvVar> StoreEnv(LogPipeline pipeline) => BacklogEnv(pipeline, pipeline.Spec.Storage.Autoscaling);
+
+    private static IEnumerable<V1EnvVar> BacklogEnv(LogPipeline pipeline, AggregatorAutoscalingSpec? autoscaling) =>
+        autoscaling is { Enabled: true, Backlog: not null }
         && pipeline.Spec.PubSub is { Type: BrokerType.Kafka, Kafka: { AuthType: KafkaAuthType.Password, SaslUsername: { } username } }
             ? [new V1EnvVar { Name = KafkaUsernameEnv, Value = username }]
             : [];
@@ -102,25 +128,25 @@ internal static class AutoscalingRenderer
         },
     };
 
-    private static KedaScaledObject ScaledObject(LogPipeline pipeline, ResourceNames names, AggregatorAutoscalingSpec spec, KedaTrigger backlog)
+    private static KedaScaledObject ScaledObject(LogPipeline pipeline, Target target, AggregatorAutoscalingSpec spec, KedaTrigger backlog)
     {
         var triggers = new List<KedaTrigger> { backlog };
         // KEDA's cpu and memory scalers with containerName become ContainerResource metrics of the HPA KEDA creates
         // (kedacore/keda pkg/scalers/cpu_memory_scaler.go), for the same reason as above.
         if (spec.TargetCpuUtilizationPercentage is { } cpu)
         {
-            triggers.Add(ResourceTrigger("cpu", cpu));
+            triggers.Add(ResourceTrigger("cpu", cpu, target.Container));
         }
         if (spec.TargetMemoryUtilizationPercentage is { } memory)
         {
-            triggers.Add(ResourceTrigger("memory", memory));
+            triggers.Add(ResourceTrigger("memory", memory, target.Container));
         }
         return new KedaScaledObject
         {
-            Metadata = ObjectMetadata.For(pipeline, names.AggregatorAutoscaler, WorkloadRenderer.AggregatorComponent),
+            Metadata = ObjectMetadata.For(pipeline, target.Autoscaler, target.Container),
             Spec = new KedaScaledObjectSpec
             {
-                ScaleTargetRef = new KedaScaleTarget { Name = names.AggregatorDeployment },
+                ScaleTargetRef = new KedaScaleTarget { Name = target.Deployment },
                 PollingInterval = spec.Backlog!.PollingIntervalSeconds,
                 MinReplicaCount = spec.MinReplicas,
                 MaxReplicaCount = spec.MaxReplicas,
@@ -132,13 +158,13 @@ internal static class AutoscalingRenderer
         };
     }
 
-    private static KedaTrigger ResourceTrigger(string type, int percent) => new()
+    private static KedaTrigger ResourceTrigger(string type, int percent, string container) => new()
     {
         Type = type,
         MetricType = "Utilization",
         Metadata = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["containerName"] = WorkloadRenderer.AggregatorComponent,
+            ["containerName"] = container,
             ["value"] = percent.ToString(CultureInfo.InvariantCulture),
         },
     };
@@ -148,13 +174,14 @@ internal static class AutoscalingRenderer
     /// reads the stream named after the topic with the consumer group consumerID (components-contrib
     /// pubsub/redis/redis.go Subscribe, CreateConsumerGroup); pubsub.kafka joins consumerGroup on the topic; pubsub.jetstream
     /// creates the durable consumer durableName on the stream (pubsub/jetstream/jetstream.go Subscribe). The
-    /// operator sets all three to spec.pubsub.consumerGroup, or the aggregator's app id (ComponentRenderer.PubSub).
+    /// operator sets all three to spec.pubsub.consumerGroup, or to {appID}, which daprd replaces with each sidecar's
+    /// app id (ComponentRenderer.PubSub), so the aggregator's group is its app id and the store's is the store's.
     /// Scaler metadata: kedacore/keda pkg/scalers/{kafka,redis_streams,redis,nats_jetstream}_scaler.go.
     /// </summary>
-    private static (KedaTrigger Trigger, KedaTriggerAuthenticationSpec? Authentication) BacklogTrigger(LogPipeline pipeline, ResourceNames names, BacklogScalingSpec backlog, List<SecretReference> secrets)
+    private static (KedaTrigger Trigger, KedaTriggerAuthenticationSpec? Authentication) BacklogTrigger(LogPipeline pipeline, Target scaled, BacklogScalingSpec backlog, List<SecretReference> secrets)
     {
         var pubsub = pipeline.Spec.PubSub;
-        var consumerGroup = pubsub.ConsumerGroup ?? names.AggregatorAppId;
+        var consumerGroup = scaled.ConsumerGroup;
         var target = backlog.TargetPerReplica.ToString(CultureInfo.InvariantCulture);
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var fromSecrets = new List<KedaSecretTargetRef>();
@@ -200,7 +227,7 @@ internal static class AutoscalingRenderer
                         SaslMechanism.Sha256 => "scram_sha256",
                         _ => "scram_sha512",
                     };
-                    fromEnv.Add(new KedaEnvTargetRef { Parameter = "username", Name = KafkaUsernameEnv, ContainerName = WorkloadRenderer.AggregatorComponent });
+                    fromEnv.Add(new KedaEnvTargetRef { Parameter = "username", Name = KafkaUsernameEnv, ContainerName = scaled.Container });
                     AddSecret(fromSecrets, secrets, "password", kafka.SaslPasswordSecretKeyRef, "spec.pubsub.kafka.saslPasswordSecretKeyRef");
                 }
                 if (kafka.AuthType == KafkaAuthType.Mtls)
@@ -212,8 +239,8 @@ internal static class AutoscalingRenderer
 
             case BrokerType.JetStream:
                 var jetstream = pubsub.JetStream ?? throw new InvalidPipelineException("pubsub.jetstream is required when pubsub.type is jetstream");
-                var monitoring = backlog.JetStream ?? throw new InvalidPipelineException("aggregator.autoscaling.backlog.jetstream.monitoringEndpoint is required when pubsub.type is jetstream");
-                var stream = jetstream.StreamName ?? throw new InvalidPipelineException("pubsub.jetstream.streamName is required for aggregator.autoscaling.backlog: KEDA's nats-jetstream scaler finds the consumer by stream");
+                var monitoring = backlog.JetStream ?? throw new InvalidPipelineException($"{scaled.Field}.autoscaling.backlog.jetstream.monitoringEndpoint is required when pubsub.type is jetstream");
+                var stream = jetstream.StreamName ?? throw new InvalidPipelineException($"pubsub.jetstream.streamName is required for {scaled.Field}.autoscaling.backlog: KEDA's nats-jetstream scaler finds the consumer by stream");
                 type = "nats-jetstream";
                 metadata["natsServerMonitoringEndpoint"] = monitoring.MonitoringEndpoint;
                 metadata["account"] = monitoring.Account;

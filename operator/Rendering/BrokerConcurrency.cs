@@ -54,5 +54,12 @@ internal static class BrokerConcurrency
             throw new InvalidPipelineException(
                 $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times aggregator.replicas, or aggregator.autoscaling.maxReplicas while autoscaling ({needed}): daprd emulates bulk subscribe on JetStream and a replica's batch holds at most its share of the unacknowledged messages");
         }
+        // The store's durable consumer is made from the same component metadata, so the same bound holds for it.
+        var neededByStore = (long)bulk.MaxMessagesCount * spec.Storage.MostReplicas();
+        if (bulk.Enabled && spec.Storage.Enabled && jetstream.MaxAckPending < neededByStore)
+        {
+            throw new InvalidPipelineException(
+                $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times storage.replicas, or storage.autoscaling.maxReplicas while autoscaling ({neededByStore}): the store's durable consumer has the same maxAckPending and its replicas the same bulk settings");
+        }
     }
 }

@@ -4,7 +4,7 @@ using LogDapr.Operator.Entities;
 namespace LogDapr.Operator.Rendering;
 
 /// <summary>
-/// The three Dapr components of a pipeline. Metadata names are the ones the Dapr components define
+/// The Dapr components of a pipeline (pub/sub, state store, Postgres binding, and the store's archive binding). Metadata names are the ones the Dapr components define
 /// (components-contrib metadata.yaml); component types and versions are fixed per broker.
 /// </summary>
 internal static class ComponentRenderer
@@ -16,10 +16,36 @@ internal static class ComponentRenderer
     public const string StatePostgresql = "state.postgresql";
     public const string BindingPostgresql = "bindings.postgresql";
 
+    /// <summary>
+    /// daprd replaces {appID} in any component metadata value with the loading sidecar's app id (dapr/dapr v1.16.0
+    /// pkg/runtime/meta/meta.go convertItemsToProps), so one component gives the aggregator and the store a consumer
+    /// group each, named after their app ids: the two read every message of the topic independently.
+    /// </summary>
+    public const string AppIdPlaceholder = "{appID}";
+
+    /// <summary>
+    /// The consumer group metadata value: spec.pubsub.consumerGroup; else {appID} while the store runs (each app its
+    /// own group), else the aggregator's app id, as before the store existed (its group keeps its name either way).
+    /// </summary>
+    public static string ConsumerGroup(LogPipeline pipeline, ResourceNames names)
+    {
+        var spec = pipeline.Spec;
+        if (spec.PubSub.ConsumerGroup is { } fixedGroup)
+        {
+            if (spec.Storage.Enabled)
+            {
+                // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
+                throw new InvalidPipelineException($"pubsub.consumerGroup ({fixedGroup}) cannot be set while storage.enabled is true: the store would join the aggregator's consumer group and take its messages. Remove pubsub.consumerGroup (each app then reads in a group named after its app id) or set storage.enabled to false");
+            }
+            return fixedGroup;
+        }
+        return spec.Storage.Enabled ? AppIdPlaceholder : names.AggregatorAppId;
+    }
+
     public static DaprComponent PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var pubsub = pipeline.Spec.PubSub;
-        var consumerGroup = pubsub.ConsumerGroup ?? names.AggregatorAppId;
+        var consumerGroup = ConsumerGroup(pipeline, names);
         var metadata = new DaprMetadata(secrets);
         string type;
         switch (pubsub.Type)
@@ -95,8 +121,9 @@ internal static class ComponentRenderer
         }
 
         var publishers = Publishers(pipeline, names);
-        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers);
-        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId, .. publishers]);
+        var store = pipeline.Spec.Storage.Enabled ? names.StoreAppId : null;
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store);
+        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId, .. store is null ? Array.Empty<string>() : [store], .. publishers]);
     }
 
     /// <summary>
@@ -154,7 +181,7 @@ internal static class ComponentRenderer
     /// <summary>spec.pubsub.publisherAppIds without duplicates and without the pipeline's own app ids.</summary>
     public static IReadOnlyList<string> Publishers(LogPipeline pipeline, ResourceNames names) =>
         (pipeline.Spec.PubSub.PublisherAppIds ?? [])
-            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId)
+            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId && id != names.StoreAppId)
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
@@ -206,8 +233,57 @@ internal static class ComponentRenderer
     {
         var metadata = new DaprMetadata(secrets)
             .Secret("connectionString", pipeline.Spec.Postgres.ConnectionStringSecretKeyRef, "spec.postgres.connectionStringSecretKeyRef");
-        return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, [names.AggregatorAppId]);
+        string[] scopes = pipeline.Spec.Storage.Enabled ? [names.AggregatorAppId, names.StoreAppId] : [names.AggregatorAppId];
+        return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, scopes);
     }
+
+    /// <summary>
+    /// spec.storage.archive as the output binding the store archives through, loaded by the store's sidecar only.
+    /// The type must be one of <see cref="ArchiveSpec.Types"/> (the CRD's enum; checked again here for objects stored
+    /// before it and for `render`), with the metadata that type cannot work without; anything else is refused before
+    /// anything is applied.
+    /// </summary>
+    public static DaprComponent? Archive(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        if (pipeline.Spec.Storage is not { Enabled: true, Archive: { } archive })
+        {
+            return null;
+        }
+        if (!ArchiveSpec.Types.TryGetValue(archive.Type ?? "", out var required))
+        {
+            throw new InvalidPipelineException($"storage.archive.type \"{archive.Type}\" is not an object-store binding LogDapr archives to; use one of {string.Join(", ", ArchiveSpec.Types.Keys)}")
+            {
+                Reason = UnsupportedArchiveTypeReason,
+            };
+        }
+        var items = archive.Metadata ?? [];
+        var missing = required.Where(name => items.All(i => i.Name != name)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidPipelineException($"storage.archive.metadata needs {string.Join(" and ", missing)} for {archive.Type} (required by the Dapr component)");
+        }
+        var metadata = new DaprMetadata(secrets);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if ((item.Value is null) == (item.SecretKeyRef is null))
+            {
+                throw new InvalidPipelineException($"storage.archive.metadata[{i}] ({item.Name}) needs exactly one of value and secretKeyRef");
+            }
+            if (item.SecretKeyRef is { } secret)
+            {
+                metadata.Secret(item.Name, secret, $"spec.storage.archive.metadata[{i}].secretKeyRef");
+            }
+            else
+            {
+                metadata.Value(item.Name, item.Value!);
+            }
+        }
+        return Component(pipeline, names.ArchiveBindingComponent, "binding", archive.Type!, metadata.Items, [names.StoreAppId]);
+    }
+
+    /// <summary>The condition reason for a storage.archive.type outside the allow-list.</summary>
+    public const string UnsupportedArchiveTypeReason = "UnsupportedArchiveType";
 
     private static DaprComponent Component(LogPipeline pipeline, string name, string component, string type, List<DaprMetadataItem> metadata, string[] scopes) =>
         new()

@@ -44,11 +44,18 @@ internal static class NetworkPolicyRenderer
         var ingestClients = spec.IngestFrom is { Count: > 0 } ingestFrom ? ingestFrom.Select(Peer).ToList() : null;
         var queryClients = spec.QueryFrom?.Select(Peer).ToList() ?? [];
 
-        return
-        [
+        var queryRule = queryClients.Count > 0 ? AppRule(queryClients) : null;
+        var policies = new List<V1NetworkPolicy>
+        {
             Policy(pipeline, names.IngestDeployment, WorkloadRenderer.IngestComponent, AppRule(ingestClients), scrapers),
-            Policy(pipeline, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, queryClients.Count > 0 ? AppRule(queryClients) : null, scrapers),
-        ];
+            Policy(pipeline, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, queryRule, scrapers),
+        };
+        if (pipeline.Spec.Storage.Enabled)
+        {
+            // The store answers the same kind of clients as the aggregator's query API (GET /v1/logs): queryFrom.
+            policies.Add(Policy(pipeline, names.StoreDeployment, WorkloadRenderer.StoreComponent, queryRule, scrapers));
+        }
+        return policies;
     }
 
     /// <param name="clients">null: from anywhere.</param>

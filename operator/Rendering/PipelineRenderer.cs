@@ -51,14 +51,40 @@ public static class PipelineRenderer
         [
             new(KnownResources.DaprComponents, ComponentRenderer.StateStore(pipeline, names, secrets)),
             new(KnownResources.DaprComponents, ComponentRenderer.PostgresBinding(pipeline, names, secrets)),
+        ]);
+        var storage = pipeline.Spec.Storage.Enabled;
+        if (ComponentRenderer.Archive(pipeline, names, secrets) is { } archive)
+        {
+            objects.Add(new(KnownResources.DaprComponents, archive));
+        }
+        objects.AddRange(
+        [
             new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
             new(KnownResources.DaprSubscriptions, SubscriptionRenderer.Logs(pipeline, names)),
             new(KnownResources.DaprSubscriptions, SubscriptionRenderer.DeadLetters(pipeline, names)),
+        ]);
+        if (storage)
+        {
+            objects.Add(new(KnownResources.DaprSubscriptions, SubscriptionRenderer.StoreLogs(pipeline, names)));
+        }
+        objects.AddRange(
+        [
             new(KnownResources.Services, WorkloadRenderer.IngestService(pipeline, names)),
             new(KnownResources.Services, WorkloadRenderer.AggregatorService(pipeline, names)),
+        ]);
+        if (storage)
+        {
+            objects.Add(new(KnownResources.Services, WorkloadRenderer.StoreService(pipeline, names)));
+        }
+        objects.AddRange(
+        [
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
             new(KnownResources.Deployments, WorkloadRenderer.AggregatorDeployment(pipeline, names, options, secrets)),
         ]);
+        if (storage)
+        {
+            objects.Add(new(KnownResources.Deployments, WorkloadRenderer.StoreDeployment(pipeline, names, options, secrets)));
+        }
         objects.AddRange(AutoscalingRenderer.Render(pipeline, names, secrets));
         // A budget of one available pod blocks every drain while there is only one; with an autoscaler, by the fewest.
         if (pipeline.Spec.Ingest.FewestReplicas() > 1)
@@ -68,6 +94,10 @@ public static class PipelineRenderer
         if (pipeline.Spec.Aggregator.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.AggregatorDisruptionBudget, WorkloadRenderer.AggregatorComponent)));
+        }
+        if (storage && pipeline.Spec.Storage.FewestReplicas() > 1)
+        {
+            objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.StoreDisruptionBudget, WorkloadRenderer.StoreComponent)));
         }
         objects.AddRange(NetworkPolicyRenderer.Render(pipeline, names).Select(p => new RenderedObject(KnownResources.NetworkPolicies, p)));
         PodChecksums.AddDaprConfig(objects);
@@ -95,6 +125,8 @@ public static class PipelineRenderer
             queryEndpoint,
             names.PubSubComponent,
             pipeline.Spec.PubSub.Topic,
-            AppToken.IsGenerated(pipeline) ? names.AppTokenSecret : null);
+            AppToken.IsGenerated(pipeline) ? names.AppTokenSecret : null,
+            storage ? names.CursorKeySecret : null,
+            storage ? $"http://{names.StoreService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}" : null);
     }
 }

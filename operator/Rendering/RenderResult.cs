@@ -51,6 +51,10 @@ public sealed record SecretReference(string SecretName, string? Key, string Fiel
 /// <param name="GeneratedAppTokenSecret">
 /// The app token Secret the controller must create (random value, never overwritten), or null when the spec names one.
 /// </param>
+/// <param name="GeneratedCursorKeySecret">
+/// The store's cursor key Secret the controller must create (random value, never overwritten), or null without a store.
+/// </param>
+/// <param name="LogsEndpoint">The store's search API base URL (status.logsEndpoint), or null without a store.</param>
 public sealed record RenderResult(
     IReadOnlyList<RenderedObject> Objects,
     IReadOnlyList<SecretReference> SecretReferences,
@@ -58,12 +62,17 @@ public sealed record RenderResult(
     string QueryEndpoint,
     string PubSubComponent,
     string Topic,
-    string? GeneratedAppTokenSecret)
+    string? GeneratedAppTokenSecret,
+    string? GeneratedCursorKeySecret = null,
+    string? LogsEndpoint = null)
 {
+    /// <summary>The Secrets the controller creates itself (so no precondition), for its Secret watch.</summary>
+    public IEnumerable<string> GeneratedSecrets => new[] { GeneratedAppTokenSecret, GeneratedCursorKeySecret }.OfType<string>();
+
     public IReadOnlyList<OwnedObjectReference> References()
     {
         var references = Objects.Select(o => new OwnedObjectReference { ApiVersion = o.Type.ApiVersion, Kind = o.Type.Kind, Name = o.Name }).ToList();
-        if (GeneratedAppTokenSecret is { } secret)
+        foreach (var secret in GeneratedSecrets)
         {
             references.Add(new OwnedObjectReference { ApiVersion = KnownResources.Secrets.ApiVersion, Kind = KnownResources.Secrets.Kind, Name = secret });
         }

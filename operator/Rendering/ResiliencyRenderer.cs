@@ -60,7 +60,8 @@ internal static class ResiliencyRenderer
                 },
                 Targets = new DaprResiliencyTargets { Components = Targets(pipeline, names) },
             },
-            Scopes = [names.AggregatorAppId],
+            // The store reads the same topic and writes through the same binding, so it gets the same policies.
+            Scopes = pipeline.Spec.Storage.Enabled ? [names.AggregatorAppId, names.StoreAppId] : [names.AggregatorAppId],
         };
     }
 

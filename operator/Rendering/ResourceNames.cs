@@ -9,6 +9,9 @@ public sealed record ResourceNames(string Pipeline)
     public string IngestAppId => $"{Pipeline}-ingest";
     public string AggregatorAppId => $"{Pipeline}-aggregator";
 
+    /// <summary>The store role of the aggregator binary; also its consumer group on the logs topic.</summary>
+    public string StoreAppId => $"{Pipeline}-store";
+
     public string PubSubComponent => $"{Pipeline}-pubsub";
 
     /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>
@@ -16,12 +19,21 @@ public sealed record ResourceNames(string Pipeline)
     public string StateStoreComponent => $"{Pipeline}-state";
     public string PostgresBindingComponent => $"{Pipeline}-postgres";
 
+    /// <summary>The object-store output binding the store archives through (only with spec.storage.archive).</summary>
+    public string ArchiveBindingComponent => $"{Pipeline}-archive";
+
     public string LogsSubscription => $"{Pipeline}-logs";
+
+    /// <summary>The store's subscription to the logs topic (same topic and route as the aggregator's, its own app id).</summary>
+    public string StoreLogsSubscription => $"{Pipeline}-store-logs";
     public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
     public string Resiliency => $"{Pipeline}-resiliency";
 
     /// <summary>The Secret with the aggregator's Dapr app token that the operator creates when the spec names none.</summary>
     public string AppTokenSecret => $"{Pipeline}-app-token";
+
+    /// <summary>The Secret with the key the store signs its search cursors with, created by the operator.</summary>
+    public string CursorKeySecret => $"{Pipeline}-cursor-key";
 
     public string IngestDeployment => IngestAppId;
     public string AggregatorDeployment => AggregatorAppId;
@@ -29,11 +41,18 @@ public sealed record ResourceNames(string Pipeline)
     public string AggregatorService => AggregatorAppId;
     public string IngestDisruptionBudget => IngestAppId;
     public string AggregatorDisruptionBudget => AggregatorAppId;
+    public string StoreDeployment => StoreAppId;
+    public string StoreService => StoreAppId;
+    public string StoreDisruptionBudget => StoreAppId;
 
     /// <summary>The HorizontalPodAutoscalers, or the aggregator's KEDA ScaledObject: named after the Deployment they scale.</summary>
     public string IngestAutoscaler => IngestAppId;
     public string AggregatorAutoscaler => AggregatorAppId;
+    public string StoreAutoscaler => StoreAppId;
 
     /// <summary>The KEDA TriggerAuthentication with the broker credentials of the aggregator's backlog scaler.</summary>
     public string AggregatorTriggerAuthentication => $"{AggregatorAppId}-keda";
+
+    /// <summary>The KEDA TriggerAuthentication of the store's backlog scaler.</summary>
+    public string StoreTriggerAuthentication => $"{StoreAppId}-keda";
 }

@@ -5,24 +5,31 @@ using LogDapr.Operator.Entities;
 namespace LogDapr.Operator.Rendering;
 
 /// <summary>
-/// Declarative Dapr subscriptions (dapr.io/v2alpha1), scoped to the aggregator. The aggregator runs with
+/// Declarative Dapr subscriptions (dapr.io/v2alpha1), scoped to the aggregator or the store. The aggregator runs with
 /// Aggregator:DeclarativeSubscriptions=true so it does not also subscribe programmatically.
 /// </summary>
 internal static class SubscriptionRenderer
 {
     public static DaprSubscription Logs(LogPipeline pipeline, ResourceNames names) => Subscription(
-        pipeline,
-        names.LogsSubscription,
-        names,
-        new DaprSubscriptionSpec
-        {
-            Pubsubname = names.PubSubComponent,
-            Topic = pipeline.Spec.PubSub.Topic,
-            Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.LogsRoute },
-            // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
-            DeadLetterTopic = pipeline.Spec.DeadLetter.Topic,
-            BulkSubscribe = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
-        });
+        pipeline, names.LogsSubscription, names.AggregatorAppId, LogsSpec(pipeline, names));
+
+    /// <summary>
+    /// The store's subscription: the same topic, route, dead-letter topic and bulk settings as the aggregator's, scoped
+    /// to the store, whose sidecar reads in its own consumer group. No dead-letter subscription: the aggregator records
+    /// every dead letter, the store's included.
+    /// </summary>
+    public static DaprSubscription StoreLogs(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline, names.StoreLogsSubscription, names.StoreAppId, LogsSpec(pipeline, names));
+
+    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names) => new()
+    {
+        Pubsubname = names.PubSubComponent,
+        Topic = pipeline.Spec.PubSub.Topic,
+        Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.LogsRoute },
+        // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
+        DeadLetterTopic = pipeline.Spec.DeadLetter.Topic,
+        BulkSubscribe = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
+    };
 
     /// <summary>
     /// Kafka batches natively; on Redis and JetStream daprd emulates batches, which only fill because the
@@ -35,7 +42,7 @@ internal static class SubscriptionRenderer
     public static DaprSubscription DeadLetters(LogPipeline pipeline, ResourceNames names) => Subscription(
         pipeline,
         names.DeadLetterSubscription,
-        names,
+        names.AggregatorAppId,
         new DaprSubscriptionSpec
         {
             Pubsubname = ComponentRenderer.SubscriptionPubSub(pipeline, names, pipeline.Spec.DeadLetter.Topic),
@@ -43,10 +50,10 @@ internal static class SubscriptionRenderer
             Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.DeadLetterRoute },
         });
 
-    private static DaprSubscription Subscription(LogPipeline pipeline, string name, ResourceNames names, DaprSubscriptionSpec spec) => new()
+    private static DaprSubscription Subscription(LogPipeline pipeline, string name, string appId, DaprSubscriptionSpec spec) => new()
     {
         Metadata = ObjectMetadata.For(pipeline, name, "subscription"),
         Spec = spec,
-        Scopes = [names.AggregatorAppId],
+        Scopes = [appId],
     };
 }

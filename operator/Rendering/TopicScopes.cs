@@ -5,12 +5,13 @@ namespace LogDapr.Operator.Rendering;
 /// pkg/runtime/pubsub/adapter.go IsOperationAllowed). allowedTopics limits the component to the two topics;
 /// protectedTopics makes both need an explicit grant; publishingScopes and subscriptionScopes are the grants
 /// ("app=topic,topic;app=topic"). Publishers other than ingest may only publish to the logs topic and nobody but the
-/// aggregator may subscribe: the consumer group is component metadata, so any other subscriber would join the
-/// aggregator's group and take its messages.
+/// aggregator and the store may subscribe: the consumer group is component metadata ({appID} or a fixed name), so
+/// another subscriber could join a group and take its messages.
 /// </summary>
 internal static class TopicScopes
 {
-    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers)
+    /// <param name="store">The store's app id while storage is enabled, else null.</param>
+    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store)
     {
         var both = $"{topic},{deadLetterTopic}";
         var publishing = new List<string>
@@ -19,11 +20,21 @@ internal static class TopicScopes
             // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the logs topic.
             $"{names.AggregatorAppId}={both}",
         };
+        var subscribing = new List<string> { $"{names.AggregatorAppId}={both}" };
+        if (store is not null)
+        {
+            // The store reads the logs topic in its own consumer group ({appID}); its sidecar publishes a message to
+            // the dead-letter topic when the store's deliveries of it are exhausted, as the aggregator's does, and that
+            // publish is scope-checked too (dapr/dapr v1.16.0 pkg/runtime/subscription/subscription.go
+            // sendToDeadLetter, pkg/runtime/pubsub/publisher/publisher.go Publish: IsOperationAllowed).
+            publishing.Add($"{store}={deadLetterTopic}");
+            subscribing.Add($"{store}={topic}");
+        }
         publishing.AddRange(publishers.Select(p => $"{p}={topic}"));
 
         metadata.Value("allowedTopics", both)
             .Value("protectedTopics", both)
             .Value("publishingScopes", string.Join(';', publishing))
-            .Value("subscriptionScopes", $"{names.AggregatorAppId}={both}");
+            .Value("subscriptionScopes", string.Join(';', subscribing));
     }
 }

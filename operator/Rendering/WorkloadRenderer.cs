@@ -6,11 +6,12 @@ using k8s.Models;
 
 namespace LogDapr.Operator.Rendering;
 
-/// <summary>Deployments, Services and PodDisruptionBudgets of ingest and the aggregator.</summary>
+/// <summary>Deployments, Services and PodDisruptionBudgets of ingest, the aggregator and the store.</summary>
 internal static class WorkloadRenderer
 {
     public const string IngestComponent = "ingest";
     public const string AggregatorComponent = "aggregator";
+    public const string StoreComponent = "store";
     public const string HttpPortName = "http";
     public const string MetricsPath = "/metrics";
 
@@ -64,7 +65,41 @@ internal static class WorkloadRenderer
             Pod = aggregator.Pod,
             SidecarResources = aggregator.SidecarResources,
             DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
-            Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
+            Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets), .. StoreEnvironment.Retention(pipeline.Spec.Storage.Retention), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
+            Volumes = volumes,
+            Mounts = mounts,
+        });
+    }
+
+    /// <summary>
+    /// The store: the aggregator's image and settings in the Store role, under its own app id (so its own consumer
+    /// group), with the same app token and app health checks as the aggregator, since it is the same HTTP app.
+    /// </summary>
+    public static V1Deployment StoreDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
+    {
+        var aggregator = pipeline.Spec.Aggregator;
+        var storage = pipeline.Spec.Storage;
+        var (volumes, mounts) = Volumes(pipeline);
+        return Deployment(pipeline, new Workload
+        {
+            Name = names.StoreDeployment,
+            Component = StoreComponent,
+            AppId = names.StoreAppId,
+            Port = PipelineDefaults.AggregatorPort,
+            Replicas = storage.IsAutoscaled() ? null : storage.Replicas,
+            Image = aggregator.Image ?? options.AggregatorImage,
+            PullPolicy = aggregator.ImagePullPolicy,
+            Resources = storage.Resources,
+            Pod = storage.Pod,
+            SidecarResources = storage.SidecarResources,
+            DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
+            Env =
+            [
+                .. ServiceEnvironment.Aggregator(pipeline, names, secrets),
+                .. StoreEnvironment.Retention(storage.Retention),
+                .. StoreEnvironment.StoreOnly(pipeline, names),
+                .. AutoscalingRenderer.StoreEnv(pipeline),
+            ],
             Volumes = volumes,
             Mounts = mounts,
         });
@@ -113,6 +148,10 @@ internal static class WorkloadRenderer
 
     public static V1Service AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+
+    /// <summary>The store's query API (GET /v1/logs), on the aggregator's port.</summary>
+    public static V1Service StoreService(LogPipeline pipeline, ResourceNames names) => Service(
+        pipeline, names.StoreService, StoreComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
 
     /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
     public static V1PodDisruptionBudget DisruptionBudget(LogPipeline pipeline, string name, string component)
@@ -188,7 +227,8 @@ internal static class WorkloadRenderer
                 },
             },
         };
-        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component);
+        // Error messages name the spec field: spec.storage.pod for the store.
+        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component == StoreComponent ? "storage" : workload.Component);
         return deployment;
     }
 

@@ -63,6 +63,50 @@ public sealed class ApiSchemaTests
                   - podSelector: {matchLabels: {app: grafana}}
                 metricsFrom: []
             """,
+        ["storage-archive-azure"] = """
+              pubsub:
+                type: redis
+                redis: {host: "redis:6379"}
+              postgres:
+                connectionStringSecretKeyRef: {name: pg, key: connectionString}
+              networkPolicy: {enabled: true}
+              storage:
+                replicas: 2
+                autoscaling: {minReplicas: 2, maxReplicas: 5, backlog: {targetPerReplica: 500}}
+                archive:
+                  type: bindings.azure.blobstorage
+                  metadata:
+                    - {name: accountName, value: logsarchive}
+                    - {name: accountKey, secretKeyRef: {name: azure, key: key}}
+                    - {name: containerName, value: logs}
+            """,
+        ["storage-archive-gcp"] = """
+              pubsub:
+                type: kafka
+                kafka: {brokers: ["kafka:9092"]}
+              stateStore: {type: postgresql}
+              postgres:
+                connectionStringSecretKeyRef: {name: pg, key: connectionString}
+              storage:
+                autoscaling: {maxReplicas: 3, targetCPUUtilizationPercentage: 70}
+                archive:
+                  type: bindings.gcp.bucket
+                  metadata:
+                    - {name: bucket, value: logs-archive}
+                    - {name: projectID, value: my-project}
+                    - {name: privateKey, secretKeyRef: {name: gcp, key: private_key}}
+            """,
+        ["storage-archive-local"] = """
+              pubsub:
+                type: redis
+                redis: {host: "redis:6379"}
+              postgres:
+                connectionStringSecretKeyRef: {name: pg, key: connectionString}
+              storage:
+                archive:
+                  type: bindings.localstorage
+                  metadata: [{name: rootPath, value: /archive}]
+            """,
         ["redis-tls-username"] = """
               pubsub:
                 type: redis
@@ -217,7 +261,7 @@ public sealed class ApiSchemaTests
     [Fact]
     public void Every_component_type_the_operator_renders_has_vendored_metadata()
     {
-        string[] rendered = [ComponentRenderer.PubSubRedis, ComponentRenderer.PubSubKafka, ComponentRenderer.PubSubJetStream, ComponentRenderer.StateRedis, ComponentRenderer.StatePostgresql, ComponentRenderer.BindingPostgresql];
+        string[] rendered = [ComponentRenderer.PubSubRedis, ComponentRenderer.PubSubKafka, ComponentRenderer.PubSubJetStream, ComponentRenderer.StateRedis, ComponentRenderer.StatePostgresql, ComponentRenderer.BindingPostgresql, .. ArchiveSpec.Types.Keys];
         Assert.Subset(ComponentMetadataCatalog.Vendored.Types.ToHashSet(), rendered.ToHashSet());
     }
 

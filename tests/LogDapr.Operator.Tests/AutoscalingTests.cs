@@ -83,7 +83,8 @@ public sealed class AutoscalingTests
         var trigger = Assert.Single(scaled["spec"]!["triggers"]!.AsArray().OfType<JsonObject>());
         Assert.Equal("redis-streams", trigger.GetString("type"));
         Assert.Equal(component["redisHost"], Metadata(trigger, "address"));
-        Assert.Equal(component["consumerID"], Metadata(trigger, "consumerGroup"));
+        // The component says {appID}, which the aggregator's sidecar reads as its app id: the group KEDA must watch.
+        Assert.Equal(ComponentRenderer.AppIdPlaceholder, component["consumerID"]);
         Assert.Equal("p-aggregator", Metadata(trigger, "consumerGroup"));
         Assert.Equal(PipelineDefaultsTopic, Metadata(trigger, "stream"));
         Assert.Equal("250", Metadata(trigger, "lagCount"));
@@ -107,7 +108,8 @@ public sealed class AutoscalingTests
         var triggers = scaled["spec"]!["triggers"]!.AsArray().OfType<JsonObject>().ToList();
         var kafka = triggers.Single(t => t.GetString("type") == "kafka");
         Assert.Equal(component["brokers"], Metadata(kafka, "bootstrapServers"));
-        Assert.Equal(component["consumerGroup"], Metadata(kafka, "consumerGroup"));
+        Assert.Equal(ComponentRenderer.AppIdPlaceholder, component["consumerGroup"]);
+        Assert.Equal("events-aggregator", Metadata(kafka, "consumerGroup"));
         Assert.Equal("events", Metadata(kafka, "topic"));
         Assert.Equal("5000", Metadata(kafka, "lagThreshold"));
         Assert.Equal("earliest", Metadata(kafka, "offsetResetPolicy"));
@@ -140,6 +142,7 @@ public sealed class AutoscalingTests
                 autoscaling:
                   maxReplicas: 20
                   backlog: {jetstream: {monitoringEndpoint: "nats:8222"}}
+              storage: {enabled: false}
             """));
         var component = Rendered.ComponentMetadata(Rendered.Find(result, KnownResources.DaprComponents, "p-pubsub"));
         var trigger = Rendered.Find(result, KnownResources.KedaScaledObjects, "p-aggregator")["spec"]!["triggers"]![0]!.AsObject();

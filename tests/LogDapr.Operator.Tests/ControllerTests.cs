@@ -42,7 +42,7 @@ public sealed class ControllerTests
         var pipeline = cluster.Pipeline("team", "demo");
         var uid = pipeline.Uid();
         var expected = Expected(cluster, "team", "demo");
-        Assert.Equal(11, expected.Count); // 3 components, resiliency, 2 subscriptions, 2 services, 2 deployments, ingest PDB
+        Assert.Equal(14, expected.Count); // 3 components, resiliency, 3 subscriptions (2 aggregator, 1 store), 3 services, 3 deployments, ingest PDB
         foreach (var obj in expected)
         {
             var live = Owned(cluster, obj.Type, obj.Name);
@@ -59,8 +59,9 @@ public sealed class ControllerTests
         Assert.Equal(pipeline["metadata"].GetLong("generation"), status.GetLong("observedGeneration"));
         Assert.Equal("http://demo-ingest.team.svc.cluster.local/v1/logs", status.GetString("ingestEndpoint"));
         Assert.Equal($"http://demo-aggregator.team.svc.cluster.local:{PipelineDefaults.AggregatorPort}", status.GetString("queryEndpoint"));
-        // Everything applied, and the app token Secret the operator created.
-        Assert.Equal(expected.Count + 1, status["objects"]!.AsArray().Count);
+        Assert.Equal($"http://demo-store.team.svc.cluster.local:{PipelineDefaults.AggregatorPort}", status.GetString("logsEndpoint"));
+        // Everything applied, and the app token and cursor key Secrets the operator created.
+        Assert.Equal(expected.Count + 2, status["objects"]!.AsArray().Count);
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Degraded));
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Progressing));
 

@@ -43,9 +43,9 @@ public sealed class NetworkPolicyTests
     public void Enabled_with_defaults_ingest_is_open_on_its_app_port_and_the_aggregator_only_to_scrapers()
     {
         var result = Rendered.Render(Rendered.Pipeline(Base + "  networkPolicy: {enabled: true}\n"));
-        Assert.Equal(["p-aggregator", "p-ingest"], Policies(result).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order());
+        Assert.Equal(["p-aggregator", "p-ingest", "p-store"], Policies(result).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order());
 
-        foreach (var (name, component) in new[] { ("p-ingest", "ingest"), ("p-aggregator", "aggregator") })
+        foreach (var (name, component) in new[] { ("p-ingest", "ingest"), ("p-aggregator", "aggregator"), ("p-store", "store") })
         {
             var policy = Policy(result, name);
             var deployment = Rendered.Find(result, KnownResources.Deployments, name);
@@ -67,6 +67,7 @@ public sealed class NetworkPolicyTests
 
         // Nothing but the scrapers: the aggregator's app is reached by its own sidecar over localhost.
         Assert.Single(Rules(Policy(result, "p-aggregator")));
+        Assert.Single(Rules(Policy(result, "p-store")));
     }
 
     [Fact]
@@ -93,6 +94,9 @@ public sealed class NetworkPolicyTests
         var aggregator = Assert.Single(Rules(Policy(result, "p-aggregator")));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"podSelector": {"matchLabels": {"app": "grafana"}}}]"""), aggregator["from"]));
         Assert.Equal(["http"], Ports(aggregator));
+        // The store's search API has the same clients as the aggregator's query API.
+        var store = Assert.Single(Rules(Policy(result, "p-store")));
+        Assert.True(JsonNode.DeepEquals(aggregator["from"], store["from"]));
 
         var closed = Rendered.Render(Rendered.Pipeline(Base + "  networkPolicy: {enabled: true, metricsFrom: []}\n"));
         // No rule at all: every connection from outside the pod is refused.
@@ -116,7 +120,7 @@ public sealed class NetworkPolicyTests
         Assert.Empty(cluster.Server.All(KnownResources.NetworkPolicies, "team"));
 
         cluster.EditPipeline("team", "demo", p => p["spec"]!["networkPolicy"] = new JsonObject { ["enabled"] = true });
-        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.NetworkPolicies, "team").Count == 2, "both NetworkPolicies applied");
+        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.NetworkPolicies, "team").Count == 3, "the three NetworkPolicies (ingest, aggregator, store) applied");
         var ingest = cluster.Server.Get(KnownResources.NetworkPolicies, "team", "demo-ingest");
         Assert.Equal(cluster.Pipeline("team", "demo").Uid(), ingest.ControllerOwner()!.GetString("uid"));
 

@@ -29,21 +29,22 @@ public sealed class PublisherScopesTests
     {
         var result = Render(Pipeline(Spec));
         var pubsub = Find(result, KnownResources.DaprComponents, "p-pubsub");
-        Assert.Equal(["p-ingest", "p-aggregator", "checkout", "billing"], Scopes(pubsub));
+        Assert.Equal(["p-ingest", "p-aggregator", "p-store", "checkout", "billing"], Scopes(pubsub));
         Assert.Equal(["p-ingest"], Scopes(Find(result, KnownResources.DaprComponents, "p-state")));
-        Assert.Equal(["p-aggregator"], Scopes(Find(result, KnownResources.DaprComponents, "p-postgres")));
+        Assert.Equal(["p-aggregator", "p-store"], Scopes(Find(result, KnownResources.DaprComponents, "p-postgres")));
     }
 
     [Fact]
-    public void Publishers_may_publish_to_the_logs_topic_only_and_only_the_aggregator_may_subscribe()
+    public void Publishers_may_publish_to_the_logs_topic_only_and_only_the_aggregator_and_the_store_may_subscribe()
     {
         var metadata = ComponentMetadata(Find(Render(Pipeline(Spec)), KnownResources.DaprComponents, "p-pubsub"));
         Assert.Equal("logs,logs-deadletter", metadata["allowedTopics"]);
         // A protected topic needs an explicit grant: whoever is not named below can neither publish nor subscribe.
         Assert.Equal("logs,logs-deadletter", metadata["protectedTopics"]);
-        // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the logs topic.
-        Assert.Equal("p-ingest=logs;p-aggregator=logs,logs-deadletter;checkout=logs;billing=logs", metadata["publishingScopes"]);
-        Assert.Equal("p-aggregator=logs,logs-deadletter", metadata["subscriptionScopes"]);
+        // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the logs topic; the
+        // store's sidecar publishes dead letters of its own deliveries, and reads the logs topic only.
+        Assert.Equal("p-ingest=logs;p-aggregator=logs,logs-deadletter;p-store=logs-deadletter;checkout=logs;billing=logs", metadata["publishingScopes"]);
+        Assert.Equal("p-aggregator=logs,logs-deadletter;p-store=logs", metadata["subscriptionScopes"]);
     }
 
     [Fact]

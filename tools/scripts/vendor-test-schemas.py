@@ -45,6 +45,11 @@ CONTRIB_COMPONENTS = {
     "state.redis": "state/redis",
     "state.postgresql": "state/postgresql/v1",
     "bindings.postgresql": "bindings/postgres",
+    # The object stores spec.storage.archive allows (ArchiveSpec.Types).
+    "bindings.aws.s3": "bindings/aws/s3",
+    "bindings.azure.blobstorage": "bindings/azure/blobstorage",
+    "bindings.gcp.bucket": "bindings/gcp/bucket",
+    "bindings.localstorage": "bindings/localstorage",
 }
 KEDA_CRDS = ["keda.sh_scaledobjects.yaml", "keda.sh_triggerauthentications.yaml"]
 PROMETHEUS_CRDS = ["monitoring.coreos.com_podmonitors.yaml", "monitoring.coreos.com_prometheusrules.yaml"]

@@ -65,7 +65,7 @@ public static class CrdGenerator
                     ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
                     ["additionalPrinterColumns"] = new JsonArray(
                         Column("Broker", "string", ".spec.pubsub.type", "Pub/sub broker type"),
-                        Column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether every object exists and both workloads are available"),
+                        Column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether every object exists and every workload is available"),
                         Column("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", "Why the pipeline is (not) ready"),
                         Column("Endpoint", "string", ".status.ingestEndpoint", "Ingest URL", priority: 1),
                         Column("Age", "date", ".metadata.creationTimestamp", null)),

@@ -28,8 +28,18 @@ namespace LogDapr.Aggregator.Hosting;
 
 public static class AggregatorHost
 {
+    /// <summary>The store role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string StoreServiceName = "logdapr-store";
+
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
+        // Both roles run this binary; without a name of its own the store's metrics and traces would be summed with
+        // the counter's under one service.
+        if (Role(builder.Configuration) == AggregatorRole.Store && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+        {
+            builder.Configuration["OTEL_SERVICE_NAME"] = StoreServiceName;
+        }
+
         builder.AddServiceDefaults();
         builder.AddAggregatorTelemetry();
         builder.Services.AddOptions<AggregatorOptions>()

@@ -65,6 +65,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>While false, Deployments stay unavailable (a rollout in progress).</summary>
     public volatile bool DeploymentsBecomeAvailable = true;
 
+    /// <summary>Which Deployments (by name) become available while <see cref="DeploymentsBecomeAvailable"/>; all by default.</summary>
+    public volatile Func<string, bool> DeploymentBecomesAvailable = _ => true;
+
     public static OperatorOptions FastOptions => new()
     {
         Workers = 2,
@@ -141,6 +144,10 @@ public sealed class TestCluster : IAsyncDisposable
             {
                 foreach (var deployment in Server.All(KnownResources.Deployments))
                 {
+                    if (!DeploymentBecomesAvailable(deployment.Name()))
+                    {
+                        continue;
+                    }
                     var generation = deployment["metadata"].GetLong("generation") ?? 1;
                     var replicas = deployment["spec"].GetLong("replicas") ?? 1;
                     if (deployment["status"].GetLong("observedGeneration") == generation && deployment["status"].GetLong("availableReplicas") == replicas)
