@@ -45,7 +45,7 @@ public static class SearchBenchmark
 
         log("Applying the search migrations to the loaded rows");
         watch.Restart();
-        var migrations = await StoreSchema.AddSearchIndexesAsync(connectionString, Schema, plan.ProposedIndexes, cancellationToken).ConfigureAwait(false);
+        var migrations = await StoreSchema.AddSearchIndexesAsync(connectionString, Schema, plan.ProposedIndexes, catalog: true, cancellationToken).ConfigureAwait(false);
         var indexTime = watch.Elapsed;
         var indexed = await StoreSchema.SizeAsync(connectionString, Schema, cancellationToken).ConfigureAwait(false);
         log($"Search migrations ({string.Join(", ", migrations)}) built in {indexTime.TotalSeconds:0.0}s; {indexed.BytesPerEvent:0} bytes per event");

@@ -70,7 +70,7 @@ public static class StoreReport
 
         if (r.Drain is { } d)
         {
-            md.AppendLine(C, $"| Store end to end >= 150,000 events/s while counting runs | {d.EventsPerSecond:N0} events/s ({d.Events:N0} events in {d.Elapsed.TotalSeconds:0.0} s) | {Verdict(d.EventsPerSecond >= 150_000)} |");
+            md.AppendLine(C, $"| Store end to end >= 150,000 events/s while counting runs | {d.EventsPerSecond:N0} events/s from the store's readiness; {d.StoringEventsPerSecond:N0} from its first row to its last ({d.Events:N0} events) | {Verdict(d.EventsPerSecond >= 150_000)} |");
         }
 
         if (r.Search is { } s)
@@ -119,7 +119,7 @@ public static class StoreReport
         md.AppendLine();
         if (r.Drain is { } d)
         {
-            md.AppendLine(C, $"- Store drain: {d.Events:N0} events queued in the broker while the store and the counter were stopped, stored in {d.Elapsed.TotalSeconds:0.0} s from the store's readiness with the counter draining the same backlog alongside: **{d.EventsPerSecond:N0} events/s**, {d.Rows:N0} rows ({(d.ExactlyOnce ? "exactly once; counting exact" : "MISMATCH " + d.Counting.Problem)}); peak RSS {string.Join(", ", d.PeakRssBytes.Select(p => $"{p.Key} {p.Value / 1024 / 1024} MB"))}.");
+            md.AppendLine(C, $"- Store drain: {d.Events:N0} events queued in the broker while the store and the counter were stopped, stored in {d.Elapsed.TotalSeconds:0.0} s from the store's readiness with the counter draining the same backlog alongside: **{d.EventsPerSecond:N0} events/s** ({d.Storing.TotalSeconds:0.0} s from the first row stored to the last: {d.StoringEventsPerSecond:N0} events/s), {d.Rows:N0} rows ({(d.ExactlyOnce ? "exactly once; counting exact" : "MISMATCH " + d.Counting.Problem)}); peak RSS {string.Join(", ", d.PeakRssBytes.Select(p => $"{p.Key} {p.Value / 1024 / 1024} MB"))}.");
         }
 
         if (r.Lag is { } l)

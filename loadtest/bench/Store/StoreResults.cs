@@ -28,9 +28,11 @@ public sealed class StoreResults
 }
 
 /// <summary>A backlog queued while the store and the counter were stopped, stored from the store's readiness with the counter running.</summary>
-public sealed record StoreDrain(long Events, long Rows, TimeSpan Elapsed, VerificationResult Counting, IReadOnlyDictionary<string, long> PeakRssBytes)
+/// <param name="Storing">From the first row's stored_at to the last's: the pace once deliveries reach the store.</param>
+public sealed record StoreDrain(long Events, long Rows, TimeSpan Elapsed, TimeSpan Storing, VerificationResult Counting, IReadOnlyDictionary<string, long> PeakRssBytes)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+    public double StoringEventsPerSecond => Storing > TimeSpan.Zero ? Events / Storing.TotalSeconds : double.NaN;
     public bool ExactlyOnce => Rows == Events && Counting.ExactlyOnce;
 }
 

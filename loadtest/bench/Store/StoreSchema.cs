@@ -31,14 +31,14 @@ public static class StoreSchema
     }
 
     /// <summary>The search migrations, as the product applies them, on rows already loaded; returns their names.</summary>
-    public static async Task<IReadOnlyList<string>> AddSearchIndexesAsync(string connectionString, string schema, string? proposed, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> AddSearchIndexesAsync(string connectionString, string schema, string? proposed, bool catalog, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Index builds on millions of rows: sort in memory and use both cores, as an operator would for a backfill.
         await ExecuteAsync(connection, "SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 2", cancellationToken).ConfigureAwait(false);
         var applied = new List<string>();
-        foreach (var migration in MigrationCatalog.Load(schema).Where(m => m.Version >= SearchMigrationsFrom))
+        foreach (var migration in MigrationCatalog.Load(schema).Where(m => catalog && m.Version >= SearchMigrationsFrom))
         {
             await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
             applied.Add(migration.Name);

@@ -52,7 +52,7 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
             await pipeline.Store.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             await pipeline.Sidecar.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             var connection = pipeline.Postgres.ConnectionString;
-            results.Write = await StoreWriteBenchmark.RunAsync(connection, plan.WriteEvents, plan.Streams, log, cancellationToken).ConfigureAwait(false);
+            results.Write = await StoreWriteBenchmark.RunAsync(connection, plan.WriteEvents, plan.Streams, plan.ProposedIndexes, log, cancellationToken).ConfigureAwait(false);
             if (!results.Write.ExactlyOnce)
             {
                 results.Problems.Add($"Store statement: {results.Write.StoredFirstTime:N0} stored, {results.Write.StoredOnRedelivery:N0} on redelivery, {results.Write.StatementSize.Rows:N0} rows for {results.Write.Events:N0} events; COPY {results.Write.CopySize.Rows:N0} rows");
@@ -115,9 +115,10 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
         var counting = await watcher.CompleteAsync(run.AcceptedPerTenant, [new ProgressSample(ready, run.AcceptedEvents)], plan.VerifyTimeout, TimeSpan.Zero,
             ct => drain.WaitAsync(plan.VerifyTimeout, ct), cancellationToken).ConfigureAwait(false);
         rows = await RowsAsync(pipeline, tenants, cancellationToken).ConfigureAwait(false);
+        var storing = await StoringSpanAsync(pipeline, tenants, cancellationToken).ConfigureAwait(false);
         log($"Store drained {run.AcceptedEvents:N0} events in {elapsed.TotalSeconds:0.0}s ({run.AcceptedEvents / elapsed.TotalSeconds:N0} events/s), {rows:N0} rows; counting "
             + (counting.ExactlyOnce ? "exactly once" : "MISMATCH: " + counting.Problem));
-        return new StoreDrain(run.AcceptedEvents, rows, elapsed, counting with { Lag = null }, peaks);
+        return new StoreDrain(run.AcceptedEvents, rows, elapsed, storing, counting with { Lag = null }, peaks);
     }
 
     /// <summary>A steady load through the whole pipeline; then, per stored event of the run, stored_at - received_at.</summary>
@@ -159,6 +160,17 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
 
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>From the first row stored to the last (stored_at): the store's pace once deliveries reach it, without its start-up.</summary>
+    private static async Task<TimeSpan> StoringSpanAsync(LocalPipeline pipeline, string[] tenants, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT coalesce(extract(epoch FROM max(stored_at) - min(stored_at)), 0)::float8 FROM {PipelineDefaults.PostgresSchema}.log_events WHERE tenant_id = ANY(@tenants)", connection);
+        command.Parameters.AddWithValue("tenants", tenants);
+        return TimeSpan.FromSeconds((double)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
     private static async Task<long> RowsAsync(LocalPipeline pipeline, string[] tenants, CancellationToken cancellationToken)

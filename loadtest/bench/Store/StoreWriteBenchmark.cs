@@ -23,7 +23,7 @@ public static class StoreWriteBenchmark
     public const string StatementSchema = "bench_store_statement";
     public const string CopySchema = "bench_store_copy";
 
-    public static async Task<StoreWriteResult> RunAsync(string connectionString, long count, int streams, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<StoreWriteResult> RunAsync(string connectionString, long count, int streams, string? proposedIndexes, Action<string> log, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var source = new SyntheticEvents("bench-w-" + Guid.NewGuid().ToString("N")[..6], 4, today, 1, count);
@@ -60,6 +60,12 @@ public static class StoreWriteBenchmark
 
         await StoreSchema.CreateAsync(connectionString, StatementSchema, withSearchIndexes: true, [today], cancellationToken).ConfigureAwait(false);
         await StoreSchema.CreateAsync(connectionString, CopySchema, withSearchIndexes: true, [today], cancellationToken).ConfigureAwait(false);
+        if (proposedIndexes is not null)
+        {
+            // Indexes cost writes: both tables get the proposed ones too.
+            await StoreSchema.AddSearchIndexesAsync(connectionString, StatementSchema, proposedIndexes, catalog: false, cancellationToken).ConfigureAwait(false);
+            await StoreSchema.AddSearchIndexesAsync(connectionString, CopySchema, proposedIndexes, catalog: false, cancellationToken).ConfigureAwait(false);
+        }
 
         log($"Store statement: {count:N0} events in {chunks.Count:N0} statements of at most {defaults.MaxEventsPerStatement:N0} events, {streams} in flight");
         var sql = EventRowsStatement.Sql(StatementSchema);
