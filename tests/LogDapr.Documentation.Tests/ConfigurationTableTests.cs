@@ -129,7 +129,7 @@ public sealed class ConfigurationTableTests
         var text = documented.Trim('`');
         if (text is "—" or "required")
         {
-            return actual is null || (actual is string s && s.Length == 0);
+            return actual is null || (actual is string s && s.Length == 0) || (actual is System.Collections.ICollection c && c.Count == 0);
         }
 
         var underlying = Nullable.GetUnderlyingType(type) ?? type;

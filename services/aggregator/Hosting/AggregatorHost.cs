@@ -14,6 +14,7 @@ using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Store;
 using LogDapr.Configuration;
 using LogDapr.Aggregator.Store.Hosting;
+using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Contracts.Events;
 using LogDapr.Postgres;
 using LogDapr.ServiceDefaults.Auth;
@@ -123,6 +124,9 @@ public static class AggregatorHost
         builder.Services.AddSingleton<MetricsReader>();
         builder.Services.AddSingleton<PartitionMaintenance>();
         builder.Services.AddSingleton<ISchemaMaintenance, DedupMaintenance>();
+        builder.Services.AddRetentionMetrics();
+        builder.Services.AddSingleton<ISchemaMaintenance, CountsRetention>();
+        builder.Services.AddSingleton<ISchemaMaintenance, DeadLetterRetention>();
         builder.Services.AddSingleton<OverflowGauge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>

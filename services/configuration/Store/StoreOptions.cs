@@ -23,6 +23,14 @@ public sealed class StoreOptions : IValidatableObject
     [Range(1, 31)]
     public int PartitionDaysAhead { get; set; } = 3;
 
+    /// <summary>
+    /// Key of the HMAC that signs search cursors, so a cursor cannot be forged or used for another tenant or query.
+    /// Required in the store role (in Kubernetes from the Secret the operator generates, key <c>cursor-key</c>); in
+    /// Development a missing key is replaced by a random one per process, with a warning.
+    /// </summary>
+    [MinLength(16)]
+    public string? CursorKey { get; set; }
+
     public StoreRetentionOptions Retention { get; set; } = new();
 
     public StoreSearchOptions Search { get; set; } = new();

@@ -3,6 +3,7 @@ using System.Globalization;
 using LogDapr.LocalStack.Processes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +19,8 @@ internal sealed class AggregatorApp : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> factory;
 
-    public AggregatorApp(IReadOnlyDictionary<string, string?> settings, string? connectionString = null)
+    /// <param name="services">Replaces registrations after the app's own (test doubles of its bindings).</param>
+    public AggregatorApp(IReadOnlyDictionary<string, string?> settings, string? connectionString = null, Action<IServiceCollection>? services = null)
     {
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -32,6 +34,10 @@ internal sealed class AggregatorApp : IAsyncDisposable
             }
 
             b.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new Recorder(Logs))));
+            if (services is not null)
+            {
+                b.ConfigureTestServices(services);
+            }
         });
     }
 

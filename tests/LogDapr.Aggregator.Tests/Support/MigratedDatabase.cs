@@ -24,6 +24,9 @@ internal sealed class MigratedDatabase : IAsyncDisposable
         return new MigratedDatabase(dataSource);
     }
 
+    /// <summary>Wraps a database migrated by the caller (a test of a migration itself); the caller disposes the data source.</summary>
+    public static Task<MigratedDatabase> CreateAsync(NpgsqlDataSource dataSource) => Task.FromResult(new MigratedDatabase(dataSource));
+
     /// <summary>
     /// Runs SQL with the <c>params</c> metadata bound the way Dapr's PostgreSQL binding binds it (the sidecar's
     /// <see cref="PostgresBindingParameters"/>: element i to $i+1, untyped, PostgreSQL infers the types).

@@ -14,7 +14,7 @@ namespace LogDapr.DevSidecar.Bindings;
 public sealed class BindingRegistry : IAsyncDisposable
 {
     private static readonly string[] PostgresOperations = ["exec", "query", "close"];
-    private readonly Dictionary<string, (ResolvedComponent Component, IOutputBinding Binding)> bindings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ResolvedComponent Component, IOutputBinding Binding, string[] Operations)> bindings = new(StringComparer.Ordinal);
     private readonly ResiliencyPolicies policies;
 
     public BindingRegistry(IEnumerable<ResolvedComponent> components, ResiliencyPolicies policies, ILogger logger)
@@ -23,6 +23,7 @@ public sealed class BindingRegistry : IAsyncDisposable
         foreach (var component in components)
         {
             IOutputBinding binding;
+            var operations = PostgresOperations;
             if (component.ResolutionError is { } error)
             {
                 binding = new UnsupportedBinding(component.Name, error);
@@ -33,14 +34,28 @@ public sealed class BindingRegistry : IAsyncDisposable
                 logger.LogInformation("component {Component} type {Type}: served by Npgsql against the configured PostgreSQL ({Policy}); scopes: {Scopes}",
                     component.Name, component.Type, policies.Outbound(component.Name).Describe(), Scopes(component));
             }
+            else if (component.Type == "bindings.localstorage")
+            {
+                var local = new LocalStorageBinding(component.Name, component.Metadata);
+                binding = local;
+                operations = LocalStorageBinding.Operations;
+                if (local.InitError is { } initError)
+                {
+                    logger.LogError("component {Component} type {Type}: {Error} (daprd would not start); invocations will fail", component.Name, component.Type, initError);
+                }
+                else
+                {
+                    logger.LogInformation("component {Component} type {Type}: files under {RootPath}; scopes: {Scopes}", component.Name, component.Type, local.RootPath, Scopes(component));
+                }
+            }
             else
             {
-                binding = new UnsupportedBinding(component.Name, $"binding type {component.Type} is not supported by the development sidecar (supported: bindings.postgresql)");
-                logger.LogWarning("component {Component} type {Type}: NOT served (the development sidecar supports bindings.postgresql only); invocations will fail",
+                binding = new UnsupportedBinding(component.Name, $"binding type {component.Type} is not supported by the development sidecar (supported: bindings.postgresql, bindings.localstorage)");
+                logger.LogWarning("component {Component} type {Type}: NOT served (the development sidecar supports bindings.postgresql and bindings.localstorage only); invocations will fail",
                     component.Name, component.Type);
             }
 
-            this.bindings[component.Name] = (component, binding);
+            this.bindings[component.Name] = (component, binding, operations);
         }
     }
 
@@ -65,13 +80,13 @@ public sealed class BindingRegistry : IAsyncDisposable
             throw DaprApiException.BindingFailed(name, unsupported.Reason);
         }
 
-        if (!PostgresOperations.Contains(operation))
+        if (!entry.Operations.Contains(operation))
         {
-            throw DaprApiException.BindingFailed(name, $"binding {name} does not support operation {operation}. supported operations:{string.Join(' ', PostgresOperations)}");
+            throw DaprApiException.BindingFailed(name, $"binding {name} does not support operation {operation}. supported operations:{string.Join(' ', entry.Operations)}");
         }
 
-        // close must not be retried or broken-circuit-blocked: it is a local operation on the pool.
-        var policy = operation == "close" ? ComponentPolicy.None : this.policies.Outbound(name);
+        // Postgres close must not be retried or broken-circuit-blocked: it is a local operation on the pool.
+        var policy = operation == "close" && binding is PostgresBinding ? ComponentPolicy.None : this.policies.Outbound(name);
         try
         {
             return await OutboundPolicyRunner.ExecuteAsync(policy, ct => binding.InvokeAsync(operation, data, metadata, ct), cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,11 @@
 namespace LogDapr.DevSidecar.Bindings;
 
 /// <summary>The response of an output binding: raw data plus response metadata, as Dapr's InvokeResponse.</summary>
-public sealed record BindingResponse(byte[] Data, IReadOnlyDictionary<string, string> Metadata);
+public sealed record BindingResponse(byte[] Data, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>A binding that answered no response at all (Go nil): daprd's HTTP API then answers 204.</summary>
+    public static BindingResponse Nil { get; } = new([], new Dictionary<string, string>());
+}
 
 /// <summary>An output binding component.</summary>
 public interface IOutputBinding

@@ -19,9 +19,12 @@ public sealed class ComponentCatalog
 {
     private readonly Dictionary<string, ResolvedComponent> byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ISecretStore> secretStores = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Component, string AppId), Lazy<(IReadOnlyDictionary<string, string>? Metadata, string? Error)>> perApp = new();
+    private readonly Func<string, string?> environment;
 
     public ComponentCatalog(IEnumerable<ComponentResource> components, ILogger logger, Func<string, string?>? environment = null)
     {
+        this.environment = environment ?? Environment.GetEnvironmentVariable;
         var list = components.ToList();
         foreach (var c in list.Where(c => c.Category == "secretstores"))
         {
@@ -45,6 +48,28 @@ public sealed class ComponentCatalog
     public ResolvedComponent? Find(string name) => byName.GetValueOrDefault(name);
 
     public ISecretStore? SecretStore(string name) => secretStores.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The component's metadata as the sidecar of <paramref name="appId"/> loads it: templates resolved for that
+    /// app (<see cref="MetadataTemplates"/>), once per app and component, so a <c>{uuid}</c> stays the same for
+    /// the app's lifetime as it does for one daprd process. Throws <see cref="ResourceTemplateException"/> when a
+    /// template cannot be resolved (daprd's Init of the component fails for that app).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> MetadataFor(ResolvedComponent component, string appId)
+    {
+        var entry = perApp.GetOrAdd((component.Name, appId), _ => new Lazy<(IReadOnlyDictionary<string, string>?, string?)>(() =>
+        {
+            try
+            {
+                return (MetadataTemplates.Resolve(component.Metadata, TemplateIdentity.For(appId, environment)), null);
+            }
+            catch (ResourceTemplateException ex)
+            {
+                return (null, ex.Message);
+            }
+        })).Value;
+        return entry.Metadata ?? throw new ResourceTemplateException(entry.Error!);
+    }
 
     /// <summary>
     /// daprd's secretsValidateRequest for the calling app (v1.16.0 pkg/api/universal/secrets.go): "secret store is not

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LogDapr.DevSidecar.Bindings;
 using LogDapr.DevSidecar.Errors;
 using LogDapr.DevSidecar.Go;
 using LogDapr.DevSidecar.Runtime;
@@ -35,6 +36,13 @@ public static class BindingEndpoints
         foreach (var (k, v) in response.Metadata)
         {
             context.Response.Headers.Append("Metadata." + k, v);
+        }
+
+        if (ReferenceEquals(response, BindingResponse.Nil))
+        {
+            // respondWithEmpty (pkg/api/http/responses.go).
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -27,6 +27,7 @@ public static class Diagnostics
             {
                 ["id"] = s.Id,
                 ["appId"] = s.AppId,
+                ["consumerGroup"] = s.ConsumerGroup,
                 ["type"] = s.Type,
                 ["route"] = s.Spec.DefaultRoute,
                 ["deadLetterTopic"] = s.Spec.DeadLetterTopic,

@@ -92,7 +92,10 @@ public sealed class SidecarRuntime : IAsyncDisposable
                 IntMetadata(c, "maxPendingPerTopic") ?? options.MaxPendingPerTopic,
                 concurrency,
                 resiliency.Inbound(c.Name),
-                profile);
+                profile)
+            {
+                ConsumerGroupOf = appId => ConsumerGroupOf(catalog, c, appId),
+            };
             pubsubs.Add(settings);
             logger.LogInformation(
                 "component {Component} type {Type}: served by the embedded journaled broker (development only); {Emulation}; maxPendingPerTopic={MaxPending} inbound {Policy} retry-in-force={Retry}",
@@ -222,6 +225,18 @@ public sealed class SidecarRuntime : IAsyncDisposable
         "bindings" => ["OUTPUT_BINDING"],
         _ => [],
     };
+
+    private static (string? Group, string? Error) ConsumerGroupOf(ComponentCatalog catalog, ResolvedComponent component, string appId)
+    {
+        try
+        {
+            return (ConsumerGroups.GroupOf(component.Type, catalog.MetadataFor(component, appId), appId), null);
+        }
+        catch (ResourceTemplateException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
 
     private static int? IntMetadata(ResolvedComponent component, string key) =>
         component.Metadata.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;

@@ -233,6 +233,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
+            // components/binding-archive.yaml's rootPath (the store role's archive), under this run's directory.
+            ["LOGDAPR_ARCHIVE_DIR"] = Path.Combine(options.RunDirectory, "archive"),
             ["APP_API_TOKEN"] = AppToken,
             ["DOTNET_gcServer"] = "0",
         },

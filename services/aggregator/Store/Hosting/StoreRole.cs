@@ -1,10 +1,17 @@
 using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Store.Archive;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
+using LogDapr.Aggregator.Store.Restore;
+using LogDapr.Aggregator.Store.Retention;
+using LogDapr.Aggregator.Store.Search;
+using LogDapr.Aggregator.Store.Tail;
 using LogDapr.Aggregator.Store.Writing;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.ServiceDefaults.Observability.Stats;
 using LogDapr.ServiceDefaults.OpenApi;
+using LogDapr.Configuration.Store;
+using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Store.Hosting;
 
@@ -18,9 +25,31 @@ public static class StoreRole
         builder.Services.AddSingleton<StoreDeliveryProcessor>();
         builder.Services.AddSingleton<ILogsDeliveryProcessor>(sp => sp.GetRequiredService<StoreDeliveryProcessor>());
         builder.Services.AddSingleton<ISchemaMaintenance, EventPartitionMaintenance>();
-        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>()));
+        builder.Services.AddSingleton<IValidateOptions<StoreOptions>, CursorKeyValidation>();
+        builder.Services.AddSingleton<CursorKey>();
+        builder.Services.AddSingleton<LogCursorCodec>();
+        builder.Services.AddSingleton<LogEventsReader>();
+        builder.Services.AddSingleton<TailSlots>();
+        builder.Services.AddSingleton<TailMetrics>();
+        builder.Services.AddRetentionMetrics();
+        builder.Services.AddSingleton<IArchiveBinding, DaprArchiveBinding>();
+        builder.Services.AddSingleton<ITenantDayArchive, EventArchiver>();
+        builder.Services.AddSingleton<ArchiveRestorer>();
+        // After partition upkeep: retention drops what the upkeep no longer creates.
+        builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
+        builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
+        {
+            [LogSearchEndpoints.LogsTag] = "Stored events of one tenant: search with filters and full text, one event, the lines around one.",
+            [RestoreEndpoints.ArchiveTag] = "Archived days of the log store: restore one (admin).",
+        }));
         return builder;
     }
 
-    public static WebApplication MapStoreRole(this WebApplication app) => app;
+    public static WebApplication MapStoreRole(this WebApplication app)
+    {
+        app.MapLogSearchEndpoints();
+        app.MapTailEndpoints();
+        app.MapRestoreEndpoints();
+        return app;
+    }
 }

@@ -1,5 +1,6 @@
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Database.Partitions;
+using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Store;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,10 @@ using Npgsql;
 
 namespace LogDapr.Aggregator.Store.Partitions;
 
-/// <summary>Creates the daily partitions of log_events ahead of time (dropping them is retention's job, after the archive).</summary>
+/// <summary>
+/// Creates the daily partitions of log_events ahead of time and back to the longest retention of any tenant (dropping
+/// them is retention's job, after the archive).
+/// </summary>
 public sealed partial class EventPartitionMaintenance(
     NpgsqlDataSource dataSource,
     IOptions<PostgresOptions> postgres,
@@ -22,7 +26,7 @@ public sealed partial class EventPartitionMaintenance(
         var partitions = DailyPartitions.LogEvents;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await partitions.ListAsync(connection, schema, cancellationToken).ConfigureAwait(false);
-        foreach (var day in EventPartitionPlan.DaysToEnsure(today, store.Value.Retention.EventsDays, store.Value.PartitionDaysAhead))
+        foreach (var day in EventPartitionPlan.DaysToEnsure(today, RetentionPolicy.From(store.Value.Retention, RetentionKind.Events).LongestDays, store.Value.PartitionDaysAhead))
         {
             if (!existing.Contains(partitions.PartitionName(day)))
             {

@@ -45,6 +45,13 @@ public sealed record BrokerProfile(
     long MaxLenApprox,
     string Description)
 {
+    /// <summary>
+    /// Where a consumer group that does not exist yet starts: true = after the last message (Kafka
+    /// initialOffset newest, the default; JetStream deliverPolicy new), false = at the oldest one the broker
+    /// still holds (Redis XGROUP CREATE ... "0"; Kafka oldest; JetStream all, the default).
+    /// </summary>
+    public bool NewGroupStartsAtEnd { get; init; }
+
     // components-contrib v1.16.0 common/component/redis/redis.go ParseClientFromProperties (pub/sub defaults).
     public const int RedisDefaultConcurrency = 10;
     public static readonly TimeSpan RedisDefaultProcessingTimeout = TimeSpan.FromSeconds(60);
@@ -83,15 +90,39 @@ public sealed record BrokerProfile(
                 var maxAckPending = (int)(UInt(metadata, "maxAckPending") ?? JetStreamDefaultMaxAckPending);
                 var inFlight = mode == "single" ? 1 : Math.Max(1, maxAckPending);
                 var ackWait = metadata.GetValueOrDefault("ackWait") is { Length: > 0 } a && GoDuration.TryParse(a, out var wait) ? wait : TimeSpan.Zero;
+
+                // pubsub/jetstream/metadata.go parseMetadata: case-sensitive, "" = all. last/sequence/time start a
+                // new consumer at one message or a chosen point: served as all (see the README's gaps).
+                var deliverPolicy = metadata.GetValueOrDefault("deliverPolicy") ?? "";
+                if (deliverPolicy is not ("" or "all" or "last" or "new" or "sequence" or "time"))
+                {
+                    throw new FormatException($"deliver policy {deliverPolicy} is not one of: all, last, new, sequence, time");
+                }
+
                 return new BrokerProfile(BrokerKind.JetStream, false, inFlight, inFlight, HandBackMode.RedeliverLater, ackWait, TimeSpan.Zero, 0,
-                    $"NATS JetStream emulation: concurrencyMode={mode}, maxAckPending={maxAckPending}, in flight {inFlight}; NAK redelivers after {(ackWait > TimeSpan.Zero ? GoDuration.Format(ackWait) : "no delay")}; bulk subscribe through daprd's DefaultBulkSubscriber");
+                    $"NATS JetStream emulation: concurrencyMode={mode}, maxAckPending={maxAckPending}, in flight {inFlight}; NAK redelivers after {(ackWait > TimeSpan.Zero ? GoDuration.Format(ackWait) : "no delay")}; deliverPolicy={(deliverPolicy.Length == 0 ? "all" : deliverPolicy)}; bulk subscribe through daprd's DefaultBulkSubscriber")
+                {
+                    NewGroupStartsAtEnd = deliverPolicy == "new",
+                };
             }
 
             case "pubsub.kafka":
             {
                 var backOff = metadata.GetValueOrDefault("backOffDuration") is { Length: > 0 } b && GoDuration.TryParse(b, out var d) ? d : KafkaDefaultBackOff;
+
+                // common/component/kafka/utils.go parseInitialOffset: newest unless "oldest" (case-insensitive).
+                var initialOffset = metadata.GetValueOrDefault("initialOffset") ?? "";
+                var oldest = string.Equals(initialOffset, "oldest", StringComparison.OrdinalIgnoreCase);
+                if (!oldest && initialOffset.Length > 0 && !string.Equals(initialOffset, "newest", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"kafka error: invalid initialOffset: {initialOffset}");
+                }
+
                 return new BrokerProfile(BrokerKind.Kafka, true, 1, int.MaxValue, HandBackMode.RetryInPlace, backOff, TimeSpan.Zero, 0,
-                    $"Kafka emulation: one partition, one delivery or batch in flight, native bulk subscribe; a failed message or batch is retried in place every {GoDuration.Format(backOff)}");
+                    $"Kafka emulation: one partition, one delivery or batch in flight, native bulk subscribe; a failed message or batch is retried in place every {GoDuration.Format(backOff)}; a new consumer group starts at the {(oldest ? "oldest" : "newest")} offset")
+                {
+                    NewGroupStartsAtEnd = !oldest,
+                };
             }
 
             default:

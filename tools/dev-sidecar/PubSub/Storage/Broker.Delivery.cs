@@ -101,7 +101,7 @@ public sealed partial class Broker
             }
 
             Interlocked.Add(ref subscription.Stats.HandedBack, messages.Count);
-            subscription.Signal.Set();
+            subscription.Group.SignalAll();
         }
 
         JournalTrimmed(subscription, lost);
@@ -156,7 +156,7 @@ public sealed partial class Broker
                 }
             }
 
-            subscription.Signal.Set();
+            subscription.Group.SignalAll();
         }
     }
 

@@ -42,8 +42,8 @@ public sealed partial class Broker
                 }
 
                 var pendingFor = topic.Slots
-                    .Where(s => s is not null && (message.Pending & s.Bit) != 0)
-                    .Select(s => s!.Id)
+                    .Where(g => g is not null && (message.Pending & g.Bit) != 0)
+                    .Select(g => g!.Members[0].Id)
                     .ToList();
                 var flags = message.Flags | (message.Unassigned ? MessageFlags.Unassigned : MessageFlags.None);
                 result.Add((new PublishRecord(message.Seq, topic.PubSub, topic.Topic, flags, pendingFor, ReadOnlyMemory<byte>.Empty), message.Location));

@@ -74,12 +74,12 @@ public sealed partial class Broker
         if (p.PendingFor is null)
         {
             pending = topic.AllBits;
-            unassigned = topic.SubscriptionCount == 0;
+            unassigned = topic.GroupCount == 0;
         }
         else if ((p.Flags & MessageFlags.Unassigned) != 0)
         {
             pending = topic.AllBits;
-            unassigned = topic.SubscriptionCount == 0;
+            unassigned = topic.GroupCount == 0;
         }
         else
         {
@@ -116,12 +116,12 @@ public sealed partial class Broker
             cachedBytes += message.Cached.Length;
         }
 
-        foreach (var s in topic.Slots)
+        foreach (var g in topic.Slots)
         {
-            if (s is not null && (pending & s.Bit) != 0)
+            if (g is not null && (pending & g.Bit) != 0)
             {
-                s.PendingCount++;
-                s.Signal.Set();
+                g.PendingCount++;
+                g.SignalAll();
             }
         }
 
@@ -144,7 +144,7 @@ public sealed partial class Broker
     /// </summary>
     private void TrimUnconsumed(TopicLog topic, long head)
     {
-        var lost = new Dictionary<Subscription, List<long>>();
+        var lost = new Dictionary<ConsumerGroup, List<long>>();
         foreach (var message in topic.Retained().ToList())
         {
             if (message.Position >= head)
@@ -168,25 +168,25 @@ public sealed partial class Broker
                 continue;
             }
 
-            foreach (var s in topic.Slots)
+            foreach (var g in topic.Slots)
             {
-                if (s is null || (message.Pending & s.Bit) == 0)
+                if (g is null || (message.Pending & g.Bit) == 0)
                 {
                     continue;
                 }
 
-                var handedBack = s.HandedBack.RemoveAll(h => ReferenceEquals(h.Message, message)) > 0;
-                if (message.Position < s.NextPosition && !handedBack)
+                var handedBack = g.HandedBack.RemoveAll(h => ReferenceEquals(h.Message, message)) > 0;
+                if (message.Position < g.NextPosition && !handedBack)
                 {
                     continue; // a deliverer holds it: its outcome decides
                 }
 
-                message.Pending &= ~s.Bit;
-                s.PendingCount--;
+                message.Pending &= ~g.Bit;
+                g.PendingCount--;
                 if (!this.replaying)
                 {
                     topic.Trimmed++;
-                    (lost.TryGetValue(s, out var list) ? list : lost[s] = []).Add(message.Seq);
+                    (lost.TryGetValue(g, out var list) ? list : lost[g] = []).Add(message.Seq);
                 }
             }
 
@@ -197,11 +197,13 @@ public sealed partial class Broker
         }
 
         Trim(topic);
-        foreach (var (s, seqs) in lost)
+        foreach (var (g, seqs) in lost)
         {
-            this.logger.LogWarning("topic {PubSub}/{Topic}: maxLenApprox trimmed {Count} entries subscription {Subscription} had not consumed; lost", topic.PubSub, topic.Topic, seqs.Count, s.Id);
+            // Any member's acknowledgement settles the group's bit.
+            var member = g.Members[0];
+            this.logger.LogWarning("topic {PubSub}/{Topic}: maxLenApprox trimmed {Count} entries subscription {Subscription} had not consumed; lost", topic.PubSub, topic.Topic, seqs.Count, member.Id);
             // Durable like any acknowledgement; replaying it finds the message already released and changes nothing.
-            _ = Journal.Enqueue(new AckRecord(s.Id, AckOutcome.Trimmed, seqs.ToArray()));
+            _ = Journal.Enqueue(new AckRecord(member.Id, AckOutcome.Trimmed, seqs.ToArray()));
         }
     }
 
@@ -259,11 +261,11 @@ public sealed partial class Broker
     private static void Trim(TopicLog topic)
     {
         topic.TrimCompleted();
-        foreach (var s in topic.Slots)
+        foreach (var g in topic.Slots)
         {
-            if (s is not null && s.NextPosition < topic.HeadPosition)
+            if (g is not null && g.NextPosition < topic.HeadPosition)
             {
-                s.NextPosition = topic.HeadPosition;
+                g.NextPosition = topic.HeadPosition;
             }
         }
     }

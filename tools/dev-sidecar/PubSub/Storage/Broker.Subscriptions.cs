@@ -28,34 +28,78 @@ public sealed partial class Broker
             return true;
         }
 
-        var topic = GetOrCreateTopic(spec.PubSubName, spec.Topic);
-        var placeholder = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, 0);
-        var slot = topic.AddSubscription(placeholder);
-        if (slot < 0)
+        var settings = this.pubsubs.GetValueOrDefault(spec.PubSubName);
+        var (groupName, groupError) = settings is null ? (s.AppId, null) : settings.ConsumerGroupOf(s.AppId);
+        if (groupError is not null)
         {
-            this.logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} subscriptions; ignored",
-                s.SubscriptionId, spec.PubSubName, spec.Topic, TopicLog.MaxSubscriptions);
+            this.logger.LogError("subscription {Subscription}: component {PubSub} cannot be loaded for app {AppId}: {Error}; ignored",
+                s.SubscriptionId, spec.PubSubName, s.AppId, groupError);
             return false;
         }
 
-        var subscription = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, topic, slot) { NextPosition = topic.HeadPosition };
-        topic.Slots[slot] = subscription;
-        this.subscriptions[subscription.Id] = subscription;
+        var topic = GetOrCreateTopic(spec.PubSubName, spec.Topic);
+        var key = groupName ?? ConsumerGroup.PrivateKey(s.SubscriptionId);
+        var group = topic.FindGroup(key);
+        var created = group is null;
+        if (group is null)
+        {
+            var slot = topic.AddGroup(slot => new ConsumerGroup(key, groupName, topic, slot) { NextPosition = topic.HeadPosition });
+            if (slot < 0)
+            {
+                this.logger.LogError("subscription {Subscription}: topic {PubSub}/{Topic} already has {Max} consumer groups; ignored",
+                    s.SubscriptionId, spec.PubSubName, spec.Topic, TopicLog.MaxSubscriptions);
+                return false;
+            }
 
-        // A new subscription owes every message that is not yet complete, like a consumer group created at the
-        // start of a stream that still holds unacknowledged entries.
+            group = topic.Slots[slot]!;
+        }
+
+        var subscription = new Subscription(s.SubscriptionId, s.AppId, s.Kind, spec, group);
+        group.Members.Add(subscription);
+        this.subscriptions[subscription.Id] = subscription;
+        if (created)
+        {
+            StartGroup(topic, group, settings?.Profile.NewGroupStartsAtEnd == true);
+        }
+
+        group.SignalAll();
+        return true;
+    }
+
+    /// <summary>
+    /// Where a new consumer group starts. At the oldest message (Redis, Kafka oldest, JetStream all) it owes
+    /// every message not yet complete, like a group created at the start of a stream that still holds
+    /// unacknowledged entries. At the end (Kafka newest, JetStream new) it owes nothing published before it, and
+    /// messages that were waiting for a first subscriber are dropped. Replay always takes the first branch: the
+    /// group existed before the restart, and the journal's acknowledgements settle what it still owes.
+    /// </summary>
+    private void StartGroup(TopicLog topic, ConsumerGroup group, bool atEnd)
+    {
+        if (atEnd && !this.replaying)
+        {
+            group.NextPosition = topic.TailPosition;
+            foreach (var message in topic.Retained().ToList())
+            {
+                if (!message.Complete && message.Unassigned && message.Pending == 0)
+                {
+                    topic.Dropped++;
+                    CompleteMessage(topic, message);
+                }
+            }
+
+            Trim(topic);
+            return;
+        }
+
         foreach (var message in topic.Retained())
         {
             if (!message.Complete)
             {
-                message.Pending |= subscription.Bit;
+                message.Pending |= group.Bit;
                 message.Unassigned = false;
-                subscription.PendingCount++;
+                group.PendingCount++;
             }
         }
-
-        subscription.Signal.Set();
-        return true;
     }
 
     private bool ApplyUnsubscribe(string id)
@@ -66,19 +110,33 @@ public sealed partial class Broker
         }
 
         subscription.Removed = true;
-        var topic = subscription.Topic;
-        topic.RemoveSubscription(subscription.Slot);
+        subscription.Signal.Set();
+        var group = subscription.Group;
+        var topic = group.Topic;
+        group.Members.Remove(subscription);
+        if (group.Members.Count > 0)
+        {
+            // The group lives on. What the leaving member held in flight is acknowledged by no one now (its
+            // acknowledgements no longer apply), so the group's cursor goes back to the oldest message and the
+            // other members take again whatever the group still owes — possibly a duplicate of one in flight
+            // with another member, as a Redis group reclaims a gone consumer's pending entries.
+            group.NextPosition = topic.HeadPosition;
+            group.SignalAll();
+            return true;
+        }
+
+        topic.RemoveGroup(group.Slot);
         foreach (var message in topic.Retained().ToList())
         {
-            if ((message.Pending & subscription.Bit) == 0)
+            if ((message.Pending & group.Bit) == 0)
             {
                 continue;
             }
 
-            message.Pending &= ~subscription.Bit;
+            message.Pending &= ~group.Bit;
             if (message.Pending == 0)
             {
-                if (topic.SubscriptionCount == 0)
+                if (topic.GroupCount == 0)
                 {
                     message.Unassigned = true;
                 }
@@ -89,8 +147,7 @@ public sealed partial class Broker
             }
         }
 
-        subscription.PendingCount = 0;
-        subscription.Signal.Set();
+        group.PendingCount = 0;
         Trim(topic);
         return true;
     }

@@ -179,7 +179,7 @@ public sealed partial class Broker : IJournalStateMachine, IAsyncDisposable
                     t.DeadLettered,
                     t.Dropped,
                     t.Trimmed,
-                    t.Slots.Where(s => s is not null).Select(s => SnapshotOf(s!)).ToList()))
+                    t.Slots.Where(g => g is not null).SelectMany(g => g!.Members).Select(SnapshotOf).ToList()))
                 .ToList();
             return new BrokerSnapshot(topics, this.journal?.SegmentCount ?? 0, this.journal?.TotalBytes ?? 0, cachedBytes);
         }
@@ -188,6 +188,7 @@ public sealed partial class Broker : IJournalStateMachine, IAsyncDisposable
     private static SubscriptionSnapshot SnapshotOf(Subscription s) => new(
         s.Id,
         s.AppId,
+        s.Group.Name,
         s.Kind == SubscriptionKind.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
         s.Spec,
         s.PendingCount,

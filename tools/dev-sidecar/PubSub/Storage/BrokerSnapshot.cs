@@ -20,6 +20,7 @@ public sealed record TopicSnapshot(
 public sealed record SubscriptionSnapshot(
     string Id,
     string AppId,
+    string? ConsumerGroup,
     string Type,
     SubscriptionSpec Spec,
     int Pending,

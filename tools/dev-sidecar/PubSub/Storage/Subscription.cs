@@ -21,40 +21,46 @@ public sealed class SubscriptionStats
 }
 
 /// <summary>
-/// A subscription of one app to one topic, with its own cursor over the topic (fan-out: each subscription gets
-/// every message). Identity is app + pubsub + topic, as daprd allows one subscription per topic per app.
-/// Mutable fields are guarded by the broker lock.
+/// A subscription of one app to one topic. Identity is app + pubsub + topic, as daprd allows one subscription per
+/// topic per app. Its cursor, pending set and handed-back messages are its <see cref="ConsumerGroup"/>'s: apps in
+/// one group compete for messages, different groups each get every message. Mutable fields are guarded by the
+/// broker lock.
 /// </summary>
-public sealed class Subscription(string id, string appId, SubscriptionKind kind, SubscriptionSpec spec, TopicLog topic, int slot)
+public sealed class Subscription(string id, string appId, SubscriptionKind kind, SubscriptionSpec spec, ConsumerGroup group)
 {
     public string Id { get; } = id;
     public string AppId { get; } = appId;
     public SubscriptionKind Kind { get; set; } = kind;
     public SubscriptionSpec Spec { get; set; } = spec;
-    public TopicLog Topic { get; } = topic;
-    public int Slot { get; } = slot;
-    public ulong Bit => 1UL << Slot;
+    public ConsumerGroup Group { get; } = group;
+    public TopicLog Topic => Group.Topic;
+    public ulong Bit => Group.Bit;
 
-    /// <summary>Next topic position to look at; everything before it was handed to the deliverer or is not owed.</summary>
-    public long NextPosition { get; set; }
+    /// <summary>The group's cursor (shared with the other members).</summary>
+    public long NextPosition
+    {
+        get => Group.NextPosition;
+        set => Group.NextPosition = value;
+    }
 
-    /// <summary>Messages this subscription still owes (including in-flight ones).</summary>
-    public int PendingCount { get; set; }
+    /// <summary>Messages the group still owes (including in-flight ones).</summary>
+    public int PendingCount
+    {
+        get => Group.PendingCount;
+        set => Group.PendingCount = value;
+    }
 
     public bool Removed { get; set; }
 
-    /// <summary>
-    /// Messages the runtime handed back to the broker with an error (Redis: left in the pending list; JetStream:
-    /// NAKed), with the time the broker delivers them again (null: never, until a restart).
-    /// </summary>
-    public List<HandedBackMessage> HandedBack { get; } = [];
+    /// <summary>The group's handed-back messages (see <see cref="ConsumerGroup.HandedBack"/>).</summary>
+    public List<HandedBackMessage> HandedBack => Group.HandedBack;
 
     /// <summary>When the consumer started: Redis's reclaim ticker runs from here.</summary>
     public DateTimeOffset SubscribedAt { get; } = DateTimeOffset.UtcNow;
     public AsyncSignal Signal { get; } = new();
     public SubscriptionStats Stats { get; } = new();
 
-    public bool IsHandedBack(TopicMessage message) => HandedBack.Exists(h => ReferenceEquals(h.Message, message));
+    public bool IsHandedBack(TopicMessage message) => Group.IsHandedBack(message);
 
     public static string MakeId(string appId, string pubsub, string topic) => $"{appId}|{pubsub}|{topic}";
 }

@@ -1,7 +1,7 @@
 namespace LogDapr.DevSidecar.PubSub.Storage;
 
 /// <summary>
-/// One topic of one pub/sub component: messages in arrival order plus the subscriptions (up to 64, one bit
+/// One topic of one pub/sub component: messages in arrival order plus the consumer groups (up to 64, one bit
 /// each) that fan out from it. Guarded by the broker lock.
 /// </summary>
 public sealed class TopicLog(string pubSub, string topic)
@@ -12,9 +12,9 @@ public sealed class TopicLog(string pubSub, string topic)
 
     public string PubSub { get; } = pubSub;
     public string Topic { get; } = topic;
-    public Subscription?[] Slots { get; } = new Subscription?[MaxSubscriptions];
+    public ConsumerGroup?[] Slots { get; } = new ConsumerGroup?[MaxSubscriptions];
     public ulong AllBits { get; private set; }
-    public int SubscriptionCount { get; private set; }
+    public int GroupCount { get; private set; }
     public long HeadPosition { get; private set; }
     public long TailPosition => HeadPosition + this.messages.Count;
 
@@ -60,15 +60,18 @@ public sealed class TopicLog(string pubSub, string topic)
         }
     }
 
-    public int AddSubscription(Subscription subscription)
+    public ConsumerGroup? FindGroup(string key) => Slots.FirstOrDefault(g => g is not null && g.Key == key);
+
+    /// <summary>A free slot for a new group, or -1 when the topic has <see cref="MaxSubscriptions"/> groups.</summary>
+    public int AddGroup(Func<int, ConsumerGroup> create)
     {
         for (var slot = 0; slot < MaxSubscriptions; slot++)
         {
             if (Slots[slot] is null)
             {
-                Slots[slot] = subscription;
+                Slots[slot] = create(slot);
                 AllBits |= 1UL << slot;
-                SubscriptionCount++;
+                GroupCount++;
                 return slot;
             }
         }
@@ -76,10 +79,10 @@ public sealed class TopicLog(string pubSub, string topic)
         return -1;
     }
 
-    public void RemoveSubscription(int slot)
+    public void RemoveGroup(int slot)
     {
         Slots[slot] = null;
         AllBits &= ~(1UL << slot);
-        SubscriptionCount--;
+        GroupCount--;
     }
 }
