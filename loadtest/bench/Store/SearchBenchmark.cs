@@ -7,7 +7,7 @@ namespace LogDapr.Bench.Store;
 /// <summary>
 /// Search latency on a large store: synthetic events over several daily partitions and tenants, loaded by binary COPY
 /// straight into the partitions of a log_events created by the product's migrations up to 0006 (primary key only).
-/// The three searches of the issue run first on that table, then the search migrations (0007 on) are applied to the
+/// The three searches of the issue run first on that table, then the search migration (0007) is applied to the
 /// same rows, and the same searches, with the same parameters in the same order, run again: the difference is what
 /// the indexes buy. Both passes must return the same number of rows for each search.
 /// </summary>
@@ -129,7 +129,7 @@ public sealed record SearchKind(string Id, string Title, Func<string, SyntheticE
         {
             var from = Hour(s, random);
             // The five busiest services (the skewed mix gives them most lines).
-            return SearchStatements.Search(schema, s.Tenant(random.Next(s.Tenants)), SyntheticEvents.Service(random.Next(5)), (short)Severity.Warn, null, null,
+            return SearchStatements.Search(schema, s.Tenant(random.Next(s.Tenants)), SyntheticEvents.Service(random.Next(5)), Severity.Warn, null, null,
                 from, from.AddHours(1), SearchBenchmark.Limit);
         }),
         new("fulltext", "tenant + full text (one word) over 24 h", (schema, s, random) =>

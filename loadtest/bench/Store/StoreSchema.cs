@@ -6,20 +6,20 @@ namespace LogDapr.Bench.Store;
 
 /// <summary>
 /// A private schema with the aggregator's own migrations (so log_events has exactly the product's shape) and the daily
-/// partitions a benchmark writes into. Search indexes are every migration from <see cref="SearchMigrationsFrom"/> on,
-/// so the search benchmark can measure the same rows before and after them.
+/// partitions a benchmark writes into. The search indexes are migration <see cref="SearchMigration"/>, applied apart so
+/// the search benchmark can measure the same rows before and after them.
 /// </summary>
 public static class StoreSchema
 {
-    /// <summary>0006 creates log_events with its primary key only; 0007 on add the search indexes.</summary>
-    public const int SearchMigrationsFrom = 7;
+    /// <summary>0006 creates log_events with its primary key only; 0007 adds the search indexes.</summary>
+    public const int SearchMigration = 7;
 
     public static async Task CreateAsync(string connectionString, string schema, bool withSearchIndexes, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", cancellationToken).ConfigureAwait(false);
-        foreach (var migration in MigrationCatalog.Load(schema).Where(m => withSearchIndexes || m.Version < SearchMigrationsFrom))
+        foreach (var migration in MigrationCatalog.Load(schema).Where(m => withSearchIndexes || m.Version != SearchMigration))
         {
             await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
         }
@@ -38,7 +38,7 @@ public static class StoreSchema
         // Index builds on millions of rows: sort in memory and use both cores, as an operator would for a backfill.
         await ExecuteAsync(connection, "SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 2", cancellationToken).ConfigureAwait(false);
         var applied = new List<string>();
-        foreach (var migration in MigrationCatalog.Load(schema).Where(m => catalog && m.Version >= SearchMigrationsFrom))
+        foreach (var migration in MigrationCatalog.Load(schema).Where(m => catalog && m.Version == SearchMigration))
         {
             await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
             applied.Add(migration.Name);
