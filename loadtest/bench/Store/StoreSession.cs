@@ -34,7 +34,8 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
             RunDirectory = Path.Combine(options.WorkDirectory, "store-stack"),
             AllowPostgresInstall = options.AllowInstall,
             SidecarArguments = ["--journal-fsync", "false"],
-            AppEnvironment = options.AppEnvironment,
+            // The store refuses to start without a cursor key outside Development; any key of 16+ characters serves here.
+            AppEnvironment = new Dictionary<string, string?>(options.AppEnvironment) { ["Store__CursorKey"] = options.AppEnvironment.GetValueOrDefault("Store__CursorKey") ?? "bench-" + Guid.NewGuid().ToString("N") },
             Broker = LocalBroker.Redis,
             Report = log,
         }, cancellationToken).ConfigureAwait(false);
