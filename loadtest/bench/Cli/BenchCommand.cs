@@ -3,6 +3,7 @@ using LogDapr.Bench.Baselines;
 using LogDapr.Bench.Harness;
 using LogDapr.Bench.Plan;
 using LogDapr.Bench.Report;
+using LogDapr.Bench.Store;
 using LogDapr.LocalStack.Layout;
 
 namespace LogDapr.Bench.Cli;
@@ -22,6 +23,8 @@ public static class BenchCommand
         var skipRsyslog = new Option<bool>("--skip-rsyslog") { Description = "Do not run the rsyslog peer." };
         var skipMicro = new Option<bool>("--skip-micro") { Description = "Do not run the BenchmarkDotNet micro-benchmarks." };
         var appEnvironment = new Option<string[]>("--app-env") { Description = "KEY=VALUE configuration for ingest and the aggregator (repeatable), e.g. to measure a proposed setting.", AllowMultipleArgumentsPerToken = false };
+        var store = new Option<bool>("--store") { Description = "Only the log store benchmark (statement vs COPY, store drain, accept to searchable, search on 10 million events); writes its own section of the report." };
+        var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -30,7 +33,7 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, store, proposedIndexes, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,7 +56,16 @@ public static class BenchCommand
                 AppEnvironment = (parse.GetValue(appEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null),
             };
             var report = parse.GetValue(output) ?? (isSmoke ? Path.Combine(work, "benchmarks.md") : Path.Combine(layout.Root, "docs", "benchmarks.md"));
-            Console.WriteLine($"Benchmark plan '{plan.Name}', working in {work}, report -> {report}");
+            Console.WriteLine($"Benchmark plan '{plan.Name}'{(parse.GetValue(store) ? " (store)" : "")}, working in {work}, report -> {report}");
+            if (parse.GetValue(store))
+            {
+                var storeResults = await new StoreSession(plan, (isSmoke ? StorePlan.Smoke : StorePlan.Full) with { ProposedIndexes = parse.GetValue(proposedIndexes) }, options, Console.WriteLine).RunAsync(cancellationToken).ConfigureAwait(false);
+                await StoreReport.WriteAsync(report, storeResults, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(StoreReport.Render(storeResults));
+                Console.WriteLine($"Report written to {report}");
+                return storeResults.Correct ? 0 : 1;
+            }
+
             var results = await new BenchSession(plan, options, Console.WriteLine).RunAsync(cancellationToken).ConfigureAwait(false);
             await MarkdownReport.WriteAsync(report, results, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(MarkdownReport.Render(results));
