@@ -51,6 +51,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Postgres = postgres;
         // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
         AppToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        CursorKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var logs = Path.Combine(options.RunDirectory, "logs");
         Sidecar = new ManagedProcess(SidecarSpec(), logs);
         Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true), logs);
@@ -68,6 +69,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>The app token (<c>APP_API_TOKEN</c>) the sidecar sends in <c>dapr-api-token</c> on every call to the apps.</summary>
     public string AppToken { get; }
+
+    /// <summary>The store's cursor-signing key (<c>Store__CursorKey</c>) for this run.</summary>
+    public string CursorKey { get; }
 
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
@@ -270,6 +274,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (role is { } r)
         {
             environment[Env(ConfigKeys.AggregatorRole)] = r.ToString();
+        }
+
+        if (role == AggregatorRole.Store)
+        {
+            // Search cursors are signed with it; outside Development the store refuses to start without one. One per
+            // run, as the operator generates one per pipeline.
+            environment[Env(ConfigKeys.StoreCursorKey)] = CursorKey;
         }
 
         foreach (var (key, value) in options.AppEnvironment)
