@@ -122,6 +122,7 @@ public sealed partial class TailStream(LogFilter filter) : IResult
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
+                    await WriteDroppedAsync(body, takeDropped, cancellationToken).ConfigureAwait(false);
                     await body.WriteAsync(": heartbeat\n\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
                     await body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     continue;
@@ -133,21 +134,28 @@ public sealed partial class TailStream(LogFilter filter) : IResult
                 return;
             }
 
-            var lost = takeDropped();
-            if (lost > 0)
-            {
-                await body.WriteAsync(Encoding.UTF8.GetBytes($"event: dropped\ndata: {{\"count\":{lost}}}\n\n"), cancellationToken).ConfigureAwait(false);
-            }
-
-            // A batch per flush: at most what was queued when the client caught up.
+            // A batch per flush: at most what was queued when the client caught up. Drops are told where they are
+            // seen: before the event that follows the gap, and after the batch, because events dropped while the
+            // batch was written may be followed by no other event for a long time (the stream then only heartbeats).
             for (var written = 0; written < 256 && events.TryRead(out var stored); written++)
             {
+                await WriteDroppedAsync(body, takeDropped, cancellationToken).ConfigureAwait(false);
                 await body.WriteAsync("data: "u8.ToArray(), cancellationToken).ConfigureAwait(false);
                 await JsonSerializer.SerializeAsync(body, stored, json, cancellationToken).ConfigureAwait(false);
                 await body.WriteAsync("\n\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             }
 
+            await WriteDroppedAsync(body, takeDropped, cancellationToken).ConfigureAwait(false);
             await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteDroppedAsync(Stream body, Func<long> takeDropped, CancellationToken cancellationToken)
+    {
+        var lost = takeDropped();
+        if (lost > 0)
+        {
+            await body.WriteAsync(Encoding.UTF8.GetBytes($"event: dropped\ndata: {{\"count\":{lost}}}\n\n"), cancellationToken).ConfigureAwait(false);
         }
     }
 
