@@ -87,8 +87,8 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         var url = new Uri($"http://127.0.0.1:{port}");
         await kestrel.WaitForHttpAsync(new Uri(url, "/readyz"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
 
-        await RunAsync("warmup", "warm-up", url, null, batches, plan.CeilingRate, plan.SaturationConcurrency, plan.Warmup, null, cancellationToken).ConfigureAwait(false);
-        await RunAsync("warmup", "warm-up", url, null, singles, plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, null, cancellationToken).ConfigureAwait(false);
+        await batches.RunAsync(url, null, plan.CeilingRate, plan.SaturationConcurrency, plan.Warmup, null, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
+        await singles.RunAsync(url, null, plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, null, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
         results.Scenarios.Add(await MeasureAsync(
             "kestrel-batch", $"Bare Kestrel, batches of {plan.BatchEvents}, saturated", "bare Kestrel",
             url, null, batches, plan.CeilingRate, plan.SaturationConcurrency, plan.SaturationDuration,
@@ -279,31 +279,10 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     {
         log($"{title}: {rate:N0} req/s offered for {duration.TotalSeconds:0}s, cap {concurrency}");
         await using var rss = new RssSampler(processes);
-        var (run, verification) = await RunAsync(id, title, url, verify ? metricsUrl : null, workload, rate, concurrency, duration, drain, cancellationToken).ConfigureAwait(false);
+        var (run, verification) = await workload.RunAsync(url, verify ? metricsUrl : null, rate, concurrency, duration, drain, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
         var peaks = await rss.StopAsync().ConfigureAwait(false);
         var result = new ScenarioResult(id, title, system, run, verification, peaks);
         log(TextReport.Format(run, verification));
         return result;
-    }
-
-    private async Task<(RunResult Run, VerificationResult? Verification)> RunAsync(
-        string id, string title, Uri url, Uri? metricsUrl, Workload workload, double rate, int concurrency, TimeSpan duration,
-        SidecarDrain? drain, CancellationToken cancellationToken)
-    {
-        return await LoadTest.RunAsync(new LoadTest.Options
-        {
-            Profile = new LoadProfile
-            {
-                TargetUrl = new Uri(url, "/v1/logs"),
-                RequestsPerSecond = rate,
-                Duration = duration,
-                MaxInFlight = concurrency,
-            },
-            Payload = workload.Payload,
-            MetricsUrl = metricsUrl,
-            VerifyTimeout = plan.VerifyTimeout,
-            PollInterval = PollInterval,
-            Drained = drain is null ? null : ct => drain.WaitAsync(plan.VerifyTimeout, ct),
-        }, workload.Templates, progress: null, cancellationToken).ConfigureAwait(false);
     }
 }

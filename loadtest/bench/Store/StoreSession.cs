@@ -95,7 +95,7 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
         await pipeline.Store.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         await pipeline.Aggregator.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         var workload = Batches();
-        var (run, _) = await LoadAsync(pipeline.IngestUrl, null, workload, bench.SaturationRate, bench.SaturationConcurrency, plan.DrainFillDuration, null, cancellationToken).ConfigureAwait(false);
+        var (run, _) = await workload.RunAsync(pipeline.IngestUrl, null, bench.SaturationRate, bench.SaturationConcurrency, plan.DrainFillDuration, null, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
         var tenants = Enumerable.Range(0, workload.Payload.Tenants).Select(workload.Payload.TenantId).ToArray();
         log($"Starting the counter and the store to drain {run.AcceptedEvents:N0} events");
         await using var rss = new RssSampler(() => new Dictionary<string, int?>
@@ -127,7 +127,7 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
     {
         var workload = Batches();
         log($"Accept to searchable at {eventsPerSecond:N0} events/s for {duration.TotalSeconds:0}s");
-        var (run, counting) = await LoadAsync(pipeline.IngestUrl, pipeline.AggregatorUrl, workload, eventsPerSecond / bench.BatchEvents, 64, duration, drain, cancellationToken).ConfigureAwait(false);
+        var (run, counting) = await workload.RunAsync(pipeline.IngestUrl, pipeline.AggregatorUrl, eventsPerSecond / bench.BatchEvents, 64, duration, drain, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
         var tenants = Enumerable.Range(0, workload.Payload.Tenants).Select(workload.Payload.TenantId).ToArray();
         var rows = await WaitForRowsAsync(pipeline, tenants, run.AcceptedEvents, cancellationToken).ConfigureAwait(false);
         await using var connection = new NpgsqlConnection(pipeline.Postgres.ConnectionString);
@@ -182,22 +182,4 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
         command.Parameters.AddWithValue("tenants", tenants);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
-
-    private async Task<(RunResult Run, VerificationResult? Verification)> LoadAsync(
-        Uri url, Uri? metricsUrl, Workload workload, double rate, int concurrency, TimeSpan duration, SidecarDrain? drain, CancellationToken cancellationToken)
-        => await LoadTest.RunAsync(new LoadTest.Options
-        {
-            Profile = new LoadProfile
-            {
-                TargetUrl = new Uri(url, "/v1/logs"),
-                RequestsPerSecond = rate,
-                Duration = duration,
-                MaxInFlight = concurrency,
-            },
-            Payload = workload.Payload,
-            MetricsUrl = metricsUrl,
-            VerifyTimeout = plan.VerifyTimeout,
-            PollInterval = PollInterval,
-            Drained = drain is null ? null : ct => drain.WaitAsync(plan.VerifyTimeout, ct),
-        }, workload.Templates, progress: null, cancellationToken).ConfigureAwait(false);
 }
