@@ -1,6 +1,7 @@
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Processing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 
@@ -55,6 +56,12 @@ public static class ConfigKeys
     public const string StoreArchive = StoreSection + ":" + nameof(StoreOptions.Archive);
     public const string StoreArchiveEnabled = StoreArchive + ":" + nameof(StoreArchiveOptions.Enabled);
     public const string StoreArchiveBindingName = StoreArchive + ":" + nameof(StoreArchiveOptions.BindingName);
+
+    public const string ProcessingSection = ProcessingOptions.Section;
+    public const string ProcessingRulesFile = ProcessingSection + ":" + nameof(ProcessingOptions.RulesFile);
+    public const string ProcessingOutputTopic = ProcessingSection + ":" + nameof(ProcessingOptions.OutputTopic);
+    public const string ProcessingHashKey = ProcessingSection + ":" + nameof(ProcessingOptions.HashKey);
+    public const string ProcessingReloadInterval = ProcessingSection + ":" + nameof(ProcessingOptions.ReloadInterval);
 
     /// <summary>Standard Dapr SDK variables, set by the sidecar injector, <c>dapr run</c> or the local runner.</summary>
     public const string DaprHttpPortEnv = "DAPR_HTTP_PORT";

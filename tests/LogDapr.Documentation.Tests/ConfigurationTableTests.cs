@@ -5,6 +5,7 @@ using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Processing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 using LogDapr.Documentation.Tests.Support;
@@ -34,6 +35,7 @@ public sealed class ConfigurationTableTests
         ("Store:Search", typeof(StoreSearchOptions)),
         ("Store:Tail", typeof(StoreTailOptions)),
         ("Store:Archive", typeof(StoreArchiveOptions)),
+        ("Processing", typeof(ProcessingOptions)),
     ];
 
     [Fact]

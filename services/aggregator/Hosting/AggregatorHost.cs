@@ -6,6 +6,7 @@ using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
+using LogDapr.Aggregator.Processing.Hosting;
 using LogDapr.Aggregator.Query;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
@@ -32,13 +33,17 @@ public static class AggregatorHost
     /// <summary>The store role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
     public const string StoreServiceName = "logdapr-store";
 
+    /// <summary>The processor role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string ProcessorServiceName = "logdapr-processor";
+
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
-        // Both roles run this binary; without a name of its own the store's metrics and traces would be summed with
+        // Every role runs this binary; without a name of its own the store's metrics and traces would be summed with
         // the counter's under one service.
-        if (Role(builder.Configuration) == AggregatorRole.Store && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+        var role = Role(builder.Configuration);
+        if (role != AggregatorRole.Counter && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
         {
-            builder.Configuration["OTEL_SERVICE_NAME"] = StoreServiceName;
+            builder.Configuration["OTEL_SERVICE_NAME"] = role == AggregatorRole.Store ? StoreServiceName : ProcessorServiceName;
         }
 
         builder.AddServiceDefaults();
@@ -75,13 +80,17 @@ public static class AggregatorHost
         builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
-        if (Role(builder.Configuration) == AggregatorRole.Store)
+        switch (role)
         {
-            builder.AddStoreRole();
-        }
-        else
-        {
-            builder.AddCounterRole();
+            case AggregatorRole.Store:
+                builder.AddStoreRole();
+                break;
+            case AggregatorRole.Processor:
+                builder.AddProcessorRole();
+                break;
+            default:
+                builder.AddCounterRole();
+                break;
         }
 
         return builder;
@@ -97,14 +106,18 @@ public static class AggregatorHost
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
-        if (Role(app.Configuration) == AggregatorRole.Store)
+        switch (Role(app.Configuration))
         {
-            app.MapStoreRole();
-        }
-        else
-        {
-            app.MapMetricsEndpoints();
-            app.MapDeadLetterEndpoints();
+            case AggregatorRole.Store:
+                app.MapStoreRole();
+                break;
+            case AggregatorRole.Processor:
+                // The processor serves no API of its own: only its Dapr routes, health and metrics.
+                break;
+            default:
+                app.MapMetricsEndpoints();
+                app.MapDeadLetterEndpoints();
+                break;
         }
 
         return app;

@@ -15,12 +15,13 @@ public class RepositoryComponentsTests
 {
     private const string Aggregator = "logdapr-aggregator";
     private const string Store = "logdapr-store";
+    private const string Processor = "logdapr-processor";
 
     [Theory]
     [InlineData(null)]
     [InlineData("kafka")]
     [InlineData("jetstream")]
-    public void Every_broker_variant_gives_the_aggregator_and_the_store_a_consumer_group_of_their_own(string? broker)
+    public void Every_broker_variant_gives_the_aggregator_the_store_and_the_processor_a_consumer_group_of_their_own(string? broker)
     {
         var paths = new List<string> { Repository.Path("components/pubsub.yaml") };
         if (broker is not null)
@@ -33,8 +34,10 @@ public class RepositoryComponentsTests
         var pubsub = catalog.Find("logdapr-pubsub")!;
 
         Assert.True(pubsub.IsLoadedFor(Store));
+        Assert.True(pubsub.IsLoadedFor(Processor));
         Assert.Equal(Aggregator, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Aggregator), Aggregator));
         Assert.Equal(Store, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Store), Store));
+        Assert.Equal(Processor, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Processor), Processor));
     }
 
     [Fact]

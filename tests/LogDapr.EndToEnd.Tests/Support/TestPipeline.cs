@@ -20,15 +20,26 @@ public sealed class TestPipeline : IAsyncDisposable
     public SidecarDiagnostics Sidecar { get; }
     public HttpClient Http { get; }
 
-    public static async Task<TestPipeline> StartAsync(string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null, LocalBroker broker = LocalBroker.Redis)
+    public static async Task<TestPipeline> StartAsync(
+        string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null,
+        LocalBroker broker = LocalBroker.Redis, string? processingRules = null)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "logdapr-e2e", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        string? rulesFile = null;
+        if (processingRules is not null)
+        {
+            Directory.CreateDirectory(runDirectory);
+            rulesFile = Path.Combine(runDirectory, "processing.yaml");
+            await File.WriteAllTextAsync(rulesFile, processingRules);
+        }
+
         var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             RunDirectory = runDirectory,
             SidecarArguments = ["--journal-fsync", "false", .. sidecarArguments ?? []],
             AppEnvironment = appEnvironment ?? new Dictionary<string, string?>(),
             Broker = broker,
+            ProcessingRulesFile = rulesFile,
         }, CancellationToken.None);
         return new TestPipeline(pipeline);
     }

@@ -33,6 +33,12 @@ public sealed record LocalPipelineOptions
     /// <summary>Use the conventional ports (ingest 8080, aggregator 8081, Dapr 3500/50001) when they are free.</summary>
     public bool PreferConventionalPorts { get; init; }
 
+    /// <summary>
+    /// A processing rules document (YAML or JSON, the LogPipeline's <c>spec.processing</c>). When set, the processor
+    /// runs between the raw topic and the counter and the store, which then read the processed topic.
+    /// </summary>
+    public string? ProcessingRulesFile { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };
