@@ -18,6 +18,7 @@ public static class ConfigKeys
     public const string PubSubName = PipelineSection + ":" + nameof(PipelineOptions.PubSubName);
     public const string Topic = PipelineSection + ":" + nameof(PipelineOptions.Topic);
     public const string DeadLetterTopic = PipelineSection + ":" + nameof(PipelineOptions.DeadLetterTopic);
+    public const string ReplayTopic = PipelineSection + ":" + nameof(PipelineOptions.ReplayTopic);
     public const string StateStoreName = PipelineSection + ":" + nameof(PipelineOptions.StateStoreName);
     public const string BindingName = PipelineSection + ":" + nameof(PipelineOptions.BindingName);
 

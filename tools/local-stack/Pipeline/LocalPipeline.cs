@@ -331,8 +331,10 @@ public sealed class LocalPipeline : IAsyncDisposable
             }
             else if (role is not null)
             {
-                // The counter and the store read what the processor publishes; ingest keeps publishing to the raw topic.
+                // The counter and the store read what the processor publishes; ingest keeps publishing to the raw topic,
+                // and a replayed dead letter goes there too, to be processed again.
                 environment[Env(ConfigKeys.Topic)] = PipelineDefaults.ProcessedTopic;
+                environment[Env(ConfigKeys.ReplayTopic)] = PipelineDefaults.LogsTopic;
             }
         }
 
