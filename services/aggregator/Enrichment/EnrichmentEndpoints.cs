@@ -23,12 +23,12 @@ public static class EnrichmentEndpoints
 
     public static IEndpointRouteBuilder MapEnrichmentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/metadata/{kind}/{name}", PutAsync)
+        app.MapPut("/v1/metadata/{kind}/{**name}", PutAsync)
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("PutMetadata")
             .WithSummary("Create or replace the attributes of a host or service: {\"attributes\": {\"key\": \"value\"}}")
-            .WithDescription("kind is 'host' or 'service'; the name as events carry it (1 to 255 characters). At most 32 attributes, "
+            .WithDescription("kind is 'host' or 'service'; the name as events carry it (1 to 255 characters, '/' as is or as %2F). At most 32 attributes, "
                 + "keys of 1 to 64 and values of at most 256 characters. 201 when created, 200 when replaced. The processor serves "
                 + "a change after at most Enrichment:CacheTtl (in-process cache); the state store entry is replaced with the row.")
             .Accepts<MetadataBody>("application/json")
@@ -40,7 +40,7 @@ public static class EnrichmentEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/v1/metadata/{kind}/{name}", GetAsync)
+        app.MapGet("/v1/metadata/{kind}/{**name}", GetAsync)
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("GetMetadata")
@@ -53,11 +53,11 @@ public static class EnrichmentEndpoints
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("ListMetadata")
-            .WithSummary("The hosts or services with metadata, ordered by name, paged with 'cursor' (the nextCursor of the previous page)")
+            .WithSummary("The hosts or services with metadata, ordered by name, paged with 'cursor' (the next_cursor of the previous page)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        app.MapDelete("/v1/metadata/{kind}/{name}", DeleteAsync)
+        app.MapDelete("/v1/metadata/{kind}/{**name}", DeleteAsync)
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("DeleteMetadata")
@@ -120,7 +120,7 @@ public static class EnrichmentEndpoints
         }
 
         var row = await reader.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        var view = row is null ? new MetadataView(kind, name, parsed.Attributes, time.GetUtcNow()) : MetadataView.From(row);
+        var view = row is null ? new MetadataView(MetadataKinds.Text(key.Kind), key.Name, parsed.Attributes, time.GetUtcNow()) : MetadataView.From(row);
         return result.Outcome == MetadataWriteOutcome.Created
             ? TypedResults.Created(Location(key), view)
             : TypedResults.Ok(view);
@@ -155,7 +155,7 @@ public static class EnrichmentEndpoints
         string? after = null;
         if (cursor is not null && !TryDecodeCursor(cursor, out after))
         {
-            return Validation("cursor", "cursor is not one this API returned (pass nextCursor of the previous page unchanged)");
+            return Validation("cursor", "cursor is not one this API returned (pass next_cursor of the previous page unchanged)");
         }
 
         var rows = await reader.ListAsync(parsedKind, after, size, cancellationToken).ConfigureAwait(false);
@@ -193,6 +193,9 @@ public static class EnrichmentEndpoints
     private static ValidationProblem? Invalid(string kind, string name, out MetadataKey key)
     {
         key = default;
+        // The name is the rest of the path, so a name may hold '/'. ASP.NET Core decodes every escape of a path but
+        // %2F (it would change the segments); a client that escapes the name (encodeURIComponent) sends '/' as %2F.
+        name = name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         if (!MetadataKinds.TryParse(kind, out var parsed))
         {
             return KindProblem(kind);

@@ -68,7 +68,7 @@ public sealed class MetadataApiTests(PostgresFixture postgres) : IAsyncLifetime
         {
             var page = await GetJsonAsync(admin, "/v1/metadata/host?limit=2" + (cursor is null ? "" : "&cursor=" + cursor));
             names.AddRange(page["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+            cursor = page["next_cursor"]?.GetValue<string>();
             pages++;
         }
         while (cursor is not null && pages < 10);
