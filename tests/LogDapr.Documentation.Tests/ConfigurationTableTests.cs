@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Auth;
+using LogDapr.Configuration.Enrichment;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Store;
@@ -34,6 +35,7 @@ public sealed class ConfigurationTableTests
         ("Store:Search", typeof(StoreSearchOptions)),
         ("Store:Tail", typeof(StoreTailOptions)),
         ("Store:Archive", typeof(StoreArchiveOptions)),
+        ("Enrichment", typeof(EnrichmentOptions)),
     ];
 
     [Fact]
