@@ -47,13 +47,14 @@ internal sealed class LookupRig : IAsyncDisposable
     }
 
     /// <param name="dapr">Another client (e.g. one of a sidecar that is not there); the rig's by default.</param>
-    public TieredMetadataLookup Lookup(EnrichmentOptions? options = null, DaprClient? dapr = null) => new(
+    /// <param name="time">The fake clock unless a test needs real timeouts.</param>
+    public TieredMetadataLookup Lookup(EnrichmentOptions? options = null, DaprClient? dapr = null, TimeProvider? time = null) => new(
         dapr ?? Sidecar.Client,
         new MetadataReader(Db.DataSource, Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = MigratedDatabase.Schema })),
         new EnrichmentMetrics(Meters),
         Options.Create(options ?? new EnrichmentOptions()),
         Options.Create(new PipelineOptions()),
-        Time,
+        time ?? Time,
         NullLoggerFactory.Instance);
 
     public Task InsertAsync(string kind, string name, string attributesJson)
@@ -67,6 +68,19 @@ internal sealed class LookupRig : IAsyncDisposable
         await AdminAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS false");
         await AdminAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()");
         Db.DataSource.Clear();
+    }
+
+    /// <summary>Holds an exclusive lock on the metadata table until disposed: every read of it waits, as on a stuck database.</summary>
+    public async Task<IAsyncDisposable> LockTableAsync()
+    {
+        var connection = await Db.DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand($"LOCK TABLE {MigratedDatabase.Schema}.enrichment_metadata IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new Release(connection, transaction);
     }
 
     public Task StartPostgresAsync() => AdminAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS true");
@@ -84,6 +98,15 @@ internal sealed class LookupRig : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+internal sealed class Release(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.RollbackAsync();
+        await connection.DisposeAsync();
     }
 }
 

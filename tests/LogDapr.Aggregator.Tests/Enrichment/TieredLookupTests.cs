@@ -33,6 +33,7 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_key_is_answered_by_Postgres_then_by_the_state_store_then_from_memory()
     {
         await rig.InsertAsync("host", "web-1", """{"region":"eu"}""");
+        using var meters = new LookupMeters(rig.Meters);
         var first = rig.Lookup();
 
         var cold = await first.LookupAsync([Web1, Nobody], CancellationToken.None);
@@ -44,16 +45,19 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         var filled = await rig.Sidecar.Client.GetStateAsync<MetadataStateEntry>(PipelineDefaults.StateStoreComponent, MetadataStateEntry.Key(Web1));
         Assert.Equal("eu", filled.Attributes!["region"]);
         Assert.False((await rig.Sidecar.Client.GetStateAsync<MetadataStateEntry>(PipelineDefaults.StateStoreComponent, MetadataStateEntry.Key(Nobody))).Found);
+        Assert.Equal((2, 2, 1, 1), (meters.Lookups("memory/miss"), meters.Lookups("state_store/miss"), meters.Lookups("postgres/hit"), meters.Lookups("postgres/miss")));
 
         // A change made around the API reaches neither tier: a fresh process is answered by the state store.
         await rig.InsertAsync("host", "web-1", """{"region":"us"}""");
         var second = rig.Lookup();
         Assert.Equal("eu", (await second.LookupAsync([Web1], CancellationToken.None)).Found[Web1]["region"]);
+        Assert.Equal((1, 1), (meters.Lookups("state_store/hit"), meters.Lookups("postgres/hit")));
 
         // Now the state store changes; the process answers from memory until its TTL has passed.
         await rig.Sidecar.Client.SaveStateAsync(PipelineDefaults.StateStoreComponent, MetadataStateEntry.Key(Web1),
             MetadataStateEntry.For(new Dictionary<string, string> { ["region"] = "ap" }));
         Assert.Equal("eu", (await second.LookupAsync([Web1], CancellationToken.None)).Found[Web1]["region"]);
+        Assert.Equal(1, meters.Lookups("memory/hit"));
         rig.Time.Advance(new EnrichmentOptions().CacheTtl);
         Assert.Equal("ap", (await second.LookupAsync([Web1], CancellationToken.None)).Found[Web1]["region"]);
     }
@@ -68,7 +72,7 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains(Web1, (await lookup.LookupAsync([Web1], CancellationToken.None)).Found.Keys);
         // The successful call leaves the breaker's sampling window, so what follows counts failures only.
         rig.Time.Advance(options.BreakerSamplingDuration);
-        using var gauge = new BreakerGauge(rig.Meters);
+        using var gauge = new LookupMeters(rig.Meters);
 
         await rig.StopPostgresAsync();
         for (var call = 1; call <= options.BreakerMinimumThroughput; call++)
@@ -81,8 +85,8 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
 
         // MinimumThroughput failed calls, a failure ratio of 1 >= FailureRatio: open, and the gauge says 2.
         Assert.Equal(CircuitState.Open, lookup.Postgres.State.CircuitState);
-        Assert.Equal(2, gauge.Read(LookupTier.Postgres));
-        Assert.Equal(0, gauge.Read(LookupTier.StateStore));
+        Assert.Equal(2, gauge.Breaker(LookupTier.Postgres));
+        Assert.Equal(0, gauge.Breaker(LookupTier.StateStore));
 
         // Back, but the break has not passed: still unavailable, answered without asking Postgres.
         await rig.StartPostgresAsync();
@@ -93,7 +97,24 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Empty(recovered.Unavailable);
         Assert.Equal("us", recovered.Found[Web2]["region"]);
         Assert.Equal(CircuitState.Closed, lookup.Postgres.State.CircuitState);
-        Assert.Equal(0, gauge.Read(LookupTier.Postgres));
+        Assert.Equal(0, gauge.Breaker(LookupTier.Postgres));
+    }
+
+    [Fact]
+    public async Task A_stuck_Postgres_is_given_up_after_the_timeout_and_its_keys_are_unavailable()
+    {
+        await rig.InsertAsync("host", "web-1", """{"region":"eu"}""");
+        // Real time here: the timeout itself is what is tested (the answer is asserted, never how long it took).
+        var lookup = rig.Lookup(new EnrichmentOptions { PostgresTimeout = TimeSpan.FromMilliseconds(200) }, time: TimeProvider.System);
+
+        MetadataSnapshot answer;
+        await using (await rig.LockTableAsync())
+        {
+            answer = await lookup.LookupAsync([Web1], CancellationToken.None);
+        }
+
+        Assert.Equal([Web1], answer.Unavailable);
+        Assert.Equal("eu", (await lookup.LookupAsync([Web1], CancellationToken.None)).Found[Web1]["region"]);
     }
 
     [Fact]
@@ -161,17 +182,18 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Empty(answer.Unavailable);
     }
 
-    /// <summary>Reads logdapr.enrichment.breaker.state of the rig's lookups, by source.</summary>
-    private sealed class BreakerGauge : IDisposable
+    /// <summary>Reads the instruments of the rig's lookups: the breaker gauge by source, the lookups counter by tier and outcome.</summary>
+    private sealed class LookupMeters : IDisposable
     {
         private readonly MeterListener listener = new();
-        private readonly Dictionary<string, int> last = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> gauge = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> lookups = new(StringComparer.Ordinal);
 
-        public BreakerGauge(CapturingMeterFactory meters)
+        public LookupMeters(CapturingMeterFactory meters)
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "logdapr.enrichment.breaker.state" && meters.Created.Contains(instrument.Meter))
+                if (instrument.Name is "logdapr.enrichment.breaker.state" or "logdapr.enrichment.lookups" && meters.Created.Contains(instrument.Meter))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -182,18 +204,41 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
                 {
                     if (tag.Key == "source")
                     {
-                        last[(string)tag.Value!] = value;
+                        gauge[(string)tag.Value!] = value;
                     }
+                }
+            });
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? tier = null, outcome = null;
+                foreach (var tag in tags)
+                {
+                    tier = tag.Key == "tier" ? (string)tag.Value! : tier;
+                    outcome = tag.Key == "outcome" ? (string)tag.Value! : outcome;
+                }
+
+                lock (lookups)
+                {
+                    lookups[$"{tier}/{outcome}"] = lookups.GetValueOrDefault($"{tier}/{outcome}") + value;
                 }
             });
             listener.Start();
         }
 
-        public int Read(string source)
+        public int Breaker(string source)
         {
-            last.Clear();
+            gauge.Clear();
             listener.RecordObservableInstruments();
-            return last[source];
+            return gauge[source];
+        }
+
+        /// <summary>Keys counted so far, e.g. "memory/hit" or "postgres/miss".</summary>
+        public long Lookups(string tierAndOutcome)
+        {
+            lock (lookups)
+            {
+                return lookups.GetValueOrDefault(tierAndOutcome);
+            }
         }
 
         public void Dispose() => listener.Dispose();
