@@ -30,11 +30,11 @@ public sealed class MetadataReader(NpgsqlDataSource dataSource, IOptions<Postgre
     public Task<List<MetadataRow>> ListAsync(MetadataKind kind, string? after, int limit, CancellationToken cancellationToken)
         => TransientReads.RunAsync(dataSource, async ct =>
         {
-            // COLLATE "C": byte order, so the keyset agrees with the cursor whatever the database's collation.
+            // The column is COLLATE "C": byte order, the primary key's, so a page is a range scan of the index.
             await using var command = dataSource.CreateCommand($"""
                 SELECT kind, name, attributes::text, updated_at FROM {schema}.enrichment_metadata
-                WHERE kind = @kind AND (@after::text IS NULL OR name COLLATE "C" > @after COLLATE "C")
-                ORDER BY name COLLATE "C" LIMIT @limit
+                WHERE kind = @kind AND (@after::text IS NULL OR name > @after)
+                ORDER BY name LIMIT @limit
                 """);
             command.Parameters.AddWithValue("kind", MetadataKinds.Text(kind));
             command.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Text) { Value = (object?)after ?? DBNull.Value });

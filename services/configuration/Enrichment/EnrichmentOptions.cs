@@ -42,6 +42,10 @@ public sealed class EnrichmentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PostgresTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Calls one lookup source (state store, Postgres) serves at once per process; more wait for a slot, within the timeout.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentCalls { get; set; } = 4;
+
     /// <summary>Share of failed calls within the sampling duration that opens a source's breaker.</summary>
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; set; } = 0.5;

@@ -16,6 +16,7 @@ public sealed class EnrichmentOptionsTests
         [nameof(EnrichmentOptions.StateStoreEntryTtl)] = o => o.StateStoreEntryTtl = TimeSpan.Zero,
         [nameof(EnrichmentOptions.StateStoreTimeout)] = o => o.StateStoreTimeout = TimeSpan.Zero,
         [nameof(EnrichmentOptions.PostgresTimeout)] = o => o.PostgresTimeout = TimeSpan.FromMinutes(5),
+        [nameof(EnrichmentOptions.MaxConcurrentCalls)] = o => o.MaxConcurrentCalls = 0,
         [nameof(EnrichmentOptions.BreakerFailureRatio)] = o => o.BreakerFailureRatio = 1.5,
         [nameof(EnrichmentOptions.BreakerMinimumThroughput)] = o => o.BreakerMinimumThroughput = 1,
         [nameof(EnrichmentOptions.BreakerSamplingDuration)] = o => o.BreakerSamplingDuration = TimeSpan.FromMilliseconds(100),

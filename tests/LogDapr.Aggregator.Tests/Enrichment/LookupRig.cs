@@ -83,6 +83,10 @@ internal sealed class LookupRig : IAsyncDisposable
         return new Release(connection, transaction);
     }
 
+    /// <summary>Statements of this database waiting for a lock (on the table <see cref="LockTableAsync"/> holds).</summary>
+    public Task<long> LockWaitersAsync()
+        => Db.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+
     public Task StartPostgresAsync() => AdminAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS true");
 
     public async ValueTask DisposeAsync()

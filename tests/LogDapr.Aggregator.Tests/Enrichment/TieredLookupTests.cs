@@ -118,6 +118,29 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task At_most_MaxConcurrentCalls_lookups_query_Postgres_at_once_the_others_wait_for_a_slot()
+    {
+        await rig.InsertAsync("host", "web-1", """{"region":"eu"}""");
+        await rig.InsertAsync("host", "web-2", """{"region":"us"}""");
+        var lookup = rig.Lookup(new EnrichmentOptions { MaxConcurrentCalls = 1 });
+        Task<MetadataSnapshot> first, second;
+
+        await using (await rig.LockTableAsync())
+        {
+            first = lookup.LookupAsync([Web1], CancellationToken.None).AsTask();
+            await Eventually.TrueAsync(async () => await rig.LockWaitersAsync() == 1, "the first lookup's query waits on the locked table");
+            second = lookup.LookupAsync([Web2], CancellationToken.None).AsTask();
+            await Eventually.TrueAsync(() => Task.FromResult(lookup.Postgres.Queued == 1), "the second lookup waits for the slot");
+
+            Assert.Equal(1, await rig.LockWaitersAsync());
+            Assert.False(second.IsCompleted);
+        }
+
+        Assert.Equal("eu", (await first).Found[Web1]["region"]);
+        Assert.Equal("us", (await second).Found[Web2]["region"]);
+    }
+
+    [Fact]
     public async Task A_known_absence_is_cached_and_stays_answered_while_Postgres_is_down()
     {
         var lookup = rig.Lookup();
