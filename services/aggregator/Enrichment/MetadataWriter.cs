@@ -25,7 +25,7 @@ public sealed class MetadataWriter(ISqlBinding binding, DaprClient dapr, IOption
     private const int MaxAttempts = 3;
 
     private readonly string schema = postgres.Value.Schema;
-    private readonly string stateStore = pipeline.Value.StateStoreName;
+    private readonly string stateStore = options.Value.StateStore(pipeline.Value.StateStoreName);
 
     public async Task<MetadataWriteResult> PutAsync(MetadataKey key, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed class TieredMetadataLookup : IMetadataLookup
         this.reader = reader;
         this.metrics = metrics;
         this.options = options.Value;
-        stateStore = pipeline.Value.StateStoreName;
+        stateStore = this.options.StateStore(pipeline.Value.StateStoreName);
         cache = new MetadataCache(this.options.CacheMaxEntries, time);
         var logger = loggers.CreateLogger<TieredMetadataLookup>();
         StateStore = new GuardedSource(LookupTier.StateStore, this.options.StateStoreTimeout, this.options, time, logger);

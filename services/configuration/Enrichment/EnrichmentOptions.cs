@@ -11,6 +11,16 @@ public sealed class EnrichmentOptions : IValidatableObject
 {
     public const string Section = "Enrichment";
 
+    /// <summary>
+    /// The Dapr state store of the second tier; empty: Pipeline:StateStoreName. The counter writes it and the processor
+    /// reads it under different app ids, and Dapr prefixes keys with the app id by default, so the component must have
+    /// <c>keyPrefix: name</c> (or <c>none</c>) for the counter's updates to reach the processors.
+    /// </summary>
+    public string StateStoreName { get; set; } = "";
+
+    /// <summary>The state store the lookup and the API use.</summary>
+    public string StateStore(string pipelineStateStore) => StateStoreName is { Length: > 0 } name ? name : pipelineStateStore;
+
     /// <summary>How long a found entry is served from the in-process cache: the staleness bound after a write elsewhere.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(60);

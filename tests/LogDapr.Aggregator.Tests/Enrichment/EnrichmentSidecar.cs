@@ -11,19 +11,31 @@ namespace LogDapr.Aggregator.Tests.Enrichment;
 
 /// <summary>
 /// The development sidecar in process with what enrichment uses: the pipeline's state store (state.in-memory, named
-/// as the pipeline names it) and the Postgres binding on the test's database. A real Dapr client talks to it over gRPC.
+/// as the pipeline names it, keys prefixed with the app id as daprd's default), a shared one (<see cref="SharedStore"/>,
+/// <c>keyPrefix: name</c>) and the Postgres binding on the test's database. The counter's app id has the main API
+/// pair (<see cref="Client"/>); the processor's its own (<see cref="ProcessorClient"/>), so keys are prefixed as in a cluster.
 /// </summary>
 internal sealed class EnrichmentSidecar : IAsyncDisposable
 {
+    public const string SharedStore = "logdapr-enrichment";
+    public const string ProcessorAppId = "logdapr-processor";
+
     private readonly SidecarHost host;
 
     private EnrichmentSidecar(SidecarHost host)
     {
         this.host = host;
         Client = new DaprClientBuilder().UseGrpcEndpoint(host.GrpcEndpoint).UseHttpEndpoint(host.HttpEndpoint).Build();
+        var processor = host.Listener(ProcessorAppId);
+        ProcessorClient = new DaprClientBuilder()
+            .UseGrpcEndpoint($"http://127.0.0.1:{processor.GrpcPort}").UseHttpEndpoint($"http://127.0.0.1:{processor.HttpPort}").Build();
     }
 
+    /// <summary>The counter's (app id logdapr-aggregator).</summary>
     public DaprClient Client { get; }
+
+    /// <summary>The processor's (app id logdapr-processor).</summary>
+    public DaprClient ProcessorClient { get; }
 
     public int GrpcPort => host.GrpcPort;
 
@@ -45,6 +57,17 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata:
+              name: {SharedStore}
+            spec:
+              type: state.in-memory
+              version: v1
+              metadata:
+                - name: keyPrefix
+                  value: name
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
               name: {PipelineDefaults.PostgresBindingComponent}
             spec:
               type: bindings.postgresql
@@ -59,6 +82,7 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
             HttpPort = 0,
             GrpcPort = 0,
             AppId = PipelineDefaults.AggregatorAppId,
+            ClientApps = [ProcessorAppId],
             DataDir = Directory.CreateTempSubdirectory("logdapr-enrich-data-").FullName,
             LogLevel = LogLevel.Warning,
         });
@@ -68,6 +92,7 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        ProcessorClient.Dispose();
         await host.DisposeAsync();
     }
 }
