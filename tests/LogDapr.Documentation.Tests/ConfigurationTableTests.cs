@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Auth;
+using LogDapr.Configuration.Enrichment;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Processing;
@@ -36,6 +37,7 @@ public sealed class ConfigurationTableTests
         ("Store:Tail", typeof(StoreTailOptions)),
         ("Store:Archive", typeof(StoreArchiveOptions)),
         ("Processing", typeof(ProcessingOptions)),
+        ("Enrichment", typeof(EnrichmentOptions)),
     ];
 
     [Fact]

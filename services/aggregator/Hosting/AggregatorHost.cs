@@ -4,6 +4,7 @@ using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
+using LogDapr.Aggregator.Enrichment;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Processing.Hosting;
@@ -117,6 +118,7 @@ public static class AggregatorHost
             default:
                 app.MapMetricsEndpoints();
                 app.MapDeadLetterEndpoints();
+                app.MapEnrichmentEndpoints();
                 break;
         }
 
@@ -140,12 +142,14 @@ public static class AggregatorHost
         builder.Services.AddRetentionMetrics();
         builder.Services.AddSingleton<ISchemaMaintenance, CountsRetention>();
         builder.Services.AddSingleton<ISchemaMaintenance, DeadLetterRetention>();
+        builder.Services.AddEnrichmentMetadata();
         builder.Services.AddSingleton<OverflowGauge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
         {
             [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
             [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+            [EnrichmentEndpoints.MetadataTag] = "Attributes the processor adds to the events of a host or a service (admin).",
         }));
     }
 }

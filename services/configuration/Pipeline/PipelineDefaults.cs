@@ -18,6 +18,9 @@ public static class PipelineDefaults
 
     public const string PubSubComponent = "logdapr-pubsub";
     public const string StateStoreComponent = "logdapr-state";
+
+    /// <summary>The enrichment cache's state store (keyPrefix name: the counter writes, the processor reads).</summary>
+    public const string EnrichmentStateStoreComponent = "logdapr-enrichment";
     public const string PostgresBindingComponent = "logdapr-postgres";
 
     public const string LogsTopic = "logs";

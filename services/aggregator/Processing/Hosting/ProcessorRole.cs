@@ -1,4 +1,5 @@
 using LogDapr.Aggregator.Decoding;
+using LogDapr.Aggregator.Enrichment;
 using LogDapr.Aggregator.Processing.Delivery;
 using LogDapr.Aggregator.Processing.Observability;
 using LogDapr.Aggregator.Processing.Rules;
@@ -24,6 +25,7 @@ public static class ProcessorRole
         builder.Services.AddSingleton<ActiveRules>();
         builder.Services.AddHostedService<RulesWatcher>();
         builder.Services.AddSingleton<ProcessedPublisher>();
+        builder.Services.AddEnrichmentLookup();
 
         // One rule set per delivery: the decoder (field mapping) and the processor of a request come from the same
         // document, even when the rules change while it runs.
