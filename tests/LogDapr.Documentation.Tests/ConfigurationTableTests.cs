@@ -6,6 +6,7 @@ using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Processing;
+using LogDapr.Configuration.Routing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 using LogDapr.Documentation.Tests.Support;
@@ -36,6 +37,7 @@ public sealed class ConfigurationTableTests
         ("Store:Tail", typeof(StoreTailOptions)),
         ("Store:Archive", typeof(StoreArchiveOptions)),
         ("Processing", typeof(ProcessingOptions)),
+        ("Routing", typeof(RoutingOptions)),
     ];
 
     [Fact]
