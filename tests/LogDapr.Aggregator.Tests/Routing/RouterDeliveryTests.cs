@@ -144,6 +144,33 @@ public class RouterDeliveryTests
         Assert.Equal("m7/hook/0", call.Metadata["Idempotency-Key"]);
     }
 
+    [Fact]
+    public async Task Every_call_is_counted_per_route_and_outcome_and_sent_events_per_route()
+    {
+        var meters = new CapturingMeterFactory();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var measured = new ConcurrentQueue<(string Instrument, long Value, string Tags)>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (meters.Created.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measured.Enqueue((instrument.Name, value, string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+        var rig = new Rig(TwoRoutes, maxAttempts: 2, meters: meters);
+        rig.Invoker.FailFirst("acme-hook", int.MaxValue);
+
+        await rig.ProcessAsync(Message("m8", Event("acme", Severity.Error), Event("acme", Severity.Info)));
+
+        var calls = measured.Where(m => m.Instrument == "logdapr.routing.calls" && m.Value > 0).Select(m => m.Tags).Order().ToList();
+        Assert.Equal(["route=acme-errors,outcome=dead_lettered", "route=acme-errors,outcome=retry", "route=everything,outcome=success"], calls);
+        Assert.Equal(2, measured.Where(m => m.Instrument == "logdapr.routing.events" && m.Tags == "route=everything").Sum(m => m.Value));
+        Assert.DoesNotContain(measured, m => m.Instrument == "logdapr.routing.events" && m.Tags == "route=acme-errors");
+    }
+
     private static IEnumerable<string?> EventIds(Call call)
         => JsonDocument.Parse(call.Data).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString());
 
@@ -160,7 +187,7 @@ public class RouterDeliveryTests
 
     private sealed class Rig
     {
-        public Rig(string routes, int maxAttempts = 5, int maxEventsPerCall = 500, TimeSpan? attemptTimeout = null)
+        public Rig(string routes, int maxAttempts = 5, int maxEventsPerCall = 500, TimeSpan? attemptTimeout = null, System.Diagnostics.Metrics.IMeterFactory? meters = null)
         {
             var (set, errors) = RoutesParser.Parse(routes, new MinimalConditionCompiler());
             Assert.Empty(errors);
@@ -170,7 +197,7 @@ public class RouterDeliveryTests
                 InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5),
                 AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(30),
             });
-            var metrics = new RoutingMetrics(new PlainMeterFactory());
+            var metrics = new RoutingMetrics(meters ?? new PlainMeterFactory());
             var readiness = new SchemaReadiness(TimeProvider.System);
             readiness.MarkReady();
             Processor = new RouterDeliveryProcessor(set!, new RouteSender(Invoker, metrics, options, TimeProvider.System),
@@ -219,6 +246,22 @@ public class RouterDeliveryTests
             {
                 throw new InvalidOperationException("receiver said no");
             }
+        }
+    }
+
+    private sealed class CapturingMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public ConcurrentBag<System.Diagnostics.Metrics.Meter> Created { get; } = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options);
+            Created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
         }
     }
 
