@@ -64,6 +64,9 @@ public static class ConfigKeys
     public const string ProcessingHashKey = ProcessingSection + ":" + nameof(ProcessingOptions.HashKey);
     public const string ProcessingReloadInterval = ProcessingSection + ":" + nameof(ProcessingOptions.ReloadInterval);
 
+    public const string RoutingSection = Routing.RoutingOptions.Section;
+    public const string RoutingRoutesFile = RoutingSection + ":" + nameof(Routing.RoutingOptions.RoutesFile);
+
     /// <summary>Standard Dapr SDK variables, set by the sidecar injector, <c>dapr run</c> or the local runner.</summary>
     public const string DaprHttpPortEnv = "DAPR_HTTP_PORT";
     public const string DaprGrpcPortEnv = "DAPR_GRPC_PORT";

@@ -7,6 +7,7 @@ using LogDapr.Configuration.Enrichment;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Processing;
+using LogDapr.Configuration.Routing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 using LogDapr.Documentation.Tests.Support;
@@ -38,6 +39,7 @@ public sealed class ConfigurationTableTests
         ("Store:Archive", typeof(StoreArchiveOptions)),
         ("Processing", typeof(ProcessingOptions)),
         ("Enrichment", typeof(EnrichmentOptions)),
+        ("Routing", typeof(RoutingOptions)),
     ];
 
     [Fact]

@@ -9,6 +9,7 @@ using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
 using LogDapr.Aggregator.Processing.Hosting;
 using LogDapr.Aggregator.Query;
+using LogDapr.Aggregator.Routing.Hosting;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
@@ -37,6 +38,9 @@ public static class AggregatorHost
     /// <summary>The processor role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
     public const string ProcessorServiceName = "logdapr-processor";
 
+    /// <summary>The router role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string RouterServiceName = "logdapr-router";
+
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         // Every role runs this binary; without a name of its own the store's metrics and traces would be summed with
@@ -44,7 +48,12 @@ public static class AggregatorHost
         var role = Role(builder.Configuration);
         if (role != AggregatorRole.Counter && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
         {
-            builder.Configuration["OTEL_SERVICE_NAME"] = role == AggregatorRole.Store ? StoreServiceName : ProcessorServiceName;
+            builder.Configuration["OTEL_SERVICE_NAME"] = role switch
+            {
+                AggregatorRole.Store => StoreServiceName,
+                AggregatorRole.Router => RouterServiceName,
+                _ => ProcessorServiceName,
+            };
         }
 
         builder.AddServiceDefaults();
@@ -89,6 +98,9 @@ public static class AggregatorHost
             case AggregatorRole.Processor:
                 builder.AddProcessorRole();
                 break;
+            case AggregatorRole.Router:
+                builder.AddRouterRole();
+                break;
             default:
                 builder.AddCounterRole();
                 break;
@@ -113,7 +125,8 @@ public static class AggregatorHost
                 app.MapStoreRole();
                 break;
             case AggregatorRole.Processor:
-                // The processor serves no API of its own: only its Dapr routes, health and metrics.
+            case AggregatorRole.Router:
+                // The processor and the router serve no API of their own: only their Dapr routes, health and metrics.
                 break;
             default:
                 app.MapMetricsEndpoints();

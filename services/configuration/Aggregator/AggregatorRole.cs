@@ -17,4 +17,10 @@ public enum AggregatorRole
     /// topic and publishes the result to the processed topic, which the counter and the store then read.
     /// </summary>
     Processor,
+
+    /// <summary>
+    /// Forwards the events of the processed topic that match the pipeline's routes to Dapr output bindings (webhooks,
+    /// Kafka, object storage), at least once with an idempotency key; a failing route is dead-lettered, never blocking.
+    /// </summary>
+    Router,
 }

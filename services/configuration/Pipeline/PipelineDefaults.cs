@@ -16,6 +16,9 @@ public static class PipelineDefaults
     /// <summary>The processor role's app id (only when processing rules are configured).</summary>
     public const string ProcessorAppId = "logdapr-processor";
 
+    /// <summary>The router role's app id (only when routes are configured).</summary>
+    public const string RouterAppId = "logdapr-router";
+
     public const string PubSubComponent = "logdapr-pubsub";
     public const string StateStoreComponent = "logdapr-state";
 
@@ -41,4 +44,5 @@ public static class PipelineDefaults
     public const int AggregatorPort = 8081;
     public const int StorePort = 8082;
     public const int ProcessorPort = 8083;
+    public const int RouterPort = 8084;
 }

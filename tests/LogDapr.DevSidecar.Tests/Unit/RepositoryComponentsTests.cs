@@ -16,6 +16,7 @@ public class RepositoryComponentsTests
     private const string Aggregator = "logdapr-aggregator";
     private const string Store = "logdapr-store";
     private const string Processor = "logdapr-processor";
+    private const string Router = "logdapr-router";
 
     [Theory]
     [InlineData(null)]
@@ -38,6 +39,8 @@ public class RepositoryComponentsTests
         Assert.Equal(Aggregator, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Aggregator), Aggregator));
         Assert.Equal(Store, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Store), Store));
         Assert.Equal(Processor, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Processor), Processor));
+        Assert.True(pubsub.IsLoadedFor(Router));
+        Assert.Equal(Router, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Router), Router));
     }
 
     [Fact]
@@ -51,6 +54,9 @@ public class RepositoryComponentsTests
 
         Assert.True(catalog.Find("logdapr-postgres")!.IsLoadedFor(Store));
         Assert.True(catalog.Find("logdapr-env")!.IsLoadedFor(Store));
+        // The router writes the dead letters of failing routes through the same binding.
+        Assert.True(catalog.Find("logdapr-postgres")!.IsLoadedFor(Router));
+        Assert.True(catalog.Find("logdapr-env")!.IsLoadedFor(Router));
         var binding = catalog.Find("logdapr-archive")!;
         Assert.Equal("bindings.localstorage", binding.Type);
         Assert.True(binding.IsLoadedFor(Store));

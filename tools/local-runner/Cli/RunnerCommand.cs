@@ -36,17 +36,43 @@ public static class RunnerCommand
             }
         });
 
+        var routes = new Option<FileInfo?>("--routes")
+        {
+            Description = "A routes document (YAML, routes: [...], the LogPipeline's spec.routes): runs the router, which sends matching events "
+                + "to the routes' Dapr output bindings (declare them in --route-components). Read at start.",
+        };
+        var routeComponents = new Option<DirectoryInfo?>("--route-components")
+        {
+            Description = "A directory of Dapr components (e.g. bindings.http webhooks) the sidecar loads besides components/, for --routes.",
+        };
+        routes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                result.AddError($"--routes: {file.FullName} does not exist");
+            }
+        });
+        routeComponents.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<DirectoryInfo?>() is { Exists: false } directory)
+            {
+                result.AddError($"--route-components: {directory.FullName} does not exist");
+            }
+        });
+
         var command = new RootCommand("Run the LogDapr pipeline locally (development sidecar, no Docker/Kubernetes/Dapr CLI needed).")
         {
-            exitAfterDemo, events, noDemo, stateDirectory, rules,
+            exitAfterDemo, events, noDemo, stateDirectory, rules, routes, routeComponents,
         };
         command.Subcommands.Add(ApiKeyCommand.Create());
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, parse.GetValue(rules), cancellationToken));
+            parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, parse.GetValue(rules),
+            parse.GetValue(routes), parse.GetValue(routeComponents), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, FileInfo? rules, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, FileInfo? rules, FileInfo? routes, DirectoryInfo? routeComponents,
+        CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
         console.Write(new Rule("[bold]LogDapr local runner[/]"));
@@ -75,6 +101,8 @@ public static class RunnerCommand
             AllowPostgresInstall = true,
             PreferConventionalPorts = true,
             ProcessingRulesFile = rules?.FullName,
+            RoutesFile = routes?.FullName,
+            RouteComponentsDirectory = routeComponents?.FullName,
             Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, stop.Token).ConfigureAwait(false);
 
@@ -84,6 +112,11 @@ public static class RunnerCommand
         if (pipeline.Processor is not null)
         {
             console.MarkupLineInterpolated($"[green]Processing on:[/] rules {rules!.FullName} (edit the file: valid changes apply within a second, invalid ones are refused and logged in {pipeline.Processor.LogPath})");
+        }
+
+        if (pipeline.Router is not null)
+        {
+            console.MarkupLineInterpolated($"[green]Routing on:[/] routes {routes!.FullName}; the router on {pipeline.RouterUrl} logs to {pipeline.Router.LogPath}");
         }
 
         if (!noDemo)

@@ -30,10 +30,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly (int Http, int Grpc) aggregatorDapr;
     private readonly (int Http, int Grpc) storeDapr;
     private readonly (int Http, int Grpc) processorDapr;
+    private readonly (int Http, int Grpc) routerDapr;
     private readonly int ingestPort;
     private readonly int aggregatorPort;
     private readonly int storePort;
     private readonly int processorPort;
+    private readonly int routerPort;
 
     // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
     // on /dapr/*, so nothing but the sidecar can post deliveries.
@@ -47,10 +49,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         aggregatorDapr = (FreePorts.Next(), FreePorts.Next());
         storeDapr = (FreePorts.Next(), FreePorts.Next());
         processorDapr = (FreePorts.Next(), FreePorts.Next());
+        routerDapr = (FreePorts.Next(), FreePorts.Next());
         ingestPort = Pick(PipelineDefaults.IngestPort);
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         storePort = Pick(PipelineDefaults.StorePort);
         processorPort = Pick(PipelineDefaults.ProcessorPort);
+        routerPort = Pick(PipelineDefaults.RouterPort);
         this.layout = layout;
         Postgres = postgres;
         // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
@@ -70,6 +74,11 @@ public sealed class LocalPipeline : IAsyncDisposable
             ? null
             : new ManagedProcess(AppSpec(PipelineDefaults.ProcessorAppId, layout.AggregatorDll, processorPort, processorDapr, withDatabase: true,
                 role: AggregatorRole.Processor), logs);
+        // With routes, the router reads what the counter reads, as a consumer group of its own.
+        Router = options.RoutesFile is null
+            ? null
+            : new ManagedProcess(AppSpec(PipelineDefaults.RouterAppId, layout.AggregatorDll, routerPort, routerDapr, withDatabase: true,
+                role: AggregatorRole.Router), logs);
     }
 
     public PostgresServer Postgres { get; }
@@ -80,6 +89,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>The processor role, when the pipeline runs with processing rules.</summary>
     public ManagedProcess? Processor { get; }
+
+    /// <summary>The router role, when the pipeline runs with routes.</summary>
+    public ManagedProcess? Router { get; }
 
     /// <summary>The hash-mode redaction key (<c>Processing__HashKey</c>) for this run.</summary>
     public string RedactionHashKey { get; }
@@ -94,6 +106,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
     public Uri StoreUrl => new($"http://127.0.0.1:{storePort}");
     public Uri ProcessorUrl => new($"http://127.0.0.1:{processorPort}");
+    public Uri RouterUrl => new($"http://127.0.0.1:{routerPort}");
     /// <summary>The Dapr HTTP API of <see cref="PublisherAppId"/> (3500 when free): what the README's curl examples use.</summary>
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
@@ -105,6 +118,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         PipelineDefaults.AggregatorAppId => aggregatorDapr,
         PipelineDefaults.StoreAppId => storeDapr,
         PipelineDefaults.ProcessorAppId when Processor is not null => processorDapr,
+        PipelineDefaults.RouterAppId when Router is not null => routerDapr,
         PublisherAppId => (sidecarHttpPort, sidecarGrpcPort),
         _ => throw new ArgumentException($"the local pipeline serves no app id {appId}", nameof(appId)),
     };
@@ -148,6 +162,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartStoreAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartProcessorAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartRouterAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.WaitUntilDeliveringAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartIngestAsync(cancellationToken).ConfigureAwait(false);
             return pipeline;
@@ -164,7 +179,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         options.Report($"Starting the development sidecar ({PublisherAppId} http {sidecarHttpPort} grpc {sidecarGrpcPort}; "
             + $"{PipelineDefaults.IngestAppId} http {ingestDapr.Http} grpc {ingestDapr.Grpc}; {PipelineDefaults.AggregatorAppId} http {aggregatorDapr.Http} grpc {aggregatorDapr.Grpc}; "
             + $"{PipelineDefaults.StoreAppId} http {storeDapr.Http} grpc {storeDapr.Grpc}"
-            + (Processor is null ? ")" : $"; {PipelineDefaults.ProcessorAppId} http {processorDapr.Http} grpc {processorDapr.Grpc})"));
+            + (Processor is null ? "" : $"; {PipelineDefaults.ProcessorAppId} http {processorDapr.Http} grpc {processorDapr.Grpc}")
+            + (Router is null ? ")" : $"; {PipelineDefaults.RouterAppId} http {routerDapr.Http} grpc {routerDapr.Grpc})"));
         Sidecar.Start();
         await Sidecar.WaitForHttpAsync(new Uri(SidecarHttpUrl, "/v1.0/healthz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
@@ -193,6 +209,18 @@ public sealed class LocalPipeline : IAsyncDisposable
         options.Report($"Starting the processor on {ProcessorUrl} with the rules in {options.ProcessingRulesFile}");
         Processor.Start();
         await Processor.WaitForHttpAsync(new Uri(ProcessorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartRouterAsync(CancellationToken cancellationToken)
+    {
+        if (Router is null)
+        {
+            return;
+        }
+
+        options.Report($"Starting the router on {RouterUrl} with the routes in {options.RoutesFile}");
+        Router.Start();
+        await Router.WaitForHttpAsync(new Uri(RouterUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -235,11 +263,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Every log file's tail, for failure messages.</summary>
-    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Processor?.Tail() ?? "", Ingest.Tail());
+    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Processor?.Tail() ?? "", Router?.Tail() ?? "", Ingest.Tail());
 
-    private string[] SubscriberAppIds() => Processor is null
-        ? [PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId]
-        : [PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId, PipelineDefaults.ProcessorAppId];
+    private string[] SubscriberAppIds() =>
+    [
+        PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId,
+        .. Processor is null ? Array.Empty<string>() : [PipelineDefaults.ProcessorAppId],
+        .. Router is null ? Array.Empty<string>() : [PipelineDefaults.RouterAppId],
+    ];
 
     public async ValueTask DisposeAsync()
     {
@@ -249,6 +280,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (Processor is not null)
         {
             await Processor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Router is not null)
+        {
+            await Router.DisposeAsync().ConfigureAwait(false);
         }
 
         await Sidecar.DisposeAsync().ConfigureAwait(false);
@@ -275,10 +311,17 @@ public sealed class LocalPipeline : IAsyncDisposable
             .. options.ProcessingRulesFile is null
                 ? Array.Empty<SidecarApp>()
                 : [new SidecarApp(PipelineDefaults.ProcessorAppId, ProcessorUrl, processorDapr.Http, processorDapr.Grpc)],
+            .. options.RoutesFile is null
+                ? Array.Empty<SidecarApp>()
+                : [new SidecarApp(PipelineDefaults.RouterAppId, RouterUrl, routerDapr.Http, routerDapr.Grpc)],
             new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestDapr.Http, ingestDapr.Grpc),
         ],
         Path.Combine(options.RunDirectory, "sidecar"),
-        [.. AppHealthCheckArguments, .. options.SidecarArguments],
+        [
+            .. AppHealthCheckArguments, .. options.SidecarArguments,
+            // The routes' output bindings, in a directory of their own next to the pipeline's components.
+            .. options.RouteComponentsDirectory is null ? Array.Empty<string>() : ["--resources-path", options.RouteComponentsDirectory],
+        ],
         new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
@@ -336,6 +379,11 @@ public sealed class LocalPipeline : IAsyncDisposable
                 environment[Env(ConfigKeys.Topic)] = PipelineDefaults.ProcessedTopic;
                 environment[Env(ConfigKeys.ReplayTopic)] = PipelineDefaults.LogsTopic;
             }
+        }
+
+        if (role == AggregatorRole.Router)
+        {
+            environment[Env(ConfigKeys.RoutingRoutesFile)] = options.RoutesFile;
         }
 
         if (role == AggregatorRole.Store)

@@ -39,6 +39,15 @@ public sealed record LocalPipelineOptions
     /// </summary>
     public string? ProcessingRulesFile { get; init; }
 
+    /// <summary>
+    /// A routes document (the LogPipeline's <c>spec.routes</c> as <c>routes:</c>). When set, the router runs on the
+    /// processed topic (the raw one without rules) and sends matching events to the routes' output bindings.
+    /// </summary>
+    public string? RoutesFile { get; init; }
+
+    /// <summary>An extra resources directory the sidecar loads: the output binding components the routes name.</summary>
+    public string? RouteComponentsDirectory { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };
