@@ -553,7 +553,11 @@ public static class RulesParser
         }
         for (int i = 0; i < keys.Count; i++)
         {
-            if (!(allowStar && keys[i] == "*"))
+            if (!allowStar && keys[i] == "*")
+            {
+                errors.Add($"{path}[{i}]", "'*' is not a key here; an empty list keeps every attribute");
+            }
+            else if (keys[i] != "*")
             {
                 CheckAttributeKey(keys[i], $"{path}[{i}]", errors);
             }
