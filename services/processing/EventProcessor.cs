@@ -77,6 +77,19 @@ public sealed class EventProcessor
         counters.EventsIn++;
         var draft = scratch ??= new MutableEvent();
         draft.Reset(e);
+        try
+        {
+            return Run(e, draft, metadata, counters);
+        }
+        finally
+        {
+            // The scratch event outlives the call; it must not keep the event (and its values) alive.
+            draft.Clear();
+        }
+    }
+
+    private LogEvent? Run(LogEvent e, MutableEvent draft, MetadataSnapshot metadata, ProcessingCounters counters)
+    {
         if (enricher.Enabled)
         {
             enricher.Apply(draft, metadata, counters);

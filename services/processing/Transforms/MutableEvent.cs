@@ -38,6 +38,13 @@ internal sealed class MutableEvent : FieldSource
         }
     }
 
+    public void Clear()
+    {
+        original = null!;
+        Message = "";
+        attributes.Clear();
+    }
+
     public override string? GetField(EventField field) => field == EventField.Message ? Message : Fields.Of(original, field);
 
     public override string? GetAttribute(string key)

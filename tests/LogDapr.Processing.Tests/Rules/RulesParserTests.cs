@@ -1,3 +1,4 @@
+using CsCheck;
 using LogDapr.Processing.Rules;
 using LogDapr.Processing.Tests.Support;
 
@@ -256,4 +257,38 @@ public sealed class RulesParserTests
         Assert.Equal("3", Assert.IsType<SetTransform>(rules.Transforms[0]).Value);
         Assert.Equal("true", Assert.IsType<SetTransform>(rules.Transforms[1]).Value);
     }
+
+    [Fact]
+    public void Parsing_never_throws_on_random_text()
+    {
+        Gen.String[Gen.Char, 0, 2000].Sample(text => Consistent(RulesParser.Parse(text)), iter: 2_000);
+    }
+
+    private static readonly Gen<string> Scalar = Gen.OneOf<string>(
+        "true", "false", "0.5", "2", "-1", "''", "null", "~", "x", "'severity == debug'", "'(('", "mask", "hash", "[]", "{}", "&a 1", "*a", "'EMP-[0-9]+'", "'('");
+
+    private static readonly Gen<string> Key = Gen.OneOf<string>(
+        "mapping", "enrichment", "transforms", "redaction", "limits", "fields", "separator", "severity", "hosts", "services",
+        "rename", "copy", "remove", "set", "drop", "sample", "when", "from", "to", "key", "value", "rate", "presets", "patterns",
+        "name", "regex", "mode", "message", "attributes", "allowAttributes", "maxAttributeValueBytes", "other");
+
+    private static readonly Gen<string> Node = Gen.Recursive<string>((depth, self) => depth >= 4
+        ? Scalar
+        : Gen.Frequency(
+            (3, Scalar),
+            (2, self.Array[0, 4].Select(items => "[" + string.Join(", ", items) + "]")),
+            (3, Gen.Select(Key, self).Array[0, 4].Select(entries => "{" + string.Join(", ", entries.Select(e => e.Item1 + ": " + e.Item2)) + "}"))));
+
+    [Fact]
+    public void Parsing_never_throws_on_random_rule_shaped_documents()
+    {
+        Gen.Select(Key, Node).Array[0, 5]
+            .Select(entries => string.Join('\n', entries.Select(e => e.Item1 + ": " + e.Item2)))
+            .Sample(text => Consistent(RulesParser.Parse(text)), iter: 5_000);
+    }
+
+    private static bool Consistent(RulesParseResult result) =>
+        result.Rules is null
+            ? result.Errors.Count > 0 && result.Errors.All(e => e.Path.Length > 0 && e.Message.Length > 0)
+            : result.Errors.Count == 0 && result.Rules.Version.Length == 16;
 }
