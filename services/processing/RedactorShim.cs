@@ -50,14 +50,18 @@ internal sealed class RedactorShim
             {
                 continue;
             }
-            result = regex.Replace(result, match =>
-            {
-                counters?.AddRedaction(kind);
-                return mode == RedactionMode.Hash
-                    ? $"[HASH:{name}:{Convert.ToHexStringLower(HMACSHA256.HashData(hashKey!, Encoding.UTF8.GetBytes(match.Value)))[..16]}]"
-                    : $"[REDACTED:{name}]";
-            });
+            result = Replace(result, kind, name, regex, counters);
         }
         return result;
     }
+
+    // Separate so the closure is only allocated when something matched.
+    private string Replace(string value, string kind, string name, Regex regex, ProcessingCounters? counters) =>
+        regex.Replace(value, match =>
+        {
+            counters?.AddRedaction(kind);
+            return mode == RedactionMode.Hash
+                ? $"[HASH:{name}:{Convert.ToHexStringLower(HMACSHA256.HashData(hashKey!, Encoding.UTF8.GetBytes(match.Value)))[..16]}]"
+                : $"[REDACTED:{name}]";
+        });
 }

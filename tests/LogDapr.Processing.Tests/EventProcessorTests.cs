@@ -293,4 +293,35 @@ public sealed class EventProcessorTests
 
         Assert.All(results, r => Assert.Equal(expected, r));
     }
+
+    [Fact]
+    public void An_event_that_passes_unchanged_allocates_nothing()
+    {
+        var processor = Processor("""
+            transforms:
+              - drop: true
+                when: 'severity <= debug and (service in ("health", "probe") or attributes.path matches "^/health")'
+              - sample: { rate: 1 }
+                when: 'attributes.http.status >= 500 and not (attributes.env == "dev")'
+              - set: { key: env, value: prod }
+                when: 'attributes["env"] exists and attributes.env != "prod"'
+            redaction: { patterns: [ { name: emp, regex: 'EMP-[0-9]{6}' } ] }
+            limits: { maxAttributeValueBytes: 4096 }
+            """);
+        var e = Events.Make(message: "GET /orders took 12ms", attributes: [("http.status", "503"), ("env", "prod"), ("path", "/orders")]);
+        var counters = new ProcessingCounters();
+        for (int i = 0; i < 100; i++)
+        {
+            processor.Process(e, MetadataSnapshot.Empty, counters);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            Assert.Same(e, processor.Process(e, MetadataSnapshot.Empty, counters));
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
 }
