@@ -598,9 +598,9 @@ public static class RulesParser
         var entries = new List<(string, YamlNode)>(node.Children.Count);
         foreach (var (keyNode, value) in node.Children)
         {
-            if (keyNode is not YamlScalarNode { Value: { } key })
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
             {
-                errors.Add(path.Length == 0 ? "$" : path, $"{Where(keyNode.Start)}keys must be plain names");
+                errors.Add(path.Length == 0 ? "$" : path, $"{Where(keyNode.Start)}keys must be non-empty names");
                 continue;
             }
             if (Array.IndexOf(known, key) < 0)

@@ -118,6 +118,9 @@ public sealed class RulesParserTests
     [InlineData("a: [", "$", "line 2, column 1: not valid YAML or JSON: ")]
     [InlineData("a: 1\n---\nb: 2", "$", "more than one document; a rule set is one document")]
     [InlineData("x: &a [1]\ny: *a", "$", "line 2, column 4: aliases (*name) are not supported")]
+    [InlineData(": 1", "$", "line 1, column 1: keys must be non-empty names")]
+    [InlineData("? [a]\n: 1", "$", "line 1, column 3: keys must be non-empty names")]
+    [InlineData("enrichment: { '': true }", "enrichment", "line 1, column 15: keys must be non-empty names")]
     // mapping
     [InlineData("mapping: []", "mapping", "must be a mapping")]
     [InlineData("mapping: { fields: { level: [lvl] } }", "mapping.fields.level", "unknown key (expected id, tenant_id, timestamp, severity, service, message, host, trace_id, span_id)")]
