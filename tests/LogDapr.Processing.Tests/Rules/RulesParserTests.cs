@@ -10,7 +10,7 @@ public sealed class RulesParserTests
         # the example of docs/processing.md
         mapping:
           fields: { severity: [loglevel], service: [component], message: [text], timestamp: [eventTime],
-                    host: [hostname2], tenant_id: [tenant], trace_id: [traceid], span_id: [spanid], id: [uuid] }
+                    host: [hostname], tenant_id: [tenant], trace_id: [traceid], span_id: [spanid], id: [uuid] }
           separator: "_"
         enrichment:
           hosts: true
@@ -80,7 +80,7 @@ public sealed class RulesParserTests
                            {"sample":{"rate":0.1},"when":"severity == debug"}],
              "enrichment":{"services":false,"hosts":true},
              "mapping":{"separator":"_","fields":{"id":["uuid"],"span_id":["spanid"],"trace_id":["traceid"],"tenant_id":["tenant"],
-                        "host":["hostname2"],"timestamp":["eventTime"],"message":["text"],"service":["component"],"severity":["loglevel"]}}}
+                        "host":["hostname"],"timestamp":["eventTime"],"message":["text"],"service":["component"],"severity":["loglevel"]}}}
             """;
 
         Assert.Equal(RuleText.Parse(Full).Version, RuleText.Parse(json).Version);
