@@ -18,6 +18,7 @@ internal sealed class Enricher(bool hosts, bool services)
 
     // Attributes in key order with their prefixed keys, computed once per metadata row object: a delivery's snapshot
     // serves many events, and key order makes the output the same whatever order the source returned the row in.
+    // This relies on a lookup never changing a row dictionary after handing it out (a refresh must hand out a new one).
     private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, string>, KeyValuePair<string, string>[]> HostAttributes = [];
     private static readonly ConditionalWeakTable<IReadOnlyDictionary<string, string>, KeyValuePair<string, string>[]> ServiceAttributes = [];
     private static readonly int MaxKeyLength = LogEventLimits.Default.MaxAttributeKeyLength;

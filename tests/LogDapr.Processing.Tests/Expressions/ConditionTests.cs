@@ -183,6 +183,14 @@ public sealed class ConditionTests
     }
 
     [Fact]
+    public void A_regex_too_large_for_the_linear_engine_is_refused()
+    {
+        var error = Refused("message matches \"((a{1000}){1000}){1000}\"");
+
+        Assert.Equal(17, error.Column);
+    }
+
+    [Fact]
     public void Nesting_is_bounded_at_32_levels()
     {
         Assert.True(Eval(new string('(', 32) + "host exists" + new string(')', 32)));
