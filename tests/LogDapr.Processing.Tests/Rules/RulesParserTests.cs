@@ -252,6 +252,40 @@ public sealed class RulesParserTests
         Assert.DoesNotContain("Line:", error.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, string> OverLongValues => new()
+    {
+        { $"mapping: {{ fields: {{ severity: [{new string('a', 257)}] }} }}", "mapping.fields.severity[0]", "must be at most 256 characters" },
+        { $"mapping: {{ fields: {{ severity: [{string.Join(", ", Enumerable.Range(0, 33).Select(i => $"a{i}"))}] }} }}", "mapping.fields.severity", "has 33 items; at most 32 are allowed" },
+        { $"transforms: [ {{ rename: {{ from: a, to: {new string('k', 129)} }} }} ]", "transforms[0].rename.to", "must be at most 128 characters" },
+        { $"transforms: [ {{ remove: [{new string('k', 129)}] }} ]", "transforms[0].remove[0]", "must be at most 128 characters" },
+        { $"transforms: [ {{ remove: [{string.Join(", ", Enumerable.Range(0, 257).Select(i => $"k{i}"))}] }} ]", "transforms[0].remove", "has 257 items; at most 256 are allowed" },
+        { $"transforms: [ {{ set: {{ key: a, value: '{new string('é', 2049)}' }} }} ]", "transforms[0].set.value", "must be at most 4096 bytes of UTF-8" },
+        { $"transforms: [ {{ drop: true, when: '{new string(' ', 4097)}' }} ]", "transforms[0].when", "column 4097: expression is longer than 4096 characters" },
+        { $"redaction: {{ attributes: [{string.Join(", ", Enumerable.Range(0, 1001).Select(i => $"k{i}"))}] }}", "redaction.attributes", "has 1001 items; at most 1000 are allowed" },
+        { $"redaction: {{ allowAttributes: [{new string('k', 129)}] }}", "redaction.allowAttributes[0]", "must be at most 128 characters" },
+        { $"redaction: {{ presets: [{string.Join(", ", Enumerable.Range(0, 65).Select(i => $"p{i}"))}] }}", "redaction.presets", "has 65 items; at most 64 are allowed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverLongValues))]
+    public void Every_bound_is_enforced_with_its_path(string text, string path, string message)
+    {
+        Assert.Equal(new RuleError(path, message), RuleText.SingleError(text));
+    }
+
+    [Fact]
+    public void Values_at_the_bounds_are_accepted()
+    {
+        var rules = RuleText.Parse(
+            $"mapping: {{ fields: {{ severity: [{new string('a', 256)}] }} }}\n" +
+            $"transforms: [ {{ set: {{ key: {new string('k', 128)}, value: '{new string('é', 2048)}' }} }} ]\n" +
+            "limits: { maxAttributeValueBytes: 16 }");
+
+        Assert.Equal(128, Assert.IsType<SetTransform>(rules.Transforms[0]).Key.Length);
+        Assert.Equal(16, rules.Limits.MaxAttributeValueBytes);
+        Assert.Equal(1048576, RuleText.Parse("limits: { maxAttributeValueBytes: 1048576 }").Limits.MaxAttributeValueBytes);
+    }
+
     [Fact]
     public void Set_takes_numbers_and_booleans_as_their_text()
     {
