@@ -189,7 +189,7 @@ public class RouterDeliveryTests
     {
         public Rig(string routes, int maxAttempts = 5, int maxEventsPerCall = 500, TimeSpan? attemptTimeout = null, System.Diagnostics.Metrics.IMeterFactory? meters = null)
         {
-            var (set, errors) = RoutesParser.Parse(routes, new MinimalConditionCompiler());
+            var (set, errors) = RoutesParser.Parse(routes, new ExpressionConditionCompiler());
             Assert.Empty(errors);
             var options = Options.Create(new RoutingOptions
             {

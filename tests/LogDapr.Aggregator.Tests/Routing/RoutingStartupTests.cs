@@ -40,7 +40,7 @@ public sealed class RoutingStartupTests : IDisposable
     {
         await File.WriteAllTextAsync(file, "routes: [{name: ok, binding: b}, {name: BAD, binding: b}, {name: x}]");
         var active = new ActiveRoutes();
-        var startup = new RoutesStartup(active, new MinimalConditionCompiler(), Options.Create(new RoutingOptions { RoutesFile = file }), NullLogger<RoutesStartup>.Instance);
+        var startup = new RoutesStartup(active, new ExpressionConditionCompiler(), Options.Create(new RoutingOptions { RoutesFile = file }), NullLogger<RoutesStartup>.Instance);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => startup.StartAsync(CancellationToken.None));
 
@@ -54,7 +54,7 @@ public sealed class RoutingStartupTests : IDisposable
     {
         await File.WriteAllTextAsync(file, "routes: [{name: ok, binding: b}]");
         var active = new ActiveRoutes();
-        var startup = new RoutesStartup(active, new MinimalConditionCompiler(), Options.Create(new RoutingOptions { RoutesFile = file }), NullLogger<RoutesStartup>.Instance);
+        var startup = new RoutesStartup(active, new ExpressionConditionCompiler(), Options.Create(new RoutingOptions { RoutesFile = file }), NullLogger<RoutesStartup>.Instance);
 
         await startup.StartAsync(CancellationToken.None);
 

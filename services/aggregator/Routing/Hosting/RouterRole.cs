@@ -19,8 +19,7 @@ public static class RouterRole
             .ValidateOnStart();
         builder.Services.AddSingleton<RoutingMetrics>();
         builder.Services.AddSingleton<IStatsSource>(sp => sp.GetRequiredService<RoutingMetrics>());
-        // TEMPORARY: replaced by the processing library's expression compiler at merge (see MinimalConditionCompiler).
-        builder.Services.AddSingleton<IRouteConditionCompiler, MinimalConditionCompiler>();
+        builder.Services.AddSingleton<IRouteConditionCompiler, ExpressionConditionCompiler>();
         builder.Services.AddSingleton<ActiveRoutes>();
         builder.Services.AddHostedService<RoutesStartup>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ActiveRoutes>().Current);
