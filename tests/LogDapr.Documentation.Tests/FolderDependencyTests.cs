@@ -13,7 +13,7 @@ public sealed partial class FolderDependencyTests
     public static TheoryData<string> Projects =>
     [
         "services/aggregator", "services/ingest", "services/contracts", "services/service-defaults", "services/configuration",
-        "services/postgres", "operator", "tools/dev-sidecar", "tools/local-stack", "tools/local-runner",
+        "services/postgres", "services/processing", "operator", "tools/dev-sidecar", "tools/local-stack", "tools/local-runner",
         "loadtest/bench", "loadtest/loadgen", "libraries/yaml",
     ];
 
