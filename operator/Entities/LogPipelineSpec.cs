@@ -15,6 +15,8 @@ namespace LogDapr.Operator.Entities;
 [CelRule("self.pubsub.type != 'jetstream' || !has(self.pubsub.jetstream) || !self.storage.enabled || !self.aggregator.bulkSubscribe.enabled || self.pubsub.jetstream.maxAckPending >= self.aggregator.bulkSubscribe.maxMessagesCount * (has(self.storage.autoscaling) && self.storage.autoscaling.enabled ? self.storage.autoscaling.maxReplicas : self.storage.replicas)", "pubsub.jetstream.maxAckPending must be at least aggregator.bulkSubscribe.maxMessagesCount times storage.replicas (storage.autoscaling.maxReplicas while autoscaling): the store's durable consumer has the same maxAckPending and its replicas the same bulk settings", FieldPath = ".pubsub.jetstream.maxAckPending")]
 [CelRule("!self.storage.enabled || !has(self.storage.autoscaling) || !self.storage.autoscaling.enabled || !has(self.storage.autoscaling.backlog) || self.pubsub.type != 'jetstream' || (has(self.storage.autoscaling.backlog.jetstream) && has(self.pubsub.jetstream) && has(self.pubsub.jetstream.streamName))", "storage.autoscaling.backlog on JetStream needs backlog.jetstream.monitoringEndpoint and pubsub.jetstream.streamName: KEDA's nats-jetstream scaler finds the consumer by stream and name on the NATS monitoring endpoint", FieldPath = ".storage.autoscaling.backlog")]
 [CelRule("!has(self.storage.autoscaling) || !has(self.storage.autoscaling.backlog) || !has(self.storage.autoscaling.backlog.jetstream) || self.pubsub.type == 'jetstream'", "storage.autoscaling.backlog.jetstream is only allowed when pubsub.type is jetstream", FieldPath = ".storage.autoscaling.backlog.jetstream")]
+[CelRule("!has(self.processing) || !self.processing.enabled || !has(self.pubsub.consumerGroup)", "pubsub.consumerGroup cannot be set while processing.enabled is true: the processor reads pubsub.topic in a consumer group of its own (<name>-processor), as the aggregator and the store read theirs; remove pubsub.consumerGroup", FieldPath = ".pubsub.consumerGroup")]
+[CelRule("!has(self.processing) || !self.processing.enabled || self.deadLetter.topic != self.pubsub.topic + '-processed'", "deadLetter.topic must differ from <pubsub.topic>-processed, the topic the processor publishes processed events to", FieldPath = ".deadLetter.topic")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LogPipelineSpec
 {
@@ -38,6 +40,9 @@ public sealed class LogPipelineSpec
 
     [Description("The log store (Deployment and Service <metadata.name>-store, GET /v1/logs), its retention and archive; on by default.")]
     public StorageSpec Storage { get; set; } = new();
+
+    [Description("Central processing (mapping, enrichment, transforms, redaction) between the topic and the aggregator and store: the Deployment <metadata.name>-processor; none when omitted.")]
+    public ProcessingSpec? Processing { get; set; }
 
     [Description("Where deliveries go after the last retry.")]
     public DeadLetterSpec DeadLetter { get; set; } = new();
