@@ -55,6 +55,7 @@ public sealed class RedactionPatternSpec
     [JsonRequired]
     [Description("Name, shown in the replacement as custom:<name> and in the redaction counters.")]
     [Pattern("^[a-z0-9_]{1,64}$")]
+    [Length(1, 64)]
     public string Name { get; set; } = null!;
 
     [JsonRequired]

@@ -31,9 +31,13 @@ public static class ProcessingRules
     /// <summary>spec.processing fields that say how the processor runs, not what it does: not part of the rules.</summary>
     private static readonly string[] OperatorFields = ["enabled", "replicas", "resources", "sidecarResources", "pod"];
 
-    private static readonly JsonSerializerOptions Indented = new()
+    /// <summary>
+    /// One line: the YAML writer prints a multi-line value as a literal block only when no line starts with a space,
+    /// which indented JSON always has, and an escaped multi-line string is harder to read than compact JSON.
+    /// </summary>
+    private static readonly JsonSerializerOptions Compact = new()
     {
-        WriteIndented = true,
+        WriteIndented = false,
         // Rules hold regexes and quotes; keep them readable in the ConfigMap (the document is never embedded in HTML).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -52,7 +56,7 @@ public static class ProcessingRules
             // The key reaches the processor from a Secret (Processing__HashKey), never through a ConfigMap.
             redaction.Remove("hashKeySecretRef");
         }
-        return Sorted(node)!.ToJsonString(Indented) + "\n";
+        return Sorted(node)!.ToJsonString(Compact);
     }
 
     /// <summary>Lowercase hex SHA-256 of the document, for <see cref="ChecksumAnnotation"/>.</summary>

@@ -222,11 +222,11 @@ public sealed partial class StructuralSchemaValidator
                     return;
                 }
                 var real = double.Parse(d.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-                if (schema["minimum"] is { } low && real < low.GetValue<double>())
+                if (schema["minimum"] is { } low && real < double.Parse(low.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture))
                 {
                     errors.Add($"{path}: Invalid value: {d.ToJsonString()}: {path} in body should be greater than or equal to {low.ToJsonString()}");
                 }
-                if (schema["maximum"] is { } high && real > high.GetValue<double>())
+                if (schema["maximum"] is { } high && real > double.Parse(high.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture))
                 {
                     errors.Add($"{path}: Invalid value: {d.ToJsonString()}: {path} in body should be less than or equal to {high.ToJsonString()}");
                 }
