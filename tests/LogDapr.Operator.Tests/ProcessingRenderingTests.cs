@@ -86,10 +86,17 @@ public sealed class ProcessingRenderingTests
     }
 
     [Fact]
-    public void A_rules_change_changes_the_processor_pod_template_and_nothing_else_of_the_processor()
+    public void A_rules_change_changes_only_the_processor_pod_templates_rules_checksum()
     {
-        var before = Find(RenderSpec(Rules), KnownResources.Deployments, "p-processor");
-        var after = Find(RenderSpec(Rules.Replace("rate: 0.25", "rate: 0.5", StringComparison.Ordinal)), KnownResources.Deployments, "p-processor");
+        var beforeResult = RenderSpec(Rules);
+        var afterResult = RenderSpec(Rules.Replace("rate: 0.25", "rate: 0.5", StringComparison.Ordinal));
+        // The aggregator and the store do not restart for a rules change.
+        foreach (var name in new[] { "p-aggregator", "p-store", "p-ingest" })
+        {
+            Assert.True(JsonNode.DeepEquals(Find(beforeResult, KnownResources.Deployments, name), Find(afterResult, KnownResources.Deployments, name)), name);
+        }
+        var before = Find(beforeResult, KnownResources.Deployments, "p-processor");
+        var after = Find(afterResult, KnownResources.Deployments, "p-processor");
         Assert.NotEqual(Annotation(before, ProcessingRules.ChecksumAnnotation), Annotation(after, ProcessingRules.ChecksumAnnotation));
         PodAnnotations(after)[ProcessingRules.ChecksumAnnotation] = Annotation(before, ProcessingRules.ChecksumAnnotation);
         Assert.True(JsonNode.DeepEquals(before, after));
