@@ -192,6 +192,15 @@ public sealed class ProcessingRenderingTests
     }
 
     [Fact]
+    public void Processing_on_JetStream_needs_max_ack_pending_for_every_processor_replica()
+    {
+        const string JetStream = "  pubsub:\n    type: jetstream\n    jetstream: {natsURL: \"nats://nats:4222\", maxAckPending: 400}\n  stateStore: {type: postgresql}\n  postgres:\n    connectionStringSecretKeyRef: {name: pg, key: connectionString}\n";
+        Assert.NotNull(Render(Pipeline(JetStream + "  processing: {replicas: 4}\n")));
+        var e = Assert.Throws<InvalidPipelineException>(() => Render(Pipeline(JetStream + "  processing: {replicas: 5}\n")));
+        Assert.Contains("times processing.replicas (500)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Processing_with_a_fixed_consumer_group_or_a_clashing_dead_letter_topic_is_refused()
     {
         var group = Assert.Throws<InvalidPipelineException>(() => Render(Pipeline(Base.Replace("    topic: logs\n", "    topic: logs\n    consumerGroup: workers\n", StringComparison.Ordinal) + "  storage: {enabled: false}\n  processing: {}\n")));
