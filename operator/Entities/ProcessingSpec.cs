@@ -12,15 +12,20 @@ namespace LogDapr.Operator.Entities;
 /// The operator checks only the shape; what an expression or a regex means is the processing library's to judge.
 /// </summary>
 [Description("Central processing of every event before it is counted and stored: field mapping, enrichment from host/service metadata, transforms (rename, copy, remove, set, drop, sample) and redaction of secrets and personal data. It runs the aggregator's image in its Processor role as the Deployment <metadata.name>-processor, which reads pubsub.topic and publishes each processed event, with the same CloudEvent id, to <pubsub.topic>-processed, which the aggregator and the store then read. The rules (every field but enabled, replicas, resources, sidecarResources, pod and redaction.hashKeySecretRef) are written to the ConfigMap <metadata.name>-processing; a change rolls the processor's pods. No processing (as before) when omitted.")]
+[CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetCPUUtilizationPercentage) || (has(self.resources.requests) && 'cpu' in self.resources.requests)", "processing.autoscaling.targetCPUUtilizationPercentage needs processing.resources.requests.cpu: utilisation is measured against the request", FieldPath = ".autoscaling.targetCPUUtilizationPercentage")]
+[CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetMemoryUtilizationPercentage) || (has(self.resources.requests) && 'memory' in self.resources.requests)", "processing.autoscaling.targetMemoryUtilizationPercentage needs processing.resources.requests.memory: utilisation is measured against the request", FieldPath = ".autoscaling.targetMemoryUtilizationPercentage")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class ProcessingSpec
 {
     [Description("Whether the processor runs. false renders the pipeline as if spec.processing were omitted: the aggregator and the store read pubsub.topic directly.")]
     public bool Enabled { get; set; } = true;
 
-    [Description("Processor pod replicas (competing consumers in the processor's consumer group). Above 1 a PodDisruptionBudget keeps one available.")]
+    [Description("Processor pod replicas (competing consumers in the processor's consumer group). Above 1 a PodDisruptionBudget keeps one available. Ignored while autoscaling is enabled.")]
     [Range(1, 100)]
     public int Replicas { get; set; } = 1;
+
+    [Description("Horizontal autoscaling, as spec.aggregator.autoscaling: a HorizontalPodAutoscaler on CPU and memory, or a KEDA ScaledObject on the backlog of the processor's own consumer group (<metadata.name>-processor) on pubsub.topic; off (replicas applies) when omitted.")]
+    public AggregatorAutoscalingSpec? Autoscaling { get; set; }
 
     [Description("Labels, annotations, scheduling (nodeSelector, tolerations, affinity, topologySpreadConstraints, priorityClassName) and imagePullSecrets of the processor's pods.")]
     public PodSettingsSpec? Pod { get; set; }
@@ -46,6 +51,15 @@ public sealed class ProcessingSpec
 
     [Description("Size limits applied last.")]
     public ProcessingLimitsSpec? Limits { get; set; }
+
+    /// <summary>Whether an autoscaler owns the replica count.</summary>
+    public bool IsAutoscaled() => Autoscaling is { Enabled: true };
+
+    /// <summary>The most replicas there can be: maxReplicas while autoscaled, else replicas.</summary>
+    public int MostReplicas() => Autoscaling is { Enabled: true } autoscaling ? autoscaling.MaxReplicas : Replicas;
+
+    /// <summary>The fewest replicas there can be: minReplicas while autoscaled, else replicas.</summary>
+    public int FewestReplicas() => Autoscaling is { Enabled: true } autoscaling ? autoscaling.MinReplicas : Replicas;
 
     /// <summary>Whether a processor is rendered: the section is present and not switched off.</summary>
     public static bool IsOn(LogPipelineSpec spec) => spec.Processing is { Enabled: true };

@@ -120,7 +120,7 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.StoreDisruptionBudget, WorkloadRenderer.StoreComponent)));
         }
-        if (processing && pipeline.Spec.Processing!.Replicas > 1)
+        if (processing && pipeline.Spec.Processing!.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.ProcessorDisruptionBudget, WorkloadRenderer.ProcessorComponent)));
         }

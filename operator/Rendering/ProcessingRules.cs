@@ -29,7 +29,7 @@ public static class ProcessingRules
     public const string ChecksumAnnotation = "logdapr.io/processing-rules-checksum";
 
     /// <summary>spec.processing fields that say how the processor runs, not what it does: not part of the rules.</summary>
-    private static readonly string[] OperatorFields = ["enabled", "replicas", "resources", "sidecarResources", "pod"];
+    private static readonly string[] OperatorFields = ["enabled", "replicas", "autoscaling", "resources", "sidecarResources", "pod"];
 
     /// <summary>
     /// One line: the YAML writer prints a multi-line value as a literal block only when no line starts with a space,

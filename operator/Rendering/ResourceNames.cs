@@ -64,10 +64,14 @@ public sealed record ResourceNames(string Pipeline)
     public string IngestAutoscaler => IngestAppId;
     public string AggregatorAutoscaler => AggregatorAppId;
     public string StoreAutoscaler => StoreAppId;
+    public string ProcessorAutoscaler => ProcessorAppId;
 
     /// <summary>The KEDA TriggerAuthentication with the broker credentials of the aggregator's backlog scaler.</summary>
     public string AggregatorTriggerAuthentication => $"{AggregatorAppId}-keda";
 
     /// <summary>The KEDA TriggerAuthentication of the store's backlog scaler.</summary>
     public string StoreTriggerAuthentication => $"{StoreAppId}-keda";
+
+    /// <summary>The KEDA TriggerAuthentication of the processor's backlog scaler.</summary>
+    public string ProcessorTriggerAuthentication => $"{ProcessorAppId}-keda";
 }

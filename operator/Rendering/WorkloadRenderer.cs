@@ -128,7 +128,7 @@ internal static class WorkloadRenderer
             Component = ProcessorComponent,
             AppId = names.ProcessorAppId,
             Port = PipelineDefaults.AggregatorPort,
-            Replicas = processing.Replicas,
+            Replicas = processing.IsAutoscaled() ? null : processing.Replicas,
             Image = aggregator.Image ?? options.AggregatorImage,
             PullPolicy = aggregator.ImagePullPolicy,
             Resources = processing.Resources,
@@ -140,6 +140,7 @@ internal static class WorkloadRenderer
                 // The processor reads the raw topic; Postgres and the state store serve enrichment lookups.
                 .. ServiceEnvironment.Aggregator(pipeline, names, secrets, pipeline.Spec.PubSub.Topic),
                 .. ProcessorEnvironment.ProcessorOnly(pipeline, names, secrets),
+                .. AutoscalingRenderer.ProcessorEnv(pipeline),
             ],
             Volumes = volumes,
             Mounts = mounts,

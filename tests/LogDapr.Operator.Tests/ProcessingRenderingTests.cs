@@ -192,12 +192,41 @@ public sealed class ProcessingRenderingTests
     }
 
     [Fact]
+    public void Processor_autoscales_on_its_own_backlog_of_the_raw_topic_while_counter_and_store_scale_on_the_processed_topic()
+    {
+        var result = RenderSpec("""
+              aggregator:
+                autoscaling: {maxReplicas: 4, backlog: {}}
+              storage:
+                autoscaling: {maxReplicas: 4, backlog: {}}
+              processing:
+                autoscaling: {minReplicas: 2, maxReplicas: 6, backlog: {}}
+
+            """);
+        var processor = Find(result, KnownResources.KedaScaledObjects, "p-processor");
+        var trigger = processor["spec"]!["triggers"]![0]!["metadata"]!;
+        Assert.Equal("logs", trigger["stream"]!.GetValue<string>());
+        Assert.Equal("p-processor", trigger["consumerGroup"]!.GetValue<string>());
+        Assert.Equal(6, processor["spec"]!["maxReplicaCount"]!.GetValue<int>());
+        Assert.Equal("logs-processed", Find(result, KnownResources.KedaScaledObjects, "p-aggregator")["spec"]!["triggers"]![0]!["metadata"]!["stream"]!.GetValue<string>());
+        Assert.Equal("logs-processed", Find(result, KnownResources.KedaScaledObjects, "p-store")["spec"]!["triggers"]![0]!["metadata"]!["stream"]!.GetValue<string>());
+        // The autoscaler owns the replica count; two at the least, so a disruption budget.
+        Assert.Null(Find(result, KnownResources.Deployments, "p-processor")["spec"]!["replicas"]);
+        Assert.Contains("PodDisruptionBudget/p-processor", Names(result));
+        // Not a rule: the processor's parser would refuse the key.
+        Assert.DoesNotContain("autoscaling", Find(result, KnownResources.ConfigMaps, "p-processing")["data"]!["processing.yaml"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var hpa = RenderSpec("  processing:\n    resources: {requests: {cpu: 100m}}\n    autoscaling: {maxReplicas: 3, targetCPUUtilizationPercentage: 70}\n");
+        Assert.Equal("p-processor", Find(hpa, KnownResources.HorizontalPodAutoscalers, "p-processor")["spec"]!["scaleTargetRef"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Processing_on_JetStream_needs_max_ack_pending_for_every_processor_replica()
     {
         const string JetStream = "  pubsub:\n    type: jetstream\n    jetstream: {natsURL: \"nats://nats:4222\", maxAckPending: 400}\n  stateStore: {type: postgresql}\n  postgres:\n    connectionStringSecretKeyRef: {name: pg, key: connectionString}\n";
         Assert.NotNull(Render(Pipeline(JetStream + "  processing: {replicas: 4}\n")));
         var e = Assert.Throws<InvalidPipelineException>(() => Render(Pipeline(JetStream + "  processing: {replicas: 5}\n")));
-        Assert.Contains("times processing.replicas (500)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("times processing.replicas, or processing.autoscaling.maxReplicas while autoscaling (500)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
