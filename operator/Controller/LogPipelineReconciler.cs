@@ -210,7 +210,7 @@ public sealed partial class LogPipelineReconciler
         {
             (true, _) => new[]
             {
-                Make(Ready, True, Reasons.Available, "All objects are applied and every workload (ingest, the aggregator and, with storage, the store) is available.", generation),
+                Make(Ready, True, Reasons.Available, "All objects are applied and every workload (ingest, the aggregator and, with storage, the store, with processing, the processor) is available.", generation),
                 Make(Progressing, False, Reasons.Complete, "Rollout complete.", generation),
                 Make(Degraded, False, Reasons.AsExpected, "No problems.", generation),
                 dapr,

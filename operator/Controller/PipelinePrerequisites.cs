@@ -34,7 +34,8 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
 
         var missing = await FindMissingSecretsAsync(pipeline.Metadata.NamespaceProperty, rendered.SecretReferences, cancellationToken).ConfigureAwait(false)
             ?? await EnsureAppTokenSecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false)
-            ?? await EnsureCursorKeySecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+            ?? await EnsureCursorKeySecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false)
+            ?? await EnsureRedactionKeySecretAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
         return (dapr, missing is { } problem ? new Blocked(problem.Reason, problem.Message, dapr) : null);
     }
 
@@ -117,6 +118,31 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
                 + "delete it (the operator then creates it with a random key) or add the key. The pipeline is left unchanged until then.");
     }
 
+    /// <summary>
+    /// Creates the processor's redaction hash key Secret when processing redacts in hash mode without
+    /// spec.processing.redaction.hashKeySecretRef, the same way as the cursor key: 32 random bytes, owned by the
+    /// LogPipeline, never written again (a new key would change every hash, so hashed values stop matching).
+    /// </summary>
+    private async Task<(string Reason, string Message)?> EnsureRedactionKeySecretAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    {
+        if (rendered.GeneratedRedactionKeySecret is not { } name)
+        {
+            return null;
+        }
+        var present = await EnsureSecretAsync(
+            pipeline,
+            name,
+            RedactionKey.SecretKey,
+            () => RedactionKey.Secret(pipeline, new ResourceNames(pipeline.Metadata.Name), RedactionKey.NewKey()),
+            () => LogRedactionKeyCreated(logger, name, pipeline.Key),
+            cancellationToken).ConfigureAwait(false);
+        return present
+            ? null
+            : (Reasons.SecretKeyNotFound,
+                $"Secret \"{name}\" has no key \"{RedactionKey.SecretKey}\" for the processor's redaction hash key. The operator creates this Secret while spec.processing.redaction.mode is hash without hashKeySecretRef, and never overwrites an existing one: "
+                + "delete it (the operator then creates it with a random key), add the key, or name a Secret in spec.processing.redaction.hashKeySecretRef. The pipeline is left unchanged until then.");
+    }
+
     /// <summary>Creates the Secret unless it exists; true when it exists (or was created) with the key.</summary>
     private async Task<bool> EnsureSecretAsync(LogPipeline pipeline, string name, string key, Func<k8s.Models.V1Secret> create, Action logCreated, CancellationToken cancellationToken)
     {
@@ -142,6 +168,9 @@ public sealed partial class PipelinePrerequisites(IKubeApi api, DaprCompatibilit
         }
         return existing["data"]?[key] is not null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random redaction hash key for {Pipeline}")]
+    private static partial void LogRedactionKeyCreated(ILogger logger, string name, string pipeline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Secret {Name} with a random search cursor key for {Pipeline}")]
     private static partial void LogCursorKeyCreated(ILogger logger, string name, string pipeline);

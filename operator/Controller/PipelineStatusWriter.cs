@@ -51,6 +51,8 @@ public sealed partial class PipelineStatusWriter(IKubeApi api, EventRecorder eve
             LogsEndpoint = rendered is not null ? rendered.LogsEndpoint : previous?.LogsEndpoint,
             PubsubComponent = rendered?.PubSubComponent ?? previous?.PubsubComponent,
             Topic = rendered?.Topic ?? previous?.Topic,
+            // Goes away with spec.processing, as the logs endpoint does with the store.
+            ProcessedTopic = rendered is not null ? rendered.ProcessedTopic : previous?.ProcessedTopic,
             Objects = rendered is not null ? rendered.References().ToList() : previous?.Objects,
         };
 

@@ -31,6 +31,9 @@ public sealed class LogPipelineStatus
     [Description("Topic publishers publish to (spec.pubsub.topic).")]
     public string? Topic { get; set; }
 
+    [Description("Topic the processor publishes processed events to, which the aggregator and the store read (<topic>-processed); absent without spec.processing.")]
+    public string? ProcessedTopic { get; set; }
+
     [Description("Objects the operator created for this pipeline.")]
     public List<OwnedObjectReference>? Objects { get; set; }
 }

@@ -22,6 +22,9 @@ public static class KnownResources
     public static readonly ResourceType DaprSubscriptions = new("dapr.io", "v2alpha1", "Subscription", "subscriptions");
     public static readonly ResourceType DaprResiliencies = new("dapr.io", "v1alpha1", "Resiliency", "resiliencies");
 
+    /// <summary>The processing rules (spec.processing), mounted into the processor.</summary>
+    public static readonly ResourceType ConfigMaps = new("", "v1", "ConfigMap", "configmaps");
+
     public static readonly ResourceType Secrets = new("", "v1", "Secret", "secrets");
     public static readonly ResourceType Events = new("", "v1", "Event", "events");
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "Lease", "leases");
@@ -35,7 +38,7 @@ public static class KnownResources
     /// <summary>Kinds the operator creates for a LogPipeline, in the order it applies them (dependencies first).</summary>
     public static IReadOnlyList<ResourceType> Owned { get; } =
     [
-        DaprComponents, DaprResiliencies, DaprSubscriptions, Services, Deployments, PodDisruptionBudgets, NetworkPolicies,
+        DaprComponents, DaprResiliencies, DaprSubscriptions, ConfigMaps, Services, Deployments, PodDisruptionBudgets, NetworkPolicies,
         HorizontalPodAutoscalers, KedaTriggerAuthentications, KedaScaledObjects,
     ];
 

@@ -48,6 +48,7 @@ public static class OperatorPermissions
         new("dapr.io", "components", [List, Watch, Create, Patch, Delete]),
         new("dapr.io", "resiliencies", [List, Watch, Create, Patch, Delete]),
         new("dapr.io", "subscriptions", [List, Watch, Create, Patch, Delete]),
+        new("", "configmaps", [List, Watch, Create, Patch, Delete]),
         new("", "services", [List, Watch, Create, Patch, Delete]),
         new("apps", "deployments", [List, Watch, Create, Patch, Delete]),
         new("policy", "poddisruptionbudgets", [List, Watch, Create, Patch, Delete]),

@@ -28,7 +28,7 @@ internal static class AutoscalingRenderer
         }
         if (pipeline.Spec.Aggregator.Autoscaling is { Enabled: true } aggregator)
         {
-            var target = new Target("aggregator", names.AggregatorAutoscaler, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, names.AggregatorTriggerAuthentication, pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId);
+            var target = new Target("aggregator", names.AggregatorAutoscaler, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, names.AggregatorTriggerAuthentication, pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId, PipelineTopics.Consumed(pipeline.Spec));
             foreach (var obj in Consumer(pipeline, target, aggregator, secrets))
             {
                 yield return obj;
@@ -37,8 +37,17 @@ internal static class AutoscalingRenderer
         if (pipeline.Spec.Storage is { Enabled: true, Autoscaling: { Enabled: true } store })
         {
             // The store's consumer group is its app id (ComponentRenderer.ConsumerGroup renders {appID}).
-            var target = new Target("storage", names.StoreAutoscaler, names.StoreDeployment, WorkloadRenderer.StoreComponent, names.StoreTriggerAuthentication, names.StoreAppId);
+            var target = new Target("storage", names.StoreAutoscaler, names.StoreDeployment, WorkloadRenderer.StoreComponent, names.StoreTriggerAuthentication, names.StoreAppId, PipelineTopics.Consumed(pipeline.Spec));
             foreach (var obj in Consumer(pipeline, target, store, secrets))
+            {
+                yield return obj;
+            }
+        }
+        if (pipeline.Spec.Processing is { Enabled: true, Autoscaling: { Enabled: true } processor })
+        {
+            // The processor's consumer group is its app id too ({appID}), on the raw topic.
+            var target = new Target("processing", names.ProcessorAutoscaler, names.ProcessorDeployment, WorkloadRenderer.ProcessorComponent, names.ProcessorTriggerAuthentication, names.ProcessorAppId, pipeline.Spec.PubSub.Topic);
+            foreach (var obj in Consumer(pipeline, target, processor, secrets))
             {
                 yield return obj;
             }
@@ -46,7 +55,8 @@ internal static class AutoscalingRenderer
     }
 
     /// <summary>The autoscaled Deployment of a topic consumer, and the consumer group its backlog is read from.</summary>
-    private sealed record Target(string Field, string Autoscaler, string Deployment, string Container, string TriggerAuthentication, string ConsumerGroup);
+    /// <param name="Topic">The topic the group reads: the processed topic for the aggregator and the store while processing is on.</param>
+    private sealed record Target(string Field, string Autoscaler, string Deployment, string Container, string TriggerAuthentication, string ConsumerGroup, string Topic);
 
     /// <summary>A HorizontalPodAutoscaler, or with a backlog target a KEDA ScaledObject (and its TriggerAuthentication).</summary>
     private static IEnumerable<RenderedObject> Consumer(LogPipeline pipeline, Target target, AggregatorAutoscalingSpec spec, List<SecretReference> secrets)
@@ -74,6 +84,9 @@ internal static class AutoscalingRenderer
 
     /// <summary>The same for the store container.</summary>
     public static IEnumerable<V1EnvVar> StoreEnv(LogPipeline pipeline) => BacklogEnv(pipeline, pipeline.Spec.Storage.Autoscaling);
+
+    /// <summary>The same for the processor container.</summary>
+    public static IEnumerable<V1EnvVar> ProcessorEnv(LogPipeline pipeline) => BacklogEnv(pipeline, pipeline.Spec.Processing?.Autoscaling);
 
     private static IEnumerable<V1EnvVar> BacklogEnv(LogPipeline pipeline, AggregatorAutoscalingSpec? autoscaling) =>
         autoscaling is { Enabled: true, Backlog: not null }
@@ -193,7 +206,7 @@ internal static class AutoscalingRenderer
                 var redis = pubsub.Redis ?? throw new InvalidPipelineException("pubsub.redis is required when pubsub.type is redis");
                 type = "redis-streams";
                 metadata["address"] = redis.Host;
-                metadata["stream"] = pubsub.Topic;
+                metadata["stream"] = scaled.Topic;
                 metadata["consumerGroup"] = consumerGroup;
                 // lagCount (XINFO GROUPS lag, Redis 7+): entries not yet delivered to the group. pendingEntriesCount
                 // would count only what daprd has read and not acknowledged, which its read-ahead caps.
@@ -214,7 +227,7 @@ internal static class AutoscalingRenderer
                 type = "kafka";
                 metadata["bootstrapServers"] = string.Join(",", kafka.Brokers);
                 metadata["consumerGroup"] = consumerGroup;
-                metadata["topic"] = pubsub.Topic;
+                metadata["topic"] = scaled.Topic;
                 metadata["lagThreshold"] = target;
                 metadata["offsetResetPolicy"] = kafka.InitialOffset == KafkaInitialOffset.Newest ? "latest" : "earliest";
                 metadata["tls"] = kafka.Tls.Enabled ? "enable" : "disable";

@@ -61,5 +61,12 @@ internal static class BrokerConcurrency
             throw new InvalidPipelineException(
                 $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times storage.replicas, or storage.autoscaling.maxReplicas while autoscaling ({neededByStore}): the store's durable consumer has the same maxAckPending and its replicas the same bulk settings");
         }
+        // And for the processor's (its subscription has the aggregator's bulk settings too).
+        var neededByProcessor = (long)bulk.MaxMessagesCount * (spec.Processing?.MostReplicas() ?? 0);
+        if (bulk.Enabled && ProcessingSpec.IsOn(spec) && jetstream.MaxAckPending < neededByProcessor)
+        {
+            throw new InvalidPipelineException(
+                $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times processing.replicas, or processing.autoscaling.maxReplicas while autoscaling ({neededByProcessor}): the processor's durable consumer has the same maxAckPending and its replicas the same bulk settings");
+        }
     }
 }

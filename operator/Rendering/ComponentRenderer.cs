@@ -30,8 +30,14 @@ internal static class ComponentRenderer
     public static string ConsumerGroup(LogPipeline pipeline, ResourceNames names)
     {
         var spec = pipeline.Spec;
+        var processing = ProcessingSpec.IsOn(spec);
         if (spec.PubSub.ConsumerGroup is { } fixedGroup)
         {
+            if (processing)
+            {
+                // Also a CEL rule; checked here for `render`.
+                throw new InvalidPipelineException($"pubsub.consumerGroup ({fixedGroup}) cannot be set while spec.processing is enabled: the processor reads in a consumer group of its own (<name>-processor), as the aggregator and the store do. Remove pubsub.consumerGroup");
+            }
             if (spec.Storage.Enabled)
             {
                 // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
@@ -39,7 +45,7 @@ internal static class ComponentRenderer
             }
             return fixedGroup;
         }
-        return spec.Storage.Enabled ? AppIdPlaceholder : names.AggregatorAppId;
+        return spec.Storage.Enabled || processing ? AppIdPlaceholder : names.AggregatorAppId;
     }
 
     public static DaprComponent PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
@@ -122,8 +128,10 @@ internal static class ComponentRenderer
 
         var publishers = Publishers(pipeline, names);
         var store = pipeline.Spec.Storage.Enabled ? names.StoreAppId : null;
-        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store);
-        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [names.IngestAppId, names.AggregatorAppId, .. store is null ? Array.Empty<string>() : [store], .. publishers]);
+        var processed = ProcessingSpec.IsOn(pipeline.Spec) ? PipelineTopics.Processed(pipeline.Spec) : null;
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store, processed);
+        string[] roles = [names.IngestAppId, names.AggregatorAppId, .. store is null ? Array.Empty<string>() : [store], .. processed is null ? Array.Empty<string>() : [names.ProcessorAppId]];
+        return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [.. roles, .. publishers]);
     }
 
     /// <summary>
@@ -181,7 +189,7 @@ internal static class ComponentRenderer
     /// <summary>spec.pubsub.publisherAppIds without duplicates and without the pipeline's own app ids.</summary>
     public static IReadOnlyList<string> Publishers(LogPipeline pipeline, ResourceNames names) =>
         (pipeline.Spec.PubSub.PublisherAppIds ?? [])
-            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId && id != names.StoreAppId)
+            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId && id != names.StoreAppId && id != names.ProcessorAppId)
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
@@ -226,14 +234,22 @@ internal static class ComponentRenderer
                 .Value("tableName", postgresql.TableName);
         }
 
-        return Component(pipeline, names.StateStoreComponent, "state", type, metadata.Items, [names.IngestAppId]);
+        // The processor caches enrichment metadata in the state store.
+        string[] scopes = ProcessingSpec.IsOn(pipeline.Spec) ? [names.IngestAppId, names.ProcessorAppId] : [names.IngestAppId];
+        return Component(pipeline, names.StateStoreComponent, "state", type, metadata.Items, scopes);
     }
 
     public static DaprComponent PostgresBinding(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {
         var metadata = new DaprMetadata(secrets)
             .Secret("connectionString", pipeline.Spec.Postgres.ConnectionStringSecretKeyRef, "spec.postgres.connectionStringSecretKeyRef");
-        string[] scopes = pipeline.Spec.Storage.Enabled ? [names.AggregatorAppId, names.StoreAppId] : [names.AggregatorAppId];
+        // The processor reads enrichment metadata through it.
+        string[] scopes =
+        [
+            names.AggregatorAppId,
+            .. pipeline.Spec.Storage.Enabled ? [names.StoreAppId] : Array.Empty<string>(),
+            .. ProcessingSpec.IsOn(pipeline.Spec) ? [names.ProcessorAppId] : Array.Empty<string>(),
+        ];
         return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, scopes);
     }
 

@@ -55,6 +55,11 @@ internal static class NetworkPolicyRenderer
             // The store answers the same kind of clients as the aggregator's query API (GET /v1/logs): queryFrom.
             policies.Add(Policy(pipeline, names.StoreDeployment, WorkloadRenderer.StoreComponent, queryRule, scrapers));
         }
+        if (ProcessingSpec.IsOn(pipeline.Spec))
+        {
+            // Nothing calls the processor but its own sidecar (from inside the pod) and the scrapers.
+            policies.Add(Policy(pipeline, names.ProcessorDeployment, WorkloadRenderer.ProcessorComponent, null, scrapers));
+        }
         return policies;
     }
 

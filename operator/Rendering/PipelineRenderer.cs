@@ -28,6 +28,13 @@ public static class PipelineRenderer
             throw new InvalidPipelineException("deadLetter.topic must differ from pubsub.topic");
         }
 
+        var processing = ProcessingSpec.IsOn(pipeline.Spec);
+        if (processing && pipeline.Spec.DeadLetter.Topic == PipelineTopics.Processed(pipeline.Spec))
+        {
+            // Also a CEL rule; checked here for `render`.
+            throw new InvalidPipelineException($"deadLetter.topic must differ from {PipelineTopics.Processed(pipeline.Spec)}, the topic the processor publishes to while spec.processing is enabled");
+        }
+
         if (pipeline.Spec.Ingest.Service.Type != ServiceType.ClusterIP && !pipeline.Spec.Ingest.Auth.Enabled && !pipeline.Spec.Ingest.Service.AllowUnauthenticated)
         {
             // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
@@ -67,6 +74,12 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.DaprSubscriptions, SubscriptionRenderer.StoreLogs(pipeline, names)));
         }
+        var rulesJson = processing ? ProcessingRules.Json(pipeline.Spec.Processing!) : null;
+        if (rulesJson is not null)
+        {
+            objects.Add(new(KnownResources.DaprSubscriptions, SubscriptionRenderer.ProcessorLogs(pipeline, names)));
+            objects.Add(new(KnownResources.ConfigMaps, WorkloadRenderer.ProcessingConfigMap(pipeline, names, rulesJson)));
+        }
         objects.AddRange(
         [
             new(KnownResources.Services, WorkloadRenderer.IngestService(pipeline, names)),
@@ -76,6 +89,10 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.Services, WorkloadRenderer.StoreService(pipeline, names)));
         }
+        if (processing)
+        {
+            objects.Add(new(KnownResources.Services, WorkloadRenderer.ProcessorService(pipeline, names)));
+        }
         objects.AddRange(
         [
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
@@ -84,6 +101,10 @@ public static class PipelineRenderer
         if (storage)
         {
             objects.Add(new(KnownResources.Deployments, WorkloadRenderer.StoreDeployment(pipeline, names, options, secrets)));
+        }
+        if (rulesJson is not null)
+        {
+            objects.Add(new(KnownResources.Deployments, WorkloadRenderer.ProcessorDeployment(pipeline, names, options, secrets, rulesJson)));
         }
         objects.AddRange(AutoscalingRenderer.Render(pipeline, names, secrets));
         // A budget of one available pod blocks every drain while there is only one; with an autoscaler, by the fewest.
@@ -98,6 +119,10 @@ public static class PipelineRenderer
         if (storage && pipeline.Spec.Storage.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.StoreDisruptionBudget, WorkloadRenderer.StoreComponent)));
+        }
+        if (processing && pipeline.Spec.Processing!.FewestReplicas() > 1)
+        {
+            objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.ProcessorDisruptionBudget, WorkloadRenderer.ProcessorComponent)));
         }
         objects.AddRange(NetworkPolicyRenderer.Render(pipeline, names).Select(p => new RenderedObject(KnownResources.NetworkPolicies, p)));
         PodChecksums.AddDaprConfig(objects);
@@ -127,6 +152,8 @@ public static class PipelineRenderer
             pipeline.Spec.PubSub.Topic,
             AppToken.IsGenerated(pipeline) ? names.AppTokenSecret : null,
             storage ? names.CursorKeySecret : null,
-            storage ? $"http://{names.StoreService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}" : null);
+            storage ? $"http://{names.StoreService}.{pipeline.Metadata.NamespaceProperty}.svc.{options.ClusterDomain}:{PipelineDefaults.AggregatorPort}" : null,
+            processing ? PipelineTopics.Processed(pipeline.Spec) : null,
+            RedactionKey.IsGenerated(pipeline) ? names.RedactionKeySecret : null);
     }
 }

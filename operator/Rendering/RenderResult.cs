@@ -55,6 +55,11 @@ public sealed record SecretReference(string SecretName, string? Key, string Fiel
 /// The store's cursor key Secret the controller must create (random value, never overwritten), or null without a store.
 /// </param>
 /// <param name="LogsEndpoint">The store's search API base URL (status.logsEndpoint), or null without a store.</param>
+/// <param name="ProcessedTopic">The topic the processor publishes to (status.processedTopic), or null without processing.</param>
+/// <param name="GeneratedRedactionKeySecret">
+/// The processor's hash key Secret the controller must create (random value, never overwritten), or null unless
+/// processing redacts in hash mode without spec.processing.redaction.hashKeySecretRef.
+/// </param>
 public sealed record RenderResult(
     IReadOnlyList<RenderedObject> Objects,
     IReadOnlyList<SecretReference> SecretReferences,
@@ -64,10 +69,12 @@ public sealed record RenderResult(
     string Topic,
     string? GeneratedAppTokenSecret,
     string? GeneratedCursorKeySecret = null,
-    string? LogsEndpoint = null)
+    string? LogsEndpoint = null,
+    string? ProcessedTopic = null,
+    string? GeneratedRedactionKeySecret = null)
 {
     /// <summary>The Secrets the controller creates itself (so no precondition), for its Secret watch.</summary>
-    public IEnumerable<string> GeneratedSecrets => new[] { GeneratedAppTokenSecret, GeneratedCursorKeySecret }.OfType<string>();
+    public IEnumerable<string> GeneratedSecrets => new[] { GeneratedAppTokenSecret, GeneratedCursorKeySecret, GeneratedRedactionKeySecret }.OfType<string>();
 
     public IReadOnlyList<OwnedObjectReference> References()
     {

@@ -61,7 +61,13 @@ internal static class ResiliencyRenderer
                 Targets = new DaprResiliencyTargets { Components = Targets(pipeline, names) },
             },
             // The store reads the same topic and writes through the same binding, so it gets the same policies.
-            Scopes = pipeline.Spec.Storage.Enabled ? [names.AggregatorAppId, names.StoreAppId] : [names.AggregatorAppId],
+            // The processor takes deliveries and reads Postgres (enrichment) as the aggregator does: the same policies.
+            Scopes =
+            [
+                names.AggregatorAppId,
+                .. pipeline.Spec.Storage.Enabled ? [names.StoreAppId] : Array.Empty<string>(),
+                .. ProcessingSpec.IsOn(pipeline.Spec) ? [names.ProcessorAppId] : Array.Empty<string>(),
+            ],
         };
     }
 

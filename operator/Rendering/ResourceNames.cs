@@ -12,6 +12,9 @@ public sealed record ResourceNames(string Pipeline)
     /// <summary>The store role of the aggregator binary; also its consumer group on the logs topic.</summary>
     public string StoreAppId => $"{Pipeline}-store";
 
+    /// <summary>The processor role (spec.processing); also its consumer group on the raw topic.</summary>
+    public string ProcessorAppId => $"{Pipeline}-processor";
+
     public string PubSubComponent => $"{Pipeline}-pubsub";
 
     /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>
@@ -26,6 +29,15 @@ public sealed record ResourceNames(string Pipeline)
 
     /// <summary>The store's subscription to the logs topic (same topic and route as the aggregator's, its own app id).</summary>
     public string StoreLogsSubscription => $"{Pipeline}-store-logs";
+    /// <summary>The processor's subscription to the raw topic.</summary>
+    public string ProcessorLogsSubscription => $"{Pipeline}-processor-logs";
+
+    /// <summary>The ConfigMap with the processing rules (key processing.yaml) the processor reads.</summary>
+    public string ProcessingConfigMap => $"{Pipeline}-processing";
+
+    /// <summary>The Secret with the redaction hash key, created by the operator when the spec names none.</summary>
+    public string RedactionKeySecret => $"{Pipeline}-redaction-key";
+
     public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
     public string Resiliency => $"{Pipeline}-resiliency";
 
@@ -44,15 +56,22 @@ public sealed record ResourceNames(string Pipeline)
     public string StoreDeployment => StoreAppId;
     public string StoreService => StoreAppId;
     public string StoreDisruptionBudget => StoreAppId;
+    public string ProcessorDeployment => ProcessorAppId;
+    public string ProcessorService => ProcessorAppId;
+    public string ProcessorDisruptionBudget => ProcessorAppId;
 
     /// <summary>The HorizontalPodAutoscalers, or the aggregator's KEDA ScaledObject: named after the Deployment they scale.</summary>
     public string IngestAutoscaler => IngestAppId;
     public string AggregatorAutoscaler => AggregatorAppId;
     public string StoreAutoscaler => StoreAppId;
+    public string ProcessorAutoscaler => ProcessorAppId;
 
     /// <summary>The KEDA TriggerAuthentication with the broker credentials of the aggregator's backlog scaler.</summary>
     public string AggregatorTriggerAuthentication => $"{AggregatorAppId}-keda";
 
     /// <summary>The KEDA TriggerAuthentication of the store's backlog scaler.</summary>
     public string StoreTriggerAuthentication => $"{StoreAppId}-keda";
+
+    /// <summary>The KEDA TriggerAuthentication of the processor's backlog scaler.</summary>
+    public string ProcessorTriggerAuthentication => $"{ProcessorAppId}-keda";
 }

@@ -52,7 +52,8 @@ internal static class ServiceEnvironment
         return env;
     }
 
-    public static List<V1EnvVar> Aggregator(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    /// <param name="topic">The topic this role reads: the processed topic for the counter and the store while processing is on, the raw one for the processor.</param>
+    public static List<V1EnvVar> Aggregator(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets, string topic)
     {
         var spec = pipeline.Spec;
         var connection = spec.Postgres.ConnectionStringSecretKeyRef;
@@ -68,7 +69,7 @@ internal static class ServiceEnvironment
             .. Auth(pipeline, secrets),
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
-            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), spec.PubSub.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.DeadLetterTopic)), spec.DeadLetter.Topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.BindingName)), names.PostgresBindingComponent),
             Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BucketWidth)), TimeSpan.FromSeconds(spec.Aggregator.BucketWidthSeconds)),

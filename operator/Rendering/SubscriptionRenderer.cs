@@ -21,10 +21,22 @@ internal static class SubscriptionRenderer
     public static DaprSubscription StoreLogs(LogPipeline pipeline, ResourceNames names) => Subscription(
         pipeline, names.StoreLogsSubscription, names.StoreAppId, LogsSpec(pipeline, names));
 
-    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names) => new()
+    /// <summary>
+    /// The processor's subscription to the raw topic, with the aggregator's route and bulk settings. It keeps the
+    /// dead-letter topic: a message whose deliveries are exhausted (the processor answered RETRY, e.g. it could not
+    /// publish) is recorded rather than lost; poison is never DROPped by the processor (it publishes a redacted copy
+    /// itself), so what daprd forwards there is only what failed for a passing reason.
+    /// </summary>
+    public static DaprSubscription ProcessorLogs(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline, names.ProcessorLogsSubscription, names.ProcessorAppId, LogsSpec(pipeline, names, pipeline.Spec.PubSub.Topic));
+
+    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names) =>
+        LogsSpec(pipeline, names, PipelineTopics.Consumed(pipeline.Spec));
+
+    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names, string topic) => new()
     {
         Pubsubname = names.PubSubComponent,
-        Topic = pipeline.Spec.PubSub.Topic,
+        Topic = topic,
         Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.LogsRoute },
         // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
         DeadLetterTopic = pipeline.Spec.DeadLetter.Topic,

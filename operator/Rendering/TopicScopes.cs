@@ -11,16 +11,26 @@ namespace LogDapr.Operator.Rendering;
 internal static class TopicScopes
 {
     /// <param name="store">The store's app id while storage is enabled, else null.</param>
-    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store)
+    /// <param name="processed">The processed topic while processing is on, else null.</param>
+    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store, string? processed = null)
     {
-        var both = $"{topic},{deadLetterTopic}";
+        // The topic the aggregator and the store read: the processor's output while processing is on.
+        var consumed = processed ?? topic;
+        var both = $"{consumed},{deadLetterTopic}";
         var publishing = new List<string>
         {
             $"{names.IngestAppId}={topic}",
-            // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the logs topic.
+            // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the topic it reads.
             $"{names.AggregatorAppId}={both}",
         };
         var subscribing = new List<string> { $"{names.AggregatorAppId}={both}" };
+        if (processed is not null)
+        {
+            // The processor reads the raw topic in its own consumer group ({appID}), publishes each processed event to
+            // the processed topic and the redacted copy of a poison message to the dead-letter topic.
+            publishing.Add($"{names.ProcessorAppId}={processed},{deadLetterTopic}");
+            subscribing.Add($"{names.ProcessorAppId}={topic}");
+        }
         if (store is not null)
         {
             // The store reads the logs topic in its own consumer group ({appID}); its sidecar publishes a message to
@@ -28,12 +38,13 @@ internal static class TopicScopes
             // publish is scope-checked too (dapr/dapr v1.16.0 pkg/runtime/subscription/subscription.go
             // sendToDeadLetter, pkg/runtime/pubsub/publisher/publisher.go Publish: IsOperationAllowed).
             publishing.Add($"{store}={deadLetterTopic}");
-            subscribing.Add($"{store}={topic}");
+            subscribing.Add($"{store}={consumed}");
         }
         publishing.AddRange(publishers.Select(p => $"{p}={topic}"));
 
-        metadata.Value("allowedTopics", both)
-            .Value("protectedTopics", both)
+        var topics = processed is null ? both : $"{topic},{processed},{deadLetterTopic}";
+        metadata.Value("allowedTopics", topics)
+            .Value("protectedTopics", topics)
             .Value("publishingScopes", string.Join(';', publishing))
             .Value("subscriptionScopes", string.Join(';', subscribing));
     }

@@ -12,6 +12,7 @@ internal static class WorkloadRenderer
     public const string IngestComponent = "ingest";
     public const string AggregatorComponent = "aggregator";
     public const string StoreComponent = "store";
+    public const string ProcessorComponent = "processor";
     public const string HttpPortName = "http";
     public const string MetricsPath = "/metrics";
 
@@ -23,6 +24,7 @@ internal static class WorkloadRenderer
 
     private const string TmpVolume = "tmp";
     private const string ApiKeysVolume = "api-keys";
+    private const string ProcessingVolume = "processing";
 
     public static V1Deployment IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
@@ -65,7 +67,7 @@ internal static class WorkloadRenderer
             Pod = aggregator.Pod,
             SidecarResources = aggregator.SidecarResources,
             DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
-            Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets), .. StoreEnvironment.Retention(pipeline.Spec.Storage.Retention), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
+            Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets, PipelineTopics.Consumed(pipeline.Spec)), .. StoreEnvironment.Retention(pipeline.Spec.Storage.Retention), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
             Volumes = volumes,
             Mounts = mounts,
         });
@@ -95,7 +97,7 @@ internal static class WorkloadRenderer
             DaprAnnotations = AggregatorDaprAnnotations(pipeline, names),
             Env =
             [
-                .. ServiceEnvironment.Aggregator(pipeline, names, secrets),
+                .. ServiceEnvironment.Aggregator(pipeline, names, secrets, PipelineTopics.Consumed(pipeline.Spec)),
                 .. StoreEnvironment.Retention(storage.Retention),
                 .. StoreEnvironment.StoreOnly(pipeline, names),
                 .. AutoscalingRenderer.StoreEnv(pipeline),
@@ -104,6 +106,55 @@ internal static class WorkloadRenderer
             Mounts = mounts,
         });
     }
+
+    /// <summary>
+    /// The processor: the aggregator's image in the Processor role under its own app id (so its own consumer group on
+    /// the raw topic), with the rules ConfigMap mounted read-only and the rules' checksum on the pod template, so a
+    /// rules change rolls it: new pods read the new rules, old ones finish their in-flight deliveries with the old
+    /// ones on SIGTERM. Same app token and app health checks as the aggregator: the same HTTP app.
+    /// </summary>
+    public static V1Deployment ProcessorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets, string rulesJson)
+    {
+        var aggregator = pipeline.Spec.Aggregator;
+        var processing = pipeline.Spec.Processing!;
+        var (volumes, mounts) = Volumes(pipeline);
+        volumes.Add(new V1Volume { Name = ProcessingVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.ProcessingConfigMap } });
+        mounts.Add(new V1VolumeMount { Name = ProcessingVolume, MountPath = ProcessingRules.MountDirectory, ReadOnlyProperty = true });
+        var annotations = AggregatorDaprAnnotations(pipeline, names);
+        annotations[ProcessingRules.ChecksumAnnotation] = ProcessingRules.Checksum(rulesJson);
+        return Deployment(pipeline, new Workload
+        {
+            Name = names.ProcessorDeployment,
+            Component = ProcessorComponent,
+            AppId = names.ProcessorAppId,
+            Port = PipelineDefaults.AggregatorPort,
+            Replicas = processing.IsAutoscaled() ? null : processing.Replicas,
+            Image = aggregator.Image ?? options.AggregatorImage,
+            PullPolicy = aggregator.ImagePullPolicy,
+            Resources = processing.Resources,
+            Pod = processing.Pod,
+            SidecarResources = processing.SidecarResources,
+            DaprAnnotations = annotations,
+            Env =
+            [
+                // The processor reads the raw topic; Postgres and the state store serve enrichment lookups.
+                .. ServiceEnvironment.Aggregator(pipeline, names, secrets, pipeline.Spec.PubSub.Topic),
+                .. ProcessorEnvironment.ProcessorOnly(pipeline, names, secrets),
+                .. AutoscalingRenderer.ProcessorEnv(pipeline),
+            ],
+            Volumes = volumes,
+            Mounts = mounts,
+        });
+    }
+
+    /// <summary>The rules document the processor reads (<see cref="ProcessingRules"/>), one key.</summary>
+    public static V1ConfigMap ProcessingConfigMap(LogPipeline pipeline, ResourceNames names, string rulesJson) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = ObjectMetadata.For(pipeline, names.ProcessingConfigMap, ProcessorComponent),
+        Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ProcessingRules.FileName] = rulesJson },
+    };
 
     /// <summary>
     /// The app token, and app health checks so daprd pauses deliveries instead of spending delivery attempts on an
@@ -152,6 +203,10 @@ internal static class WorkloadRenderer
     /// <summary>The store's query API (GET /v1/logs), on the aggregator's port.</summary>
     public static V1Service StoreService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.StoreService, StoreComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+
+    /// <summary>The processor's health and metrics endpoints, on the aggregator's port.</summary>
+    public static V1Service ProcessorService(LogPipeline pipeline, ResourceNames names) => Service(
+        pipeline, names.ProcessorService, ProcessorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
 
     /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
     public static V1PodDisruptionBudget DisruptionBudget(LogPipeline pipeline, string name, string component)
@@ -227,8 +282,14 @@ internal static class WorkloadRenderer
                 },
             },
         };
-        // Error messages name the spec field: spec.storage.pod for the store.
-        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, workload.Component == StoreComponent ? "storage" : workload.Component);
+        // Error messages name the spec field: spec.storage.pod for the store, spec.processing.pod for the processor.
+        var field = workload.Component switch
+        {
+            StoreComponent => "storage",
+            ProcessorComponent => "processing",
+            _ => workload.Component,
+        };
+        PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, field);
         return deployment;
     }
 

@@ -176,6 +176,9 @@ public sealed class HelmChartTests
         await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["networkPolicy"] = new JsonObject { ["enabled"] = true });
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.NetworkPolicies, "team", "demo-aggregator") is not null, "the NetworkPolicies to be applied");
+        // Processing: the rules ConfigMap is created, then applied again (patch) with every later change.
+        cluster.EditPipeline("team", "demo", p => p["spec"]!["processing"] = new JsonObject());
+        await Eventually.TrueAsync(() => server.TryGet(KnownResources.ConfigMaps, "team", "demo-processing") is not null, "the processing ConfigMap to be applied");
         cluster.EditPipeline("team", "demo", p => p["spec"]!["ingest"]!["replicas"] = 1);
         await Eventually.TrueAsync(() => server.TryGet(KnownResources.PodDisruptionBudgets, "team", "demo-ingest") is null, "the PDB to be pruned");
 

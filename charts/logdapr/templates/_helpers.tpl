@@ -53,7 +53,7 @@ operator/Kubernetes/OperatorPermissions.cs; a test renders this chart and compar
   resources: ["components", "resiliencies", "subscriptions"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  resources: ["services"]
+  resources: ["configmaps", "services"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["deployments"]

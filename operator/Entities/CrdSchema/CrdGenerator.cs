@@ -222,6 +222,16 @@ public static class CrdGenerator
         {
             return new JsonObject { ["type"] = "boolean" };
         }
+        if (type == typeof(double))
+        {
+            var schema = new JsonObject { ["type"] = "number" };
+            if (property?.GetCustomAttribute<NumberRangeAttribute>() is { } range)
+            {
+                schema["minimum"] = range.Minimum;
+                schema["maximum"] = range.Maximum;
+            }
+            return schema;
+        }
         if (type.IsEnum)
         {
             var values = type.GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -253,6 +263,21 @@ public static class CrdGenerator
             if (property?.GetCustomAttribute<ItemPatternAttribute>() is { } itemPattern)
             {
                 items["pattern"] = itemPattern.Pattern;
+            }
+            if (property?.GetCustomAttribute<ItemLengthAttribute>() is { } itemLength)
+            {
+                if (itemLength.MinLength >= 0)
+                {
+                    items["minLength"] = itemLength.MinLength;
+                }
+                if (itemLength.MaxLength >= 0)
+                {
+                    items["maxLength"] = itemLength.MaxLength;
+                }
+            }
+            if (property?.GetCustomAttribute<ItemAllowedValuesAttribute>() is { } itemValues)
+            {
+                items["enum"] = new JsonArray(itemValues.Values.Select(v => (JsonNode)v!).ToArray());
             }
             var schema = new JsonObject { ["type"] = "array", ["items"] = items };
             if (property?.GetCustomAttribute<ItemsAttribute>() is { } bounds)

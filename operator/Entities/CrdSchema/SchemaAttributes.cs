@@ -101,3 +101,26 @@ public sealed class ListTypeMapAttribute(params string[] keys) : Attribute
 {
     public IReadOnlyList<string> Keys { get; } = keys;
 }
+
+/// <summary>Inclusive bounds of a floating-point number (an OpenAPI "number").</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NumberRangeAttribute(double minimum, double maximum) : Attribute
+{
+    public double Minimum { get; } = minimum;
+    public double Maximum { get; } = maximum;
+}
+
+/// <summary>Every item of a string array is one of these values (an OpenAPI enum on the items).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ItemAllowedValuesAttribute(params string[] values) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
+/// <summary>Length bounds (inclusive) of every item of a string array.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ItemLengthAttribute(int minLength, int maxLength) : Attribute
+{
+    public int MinLength { get; } = minLength;
+    public int MaxLength { get; } = maxLength;
+}

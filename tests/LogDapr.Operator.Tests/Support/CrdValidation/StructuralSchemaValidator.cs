@@ -7,7 +7,7 @@ namespace LogDapr.Operator.Tests.Support.CrdValidation;
 
 /// <summary>
 /// What the API server does with a custom resource before storing it, for the parts of OpenAPI v3 structural
-/// schemas the LogPipeline CRD uses: defaulting, then type, required, enum, pattern, minimum/maximum,
+/// schemas the LogPipeline CRD uses: defaulting, then type, required, enum, pattern, minimum/maximum (integer and number),
 /// minLength/maxLength, format date-time, minItems/maxItems, items, x-kubernetes-list-type set and map, additionalProperties, x-kubernetes-int-or-string, unknown
 /// fields (strict field validation, as kubectl does by default) and x-kubernetes-validations (CEL) — all read
 /// from the CRD, nothing hard-coded. Errors use the API server's wording ("spec.x: Required value").
@@ -214,6 +214,22 @@ public sealed partial class StructuralSchemaValidator
                     errors.Add($"{path}: Invalid value: {number}: {path} in body should be less than or equal to {maximum}");
                 }
                 CheckEnum(node, schema, path, errors);
+                break;
+            case "number":
+                if (node is not JsonValue d || d.GetValueKind() != JsonValueKind.Number)
+                {
+                    errors.Add($"{path}: Invalid value: {Show(node)}: {path} in body must be of type number: {Describe(node)}");
+                    return;
+                }
+                var real = double.Parse(d.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (schema["minimum"] is { } low && real < double.Parse(low.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture))
+                {
+                    errors.Add($"{path}: Invalid value: {d.ToJsonString()}: {path} in body should be greater than or equal to {low.ToJsonString()}");
+                }
+                if (schema["maximum"] is { } high && real > double.Parse(high.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture))
+                {
+                    errors.Add($"{path}: Invalid value: {d.ToJsonString()}: {path} in body should be less than or equal to {high.ToJsonString()}");
+                }
                 break;
             case "boolean":
                 if (node is not JsonValue b || b.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))

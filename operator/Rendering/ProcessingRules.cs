@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LogDapr.Operator.Entities;
+using LogDapr.Operator.Serialization;
+
+namespace LogDapr.Operator.Rendering;
+
+/// <summary>
+/// The one place the processing rules document is produced from spec.processing: the rule fields as the user wrote
+/// them (no defaults added: the processing library owns those), without the fields that are the operator's, keys in
+/// ordinal order at every level so the same spec always gives the same bytes (and so the same checksum: an
+/// unchanged spec never rolls the processor). The processor reads it with RulesParser.Parse, which accepts JSON; a
+/// semantic check of the rules (expressions, regexes) belongs here, on <see cref="Json"/>'s result.
+/// </summary>
+public static class ProcessingRules
+{
+    /// <summary>The ConfigMap key, as the brief names it (JSON is YAML, so the processor's parser reads either).</summary>
+    public const string FileName = "processing.yaml";
+
+    /// <summary>Where the ConfigMap is mounted in the processor.</summary>
+    public const string MountDirectory = "/etc/logdapr/processing";
+
+    public const string FilePath = MountDirectory + "/" + FileName;
+
+    /// <summary>SHA-256 of the rules document on the processor's pod template: a rules change rolls the processor.</summary>
+    public const string ChecksumAnnotation = "logdapr.io/processing-rules-checksum";
+
+    /// <summary>spec.processing fields that say how the processor runs, not what it does: not part of the rules.</summary>
+    private static readonly string[] OperatorFields = ["enabled", "replicas", "autoscaling", "resources", "sidecarResources", "pod"];
+
+    /// <summary>
+    /// One line: the YAML writer prints a multi-line value as a literal block only when no line starts with a space,
+    /// which indented JSON always has, and an escaped multi-line string is harder to read than compact JSON.
+    /// </summary>
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        // Rules hold regexes and quotes; keep them readable in the ConfigMap (the document is never embedded in HTML).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The rules document of <paramref name="processing"/>, as JSON with sorted keys.</summary>
+    public static string Json(ProcessingSpec processing)
+    {
+        ArgumentNullException.ThrowIfNull(processing);
+        var node = OperatorJson.ToJsonObject(processing);
+        foreach (var field in OperatorFields)
+        {
+            node.Remove(field);
+        }
+        if (node["redaction"] is JsonObject redaction)
+        {
+            // The key reaches the processor from a Secret (Processing__HashKey), never through a ConfigMap.
+            redaction.Remove("hashKeySecretRef");
+        }
+        return Sorted(node)!.ToJsonString(Compact);
+    }
+
+    /// <summary>Lowercase hex SHA-256 of the document, for <see cref="ChecksumAnnotation"/>.</summary>
+    public static string Checksum(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray array => new JsonArray(array.Select(Sorted).ToArray()),
+        _ => node?.DeepClone(),
+    };
+}
