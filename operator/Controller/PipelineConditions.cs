@@ -28,6 +28,9 @@ public static class PipelineConditions
         public const string InvalidSpec = "InvalidSpec";
         public const string InvalidConnectionString = "InvalidConnectionString";
 
+        /// <summary>spec.processing passes the schema but the processor's own parser refuses it (an expression, a regex, an alias).</summary>
+        public const string InvalidProcessingRules = "InvalidProcessingRules";
+
         /// <summary>metadata.name cannot name the derived objects (see ApiValidation.PipelineNameRules).</summary>
         public const string InvalidName = "InvalidName";
         public const string DaprNotInstalled = Dapr.DaprCompatibility.NotInstalled;

@@ -35,6 +35,12 @@ public static class PipelineRenderer
             throw new InvalidPipelineException($"deadLetter.topic must differ from {PipelineTopics.Processed(pipeline.Spec)}, the topic the processor publishes to while spec.processing is enabled");
         }
 
+        if (processing && ProcessingRules.Problems(pipeline.Spec.Processing!) is { } rulesProblems)
+        {
+            // What the CRD schema cannot see (expressions, regexes, aliases): refused whole, before anything is applied.
+            throw new InvalidPipelineException(rulesProblems) { Reason = "InvalidProcessingRules" };
+        }
+
         if (pipeline.Spec.Ingest.Service.Type != ServiceType.ClusterIP && !pipeline.Spec.Ingest.Auth.Enabled && !pipeline.Spec.Ingest.Service.AllowUnauthenticated)
         {
             // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.

@@ -42,6 +42,19 @@ public static class ProcessingRules
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>
+    /// The processor's own parser run on the rendered document: every error with its path under spec.processing, or
+    /// null when the processor will accept it. The same check the processor makes at start, made before the rollout.
+    /// </summary>
+    public static string? Problems(ProcessingSpec processing)
+    {
+        var parsed = LogDapr.Processing.Rules.RulesParser.Parse(Json(processing));
+        return parsed.Errors.Count == 0
+            ? null
+            : "spec.processing is invalid, nothing was applied: "
+                + string.Join("; ", parsed.Errors.Select(e => string.IsNullOrEmpty(e.Path) ? e.Message : $"spec.processing.{e.Path}: {e.Message}"));
+    }
+
     /// <summary>The rules document of <paramref name="processing"/>, as JSON with sorted keys.</summary>
     public static string Json(ProcessingSpec processing)
     {

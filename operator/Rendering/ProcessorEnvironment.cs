@@ -6,15 +6,14 @@ namespace LogDapr.Operator.Rendering;
 
 /// <summary>
 /// What only the processor role gets: its role, the rules file, the topic it publishes to and, in hash mode, the
-/// hash key. The keys are the processor's configuration (section Processing, Aggregator:Role=Processor) as the
-/// issue-14 brief fixes them; the processor's options type is written in parallel, so they are spelled here.
+/// hash key (ProcessingOptions, Aggregator:Role=Processor).
 /// </summary>
 public static class ProcessorEnvironment
 {
-    public const string ProcessorRole = "Processor";
-    public const string RulesFileKey = "Processing:RulesFile";
-    public const string OutputTopicKey = "Processing:OutputTopic";
-    public const string HashKeyKey = "Processing:HashKey";
+    public static readonly string ProcessorRole = nameof(LogDapr.Configuration.Aggregator.AggregatorRole.Processor);
+    public const string RulesFileKey = ConfigKeys.ProcessingRulesFile;
+    public const string OutputTopicKey = ConfigKeys.ProcessingOutputTopic;
+    public const string HashKeyKey = ConfigKeys.ProcessingHashKey;
 
     public static IEnumerable<V1EnvVar> ProcessorOnly(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
     {

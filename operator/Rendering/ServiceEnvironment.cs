@@ -71,6 +71,8 @@ internal static class ServiceEnvironment
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.DeadLetterTopic)), spec.DeadLetter.Topic),
+            // Reading the processed topic, a replayed dead letter still goes to the raw topic, to be processed again.
+            .. topic == spec.PubSub.Topic ? Array.Empty<V1EnvVar>() : [Value(Key(PipelineOptions.Section, nameof(PipelineOptions.ReplayTopic)), spec.PubSub.Topic)],
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.BindingName)), names.PostgresBindingComponent),
             Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BucketWidth)), TimeSpan.FromSeconds(spec.Aggregator.BucketWidthSeconds)),
             Value(Key(AggregatorOptions.Section, nameof(AggregatorOptions.BulkMaxMessages)), spec.Aggregator.BulkSubscribe.MaxMessagesCount),

@@ -20,8 +20,9 @@ internal static class TopicScopes
         var publishing = new List<string>
         {
             $"{names.IngestAppId}={topic}",
-            // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the topic it reads.
-            $"{names.AggregatorAppId}={both}",
+            // The aggregator's sidecar publishes dead letters, and the aggregator replays them: onto the topic it reads,
+            // or with processing on onto the raw topic (Pipeline:ReplayTopic), so a replay is processed again.
+            $"{names.AggregatorAppId}={(processed is null ? both : $"{topic},{deadLetterTopic}")}",
         };
         var subscribing = new List<string> { $"{names.AggregatorAppId}={both}" };
         if (processed is not null)
