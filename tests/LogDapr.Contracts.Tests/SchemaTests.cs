@@ -52,7 +52,15 @@ public class SchemaTests
 
         Assert.Equal(known.Order(), Root.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
         // Unknown fields become attributes, so they follow the attribute value rules.
-        Assert.Equal("#/$defs/attributeValue", Root.GetProperty("additionalProperties").GetProperty("$ref").GetString());
+        Assert.Equal(Property("attributes").GetProperty("additionalProperties").GetProperty("type").ToString(),
+            Root.GetProperty("additionalProperties").GetProperty("type").ToString());
+    }
+
+    [Fact]
+    public void The_schema_stands_alone_without_references_so_it_can_be_embedded_in_openapi_documents()
+    {
+        Assert.DoesNotContain("$ref", LogEventSchema.Json, StringComparison.Ordinal);
+        Assert.DoesNotContain("$defs", LogEventSchema.Json, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,7 +132,8 @@ public class SchemaTests
         var attributes = Property("attributes");
         Assert.Equal(limits.MaxAttributes, attributes.GetProperty("maxProperties").GetInt32());
         Assert.Equal(limits.MaxAttributeKeyLength, attributes.GetProperty("propertyNames").GetProperty("maxLength").GetInt32());
-        Assert.Equal(limits.MaxAttributeValueBytes, Root.GetProperty("$defs").GetProperty("attributeValue").GetProperty("maxLength").GetInt32());
+        Assert.Equal(limits.MaxAttributeValueBytes, attributes.GetProperty("additionalProperties").GetProperty("maxLength").GetInt32());
+        Assert.Equal(limits.MaxAttributeValueBytes, Root.GetProperty("additionalProperties").GetProperty("maxLength").GetInt32());
         Assert.Equal(limits.MaxAttributeKeyLength, Root.GetProperty("propertyNames").GetProperty("maxLength").GetInt32());
     }
 
