@@ -76,11 +76,11 @@ public class FieldRuleTests
     {
         var errors = Wire.Rejected("""
             {"tenant_id":"-bad","service":"","severity":"loud","timestamp":"2026-11-22",
-             "attributes":{"a":null,"b":[1]},"trace_id":"xyz","span_id":"0000000000000000","host":""}
+             "attributes":{"a":"\u0000","b":{"c":"\u0000"}},"trace_id":"xyz","span_id":"0000000000000000","host":""}
             """);
 
         Assert.Equal(
-            ["tenant_id", "service", "severity", "timestamp", "attributes.a", "attributes.b", "trace_id", "span_id", "host", "message"],
+            ["tenant_id", "service", "severity", "timestamp", "attributes.a", "attributes.b.c", "trace_id", "span_id", "host", "message"],
             errors.Select(e => e.Field));
     }
 
@@ -106,12 +106,13 @@ public class FieldRuleTests
     }
 
     [Fact]
-    public void Unknown_fields_are_ignored_whatever_they_hold()
+    public void Unknown_fields_become_attributes_and_a_losing_alias_too()
     {
-        var e = Wire.Accepted(Wire.Event(("labels", "{\"a\":[1,2,{\"b\":null}]}"), ("level", "\"whatever\""), ("Message", "42")));
+        var e = Wire.Accepted(Wire.Event(("labels", "{\"a\":[1,2,{\"b\":null}],\"n\":null}"), ("level", "\"whatever\""), ("Message", "42")));
 
         Assert.Equal("hello", e.Message);
         Assert.Equal(Severity.Info, e.Severity);
+        Assert.Equal([new("labels.a", "[1,2,{\"b\":null}]"), new("level", "whatever"), new("Message", "42")], e.Attributes);
     }
 
     [Fact]
@@ -175,14 +176,16 @@ public class FieldRuleTests
     }
 
     [Fact]
-    public void Invalid_utf8_inside_an_ignored_field_does_not_matter()
+    public void Invalid_utf8_inside_an_unknown_field_rejects_the_event_naming_the_field()
     {
         var payload = Encoding.UTF8.GetBytes(Wire.Event("note", "\"XX\""));
         int at = Array.IndexOf(payload, (byte)'X');
         payload[at] = 0xFF;
         payload[at + 1] = 0xFE;
 
-        Assert.Single(Wire.Read(payload).Accepted);
+        var error = Assert.Single(Assert.Single(Wire.Read(payload).Rejected).Errors);
+        Assert.Equal("note", error.Field);
+        Assert.Contains("valid Unicode", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,9 +218,10 @@ public class FieldRuleTests
             ("message", "limit is 5 (Ingest:MaxMessageBytes)"),
             ("id", "limit is 4 (Ingest:MaxIdLength)"),
             ("attributes", "limit is 2 (Ingest:MaxAttributeKeyLength)"),
-            ("attributes", "limit is 1 (Ingest:MaxAttributes)"),
             ("host", "limit is 1 (Ingest:MaxHostLength)"),
             ("timestamp", "plus 00:00:00 (Ingest:MaxFutureSkew)"),
+            // Reported last: attributes come from the attributes object, unknown fields and nested objects, all counted together.
+            ("attributes", "limit is 1 (Ingest:MaxAttributes)"),
         };
         var tooOld = Wire.Rejected(Wire.Event(("tenant_id", "\"abc\""), ("service", "\"ab\""), ("timestamp", "\"2026-11-22T09:58:59Z\"")), limits);
         Assert.Contains("minus 00:01:00 (Ingest:MaxPastAge)", Assert.Single(tooOld).Message, StringComparison.Ordinal);

@@ -51,7 +51,17 @@ public class SchemaTests
             .Select(f => (string)f.GetValue(null)!);
 
         Assert.Equal(known.Order(), Root.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
-        Assert.True(Root.GetProperty("additionalProperties").GetBoolean(), "the reader ignores unknown fields");
+        // Unknown fields become attributes, so they follow the attribute value rules.
+        Assert.Equal(
+            Property("attributes").GetProperty("additionalProperties").GetProperty("type").EnumerateArray().Select(t => t.GetString()),
+            Root.GetProperty("additionalProperties").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void The_schema_stands_alone_without_references_so_it_can_be_embedded_in_openapi_documents()
+    {
+        Assert.DoesNotContain("$ref", LogEventSchema.Json, StringComparison.Ordinal);
+        Assert.DoesNotContain("$defs", LogEventSchema.Json, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,7 +70,7 @@ public class SchemaTests
         var requiredByReader = Wire.BaseFields.Select(f => f.Name)
             .Concat(Root.GetProperty("properties").EnumerateObject().Select(p => p.Name))
             .Distinct()
-            .Where(name => Wire.Read(Wire.Event(name, null)).Rejected.Any(r => r.Errors.Any(e => e.Message == $"{name} is required")));
+            .Where(name => Wire.Read(Wire.Event(name, null)).Rejected.Any(r => r.Errors.Any(e => e.Message.StartsWith($"{name} is required", StringComparison.Ordinal))));
 
         Assert.Equal(requiredByReader.Order(), Root.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).Order());
     }
@@ -124,6 +134,8 @@ public class SchemaTests
         Assert.Equal(limits.MaxAttributes, attributes.GetProperty("maxProperties").GetInt32());
         Assert.Equal(limits.MaxAttributeKeyLength, attributes.GetProperty("propertyNames").GetProperty("maxLength").GetInt32());
         Assert.Equal(limits.MaxAttributeValueBytes, attributes.GetProperty("additionalProperties").GetProperty("maxLength").GetInt32());
+        Assert.Equal(limits.MaxAttributeValueBytes, Root.GetProperty("additionalProperties").GetProperty("maxLength").GetInt32());
+        Assert.Equal(limits.MaxAttributeKeyLength, Root.GetProperty("propertyNames").GetProperty("maxLength").GetInt32());
     }
 
     [Theory]

@@ -60,8 +60,19 @@ public sealed class IngestOptions : IValidatableObject
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// The tenant of events without <c>tenant_id</c> while authentication is off (<c>Auth:Enabled=false</c>, local runs).
+    /// With auth on, the API key decides: a key bound to a tenant fills in its tenant, an admin key requires the field.
+    /// </summary>
+    public string? DefaultTenant { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (DefaultTenant is not null && TenantIds.Problem(DefaultTenant) is { } problem)
+        {
+            yield return new ValidationResult($"Ingest:DefaultTenant '{DefaultTenant}' is not a valid tenant id: {problem}.", [nameof(DefaultTenant)]);
+        }
+
         if ((long)MaxPublishedMessageBytes + EnvelopeAllowanceBytes > MaxPublishRequestBytes)
         {
             yield return new ValidationResult(

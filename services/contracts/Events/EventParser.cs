@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LogDapr.Contracts.Events;
@@ -19,7 +21,7 @@ internal sealed class EventParser
     }
 
     [Flags]
-    private enum Field : ushort
+    internal enum Field : ushort
     {
         None = 0,
         Id = 1 << 0,
@@ -45,6 +47,8 @@ internal sealed class EventParser
     // Attribute strings are reused by position (see lastAttributeKeys); events rarely have more attributes than this.
     private const int ReusedAttributeSlots = 16;
     private const int MaxEchoLength = 40;
+    // Fields that can be set from more than one source name (Id..Host): one precedence slot each.
+    private const int MappedFields = 10;
 
     private static readonly SearchValues<char> ControlChars = SearchValues.Create(ControlCharacters());
     private static readonly SearchValues<char> TenantIdTail =
@@ -59,6 +63,17 @@ internal sealed class EventParser
     private readonly List<FieldError> errors = [];
     private readonly byte[] scratch = new byte[ScratchBytes];
     private readonly List<KeyValuePair<string, string>> attributes = [];
+    private readonly FieldMapping mapping;
+    private readonly string? defaultTenant;
+    // Per field, the rank of the source that set it in this event (-1: not set; 0: canonical name; n: nth alias), and,
+    // after a restart, the rank that wins (see Parse).
+    private readonly int[] sourceRank = new int[MappedFields];
+    private readonly int[] winnerRank = new int[MappedFields];
+    // Attributes of this event, from every source (the attributes object, unknown fields, flattened objects), including
+    // those past the limit, which are counted and skipped.
+    private int attributeCount;
+    private ArrayBufferWriter<byte>? arrayBuffer;
+    private Utf8JsonWriter? arrayWriter;
 
     // Events of one payload usually share tenant, service, host and attribute keys (often values too). Reusing the
     // previous event's string when the raw bytes are equal saves most per-event allocations, and the reused value
@@ -69,9 +84,12 @@ internal sealed class EventParser
     private readonly string?[] lastAttributeKeys = new string?[ReusedAttributeSlots];
     private readonly string?[] lastAttributeValues = new string?[ReusedAttributeSlots];
 
-    public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null)
+    public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null,
+        FieldMapping? mapping = null, string? defaultTenant = null)
     {
         this.limits = limits;
+        this.mapping = mapping ?? FieldMapping.Default;
+        this.defaultTenant = defaultTenant;
         receivedAtUtc = receivedAt.ToUniversalTime();
         this.newId = newId;
         long skew = limits.MaxFutureSkew.Ticks;
@@ -89,10 +107,29 @@ internal sealed class EventParser
     /// <param name="index">The event's position in the payload, from which a missing id is derived.</param>
     public Outcome Parse(ref Utf8JsonReader reader, bool topLevel, int index, out LogEvent? accepted, out FieldError[]? errors)
     {
+        // One pass decides which source of a field wins as long as the sources come in precedence order, which is the
+        // common case. Only when a better source follows one already read (severity after level) is the event read
+        // again from a copy of the reader, with the winners known from a scan of the names.
+        var start = reader;
+        if (ParseOnce(ref reader, topLevel, index, winnersKnown: false, out accepted, out errors) is { } outcome)
+        {
+            return outcome;
+        }
+        reader = start;
+        FindWinners(start);
+        return ParseOnce(ref reader, topLevel, index, winnersKnown: true, out accepted, out errors)
+            ?? throw new InvalidOperationException("the second pass cannot meet a better source than the winner");
+    }
+
+    /// <summary>Null: a source of higher precedence followed one already taken; read again with the winners known.</summary>
+    private Outcome? ParseOnce(ref Utf8JsonReader reader, bool topLevel, int index, bool winnersKnown, out LogEvent? accepted, out FieldError[]? errors)
+    {
         accepted = null;
         errors = null;
         this.errors.Clear();
         this.attributes.Clear();
+        attributeCount = 0;
+        Array.Fill(sourceRank, -1);
 
         Field seen = Field.None;
         string? id = null, tenantId = null, service = null, message = null, traceId = null, spanId = null, host = null;
@@ -101,37 +138,64 @@ internal sealed class EventParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            Field field = Identify(ref reader);
+            Field field = Identify(ref reader, out var alias);
             if (field == Field.Events && topLevel)
             {
                 return Outcome.Wrapper;
             }
-            reader.Read();
             if (field is Field.Unknown or Field.Events)
             {
-                reader.Skip();
+                string? key = ReadTopLevelKey(ref reader);
+                reader.Read();
+                AddAttribute(ref reader, key, topLevel: true);
                 continue;
             }
-            if ((seen & field) != 0)
+            reader.Read();
+            if (field == Field.Attributes)
             {
-                string name = NameOf(field);
+                if ((seen & field) != 0)
+                {
+                    AddError(LogEventFields.Attributes, $"duplicate field {LogEventFields.Attributes}: each field may appear only once");
+                    reader.Skip();
+                    continue;
+                }
+                seen |= field;
+                ReadAttributes(ref reader);
+                continue;
+            }
+            int slot = BitOperations.TrailingZeroCount((uint)field);
+            int rank = alias?.Rank ?? 0;
+            string name = alias?.Name ?? NameOf(field);
+            int taken = sourceRank[slot];
+            if (winnersKnown ? rank != winnerRank[slot] : taken >= 0 && rank > taken)
+            {
+                // A source of lower precedence than the one that sets the field: kept, as an attribute under its name.
+                AddAttribute(ref reader, name, topLevel: true);
+                continue;
+            }
+            if (taken == rank)
+            {
                 AddError(name, $"duplicate field {name}: each field may appear only once");
                 reader.Skip();
                 continue;
             }
+            if (taken >= 0)
+            {
+                return null;
+            }
+            sourceRank[slot] = rank;
             seen |= field;
             switch (field)
             {
-                case Field.Id: id = ReadId(ref reader); break;
-                case Field.TenantId: tenantId = ReadTenantId(ref reader); break;
-                case Field.Timestamp: timestampTicks = ReadTimestamp(ref reader); break;
-                case Field.Severity: severity = ReadSeverity(ref reader); break;
-                case Field.Service: service = ReadService(ref reader); break;
-                case Field.Message: message = ReadMessage(ref reader); break;
-                case Field.Attributes: ReadAttributes(ref reader); break;
-                case Field.TraceId: traceId = ReadHexId(ref reader, LogEventFields.TraceId, TraceIdLength); break;
-                case Field.SpanId: spanId = ReadHexId(ref reader, LogEventFields.SpanId, SpanIdLength); break;
-                case Field.Host: host = ReadHost(ref reader); break;
+                case Field.Id: id = ReadId(ref reader, name); break;
+                case Field.TenantId: tenantId = ReadTenantId(ref reader, name); break;
+                case Field.Timestamp: timestampTicks = ReadTimestamp(ref reader, name); break;
+                case Field.Severity: severity = ReadSeverity(ref reader, name); break;
+                case Field.Service: service = ReadService(ref reader, name); break;
+                case Field.Message: message = ReadMessage(ref reader, name); break;
+                case Field.TraceId: traceId = ReadHexId(ref reader, name, TraceIdLength); break;
+                case Field.SpanId: spanId = ReadHexId(ref reader, name, SpanIdLength); break;
+                case Field.Host: host = ReadHost(ref reader, name); break;
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject)
@@ -140,10 +204,20 @@ internal sealed class EventParser
             throw new JsonException("unexpected end of the event object");
         }
 
+        if ((seen & Field.TenantId) == 0 && defaultTenant is not null)
+        {
+            tenantId = defaultTenant;
+            seen |= Field.TenantId;
+        }
         RequireField(seen, Field.TenantId);
         RequireField(seen, Field.Service);
         RequireField(seen, Field.Severity);
         RequireField(seen, Field.Message);
+        if (attributeCount > this.limits.MaxAttributes)
+        {
+            AddError(LogEventFields.Attributes, $"attributes has {attributeCount} entries; limit is {this.limits.MaxAttributes} ({LimitKeys.MaxAttributes})" +
+                " (the attributes object, unknown fields and the leaves of nested objects count together)");
+        }
 
         if (this.errors.Count > 0)
         {
@@ -167,24 +241,40 @@ internal sealed class EventParser
         return Outcome.Accepted;
     }
 
-    private string? ReadId(ref Utf8JsonReader reader)
+    /// <summary>Which source of each field wins in the object the reader (a copy) is on: the lowest rank present.</summary>
+    private void FindWinners(Utf8JsonReader reader)
     {
-        const string field = LogEventFields.Id;
+        Array.Fill(winnerRank, int.MaxValue);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            Field field = Identify(ref reader, out var alias);
+            if (field is not (Field.Unknown or Field.Events or Field.Attributes))
+            {
+                int slot = BitOperations.TrailingZeroCount((uint)field);
+                winnerRank[slot] = Math.Min(winnerRank[slot], alias?.Rank ?? 0);
+            }
+            reader.Read();
+            reader.Skip();
+        }
+    }
+
+    private string? ReadId(ref Utf8JsonReader reader, string field)
+    {
         if (!IsString(ref reader, field, optional: true) || GetString(ref reader, field) is not { } value)
         {
             return null;
         }
         if (value.Length == 0)
         {
-            AddError(field, "id must not be empty (omit it or use null to have one generated)");
+            AddError(field, $"{field} must not be empty (omit it or use null to have one generated)");
         }
         else if (IsLongerThan(value, this.limits.MaxIdLength))
         {
-            AddError(field, $"id is {CodePoints(value)} characters; limit is {this.limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
+            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
         }
         else if (value.AsSpan().ContainsAny(ControlChars))
         {
-            AddError(field, "id must not contain control characters");
+            AddError(field, $"{field} must not contain control characters");
         }
         else
         {
@@ -193,9 +283,8 @@ internal sealed class EventParser
         return null;
     }
 
-    private string? ReadTenantId(ref Utf8JsonReader reader)
+    private string? ReadTenantId(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.TenantId;
         if (!IsString(ref reader, field, optional: false))
         {
             return null;
@@ -210,15 +299,15 @@ internal sealed class EventParser
         }
         if (value.Length == 0)
         {
-            AddError(field, "tenant_id must not be empty");
+            AddError(field, $"{field} must not be empty");
         }
         else if (IsLongerThan(value, this.limits.MaxTenantIdLength))
         {
-            AddError(field, $"tenant_id is {CodePoints(value)} characters; limit is {this.limits.MaxTenantIdLength} ({LimitKeys.MaxTenantIdLength})");
+            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxTenantIdLength} ({LimitKeys.MaxTenantIdLength})");
         }
         else if (!char.IsAsciiLetterOrDigit(value[0]) || value.AsSpan(1).ContainsAnyExcept(TenantIdTail))
         {
-            AddError(field, "tenant_id must match [A-Za-z0-9][A-Za-z0-9._-]* (a letter or digit, then letters, digits, '.', '_' or '-')");
+            AddError(field, $"{field} must match [A-Za-z0-9][A-Za-z0-9._-]* (a letter or digit, then letters, digits, '.', '_' or '-')");
         }
         else
         {
@@ -227,9 +316,8 @@ internal sealed class EventParser
         return null;
     }
 
-    private string? ReadService(ref Utf8JsonReader reader)
+    private string? ReadService(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.Service;
         if (!IsString(ref reader, field, optional: false))
         {
             return null;
@@ -245,11 +333,11 @@ internal sealed class EventParser
         // The length limit applies to the value as sent (not trimmed) so that the JSON Schema's maxLength agrees.
         if (value.AsSpan().ContainsAny(ControlChars))
         {
-            AddError(field, "service must not contain control characters");
+            AddError(field, $"{field} must not contain control characters");
         }
         else if (IsLongerThan(value, this.limits.MaxServiceLength))
         {
-            AddError(field, $"service is {CodePoints(value)} characters; limit is {this.limits.MaxServiceLength} ({LimitKeys.MaxServiceLength})");
+            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxServiceLength} ({LimitKeys.MaxServiceLength})");
         }
         else if (value.Trim() is { Length: > 0 } trimmed)
         {
@@ -257,14 +345,13 @@ internal sealed class EventParser
         }
         else
         {
-            AddError(field, "service must not be empty or only whitespace");
+            AddError(field, $"{field} must not be empty or only whitespace");
         }
         return null;
     }
 
-    private string? ReadHost(ref Utf8JsonReader reader)
+    private string? ReadHost(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.Host;
         if (!IsString(ref reader, field, optional: true))
         {
             return null;
@@ -279,15 +366,15 @@ internal sealed class EventParser
         }
         if (value.Length == 0)
         {
-            AddError(field, "host must not be empty (omit it or use null)");
+            AddError(field, $"{field} must not be empty (omit it or use null)");
         }
         else if (value.AsSpan().ContainsAny(ControlChars))
         {
-            AddError(field, "host must not contain control characters");
+            AddError(field, $"{field} must not contain control characters");
         }
         else if (IsLongerThan(value, this.limits.MaxHostLength))
         {
-            AddError(field, $"host is {CodePoints(value)} characters; limit is {this.limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
+            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
         }
         else
         {
@@ -296,9 +383,8 @@ internal sealed class EventParser
         return null;
     }
 
-    private string? ReadMessage(ref Utf8JsonReader reader)
+    private string? ReadMessage(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.Message;
         if (!IsString(ref reader, field, optional: false))
         {
             return null;
@@ -327,12 +413,11 @@ internal sealed class EventParser
         }
         return value;
 
-        string MessageTooLong(int bytes) => $"message is {bytes} bytes; limit is {limit} ({LimitKeys.MaxMessageBytes})";
+        string MessageTooLong(int bytes) => $"{field} is {bytes} bytes; limit is {limit} ({LimitKeys.MaxMessageBytes})";
     }
 
-    private long ReadTimestamp(ref Utf8JsonReader reader)
+    private long ReadTimestamp(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.Timestamp;
         const string expected = "an RFC 3339 date-time string";
         const string example = "e.g. 2026-11-22T10:00:00Z or 2026-11-22T10:00:00.123+02:00";
         long ticks = receivedAtUtc.UtcTicks;
@@ -346,33 +431,32 @@ internal sealed class EventParser
         switch (problem)
         {
             case TimestampProblem.None when ticks > latestTimestampTicks:
-                AddError(field, $"timestamp is later than the receive time plus {this.limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
+                AddError(field, $"{field} is later than the receive time plus {this.limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
                 break;
             case TimestampProblem.None when ticks < earliestTimestampTicks:
-                AddError(field, $"timestamp is earlier than the receive time minus {this.limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
+                AddError(field, $"{field} is earlier than the receive time minus {this.limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
                 break;
             case TimestampProblem.None:
                 break;
             case TimestampProblem.DateOnly:
-                AddError(field, $"timestamp has a date but no time; it must be {expected} with an offset, {example}");
+                AddError(field, $"{field} has a date but no time; it must be {expected} with an offset, {example}");
                 break;
             case TimestampProblem.NoOffset:
-                AddError(field, $"timestamp has no UTC offset; append Z or +hh:mm/-hh:mm (RFC 3339), {example}");
+                AddError(field, $"{field} has no UTC offset; append Z or +hh:mm/-hh:mm (RFC 3339), {example}");
                 break;
             case TimestampProblem.InvalidValue:
-                AddError(field, "timestamp is not a valid date and time (month 01-12, a day that exists in that month, " +
+                AddError(field, $"{field} is not a valid date and time (month 01-12, a day that exists in that month, " +
                     "hour 00-23, minute and second 00-59, offset at most 23:59, year 0001-9999 after conversion to UTC)");
                 break;
             default:
-                AddError(field, $"timestamp must be {expected} with an offset (YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm)), {example}");
+                AddError(field, $"{field} must be {expected} with an offset (YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm)), {example}");
                 break;
         }
         return ticks;
     }
 
-    private Severity ReadSeverity(ref Utf8JsonReader reader)
+    private Severity ReadSeverity(ref Utf8JsonReader reader, string field)
     {
-        const string field = LogEventFields.Severity;
         Severity severity;
         switch (reader.TokenType)
         {
@@ -381,20 +465,20 @@ internal sealed class EventParser
                 {
                     return severity;
                 }
-                AddError(field, $"severity \"{Echo(reader.ValueSpan)}\" is not recognized; use {SeverityNames.AcceptedSpellings}");
+                AddError(field, $"{field} \"{Echo(reader.ValueSpan)}\" is not recognized; use {SeverityNames.AcceptedSpellings}");
                 return default;
             case JsonTokenType.Number:
                 if (reader.ValueSpan.ContainsAny(".eE"u8))
                 {
                     // 2.0 or 1e1 may be a float that happens to be integral, or a mistake; either way not a SeverityNumber.
-                    AddError(field, $"severity {Echo(reader.ValueSpan)} is not an OpenTelemetry SeverityNumber (an integer 1-24 written as plain digits, without fraction or exponent); use {SeverityNames.AcceptedSpellings}");
+                    AddError(field, $"{field} {Echo(reader.ValueSpan)} is not an OpenTelemetry SeverityNumber (an integer 1-24 written as plain digits, without fraction or exponent); use {SeverityNames.AcceptedSpellings}");
                     return default;
                 }
                 if (reader.TryGetInt32(out int number) && SeverityNames.TryFromSeverityNumber(number, out severity))
                 {
                     return severity;
                 }
-                AddError(field, $"severity {Echo(reader.ValueSpan)} is not an OpenTelemetry SeverityNumber (an integer 1-24); use {SeverityNames.AcceptedSpellings}");
+                AddError(field, $"{field} {Echo(reader.ValueSpan)} is not an OpenTelemetry SeverityNumber (an integer 1-24); use {SeverityNames.AcceptedSpellings}");
                 return default;
             default:
                 WrongType(ref reader, field, "a string or a number");
@@ -411,64 +495,88 @@ internal sealed class EventParser
         }
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            WrongType(ref reader, field, "an object whose values are strings, numbers or booleans");
+            WrongType(ref reader, field, "an object (values: strings, numbers, booleans, nested objects, arrays or null)");
             return;
         }
-        int limit = this.limits.MaxAttributes;
-        int count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            int position = count++;
-            if (count > limit)
-            {
-                // Only counted from here on: the event is rejected anyway, and the count makes the error useful.
-                reader.Read();
-                reader.Skip();
-                continue;
-            }
-            string? key = ReadAttributeKey(ref reader, position);
+            string? key = ReadAttributeKey(ref reader, prefix: null, topLevel: false);
             reader.Read();
-            if (ReadAttributeValue(ref reader, key, position) is not { } value || key is null)
-            {
-                continue;
-            }
-            if (ContainsKey(key))
-            {
-                AddError(LogEventFields.Attribute(key), $"duplicate attribute key \"{key}\"");
-                continue;
-            }
-            this.attributes.Add(new(key, value));
-        }
-        if (count > limit)
-        {
-            AddError(field, $"attributes has {count} entries; limit is {limit} ({LimitKeys.MaxAttributes})");
+            AddAttribute(ref reader, key, topLevel: false);
         }
     }
 
-    private string? ReadAttributeKey(ref Utf8JsonReader reader, int position)
+    /// <summary>The key of an unknown top-level field, which becomes an attribute.</summary>
+    private string? ReadTopLevelKey(ref Utf8JsonReader reader) => ReadAttributeKey(ref reader, prefix: null, topLevel: true);
+
+    /// <summary>
+    /// Adds the value the reader is on as attribute <paramref name="key"/> (null: the key was invalid, the value is
+    /// still read for its errors and counted). Null values are skipped, objects are flattened into
+    /// <c>key + separator + inner key</c>, arrays kept as their compact JSON text.
+    /// </summary>
+    private void AddAttribute(ref Utf8JsonReader reader, string? key, bool topLevel)
     {
-        const string field = LogEventFields.Attributes;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return;
+            case JsonTokenType.StartObject:
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    string? inner = key is null ? null : ReadAttributeKey(ref reader, key, topLevel);
+                    reader.Read();
+                    AddAttribute(ref reader, inner, topLevel);
+                }
+                return;
+        }
+        if (++attributeCount > this.limits.MaxAttributes)
+        {
+            // Only counted from here on: the event is rejected anyway, and the count makes the error useful.
+            reader.Skip();
+            return;
+        }
+        if (ReadAttributeValue(ref reader, key, topLevel) is not { } value || key is null)
+        {
+            return;
+        }
+        if (ContainsKey(key))
+        {
+            AddError(AttributeField(key, topLevel), $"duplicate attribute key \"{key}\"");
+            return;
+        }
+        this.attributes.Add(new(key, value));
+    }
+
+    /// <summary>
+    /// The property name the reader is on, as an attribute key: alone, or after <paramref name="prefix"/> and the
+    /// separator for a member of a nested object.
+    /// </summary>
+    private string? ReadAttributeKey(ref Utf8JsonReader reader, string? prefix, bool topLevel)
+    {
+        string field = topLevel ? LogEventFields.WholeEvent : LogEventFields.Attributes;
+        int position = this.attributes.Count;
         bool slot = position < ReusedAttributeSlots;
-        if (slot && Reuse(ref reader, lastAttributeKeys[position]) is { } reused)
+        if (slot && (prefix is null ? Reuse(ref reader, lastAttributeKeys[position]) : ReuseJoined(ref reader, prefix, lastAttributeKeys[position])) is { } reused)
         {
             return reused;
         }
-        string key;
+        string name;
         try
         {
-            key = reader.GetString()!;
+            name = reader.GetString()!;
         }
         catch (InvalidOperationException)
         {
             AddError(field, "attribute keys must be valid Unicode text (invalid UTF-8 or an unpaired surrogate escape)");
             return null;
         }
+        string key = prefix is null ? name : string.Concat(prefix, mapping.Separator, name);
         if (key.Length == 0)
         {
-            AddError(field, "attribute keys must not be empty");
+            AddError(field, topLevel ? "field names must not be empty (an unknown field becomes an attribute)" : "attribute keys must not be empty");
             return null;
         }
-        if (key.AsSpan().ContainsAny(ControlChars))
+        if (name.AsSpan().ContainsAny(ControlChars))
         {
             AddError(field, "attribute keys must not contain control characters");
             return null;
@@ -486,8 +594,9 @@ internal sealed class EventParser
         return key;
     }
 
-    private string? ReadAttributeValue(ref Utf8JsonReader reader, string? key, int position)
+    private string? ReadAttributeValue(ref Utf8JsonReader reader, string? key, bool topLevel)
     {
+        int position = this.attributes.Count;
         bool slot = position < ReusedAttributeSlots;
         int limit = this.limits.MaxAttributeValueBytes;
         int rawLength = reader.ValueSpan.Length;
@@ -498,6 +607,8 @@ internal sealed class EventParser
                 return "true";
             case JsonTokenType.False:
                 return "false";
+            case JsonTokenType.StartArray:
+                return ReadArray(ref reader, key, topLevel);
             case JsonTokenType.String or JsonTokenType.Number:
                 // Numbers are kept as their JSON text (never escaped) so "3.10" stays "3.10" and big integers stay exact.
                 if (rawLength > limit && (!reader.ValueIsEscaped || reader.TokenType == JsonTokenType.Number))
@@ -538,15 +649,45 @@ internal sealed class EventParser
                 return value;
             default:
                 string field = FieldName(key);
-                AddError(field, $"{field} must be a string, number or boolean, got {TypeName(reader.TokenType)}");
+                AddError(field, $"{field} must be a string, number, boolean, object, array or null, got {TypeName(reader.TokenType)}");
                 reader.Skip();
                 return null;
         }
 
-        static string FieldName(string? key) => key is null ? LogEventFields.Attributes : LogEventFields.Attribute(key);
+        string FieldName(string? key) => key is null ? (topLevel ? LogEventFields.WholeEvent : LogEventFields.Attributes) : AttributeField(key, topLevel);
         string ValueTooLong(string? key, int bytes) =>
             $"{FieldName(key)} is {bytes} bytes; limit is {limit} ({LimitKeys.MaxAttributeValueBytes})";
     }
+
+    /// <summary>An array, kept as its compact JSON text (arrays are rare in logs; this path may allocate).</summary>
+    private string? ReadArray(ref Utf8JsonReader reader, string? key, bool topLevel)
+    {
+        string field = key is null ? (topLevel ? LogEventFields.WholeEvent : LogEventFields.Attributes) : AttributeField(key, topLevel);
+        var buffer = arrayBuffer ??= new ArrayBufferWriter<byte>();
+        var writer = arrayWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            JsonElement.ParseValue(ref reader).WriteTo(writer);
+            writer.Flush();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Invalid UTF-8 or an unpaired surrogate inside a string of the array: the writer refuses to re-encode it.
+            AddError(field, $"{field} must be valid Unicode text (found invalid UTF-8 or an unpaired surrogate escape)");
+            return null;
+        }
+        if (buffer.WrittenCount > this.limits.MaxAttributeValueBytes)
+        {
+            AddError(field, $"{field} is {buffer.WrittenCount} bytes as JSON text; limit is {this.limits.MaxAttributeValueBytes} ({LimitKeys.MaxAttributeValueBytes})");
+            return null;
+        }
+        return key is null ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // Errors on an attribute name it as it was sent: "attributes.k" inside the attributes object, "k" for a top-level field.
+    private static string AttributeField(string key, bool topLevel) => topLevel ? key : LogEventFields.Attribute(key);
 
     private string? ReadHexId(ref Utf8JsonReader reader, string field, int length)
     {
@@ -578,7 +719,7 @@ internal sealed class EventParser
         if ((seen & field) == 0)
         {
             string name = NameOf(field);
-            AddError(name, $"{name} is required");
+            AddError(name, $"{name} is required{mapping.AlsoReadFrom(name)}");
         }
     }
 
@@ -649,6 +790,17 @@ internal sealed class EventParser
     private static string? Reuse(ref Utf8JsonReader reader, string? previous) =>
         previous is not null && !reader.ValueIsEscaped && Ascii.Equals(reader.ValueSpan, previous) ? previous : null;
 
+    /// <summary>The previous key when it is <paramref name="prefix"/>, the separator and the name the reader is on.</summary>
+    private string? ReuseJoined(ref Utf8JsonReader reader, string prefix, string? previous)
+    {
+        string separator = mapping.Separator;
+        int nameStart = prefix.Length + separator.Length;
+        return previous is not null && !reader.ValueIsEscaped && previous.Length == nameStart + reader.ValueSpan.Length
+            && previous.StartsWith(prefix, StringComparison.Ordinal)
+            && previous.AsSpan(prefix.Length).StartsWith(separator, StringComparison.Ordinal)
+            && Ascii.Equals(reader.ValueSpan, previous.AsSpan(nameStart)) ? previous : null;
+    }
+
     /// <summary>The unescaped bytes of a string that is only valid when short; false if it cannot be short.</summary>
     private bool TryGetSmallValue(ref Utf8JsonReader reader, out ReadOnlySpan<byte> value)
     {
@@ -673,8 +825,24 @@ internal sealed class EventParser
         }
     }
 
-    private Field Identify(ref Utf8JsonReader reader) =>
-        TryGetSmallValue(ref reader, out var name) ? Match(name) : Field.Unknown;
+    /// <summary>The field the property name sets, and the alias it is (null for a canonical name). No allocation.</summary>
+    private Field Identify(ref Utf8JsonReader reader, out FieldMapping.AliasEntry? alias)
+    {
+        alias = null;
+        if (!TryGetSmallValue(ref reader, out var name))
+        {
+            return Field.Unknown;
+        }
+        Field field = Match(name);
+        if (field == Field.Unknown && mapping.Find(name) is { } entry)
+        {
+            alias = entry;
+            return entry.Flag;
+        }
+        return field;
+    }
+
+    internal static Field FieldOf(string canonical) => Match(Encoding.UTF8.GetBytes(canonical));
 
     private static Field Match(ReadOnlySpan<byte> name) => name.Length switch
     {

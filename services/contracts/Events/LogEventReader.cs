@@ -15,9 +15,15 @@ namespace LogDapr.Contracts.Events;
 /// do not count; <see cref="RejectedEvent.Index"/> is the 0-based position among the non-blank lines. Lines are
 /// independent: a malformed line rejects only that line (field <see cref="LogEventFields.WholeEvent"/>).</para>
 /// <para>Per event: all field errors are collected. Strings must be valid UTF-8; JSON null for an optional field means
-/// absent; unknown fields are ignored; field names are case-sensitive.</para>
+/// absent; field names are case-sensitive.</para>
+/// <para>Field names: each field is read from its canonical name or one of its aliases (<see cref="FieldMapping"/>,
+/// <see cref="FieldMapping.Default"/> unless given). Every other top-level field becomes an attribute: strings,
+/// numbers and booleans as in the attributes object, nested objects flattened into <c>a.b.c</c> keys with the mapping's
+/// separator, arrays as their compact JSON text, null skipped. They count against the attribute limits together with
+/// the attributes object (whose nested objects and arrays are taken the same way); past
+/// <see cref="LogEventLimits.MaxAttributes"/> the event is rejected, naming the count and the limit.</para>
 /// </remarks>
-public sealed class LogEventReader(LogEventLimits limits)
+public sealed class LogEventReader(LogEventLimits limits, FieldMapping? mapping = null)
 {
     // Events are flat; 16 leaves room for nesting in unknown fields while bounding the work on hostile input.
     private const int MaxDepth = 16;
@@ -31,19 +37,31 @@ public sealed class LogEventReader(LogEventLimits limits)
 
     public LogEventLimits Limits { get; } = limits ?? throw new ArgumentNullException(nameof(limits));
 
+    /// <summary>The aliases and separator this reader applies.</summary>
+    public FieldMapping Mapping { get; } = mapping ?? FieldMapping.Default;
+
     /// <param name="receivedAt">The receive time: the default timestamp, and where the future skew and past window count from.</param>
     /// <param name="newEventId">
     /// Makes the id of an event that has none, from its index in the payload (as <see cref="RejectedEvent.Index"/>
     /// counts); such events are marked <see cref="LogEvent.IdGenerated"/>. Null: a UUIDv7 from the receive time.
     /// A caller that reads the same request again (a retry) derives the same ids this way.
     /// </param>
-    public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt, Func<int, string>? newEventId = null)
+    /// <param name="defaultTenant">
+    /// The tenant of an event that names none (ingest: the API key's tenant). Null: tenant_id is required. Must itself
+    /// be a valid tenant id within <see cref="LogEventLimits.MaxTenantIdLength"/>, else <see cref="ArgumentException"/>.
+    /// </param>
+    public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt, Func<int, string>? newEventId = null,
+        string? defaultTenant = null)
     {
+        if (defaultTenant is not null && TenantIds.Problem(defaultTenant, Limits.MaxTenantIdLength) is { } problem)
+        {
+            throw new ArgumentException($"default tenant \"{defaultTenant}\": {problem}", nameof(defaultTenant));
+        }
         if (utf8.StartsWith("\uFEFF"u8))
         {
             utf8 = utf8[3..];
         }
-        var parser = new EventParser(Limits, receivedAt, newEventId);
+        var parser = new EventParser(Limits, receivedAt, newEventId, Mapping, defaultTenant);
         var sink = new Sink();
         PayloadError? error = format switch
         {

@@ -80,7 +80,7 @@ internal sealed partial class IngestRequestHandler(
         var keyed = idempotencyKey is null
             ? ((string Identity, string Key, string Fingerprint)?)null
             : (caller.Identity, idempotencyKey, IdempotencyStore.Fingerprint(caller.Identity, context.Request.ContentType, body.Span));
-        var parsed = Read(body, format, receivedAt, keyed);
+        var parsed = Read(body, format, receivedAt, keyed, caller);
         var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
         if (parsed.Error is not null || filtered!.Allowed.Count == 0)
         {
@@ -109,7 +109,7 @@ internal sealed partial class IngestRequestHandler(
             {
                 // An earlier attempt left the key: read the body as it did, so defaults and ids come out the same.
                 receivedAt = claim.Record.FirstReceivedAt;
-                parsed = Read(body, format, receivedAt, keyed);
+                parsed = Read(body, format, receivedAt, keyed, caller);
                 filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
                 if (parsed.Error is not null || filtered!.Allowed.Count == 0)
                 {
@@ -165,10 +165,23 @@ internal sealed partial class IngestRequestHandler(
         return TypedResults.Accepted((string?)null, accepted);
     }
 
-    /// <summary>Reads the payload; with an Idempotency-Key, events without an id get one derived from the key and their position.</summary>
-    private ParseResult Read(PooledBody body, PayloadFormat format, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
+    /// <summary>
+    /// Reads the payload; with an Idempotency-Key, events without an id get one derived from the key and their position.
+    /// Events without tenant_id get the key's tenant; an admin key has none to give, so they must name it.
+    /// </summary>
+    private ParseResult Read(PooledBody body, PayloadFormat format, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed,
+        ApiKeyPrincipal caller)
         => reader.Read(body.Span, format, receivedAt,
-            keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null);
+            keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null,
+            DefaultTenant(caller));
+
+    private string? DefaultTenant(ApiKeyPrincipal caller)
+    {
+        var tenant = caller == ApiKeyPrincipal.AuthDisabled ? settings.DefaultTenant : caller.Tenant;
+        // A key file whose name is no valid tenant id (or one over Ingest:MaxTenantIdLength) gives no default: such a
+        // key cannot write any event anyway, and the events then fail on tenant_id like any other.
+        return tenant is not null && TenantIds.Problem(tenant, reader.Limits.MaxTenantIdLength) is null ? tenant : null;
+    }
 
     private IResult Refuse(ParseResult parsed, TenantFilter.Result? filtered)
     {

@@ -49,7 +49,7 @@ public sealed class ValidationApiTests : IDisposable
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","timestamp":"2099-01-01T00:00:00Z"}""", "timestamp", "future" },
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","trace_id":"xyz"}""", "trace_id", "" },
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","span_id":"0000000000000000"}""", "span_id", "" },
-        { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","attributes":{"a":{}}}""", "attributes.a", "" },
+        { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","attributes":{"a":"\u0000"}}""", "attributes.a", "U+0000" },
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","attributes":{"a":"1","b":"2","c":"3"}}""", "attributes", "Ingest:MaxAttributes" },
         { $$"""{"tenant_id":"acme","service":"api","severity":"info","message":"{{new string('x', 101)}}"}""", "message", "Ingest:MaxMessageBytes" },
         { """{"tenant_id":"acme","service":"api","severity":"info","message":"m","timestamp":"0001-01-01T00:00:00Z"}""", "timestamp", "Ingest:MaxPastAge" },
@@ -170,7 +170,7 @@ public sealed class ValidationApiTests : IDisposable
         using var limits = IngestFactory.SidecarDown(new Dictionary<string, string> { ["Ingest:MaxRejectedDetails"] = "100" });
         var body = Encoding.UTF8.GetBytes("[" + string.Join(',', Enumerable.Range(0, 10_000).Select(i => i % 2 == 0
             ? """{"tenant_id":"acme","service":"api","severity":"nope","message":"x"}"""
-            : """{"tenant_id":"-bad","service":"api","severity":"info","message":"x","attributes":{"a":[1]}}""")) + "]");
+            : """{"tenant_id":"-bad","service":"api","severity":"info","message":"x","attributes":{"":"x"}}""")) + "]");
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {

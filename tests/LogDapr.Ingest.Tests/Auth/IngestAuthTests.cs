@@ -17,8 +17,11 @@ public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
     private readonly string admin;
     private readonly string readOnly;
 
+    private readonly (int Grpc, int Http) sidecarPorts;
+
     public IngestAuthTests(SidecarFixture sidecar)
     {
+        sidecarPorts = (sidecar.GrpcPort, sidecar.HttpPort);
         acme = keys.Add("acme");
         globex = keys.Add("globex");
         admin = keys.Add("_admin");
@@ -113,6 +116,62 @@ public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
         var readOnlyWrite = await PostAsync(Event("acme"), readOnly);
         Assert.Equal(HttpStatusCode.Forbidden, readOnlyWrite.Status);
         Assert.Equal("https://logdapr.io/problems/forbidden", readOnlyWrite.Body!["type"]!.GetValue<string>());
+    }
+
+    private const string Seed004 =
+        """{"level":"ERROR","message":"Payment processing failed","service":"payment-service","source_ip":"192.168.1.100"}""";
+
+    [Fact]
+    public async Task A_tenant_key_gives_its_tenant_to_events_without_tenant_id()
+    {
+        // The tenant check after parsing passes only because the event now carries acme, the key's tenant.
+        var single = await PostAsync(Seed004, acme);
+        var mixed = await PostAsync($"[{Seed004},{Event("acme")}]", acme);
+
+        Assert.Equal(HttpStatusCode.Accepted, single.Status);
+        Assert.Equal(1, single.Body!["accepted"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Accepted, mixed.Status);
+        Assert.Equal(2, mixed.Body!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_tenant_key_that_fills_in_its_tenant_still_cannot_write_another_one_in_the_same_batch()
+    {
+        var mixed = await PostAsync($"[{Seed004},{Event("globex")}]", acme);
+
+        Assert.Equal(HttpStatusCode.Accepted, mixed.Status);
+        Assert.Equal(1, mixed.Body!["accepted"]!.GetValue<int>());
+        var rejected = Assert.Single(mixed.Body["rejected"]!.AsArray());
+        Assert.Equal(1, rejected!["index"]!.GetValue<int>());
+        Assert.Equal("tenant_id", rejected["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_admin_key_must_name_the_tenant_of_each_event()
+    {
+        var (status, body, _) = await PostAsync(Seed004, admin);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = body!["rejected"]![0]!["errors"]![0]!;
+        Assert.Equal("tenant_id", error["field"]!.GetValue<string>());
+        Assert.Equal("tenant_id is required", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task With_auth_on_the_default_tenant_setting_does_not_apply_to_an_admin_key()
+    {
+        using var withDefault = new IngestFactory(sidecarPorts.Grpc, sidecarPorts.Http, new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true",
+            ["Auth:KeysPath"] = keys.Path,
+            ["Ingest:DefaultTenant"] = "acme",
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new StringContent(Seed004, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+
+        using var response = await withDefault.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]
