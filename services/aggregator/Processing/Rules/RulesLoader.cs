@@ -43,10 +43,21 @@ public static class RulesLoader
             return (null, string.Join("; ", parsed.Errors.Select(e => string.IsNullOrEmpty(e.Path) ? e.Message : $"{e.Path}: {e.Message}")));
         }
 
+        FieldMapping mapping;
+        try
+        {
+            // The pipeline's own aliases apply where messages are read: in the decoder, before any rule.
+            mapping = FieldMapping.Default.WithAliases(parsed.Rules.Mapping.Fields, parsed.Rules.Mapping.Separator);
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, $"mapping: {ex.Message}");
+        }
+
         try
         {
             var processor = EventProcessor.Create(parsed.Rules, secrets);
-            return (new RuleSet(processor, new DeliveryDecoder(new LogEventReader(LogEventLimits.Widest)), text), null);
+            return (new RuleSet(processor, new DeliveryDecoder(new LogEventReader(LogEventLimits.Widest, mapping)), text), null);
         }
         catch (ProcessingSetupException ex)
         {
