@@ -113,6 +113,8 @@ public sealed class ProcessingRenderingTests
         Assert.Equal("logs-processed", Value(Env(Find(result, KnownResources.Deployments, "p-aggregator")), "Pipeline__Topic"));
         Assert.Equal("logs-processed", Value(Env(Find(result, KnownResources.Deployments, "p-store")), "Pipeline__Topic"));
         Assert.Equal("logs", Value(Env(Find(result, KnownResources.Deployments, "p-ingest")), "Pipeline__Topic"));
+        // A replayed dead letter goes back through processing.
+        Assert.Equal("logs", Value(Env(Find(result, KnownResources.Deployments, "p-aggregator")), "Pipeline__ReplayTopic"));
 
         var logs = Find(result, KnownResources.DaprSubscriptions, "p-logs");
         Assert.Equal("logs-processed", logs["spec"]!["topic"]!.GetValue<string>());
@@ -138,7 +140,8 @@ public sealed class ProcessingRenderingTests
         var publishing = metadata["publishingScopes"].Split(';');
         Assert.Contains("p-ingest=logs", publishing);
         Assert.Contains("p-processor=logs-processed,logs-deadletter", publishing);
-        Assert.Contains("p-aggregator=logs-processed,logs-deadletter", publishing);
+        // The counter replays dead letters onto the raw topic, to be processed again.
+        Assert.Contains("p-aggregator=logs,logs-deadletter", publishing);
         var subscribing = metadata["subscriptionScopes"].Split(';');
         Assert.Contains("p-processor=logs", subscribing);
         Assert.Contains("p-store=logs-processed", subscribing);
@@ -235,6 +238,11 @@ public sealed class ProcessingRenderingTests
         var group = Assert.Throws<InvalidPipelineException>(() => Render(Pipeline(Base.Replace("    topic: logs\n", "    topic: logs\n    consumerGroup: workers\n", StringComparison.Ordinal) + "  storage: {enabled: false}\n  processing: {}\n")));
         Assert.Contains("pubsub.consumerGroup (workers) cannot be set while spec.processing is enabled", group.Message, StringComparison.Ordinal);
         var topic = Assert.Throws<InvalidPipelineException>(() => RenderSpec("  deadLetter: {topic: logs-processed}\n  processing: {}\n"));
+
+        // What the schema cannot see, the processor's own parser refuses, before anything is applied.
+        var rules = Assert.Throws<InvalidPipelineException>(() => RenderSpec("  processing:\n    transforms:\n      - drop: true\n        when: 'sevrity == debug'\n"));
+        Assert.Equal("InvalidProcessingRules", rules.Reason);
+        Assert.Contains("spec.processing.transforms[0].when: column 1", rules.Message, StringComparison.Ordinal);
         Assert.Contains("deadLetter.topic must differ from logs-processed", topic.Message, StringComparison.Ordinal);
     }
 }
