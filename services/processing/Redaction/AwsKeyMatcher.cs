@@ -4,7 +4,7 @@ namespace LogDapr.Processing.Redaction;
 
 /// <summary>
 /// AWS credentials: access key ids (<c>AKIA</c> long-term, <c>ASIA</c> temporary, then exactly 16 upper-case letters
-/// or digits, as a whole word) and secret access keys: the 40-character value (base64 alphabet) after
+/// or digits, as a whole word) and secret access keys: the 40-character value (letters, digits, <c>+</c>, <c>/</c>) after
 /// <c>aws_secret_access_key</c> in any case and <c>=</c> or <c>:</c>, with optional quotes and spaces around
 /// (env files, INI credentials, JSON). The key name stays, the value is redacted.
 /// </summary>
@@ -44,7 +44,7 @@ internal sealed class AwsKeyMatcher() : PiiMatcher(RedactionPresets.AwsAccessKey
     }
 
     private static readonly SearchValues<char> UpperAlnum = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    private static readonly SearchValues<char> SecretChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+    private static readonly SearchValues<char> SecretChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
 
     private static void FindSecrets(string text, List<Candidate> found, int matcher)
     {

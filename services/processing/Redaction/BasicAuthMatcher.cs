@@ -58,13 +58,14 @@ internal sealed class BasicAuthMatcher() : PiiMatcher(RedactionPresets.BasicAuth
                 end++;
             }
 
-            while (end < text.Length && end - j < MaxEncoded && text[end] == '=')
+            // Padding only up to a multiple of four: an '=' after that belongs to the text ("Basic abc=" in key=value pairs).
+            while (end < text.Length && (end - j) % 4 != 0 && text[end] == '=')
             {
                 end++;
             }
 
             pos = Math.Max(end, j);
-            if (end - j is >= 4 and <= MaxEncoded && !TextScan.WordAt(text, end) && DecodesToCredentials(text.AsSpan(j, end - j)))
+            if (end - j is >= 4 and <= MaxEncoded && !TextScan.WordAt(text, end) && !(end < text.Length && text[end] is '+' or '/') && DecodesToCredentials(text.AsSpan(j, end - j)))
             {
                 found.Add(new Candidate(j, end - j, matcher));
             }

@@ -65,10 +65,17 @@ internal sealed class BearerTokenMatcher() : PiiMatcher(RedactionPresets.BearerT
             j++;
         }
 
-        while (j < text.Length && text[j] == '=')
+        int padding = j;
+        while (padding < text.Length && text[padding] == '=')
+        {
+            padding++;
+        }
+
+        // Padding ends a token; '=' followed by a word is the text's own ("Bearer abc123=next").
+        if (padding > j && !TextScan.WordAt(text, padding))
         {
             symbolOrDigit = true;
-            j++;
+            j = padding;
         }
 
         // A sentence may end right after the token.

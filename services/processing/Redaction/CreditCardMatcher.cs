@@ -1,7 +1,8 @@
 namespace LogDapr.Processing.Redaction;
 
 /// <summary>
-/// Payment card numbers: 13 to 19 digits, optionally grouped by single spaces or hyphens, starting with an issuer
+/// Payment card numbers: 13 to 19 digits, unbroken or printed in groups of four (the last shorter) or 4-6-5/4-6-4
+/// (Amex, Diners) separated by single spaces or hyphens, starting with an issuer
 /// prefix of a card network (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro) at a length that
 /// network issues, and passing the Luhn check. The prefix rule keeps epoch-millisecond timestamps (13 digits starting
 /// with 1) and most ids out; a Luhn-invalid number is never redacted.
@@ -43,8 +44,13 @@ internal sealed class CreditCardMatcher() : PiiMatcher(RedactionPresets.CreditCa
         int count = 0;
         int j = start;
         int best = -1;
+        int groups = 0;
+        int firstGroup = 0;
+        int secondGroup = 0;
+        bool fours = true; // every group before the current one has four digits
         while (true)
         {
+            int groupStart = count;
             while (j < text.Length && char.IsAsciiDigit(text[j]))
             {
                 if (count == MaxDigits)
@@ -55,11 +61,20 @@ internal sealed class CreditCardMatcher() : PiiMatcher(RedactionPresets.CreditCa
                 digits[count++] = text[j++];
             }
 
-            // The end of a group: a card if the digits so far are one and nothing word-like follows.
-            if (count >= 13 && !TextScan.WordAt(text, j) && IsIssued(digits[..count]) && Checksums.Luhn(digits[..count]))
+            int size = count - groupStart;
+            groups++;
+            firstGroup = groups == 1 ? size : firstGroup;
+            secondGroup = groups == 2 ? size : secondGroup;
+
+            // The end of a group: a card if the digits so far are one, printed the way cards are, and nothing
+            // word-like follows.
+            bool printed = groups == 1 || (fours && size <= 4) || (groups == 3 && firstGroup == 4 && secondGroup == 6 && size is 4 or 5);
+            if (count >= 13 && printed && !TextScan.WordAt(text, j) && IsIssued(digits[..count]) && Checksums.Luhn(digits[..count]))
             {
                 best = j;
             }
+
+            fours &= size == 4;
 
             if (j + 1 < text.Length && text[j] is ' ' or '-' && char.IsAsciiDigit(text[j + 1]))
             {

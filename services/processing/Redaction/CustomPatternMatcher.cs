@@ -5,7 +5,7 @@ namespace LogDapr.Processing.Redaction;
 /// <summary>A user pattern, run by the non-backtracking engine (linear in the text); empty matches are ignored.</summary>
 internal sealed class CustomPatternMatcher(string name, Regex regex) : PiiMatcher(RedactionPresets.CustomKindPrefix + name)
 {
-    public const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    public const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     public override void Find(string text, List<Candidate> found, int matcher)
     {

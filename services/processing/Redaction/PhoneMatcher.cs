@@ -62,7 +62,7 @@ internal sealed class PhoneMatcher() : PiiMatcher(RedactionPresets.Phone)
             && !(before is ' ' or '-' or '.' && TextScan.DigitAt(text, i - 2));
     }
 
-    private record struct Group(int Digits, bool Parenthesized, char SeparatorBefore, char FirstDigit);
+    private record struct Group(int Digits, bool Parenthesized, char SeparatorBefore, char FirstDigit, int End);
 
     private static int Match(string text, int start, Span<Group> groups)
     {
@@ -81,10 +81,19 @@ internal sealed class PhoneMatcher() : PiiMatcher(RedactionPresets.Phone)
 
             int end = TextScan.DigitRunEnd(text, j);
             int digits = end - j;
-            if (digits == 0 || count == MaxGroups || (total += digits) > MaxDigits)
+            if (digits == 0 || count == MaxGroups || total + digits > MaxDigits)
             {
-                return -1;
+                if (count == 0)
+                {
+                    return -1;
+                }
+
+                // Too long for a phone from here on: what came before may still be one, followed by other text.
+                j = groups[count - 1].End;
+                break;
             }
+
+            total += digits;
 
             char first = text[j];
             j = end;
@@ -98,8 +107,8 @@ internal sealed class PhoneMatcher() : PiiMatcher(RedactionPresets.Phone)
                 j++;
             }
 
-            groups[count++] = new Group(digits, paren, separator, first);
-            if (j + 1 < text.Length && text[j] is ' ' or '-' or '.' && (char.IsAsciiDigit(text[j + 1]) || text[j + 1] == '('))
+            groups[count++] = new Group(digits, paren, separator, first, j);
+            if (j + 1 < text.Length && text[j] is ' ' or '-' or '.' && StartsGroup(text, j + 1))
             {
                 separator = text[j];
                 j++;
@@ -114,14 +123,52 @@ internal sealed class PhoneMatcher() : PiiMatcher(RedactionPresets.Phone)
             }
         }
 
-        if (TextScan.WordAt(text, j))
+        // The whole run of groups first; then, when more follows after a space ("call 555 123 4567 2 times",
+        // "+1 555 123 4567 8a3f…"), the groups before that space.
+        for (int k = count; k >= 1; k--)
         {
-            return -1;
+            if (k < count && groups[k].SeparatorBefore != ' ')
+            {
+                continue;
+            }
+
+            int end = groups[k - 1].End;
+            if (TextScan.WordAt(text, end))
+            {
+                continue;
+            }
+
+            var some = groups[..k];
+            int digits = 0;
+            foreach (var g in some)
+            {
+                digits += g.Digits;
+            }
+
+            if (plus ? IsE164(some, digits) : IsNorthAmerican(some) || IsTrunk(some, digits))
+            {
+                return end;
+            }
         }
 
-        var all = groups[..count];
-        bool ok = plus ? IsE164(all, total) : IsNorthAmerican(all) || IsTrunk(all, total);
-        return ok ? j : -1;
+        return -1;
+    }
+
+    /// <summary>A digit, or a parenthesized group: "(" digits ")".</summary>
+    private static bool StartsGroup(string text, int i)
+    {
+        if (char.IsAsciiDigit(text[i]))
+        {
+            return true;
+        }
+
+        if (text[i] != '(' || !TextScan.DigitAt(text, i + 1))
+        {
+            return false;
+        }
+
+        int end = TextScan.DigitRunEnd(text, i + 1);
+        return end < text.Length && text[end] == ')';
     }
 
     private static bool IsE164(ReadOnlySpan<Group> groups, int total)
