@@ -1,6 +1,7 @@
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Processing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 
@@ -17,6 +18,7 @@ public static class ConfigKeys
     public const string PubSubName = PipelineSection + ":" + nameof(PipelineOptions.PubSubName);
     public const string Topic = PipelineSection + ":" + nameof(PipelineOptions.Topic);
     public const string DeadLetterTopic = PipelineSection + ":" + nameof(PipelineOptions.DeadLetterTopic);
+    public const string ReplayTopic = PipelineSection + ":" + nameof(PipelineOptions.ReplayTopic);
     public const string StateStoreName = PipelineSection + ":" + nameof(PipelineOptions.StateStoreName);
     public const string BindingName = PipelineSection + ":" + nameof(PipelineOptions.BindingName);
 
@@ -55,6 +57,15 @@ public static class ConfigKeys
     public const string StoreArchive = StoreSection + ":" + nameof(StoreOptions.Archive);
     public const string StoreArchiveEnabled = StoreArchive + ":" + nameof(StoreArchiveOptions.Enabled);
     public const string StoreArchiveBindingName = StoreArchive + ":" + nameof(StoreArchiveOptions.BindingName);
+
+    public const string ProcessingSection = ProcessingOptions.Section;
+    public const string ProcessingRulesFile = ProcessingSection + ":" + nameof(ProcessingOptions.RulesFile);
+    public const string ProcessingOutputTopic = ProcessingSection + ":" + nameof(ProcessingOptions.OutputTopic);
+    public const string ProcessingHashKey = ProcessingSection + ":" + nameof(ProcessingOptions.HashKey);
+    public const string ProcessingReloadInterval = ProcessingSection + ":" + nameof(ProcessingOptions.ReloadInterval);
+
+    public const string RoutingSection = Routing.RoutingOptions.Section;
+    public const string RoutingRoutesFile = RoutingSection + ":" + nameof(Routing.RoutingOptions.RoutesFile);
 
     /// <summary>Standard Dapr SDK variables, set by the sidecar injector, <c>dapr run</c> or the local runner.</summary>
     public const string DaprHttpPortEnv = "DAPR_HTTP_PORT";

@@ -3,8 +3,11 @@ using System.Globalization;
 using System.Reflection;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Auth;
+using LogDapr.Configuration.Enrichment;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Processing;
+using LogDapr.Configuration.Routing;
 using LogDapr.Configuration.Store;
 using LogDapr.Contracts.Events;
 using LogDapr.Documentation.Tests.Support;
@@ -34,6 +37,9 @@ public sealed class ConfigurationTableTests
         ("Store:Search", typeof(StoreSearchOptions)),
         ("Store:Tail", typeof(StoreTailOptions)),
         ("Store:Archive", typeof(StoreArchiveOptions)),
+        ("Processing", typeof(ProcessingOptions)),
+        ("Enrichment", typeof(EnrichmentOptions)),
+        ("Routing", typeof(RoutingOptions)),
     ];
 
     [Fact]

@@ -25,6 +25,7 @@ public static class BenchCommand
         var appEnvironment = new Option<string[]>("--app-env") { Description = "KEY=VALUE configuration for ingest and the aggregator (repeatable), e.g. to measure a proposed setting.", AllowMultipleArgumentsPerToken = false };
         var store = new Option<bool>("--store") { Description = "Only the log store benchmark (statement vs COPY, store drain, accept to searchable, search on 10 million events); writes its own section of the report." };
         var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
+        var rules = new Option<string?>("--rules") { Description = "A processing rules document (e.g. loadtest/bench/processing-realistic.yaml): the stack runs the processor, to measure what processing costs end to end." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -33,7 +34,7 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, store, proposedIndexes, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +55,7 @@ public static class BenchCommand
                 AllowInstall = !parse.GetValue(noInstall),
                 SkipRsyslog = parse.GetValue(skipRsyslog),
                 AppEnvironment = (parse.GetValue(appEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null),
+                ProcessingRulesFile = parse.GetValue(rules) is { } file ? Path.GetFullPath(file) : null,
             };
             var report = parse.GetValue(output) ?? (isSmoke ? Path.Combine(work, "benchmarks.md") : Path.Combine(layout.Root, "docs", "benchmarks.md"));
             Console.WriteLine($"Benchmark plan '{plan.Name}'{(parse.GetValue(store) ? " (store)" : "")}, working in {work}, report -> {report}");

@@ -18,4 +18,7 @@ public sealed record BenchOptions
 
     /// <summary>Extra configuration for ingest and the aggregator (environment variables), e.g. to measure a proposed setting.</summary>
     public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>A processing rules document: the stack runs the processor between the raw topic and the counter (issue 14's cost).</summary>
+    public string? ProcessingRulesFile { get; init; }
 }

@@ -210,6 +210,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             SidecarArguments = ["--journal-fsync", "false"],
             AppEnvironment = options.AppEnvironment,
             Broker = broker,
+            ProcessingRulesFile = options.ProcessingRulesFile,
             Report = log,
         }, cancellationToken);
 
@@ -218,6 +219,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         ["ingest"] = pipeline.Ingest.ProcessId,
         ["aggregator"] = pipeline.Aggregator.ProcessId,
         ["sidecar"] = pipeline.Sidecar.ProcessId,
+        ["processor"] = pipeline.Processor?.ProcessId,
     };
 
     private async Task<AggregatorDrain> DrainAsync(

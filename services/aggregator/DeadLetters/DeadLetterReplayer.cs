@@ -40,7 +40,7 @@ public sealed partial class DeadLetterReplayer(
 
         try
         {
-            await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, pipeline.Value.Topic, message,
+            await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, string.IsNullOrEmpty(pipeline.Value.ReplayTopic) ? pipeline.Value.Topic : pipeline.Value.ReplayTopic, message,
                 CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
             await writer.RecordReplayAsync(id, cancellationToken).ConfigureAwait(false);
         }

@@ -4,9 +4,12 @@ using LogDapr.Aggregator.Database.Partitions;
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
+using LogDapr.Aggregator.Enrichment;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Observability;
+using LogDapr.Aggregator.Processing.Hosting;
 using LogDapr.Aggregator.Query;
+using LogDapr.Aggregator.Routing.Hosting;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
@@ -32,13 +35,25 @@ public static class AggregatorHost
     /// <summary>The store role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
     public const string StoreServiceName = "logdapr-store";
 
+    /// <summary>The processor role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string ProcessorServiceName = "logdapr-processor";
+
+    /// <summary>The router role's service name in telemetry, unless OTEL_SERVICE_NAME says otherwise.</summary>
+    public const string RouterServiceName = "logdapr-router";
+
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
-        // Both roles run this binary; without a name of its own the store's metrics and traces would be summed with
+        // Every role runs this binary; without a name of its own the store's metrics and traces would be summed with
         // the counter's under one service.
-        if (Role(builder.Configuration) == AggregatorRole.Store && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+        var role = Role(builder.Configuration);
+        if (role != AggregatorRole.Counter && string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
         {
-            builder.Configuration["OTEL_SERVICE_NAME"] = StoreServiceName;
+            builder.Configuration["OTEL_SERVICE_NAME"] = role switch
+            {
+                AggregatorRole.Store => StoreServiceName,
+                AggregatorRole.Router => RouterServiceName,
+                _ => ProcessorServiceName,
+            };
         }
 
         builder.AddServiceDefaults();
@@ -75,13 +90,20 @@ public static class AggregatorHost
         builder.AddApiKeyAuth();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
-        if (Role(builder.Configuration) == AggregatorRole.Store)
+        switch (role)
         {
-            builder.AddStoreRole();
-        }
-        else
-        {
-            builder.AddCounterRole();
+            case AggregatorRole.Store:
+                builder.AddStoreRole();
+                break;
+            case AggregatorRole.Processor:
+                builder.AddProcessorRole();
+                break;
+            case AggregatorRole.Router:
+                builder.AddRouterRole();
+                break;
+            default:
+                builder.AddCounterRole();
+                break;
         }
 
         return builder;
@@ -97,14 +119,20 @@ public static class AggregatorHost
         app.MapTelemetryEndpoints();
         app.MapOpenApi();
         app.MapSubscriptionEndpoints();
-        if (Role(app.Configuration) == AggregatorRole.Store)
+        switch (Role(app.Configuration))
         {
-            app.MapStoreRole();
-        }
-        else
-        {
-            app.MapMetricsEndpoints();
-            app.MapDeadLetterEndpoints();
+            case AggregatorRole.Store:
+                app.MapStoreRole();
+                break;
+            case AggregatorRole.Processor:
+            case AggregatorRole.Router:
+                // The processor and the router serve no API of their own: only their Dapr routes, health and metrics.
+                break;
+            default:
+                app.MapMetricsEndpoints();
+                app.MapDeadLetterEndpoints();
+                app.MapEnrichmentEndpoints();
+                break;
         }
 
         return app;
@@ -127,12 +155,14 @@ public static class AggregatorHost
         builder.Services.AddRetentionMetrics();
         builder.Services.AddSingleton<ISchemaMaintenance, CountsRetention>();
         builder.Services.AddSingleton<ISchemaMaintenance, DeadLetterRetention>();
+        builder.Services.AddEnrichmentMetadata();
         builder.Services.AddSingleton<OverflowGauge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr aggregator query API", new Dictionary<string, string>
         {
             [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
             [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
+            [EnrichmentEndpoints.MetadataTag] = "Attributes the processor adds to the events of a host or a service (admin).",
         }));
     }
 }

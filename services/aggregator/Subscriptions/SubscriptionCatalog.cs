@@ -18,7 +18,7 @@ public static class SubscriptionCatalog
             new BulkSubscribeSettings(true, aggregator.BulkMaxMessages, aggregator.BulkMaxAwaitMilliseconds));
 
         // Only the counter records dead-letter arrivals: two roles recording one arrival would count it twice.
-        return aggregator.Role == AggregatorRole.Store
+        return aggregator.Role != AggregatorRole.Counter
             ? [logs]
             : [logs, new DaprSubscription(pipeline.PubSubName, pipeline.DeadLetterTopic, PipelineDefaults.DeadLetterRoute, null, null)];
     }

@@ -31,7 +31,7 @@ public static partial class SubscriptionEndpoints
         dapr.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync);
         if (options.Role == AggregatorRole.Counter)
         {
-            // The counter records dead-letter arrivals; the store role does not subscribe to that topic.
+            // The counter records dead-letter arrivals; the other roles do not subscribe to that topic.
             dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
         }
 

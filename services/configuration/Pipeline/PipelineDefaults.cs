@@ -13,12 +13,24 @@ public static class PipelineDefaults
     /// <summary>The aggregator binary in its store role (Aggregator:Role=Store): its own app id, hence its own consumer group.</summary>
     public const string StoreAppId = "logdapr-store";
 
+    /// <summary>The processor role's app id (only when processing rules are configured).</summary>
+    public const string ProcessorAppId = "logdapr-processor";
+
+    /// <summary>The router role's app id (only when routes are configured).</summary>
+    public const string RouterAppId = "logdapr-router";
+
     public const string PubSubComponent = "logdapr-pubsub";
     public const string StateStoreComponent = "logdapr-state";
+
+    /// <summary>The enrichment cache's state store (keyPrefix name: the counter writes, the processor reads).</summary>
+    public const string EnrichmentStateStoreComponent = "logdapr-enrichment";
     public const string PostgresBindingComponent = "logdapr-postgres";
 
     public const string LogsTopic = "logs";
     public const string DeadLetterTopic = "logs-deadletter";
+
+    /// <summary>Where the processor publishes; with processing on, the counter and the store read this topic.</summary>
+    public const string ProcessedTopic = "logs-processed";
 
     /// <summary>Route on the aggregator that receives deliveries of <see cref="LogsTopic"/>.</summary>
     public const string LogsRoute = "/dapr/logs";
@@ -31,4 +43,6 @@ public static class PipelineDefaults
     public const int IngestPort = 8080;
     public const int AggregatorPort = 8081;
     public const int StorePort = 8082;
+    public const int ProcessorPort = 8083;
+    public const int RouterPort = 8084;
 }

@@ -15,6 +15,12 @@ public sealed class PipelineOptions
     [Required, MinLength(1)]
     public string DeadLetterTopic { get; set; } = PipelineDefaults.DeadLetterTopic;
 
+    /// <summary>
+    /// Where dead letters are replayed to; empty means <see cref="Topic"/>. With processing on, the counter reads the
+    /// processed topic, and this is the raw topic, so a replayed message is processed again like any other.
+    /// </summary>
+    public string? ReplayTopic { get; set; }
+
     [Required, MinLength(1)]
     public string StateStoreName { get; set; } = PipelineDefaults.StateStoreComponent;
 

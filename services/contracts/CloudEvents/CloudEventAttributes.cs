@@ -35,4 +35,7 @@ public static class CloudEventAttributes
     public const string TraceParent = "traceparent";
     public const string TraceState = "tracestate";
     public const string TraceId = "traceid";
+
+    /// <summary>LogDapr's extension on processed messages: the version of the rule set that produced them.</summary>
+    public const string RulesVersion = "logdaprrules";
 }

@@ -15,4 +15,7 @@ public sealed record CloudEventHead(string Id, string Source, string Type, DateT
     public string? TraceId { get; init; }
 
     public string? TraceState { get; init; }
+
+    /// <summary>The processing rules' version on a processed message (<see cref="CloudEventAttributes.RulesVersion"/>).</summary>
+    public string? RulesVersion { get; init; }
 }

@@ -41,6 +41,7 @@ public static class CloudEventWriter
         WriteIfSet(writer, CloudEventAttributes.TraceParent, head.TraceParent);
         WriteIfSet(writer, CloudEventAttributes.TraceId, head.TraceId);
         WriteIfSet(writer, CloudEventAttributes.TraceState, head.TraceState);
+        WriteIfSet(writer, CloudEventAttributes.RulesVersion, head.RulesVersion);
         writer.WritePropertyName(CloudEventAttributes.Data);
     }
 

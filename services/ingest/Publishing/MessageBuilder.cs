@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Publishing;
 

@@ -7,6 +7,7 @@ using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Publishing;
 

@@ -15,12 +15,14 @@ public class RepositoryComponentsTests
 {
     private const string Aggregator = "logdapr-aggregator";
     private const string Store = "logdapr-store";
+    private const string Processor = "logdapr-processor";
+    private const string Router = "logdapr-router";
 
     [Theory]
     [InlineData(null)]
     [InlineData("kafka")]
     [InlineData("jetstream")]
-    public void Every_broker_variant_gives_the_aggregator_and_the_store_a_consumer_group_of_their_own(string? broker)
+    public void Every_broker_variant_gives_the_aggregator_the_store_and_the_processor_a_consumer_group_of_their_own(string? broker)
     {
         var paths = new List<string> { Repository.Path("components/pubsub.yaml") };
         if (broker is not null)
@@ -33,8 +35,12 @@ public class RepositoryComponentsTests
         var pubsub = catalog.Find("logdapr-pubsub")!;
 
         Assert.True(pubsub.IsLoadedFor(Store));
+        Assert.True(pubsub.IsLoadedFor(Processor));
         Assert.Equal(Aggregator, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Aggregator), Aggregator));
         Assert.Equal(Store, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Store), Store));
+        Assert.Equal(Processor, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Processor), Processor));
+        Assert.True(pubsub.IsLoadedFor(Router));
+        Assert.Equal(Router, ConsumerGroups.GroupOf(pubsub.Type, catalog.MetadataFor(pubsub, Router), Router));
     }
 
     [Fact]
@@ -48,6 +54,9 @@ public class RepositoryComponentsTests
 
         Assert.True(catalog.Find("logdapr-postgres")!.IsLoadedFor(Store));
         Assert.True(catalog.Find("logdapr-env")!.IsLoadedFor(Store));
+        // The router writes the dead letters of failing routes through the same binding.
+        Assert.True(catalog.Find("logdapr-postgres")!.IsLoadedFor(Router));
+        Assert.True(catalog.Find("logdapr-env")!.IsLoadedFor(Router));
         var binding = catalog.Find("logdapr-archive")!;
         Assert.Equal("bindings.localstorage", binding.Type);
         Assert.True(binding.IsLoadedFor(Store));

@@ -20,15 +20,39 @@ public sealed class TestPipeline : IAsyncDisposable
     public SidecarDiagnostics Sidecar { get; }
     public HttpClient Http { get; }
 
-    public static async Task<TestPipeline> StartAsync(string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null, LocalBroker broker = LocalBroker.Redis)
+    public static async Task<TestPipeline> StartAsync(
+        string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null,
+        LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "logdapr-e2e", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        string? rulesFile = null;
+        if (processingRules is not null)
+        {
+            Directory.CreateDirectory(runDirectory);
+            rulesFile = Path.Combine(runDirectory, "processing.yaml");
+            await File.WriteAllTextAsync(rulesFile, processingRules);
+        }
+
+        string? routesFile = null, componentsDirectory = null;
+        if (routes is not null)
+        {
+            // The routes and the output bindings they name, as the operator renders them from spec.routes.
+            componentsDirectory = Path.Combine(runDirectory, "route-components");
+            Directory.CreateDirectory(componentsDirectory);
+            routesFile = Path.Combine(runDirectory, "routes.yaml");
+            await File.WriteAllTextAsync(routesFile, routes);
+            await File.WriteAllTextAsync(Path.Combine(componentsDirectory, "routes.yaml"), routeComponents ?? "");
+        }
+
         var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             RunDirectory = runDirectory,
             SidecarArguments = ["--journal-fsync", "false", .. sidecarArguments ?? []],
             AppEnvironment = appEnvironment ?? new Dictionary<string, string?>(),
             Broker = broker,
+            ProcessingRulesFile = rulesFile,
+            RoutesFile = routesFile,
+            RouteComponentsDirectory = componentsDirectory,
         }, CancellationToken.None);
         return new TestPipeline(pipeline);
     }
@@ -91,6 +115,16 @@ public sealed class TestPipeline : IAsyncDisposable
                 b["service"]!.GetValue<string>(),
                 b["severity"]!.GetValue<string>()),
             b => b!["count"]!.GetValue<long>());
+    }
+
+    /// <summary>Asserts the counter holds exactly <paramref name="expected"/> events in total (the sum of log_counts).</summary>
+    public async Task AssertCountsSumAsync(long expected)
+    {
+        await WaitUntilDrainedAsync();
+        await using var connection = new Npgsql.NpgsqlConnection(Pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT coalesce(sum(event_count), 0) FROM logdapr.log_counts", connection);
+        Assert.Equal(expected, Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
     }
 
     /// <summary>Asserts the query API shows exactly the model's counts, key by key, with a readable diff when not.</summary>

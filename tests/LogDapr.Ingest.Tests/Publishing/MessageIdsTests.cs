@@ -1,6 +1,7 @@
 using System.Text;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Publishing;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Tests.Publishing;
 

@@ -1,4 +1,5 @@
 using LogDapr.Ingest.Publishing;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Tests.Publishing;
 

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Publishing;
 using Proto = Dapr.Client.Autogen.Grpc.v1;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Tests.Publishing;
 

@@ -48,10 +48,25 @@ public sealed class BindingRegistry : IAsyncDisposable
                     logger.LogInformation("component {Component} type {Type}: files under {RootPath}; scopes: {Scopes}", component.Name, component.Type, local.RootPath, Scopes(component));
                 }
             }
+            else if (component.Type == "bindings.http")
+            {
+                var http = new HttpOutputBinding(component.Name, component.Metadata);
+                binding = http;
+                operations = HttpOutputBinding.Operations;
+                if (http.InitError is { } initError)
+                {
+                    logger.LogError("component {Component} type {Type}: {Error} (daprd would not start); invocations will fail", component.Name, component.Type, initError);
+                }
+                else
+                {
+                    logger.LogInformation("component {Component} type {Type}: HTTP requests to {Url} ({Policy}); scopes: {Scopes}",
+                        component.Name, component.Type, http.Url, policies.Outbound(component.Name).Describe(), Scopes(component));
+                }
+            }
             else
             {
-                binding = new UnsupportedBinding(component.Name, $"binding type {component.Type} is not supported by the development sidecar (supported: bindings.postgresql, bindings.localstorage)");
-                logger.LogWarning("component {Component} type {Type}: NOT served (the development sidecar supports bindings.postgresql and bindings.localstorage only); invocations will fail",
+                binding = new UnsupportedBinding(component.Name, $"binding type {component.Type} is not supported by the development sidecar (supported: bindings.postgresql, bindings.localstorage, bindings.http)");
+                logger.LogWarning("component {Component} type {Type}: NOT served (the development sidecar supports bindings.postgresql, bindings.localstorage and bindings.http only); invocations will fail",
                     component.Name, component.Type);
             }
 

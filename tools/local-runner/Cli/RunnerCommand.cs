@@ -23,17 +23,56 @@ public static class RunnerCommand
             DefaultValueFactory = _ => DefaultStateDirectory(),
         };
 
+        var rules = new Option<FileInfo?>("--rules")
+        {
+            Description = "A processing rules document (YAML, the LogPipeline's spec.processing; e.g. config/processing.yaml): runs the processor "
+                + "between the raw topic and the counter and the store. Changes to the file apply while running.",
+        };
+        rules.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                result.AddError($"--rules: {file.FullName} does not exist");
+            }
+        });
+
+        var routes = new Option<FileInfo?>("--routes")
+        {
+            Description = "A routes document (YAML, routes: [...], the LogPipeline's spec.routes): runs the router, which sends matching events "
+                + "to the routes' Dapr output bindings (declare them in --route-components). Read at start.",
+        };
+        var routeComponents = new Option<DirectoryInfo?>("--route-components")
+        {
+            Description = "A directory of Dapr components (e.g. bindings.http webhooks) the sidecar loads besides components/, for --routes.",
+        };
+        routes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                result.AddError($"--routes: {file.FullName} does not exist");
+            }
+        });
+        routeComponents.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<DirectoryInfo?>() is { Exists: false } directory)
+            {
+                result.AddError($"--route-components: {directory.FullName} does not exist");
+            }
+        });
+
         var command = new RootCommand("Run the LogDapr pipeline locally (development sidecar, no Docker/Kubernetes/Dapr CLI needed).")
         {
-            exitAfterDemo, events, noDemo, stateDirectory,
+            exitAfterDemo, events, noDemo, stateDirectory, rules, routes, routeComponents,
         };
         command.Subcommands.Add(ApiKeyCommand.Create());
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, cancellationToken));
+            parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, parse.GetValue(rules),
+            parse.GetValue(routes), parse.GetValue(routeComponents), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, FileInfo? rules, FileInfo? routes, DirectoryInfo? routeComponents,
+        CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
         console.Write(new Rule("[bold]LogDapr local runner[/]"));
@@ -61,12 +100,24 @@ public static class RunnerCommand
             DurablePostgres = true,
             AllowPostgresInstall = true,
             PreferConventionalPorts = true,
+            ProcessingRulesFile = rules?.FullName,
+            RoutesFile = routes?.FullName,
+            RouteComponentsDirectory = routeComponents?.FullName,
             Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, stop.Token).ConfigureAwait(false);
 
         using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, pipeline.StoreUrl);
         console.MarkupLine("[yellow]Authentication is OFF for this local run (Auth__Enabled=false): every request is accepted without an API key.[/]");
         console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
+        if (pipeline.Processor is not null)
+        {
+            console.MarkupLineInterpolated($"[green]Processing on:[/] rules {rules!.FullName} (edit the file: valid changes apply within a second, invalid ones are refused and logged in {pipeline.Processor.LogPath})");
+        }
+
+        if (pipeline.Router is not null)
+        {
+            console.MarkupLineInterpolated($"[green]Routing on:[/] routes {routes!.FullName}; the router on {pipeline.RouterUrl} logs to {pipeline.Router.LogPath}");
+        }
 
         if (!noDemo)
         {

@@ -29,9 +29,13 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly (int Http, int Grpc) ingestDapr;
     private readonly (int Http, int Grpc) aggregatorDapr;
     private readonly (int Http, int Grpc) storeDapr;
+    private readonly (int Http, int Grpc) processorDapr;
+    private readonly (int Http, int Grpc) routerDapr;
     private readonly int ingestPort;
     private readonly int aggregatorPort;
     private readonly int storePort;
+    private readonly int processorPort;
+    private readonly int routerPort;
 
     // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
     // on /dapr/*, so nothing but the sidecar can post deliveries.
@@ -44,21 +48,37 @@ public sealed class LocalPipeline : IAsyncDisposable
         ingestDapr = (FreePorts.Next(), FreePorts.Next());
         aggregatorDapr = (FreePorts.Next(), FreePorts.Next());
         storeDapr = (FreePorts.Next(), FreePorts.Next());
+        processorDapr = (FreePorts.Next(), FreePorts.Next());
+        routerDapr = (FreePorts.Next(), FreePorts.Next());
         ingestPort = Pick(PipelineDefaults.IngestPort);
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         storePort = Pick(PipelineDefaults.StorePort);
+        processorPort = Pick(PipelineDefaults.ProcessorPort);
+        routerPort = Pick(PipelineDefaults.RouterPort);
         this.layout = layout;
         Postgres = postgres;
         // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
         AppToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         CursorKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        RedactionHashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var logs = Path.Combine(options.RunDirectory, "logs");
         Sidecar = new ManagedProcess(SidecarSpec(), logs);
-        Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true), logs);
+        Aggregator = new ManagedProcess(AppSpec(PipelineDefaults.AggregatorAppId, layout.AggregatorDll, aggregatorPort, aggregatorDapr, withDatabase: true,
+            role: AggregatorRole.Counter), logs);
         Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, ingestDapr, withDatabase: false), logs);
         // The store is the aggregator's binary in its other role, with its own app id and so its own consumer group.
         Store = new ManagedProcess(AppSpec(PipelineDefaults.StoreAppId, layout.AggregatorDll, storePort, storeDapr, withDatabase: true,
             role: AggregatorRole.Store), logs);
+        // With rules, the processor sits between the raw topic and the counter and the store.
+        Processor = options.ProcessingRulesFile is null
+            ? null
+            : new ManagedProcess(AppSpec(PipelineDefaults.ProcessorAppId, layout.AggregatorDll, processorPort, processorDapr, withDatabase: true,
+                role: AggregatorRole.Processor), logs);
+        // With routes, the router reads what the counter reads, as a consumer group of its own.
+        Router = options.RoutesFile is null
+            ? null
+            : new ManagedProcess(AppSpec(PipelineDefaults.RouterAppId, layout.AggregatorDll, routerPort, routerDapr, withDatabase: true,
+                role: AggregatorRole.Router), logs);
     }
 
     public PostgresServer Postgres { get; }
@@ -66,6 +86,15 @@ public sealed class LocalPipeline : IAsyncDisposable
     public ManagedProcess Aggregator { get; }
     public ManagedProcess Ingest { get; }
     public ManagedProcess Store { get; }
+
+    /// <summary>The processor role, when the pipeline runs with processing rules.</summary>
+    public ManagedProcess? Processor { get; }
+
+    /// <summary>The router role, when the pipeline runs with routes.</summary>
+    public ManagedProcess? Router { get; }
+
+    /// <summary>The hash-mode redaction key (<c>Processing__HashKey</c>) for this run.</summary>
+    public string RedactionHashKey { get; }
 
     /// <summary>The app token (<c>APP_API_TOKEN</c>) the sidecar sends in <c>dapr-api-token</c> on every call to the apps.</summary>
     public string AppToken { get; }
@@ -76,6 +105,8 @@ public sealed class LocalPipeline : IAsyncDisposable
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
     public Uri StoreUrl => new($"http://127.0.0.1:{storePort}");
+    public Uri ProcessorUrl => new($"http://127.0.0.1:{processorPort}");
+    public Uri RouterUrl => new($"http://127.0.0.1:{routerPort}");
     /// <summary>The Dapr HTTP API of <see cref="PublisherAppId"/> (3500 when free): what the README's curl examples use.</summary>
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
@@ -86,6 +117,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         PipelineDefaults.IngestAppId => ingestDapr,
         PipelineDefaults.AggregatorAppId => aggregatorDapr,
         PipelineDefaults.StoreAppId => storeDapr,
+        PipelineDefaults.ProcessorAppId when Processor is not null => processorDapr,
+        PipelineDefaults.RouterAppId when Router is not null => routerDapr,
         PublisherAppId => (sidecarHttpPort, sidecarGrpcPort),
         _ => throw new ArgumentException($"the local pipeline serves no app id {appId}", nameof(appId)),
     };
@@ -128,6 +161,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             await pipeline.StartSidecarAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartStoreAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartProcessorAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.StartRouterAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.WaitUntilDeliveringAsync(cancellationToken).ConfigureAwait(false);
             await pipeline.StartIngestAsync(cancellationToken).ConfigureAwait(false);
             return pipeline;
@@ -143,7 +178,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         options.Report($"Starting the development sidecar ({PublisherAppId} http {sidecarHttpPort} grpc {sidecarGrpcPort}; "
             + $"{PipelineDefaults.IngestAppId} http {ingestDapr.Http} grpc {ingestDapr.Grpc}; {PipelineDefaults.AggregatorAppId} http {aggregatorDapr.Http} grpc {aggregatorDapr.Grpc}; "
-            + $"{PipelineDefaults.StoreAppId} http {storeDapr.Http} grpc {storeDapr.Grpc})");
+            + $"{PipelineDefaults.StoreAppId} http {storeDapr.Http} grpc {storeDapr.Grpc}"
+            + (Processor is null ? "" : $"; {PipelineDefaults.ProcessorAppId} http {processorDapr.Http} grpc {processorDapr.Grpc}")
+            + (Router is null ? ")" : $"; {PipelineDefaults.RouterAppId} http {routerDapr.Http} grpc {routerDapr.Grpc})"));
         Sidecar.Start();
         await Sidecar.WaitForHttpAsync(new Uri(SidecarHttpUrl, "/v1.0/healthz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
@@ -162,6 +199,30 @@ public sealed class LocalPipeline : IAsyncDisposable
         await Store.WaitForHttpAsync(new Uri(StoreUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task StartProcessorAsync(CancellationToken cancellationToken)
+    {
+        if (Processor is null)
+        {
+            return;
+        }
+
+        options.Report($"Starting the processor on {ProcessorUrl} with the rules in {options.ProcessingRulesFile}");
+        Processor.Start();
+        await Processor.WaitForHttpAsync(new Uri(ProcessorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartRouterAsync(CancellationToken cancellationToken)
+    {
+        if (Router is null)
+        {
+            return;
+        }
+
+        options.Report($"Starting the router on {RouterUrl} with the routes in {options.RoutesFile}");
+        Router.Start();
+        await Router.WaitForHttpAsync(new Uri(RouterUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Waits until the sidecar's health probe has seen the aggregator ready and its subscriptions run, as daprd starts
     /// them only after the first healthy probe: "up" then means events are counted, not only accepted.
@@ -176,7 +237,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             {
                 var apps = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(SidecarHttpUrl, "/v1.0-dev/apps"), cancellationToken).ConfigureAwait(false));
                 if (apps?["apps"] is System.Text.Json.Nodes.JsonArray list
-                    && new[] { PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId }.All(id => list.Any(a => (string?)a?["appId"] == id && (string?)a?["state"] == "READY")))
+                    && SubscriberAppIds().All(id => list.Any(a => (string?)a?["appId"] == id && (string?)a?["state"] == "READY")))
                 {
                     return;
                 }
@@ -202,13 +263,30 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Every log file's tail, for failure messages.</summary>
-    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Ingest.Tail());
+    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Processor?.Tail() ?? "", Router?.Tail() ?? "", Ingest.Tail());
+
+    private string[] SubscriberAppIds() =>
+    [
+        PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId,
+        .. Processor is null ? Array.Empty<string>() : [PipelineDefaults.ProcessorAppId],
+        .. Router is null ? Array.Empty<string>() : [PipelineDefaults.RouterAppId],
+    ];
 
     public async ValueTask DisposeAsync()
     {
         await Ingest.DisposeAsync().ConfigureAwait(false);
         await Aggregator.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
+        if (Processor is not null)
+        {
+            await Processor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Router is not null)
+        {
+            await Router.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Sidecar.DisposeAsync().ConfigureAwait(false);
         await Postgres.DisposeAsync().ConfigureAwait(false);
     }
@@ -230,10 +308,20 @@ public sealed class LocalPipeline : IAsyncDisposable
             new SidecarApp(PublisherAppId, null, sidecarHttpPort, sidecarGrpcPort),
             new SidecarApp(PipelineDefaults.AggregatorAppId, AggregatorUrl, aggregatorDapr.Http, aggregatorDapr.Grpc),
             new SidecarApp(PipelineDefaults.StoreAppId, StoreUrl, storeDapr.Http, storeDapr.Grpc),
+            .. options.ProcessingRulesFile is null
+                ? Array.Empty<SidecarApp>()
+                : [new SidecarApp(PipelineDefaults.ProcessorAppId, ProcessorUrl, processorDapr.Http, processorDapr.Grpc)],
+            .. options.RoutesFile is null
+                ? Array.Empty<SidecarApp>()
+                : [new SidecarApp(PipelineDefaults.RouterAppId, RouterUrl, routerDapr.Http, routerDapr.Grpc)],
             new SidecarApp(PipelineDefaults.IngestAppId, IngestUrl, ingestDapr.Http, ingestDapr.Grpc),
         ],
         Path.Combine(options.RunDirectory, "sidecar"),
-        [.. AppHealthCheckArguments, .. options.SidecarArguments],
+        [
+            .. AppHealthCheckArguments, .. options.SidecarArguments,
+            // The routes' output bindings, in a directory of their own next to the pipeline's components.
+            .. options.RouteComponentsDirectory is null ? Array.Empty<string>() : ["--resources-path", options.RouteComponentsDirectory],
+        ],
         new Dictionary<string, string?>
         {
             ["LOGDAPR_PG_CONNECTION"] = Postgres.LibpqConnectionString,
@@ -274,6 +362,28 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (role is { } r)
         {
             environment[Env(ConfigKeys.AggregatorRole)] = r.ToString();
+        }
+
+        if (options.ProcessingRulesFile is { } rules)
+        {
+            if (role == AggregatorRole.Processor)
+            {
+                environment[Env(ConfigKeys.ProcessingRulesFile)] = rules;
+                environment[Env(ConfigKeys.ProcessingHashKey)] = RedactionHashKey;
+                environment[Env(ConfigKeys.ProcessingReloadInterval)] = "00:00:01";
+            }
+            else if (role is not null)
+            {
+                // The counter and the store read what the processor publishes; ingest keeps publishing to the raw topic,
+                // and a replayed dead letter goes there too, to be processed again.
+                environment[Env(ConfigKeys.Topic)] = PipelineDefaults.ProcessedTopic;
+                environment[Env(ConfigKeys.ReplayTopic)] = PipelineDefaults.LogsTopic;
+            }
+        }
+
+        if (role == AggregatorRole.Router)
+        {
+            environment[Env(ConfigKeys.RoutingRoutesFile)] = options.RoutesFile;
         }
 
         if (role == AggregatorRole.Store)

@@ -33,6 +33,21 @@ public sealed record LocalPipelineOptions
     /// <summary>Use the conventional ports (ingest 8080, aggregator 8081, Dapr 3500/50001) when they are free.</summary>
     public bool PreferConventionalPorts { get; init; }
 
+    /// <summary>
+    /// A processing rules document (YAML or JSON, the LogPipeline's <c>spec.processing</c>). When set, the processor
+    /// runs between the raw topic and the counter and the store, which then read the processed topic.
+    /// </summary>
+    public string? ProcessingRulesFile { get; init; }
+
+    /// <summary>
+    /// A routes document (the LogPipeline's <c>spec.routes</c> as <c>routes:</c>). When set, the router runs on the
+    /// processed topic (the raw one without rules) and sends matching events to the routes' output bindings.
+    /// </summary>
+    public string? RoutesFile { get; init; }
+
+    /// <summary>An extra resources directory the sidecar loads: the output binding components the routes name.</summary>
+    public string? RouteComponentsDirectory { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapr;
 
-namespace LogDapr.Ingest.Publishing;
+namespace LogDapr.ServiceDefaults.Publishing;
 
 /// <summary>
 /// A fully formed CloudEvent, serialized once when it is built (<see cref="Envelope"/>): the bytes the sidecar gets
@@ -11,7 +11,7 @@ namespace LogDapr.Ingest.Publishing;
 /// keep our id (the exactly-once key) instead of minting its own.
 /// </summary>
 [JsonConverter(typeof(OutgoingCloudEventConverter))]
-internal sealed class OutgoingCloudEvent : CloudEvent
+public sealed class OutgoingCloudEvent : CloudEvent
 {
     /// <summary>The whole CloudEvent as JSON: id, type, time, trace context and the events as data.</summary>
     public required ReadOnlyMemory<byte> Envelope { get; init; }
@@ -19,12 +19,12 @@ internal sealed class OutgoingCloudEvent : CloudEvent
     /// <summary>The data member alone (<c>{"events":[...]}</c>), a slice of <see cref="Envelope"/>.</summary>
     public required ReadOnlyMemory<byte> Data { get; init; }
 
-    /// <summary>Index of the first event of the request in this message, and how many it carries.</summary>
+    /// <summary>Index of the first event of the request (or the delivered message) in this message, and how many it carries.</summary>
     public required int FirstEvent { get; init; }
     public required int EventCount { get; init; }
 }
 
-internal sealed class OutgoingCloudEventConverter : JsonConverter<OutgoingCloudEvent>
+public sealed class OutgoingCloudEventConverter : JsonConverter<OutgoingCloudEvent>
 {
     public override OutgoingCloudEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         => throw new NotSupportedException("OutgoingCloudEvent is write-only.");

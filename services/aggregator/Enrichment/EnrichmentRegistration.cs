@@ -1,0 +1,31 @@
+using LogDapr.Configuration.Enrichment;
+using LogDapr.Processing.Enrichment;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LogDapr.Aggregator.Enrichment;
+
+/// <summary>What a role registers to use enrichment metadata: the lookup (processor) or the CRUD API's writer (counter).</summary>
+public static class EnrichmentRegistration
+{
+    /// <summary>The options and the reader both sides use.</summary>
+    public static IServiceCollection AddEnrichmentMetadata(this IServiceCollection services)
+    {
+        services.AddOptions<EnrichmentOptions>()
+            .BindConfiguration(EnrichmentOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<MetadataReader>();
+        services.TryAddSingleton<MetadataWriter>();
+        return services;
+    }
+
+    /// <summary>The tiered lookup as <see cref="IMetadataLookup"/>, for the processor role.</summary>
+    public static IServiceCollection AddEnrichmentLookup(this IServiceCollection services)
+    {
+        services.AddEnrichmentMetadata();
+        services.TryAddSingleton<EnrichmentMetrics>();
+        services.TryAddSingleton<TieredMetadataLookup>();
+        services.TryAddSingleton<IMetadataLookup>(sp => sp.GetRequiredService<TieredMetadataLookup>());
+        return services;
+    }
+}

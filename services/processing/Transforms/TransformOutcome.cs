@@ -1,0 +1,8 @@
+namespace LogDapr.Processing.Transforms;
+
+internal enum TransformOutcome
+{
+    Continue,
+    Dropped,
+    SampledOut,
+}
