@@ -20,11 +20,6 @@ internal sealed class IbanMatcher() : PiiMatcher(RedactionPresets.Iban)
 
     private static int Key(char a, char b) => a << 8 | b;
 
-    public static IReadOnlyCollection<string> Countries { get; } =
-        [.. Lengths.Keys.Select(k => new string([(char)(k >> 8), (char)(k & 0xFF)])).Order(StringComparer.Ordinal)];
-
-    public static int LengthOf(string country) => Lengths.GetValueOrDefault(Key(country[0], country[1]));
-
     public override void Find(string text, List<Candidate> found, int matcher)
     {
         Span<char> iban = stackalloc char[34];

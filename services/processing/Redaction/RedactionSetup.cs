@@ -58,7 +58,7 @@ public static partial class RedactionSetup
                 errors.Add(new RuleError($"{at}.name", $"pattern name '{pattern.Name}' is used twice"));
             }
 
-            if (CheckRegex(pattern.Regex) is { } problem)
+            if (TryCompile(pattern.Regex, out _) is { } problem)
             {
                 errors.Add(new RuleError($"{at}.regex", problem));
             }
@@ -70,8 +70,6 @@ public static partial class RedactionSetup
     }
 
     /// <summary>Compiles a custom pattern the way the redactor runs it; the problem as a sentence, or null.</summary>
-    internal static string? CheckRegex(string? pattern) => TryCompile(pattern, out _);
-
     internal static string? TryCompile(string? pattern, out Regex? regex)
     {
         regex = null;
