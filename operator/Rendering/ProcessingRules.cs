@@ -48,11 +48,24 @@ public static class ProcessingRules
     /// </summary>
     public static string? Problems(ProcessingSpec processing)
     {
+        const string Prefix = "spec.processing is invalid, nothing was applied: ";
         var parsed = LogDapr.Processing.Rules.RulesParser.Parse(Json(processing));
-        return parsed.Errors.Count == 0
-            ? null
-            : "spec.processing is invalid, nothing was applied: "
-                + string.Join("; ", parsed.Errors.Select(e => string.IsNullOrEmpty(e.Path) ? e.Message : $"spec.processing.{e.Path}: {e.Message}"));
+        if (parsed.Rules is null)
+        {
+            return Prefix + string.Join("; ", parsed.Errors.Select(e => string.IsNullOrEmpty(e.Path) ? e.Message : $"spec.processing.{e.Path}: {e.Message}"));
+        }
+
+        try
+        {
+            // Presets and patterns are checked when the processor is built; the hash key is the operator's to provide
+            // (a Secret), so a stand-in key checks everything else.
+            _ = LogDapr.Processing.EventProcessor.Create(parsed.Rules, new LogDapr.Processing.ProcessingSecrets(new byte[32]));
+            return null;
+        }
+        catch (LogDapr.Processing.ProcessingSetupException ex)
+        {
+            return Prefix + "spec.processing." + ex.Message.Replace("invalid redaction rules: ", "", StringComparison.Ordinal);
+        }
     }
 
     /// <summary>The rules document of <paramref name="processing"/>, as JSON with sorted keys.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using LogDapr.Contracts.Events;
 using LogDapr.Processing.Enrichment;
+using LogDapr.Processing.Redaction;
 using LogDapr.Processing.Rules;
 using LogDapr.Processing.Transforms;
 
@@ -18,7 +19,7 @@ public sealed class EventProcessor
 
     private readonly Enricher enricher;
     private readonly Transform[] transforms;
-    private readonly RedactorShim? redactor;
+    private readonly Redactor? redactor;
     private readonly bool redactMessage;
     private readonly bool redactAllAttributes;
     private readonly FrozenSet<string> redactedAttributes;
@@ -26,7 +27,7 @@ public sealed class EventProcessor
     private readonly FrozenSet<string>? allowedAttributes;
     private readonly int maxAttributeValueBytes;
 
-    private EventProcessor(ProcessingRules rules, RedactorShim? redactor)
+    private EventProcessor(ProcessingRules rules, Redactor? redactor)
     {
         Version = rules.Version;
         enricher = new Enricher(rules.Enrichment.Hosts, rules.Enrichment.Services);
@@ -56,7 +57,7 @@ public sealed class EventProcessor
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(secrets);
-        var redactor = rules.Redaction is { } redaction ? RedactorShim.Create(redaction, secrets.HashKey) : null;
+        var redactor = rules.Redaction is { } redaction ? Redactor.Create(redaction, secrets.HashKey) : null;
         return new EventProcessor(rules, redactor);
     }
 
@@ -144,7 +145,7 @@ public sealed class EventProcessor
         return redactor?.RedactText(text) ?? text;
     }
 
-    private void Redact(MutableEvent draft, RedactorShim redactor, ProcessingCounters counters)
+    private void Redact(MutableEvent draft, Redactor redactor, ProcessingCounters counters)
     {
         if (redactMessage)
         {

@@ -173,8 +173,8 @@ public sealed class EventProcessorTests
             MetadataSnapshot.Empty,
             counters)!;
 
-        Assert.Equal("by [REDACTED:employee_id] and [REDACTED:employee_id]", e.Message);
-        Assert.Equal([("who", "[REDACTED:employee_id]"), ("other", "EMP-000002")], e.Attributes.Select(a => (a.Key, a.Value)));
+        Assert.Equal("by [REDACTED:custom:employee_id] and [REDACTED:custom:employee_id]", e.Message);
+        Assert.Equal([("who", "[REDACTED:custom:employee_id]"), ("other", "EMP-000002")], e.Attributes.Select(a => (a.Key, a.Value)));
         Assert.Equal(3, counters.Redactions["custom:employee_id"]);
         Assert.Equal(1, counters.EventsChanged);
     }
@@ -186,7 +186,7 @@ public sealed class EventProcessorTests
 
         var e = processor.Process(Events.Make(message: "EMP-123456", attributes: [("a", "EMP-000001"), ("b", "ok")]), MetadataSnapshot.Empty, new ProcessingCounters())!;
 
-        Assert.Equal("[REDACTED:emp]", e.Message);
+        Assert.Equal("[REDACTED:custom:emp]", e.Message);
         Assert.Equal([("b", "ok")], e.Attributes.Select(a => (a.Key, a.Value)));
     }
 
@@ -209,13 +209,13 @@ public sealed class EventProcessorTests
 
         Assert.Contains("hash", error.Message, StringComparison.Ordinal);
         Assert.Contains("key", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(EventProcessor.Create(rules, new ProcessingSecrets([1, 2, 3])));
+        Assert.NotNull(EventProcessor.Create(rules, new ProcessingSecrets(new byte[16])));
     }
 
     [Fact]
     public void Redact_text_applies_the_message_rules_to_any_text()
     {
-        Assert.Equal("raw [REDACTED:emp] body", Processor("redaction: { patterns: [ { name: emp, regex: 'EMP-[0-9]{6}' } ] }").RedactText("raw EMP-123456 body"));
+        Assert.Equal("raw [REDACTED:custom:emp] body", Processor("redaction: { patterns: [ { name: emp, regex: 'EMP-[0-9]{6}' } ] }").RedactText("raw EMP-123456 body"));
         Assert.Equal("raw EMP-123456 body", Processor("transforms: []").RedactText("raw EMP-123456 body"));
     }
 
@@ -260,8 +260,8 @@ public sealed class EventProcessorTests
     [Fact]
     public void The_same_input_twice_gives_identical_output()
     {
-        var processor = Processor(Realistic, [9, 9, 9]);
-        var other = Processor(Realistic, [9, 9, 9]);
+        var processor = Processor(Realistic, Enumerable.Repeat((byte)9, 16).ToArray());
+        var other = Processor(Realistic, Enumerable.Repeat((byte)9, 16).ToArray());
         var snapshot = Snapshot([(Node1, Rows[Node1]), (Api, new Dictionary<string, string> { ["owner"] = "ann", ["team"] = "core" })]);
         var reordered = Snapshot([(Api, new Dictionary<string, string> { ["team"] = "core", ["owner"] = "ann" }), (Node1, Rows[Node1])]);
 
@@ -283,7 +283,7 @@ public sealed class EventProcessorTests
     [Fact]
     public async Task Processing_is_safe_from_many_threads()
     {
-        var processor = Processor(Realistic, [9]);
+        var processor = Processor(Realistic, Enumerable.Repeat((byte)9, 16).ToArray());
         var snapshot = Snapshot([(Node1, Rows[Node1]), (Api, Rows[Api])]);
         var events = AnyEvent.Array[200].Single();
         var expected = events.Select(e => processor.Process(e, snapshot, new ProcessingCounters()) is { } r ? Render(r) : null).ToArray();

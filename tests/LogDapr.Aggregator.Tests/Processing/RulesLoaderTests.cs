@@ -38,6 +38,8 @@ public class RulesLoaderTests
     [InlineData("transforms:\n  - sample: { rate: 3 }\n", "transforms[0].sample.rate")]
     [InlineData("transforms:\n  - drop: true\n    when: 'sevrity == debug'\n", "transforms[0].when")]
     [InlineData("redaction:\n  mode: hash\n  patterns: [{ name: x, regex: 'a+' }]\n", "hash")]
+    [InlineData("redaction:\n  patterns: [{ name: x, regex: '(a)\\1' }]\n", "redaction.patterns[0].regex")]
+    [InlineData("redaction:\n  presets: [email, passport]\n", "redaction.presets[1]")]
     public void An_invalid_document_is_refused_whole_with_a_precise_message(string text, string expected)
     {
         var (rules, error) = RulesLoader.Compile(text, ProcessingSecrets.None);
