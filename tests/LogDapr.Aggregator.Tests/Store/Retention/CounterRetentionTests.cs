@@ -119,7 +119,9 @@ public class CounterRetentionTests(PostgresFixture postgres)
             await CountAsync(db, "before-3", "b", new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero));
             Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'log_counts'"));
 
-            Assert.Equal(1, await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigratedDatabase.Schema, CancellationToken.None));
+            // 0008 and every migration after it.
+            Assert.Equal(MigrationCatalog.Load(MigratedDatabase.Schema).Count(m => m.Version >= 8),
+                await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigratedDatabase.Schema, CancellationToken.None));
 
             Assert.Equal(["log_counts_default", "log_counts_p202609", "log_counts_p202610"], await db.PartitionsAsync("log_counts"));
             Assert.Equal(["bucket_series_default", "bucket_series_p202609", "bucket_series_p202610"], await db.PartitionsAsync("bucket_series"));
