@@ -26,32 +26,9 @@ internal sealed class BasicAuthMatcher() : PiiMatcher(RedactionPresets.BasicAuth
     private static void FindHeader(string text, List<Candidate> found, int matcher)
     {
         int pos = 0;
-        while (pos < text.Length)
+        int j;
+        while ((j = TextScan.NextSchemeValue(text, Word, 5, ref pos)) >= 0)
         {
-            int rel = text.AsSpan(pos).IndexOfAny(Word);
-            if (rel < 0)
-            {
-                return;
-            }
-
-            int i = pos + rel;
-            pos = i + 5;
-            if (TextScan.WordBefore(text, i))
-            {
-                continue;
-            }
-
-            int j = pos;
-            while (j < text.Length && text[j] is ' ' or '\t')
-            {
-                j++;
-            }
-
-            if (j == pos)
-            {
-                continue;
-            }
-
             int end = j;
             while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '+' or '/'))
             {

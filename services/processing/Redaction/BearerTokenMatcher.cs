@@ -14,32 +14,9 @@ internal sealed class BearerTokenMatcher() : PiiMatcher(RedactionPresets.BearerT
     public override void Find(string text, List<Candidate> found, int matcher)
     {
         int pos = 0;
-        while (pos < text.Length)
+        int j;
+        while ((j = TextScan.NextSchemeValue(text, Word, 6, ref pos)) >= 0)
         {
-            int rel = text.AsSpan(pos).IndexOfAny(Word);
-            if (rel < 0)
-            {
-                return;
-            }
-
-            int i = pos + rel;
-            pos = i + 6;
-            if (TextScan.WordBefore(text, i))
-            {
-                continue;
-            }
-
-            int j = pos;
-            while (j < text.Length && text[j] is ' ' or '\t')
-            {
-                j++;
-            }
-
-            if (j == pos)
-            {
-                continue;
-            }
-
             int end = TokenEnd(text, j);
             if (end > 0)
             {
