@@ -65,9 +65,9 @@ public sealed class ControllerTests
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Degraded));
         Assert.Equal("False", TestCluster.Condition(pipeline, PipelineConditions.Progressing));
 
-        var events = cluster.Server.All(KnownResources.Events, "team");
-        Assert.Contains(events, e => e.GetString("reason") == PipelineConditions.Reasons.Available && e.GetString("type") == "Normal"
-            && e["involvedObject"].GetString("uid") == uid);
+        // The controller writes the status before it records the Event: wait for the Event rather than race it.
+        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.Events, "team").Any(e => e.GetString("reason") == PipelineConditions.Reasons.Available
+            && e.GetString("type") == "Normal" && e["involvedObject"].GetString("uid") == uid), "the Available event of the pipeline");
     }
 
     [Fact]
@@ -168,7 +168,8 @@ public sealed class ControllerTests
         Assert.Contains("Secret \"pg\"", message, StringComparison.Ordinal);
         Assert.Contains("spec.postgres.connectionStringSecretKeyRef", message, StringComparison.Ordinal);
         Assert.Equal("True", TestCluster.Condition(pipeline, PipelineConditions.Degraded));
-        Assert.Contains(cluster.Server.All(KnownResources.Events, "team"), e => e.GetString("type") == "Warning" && e.GetString("reason") == PipelineConditions.Reasons.SecretNotFound);
+        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.Events, "team").Any(e => e.GetString("type") == "Warning" && e.GetString("reason") == PipelineConditions.Reasons.SecretNotFound),
+            "the SecretNotFound warning event");
         foreach (var type in KnownResources.Owned)
         {
             Assert.Empty(cluster.Server.All(type, "team"));
