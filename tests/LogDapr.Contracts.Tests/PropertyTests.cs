@@ -70,6 +70,13 @@ public class PropertyTests
             Assert.True(result.Error is null, result.Error?.Message);
             using var doc = JsonDocument.Parse(json);
             bool schemaAccepts = LogEventJsonSchema.Accepts(doc.RootElement);
+            if (schemaAccepts && result.Accepted.Count == 0 && Wire.Describe(result.Rejected).Contains("duplicate attribute key", StringComparison.Ordinal))
+            {
+                // A top-level field kept as an attribute under the name of an attribute the event also has: the reader
+                // refuses the clash; JSON Schema cannot express uniqueness across two members, so only this case may differ.
+                return;
+            }
+
             Assert.True(schemaAccepts == (result.Accepted.Count == 1),
                 $"schema {(schemaAccepts ? "accepts" : "rejects")}, reader {(result.Accepted.Count == 1 ? "accepts" : "rejects: " + Wire.Describe(result.Rejected))}");
         }, iter: 10_000);
