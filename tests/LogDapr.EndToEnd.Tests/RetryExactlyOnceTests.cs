@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using System.Globalization;
 using System.Net;
 using LogDapr.Configuration.Pipeline;
@@ -189,7 +190,7 @@ public class RetryExactlyOnceTests
             ["Auth__Enabled"] = "false",
             ["Ingest__EventsPerMessage"] = SmallMessages["Ingest__EventsPerMessage"],
             ["Ingest__PublishTimeout"] = publishTimeout,
-        }), Path.Combine(Path.GetTempPath(), "logdapr-e2e", "ingest-2-" + Guid.NewGuid().ToString("N")[..6]));
+        }), ScratchDirectory.NewPath("logdapr-e2e", "ingest-2"));
         process.Start();
         await process.WaitForHttpAsync(new Uri(url, "/readyz"), TimeSpan.FromSeconds(90));
         return new SecondIngest(process, url);
@@ -197,6 +198,10 @@ public class RetryExactlyOnceTests
 
     private sealed record SecondIngest(ManagedProcess Process, Uri Url) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await Process.DisposeAsync();
+            ScratchDirectory.Remove(Path.GetDirectoryName(Process.LogPath));
+        }
     }
 }

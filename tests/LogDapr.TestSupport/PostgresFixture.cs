@@ -22,6 +22,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     private readonly IMessageSink? diagnostics;
     private readonly TestBackendKind? requested;
     private PostgresServer? server;
+    private string? root;
 
     /// <summary>As xunit creates it for a class or collection: the backend the environment asks for, reported.</summary>
     public PostgresFixture(IMessageSink diagnostics)
@@ -81,7 +82,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException(
             "These tests need PostgreSQL: no container engine answers and no PostgreSQL server binaries were found. "
             + $"Install them with: {PostgresBinaries.InstallCommand}");
-        var root = Path.Combine(Path.GetTempPath(), "logdapr-tests", "pg-" + Guid.NewGuid().ToString("N")[..12]);
+        root = ScratchDirectory.NewPath("logdapr-tests", "pg");
         server = await PostgresServer.StartAsync(binaries, root, FreePorts.Next(), durable: false, CancellationToken.None).ConfigureAwait(false);
         Port = server.Port;
         AdminConnectionString = server.ConnectionString.Replace($"Database={PostgresServer.Database}", $"Database={MaintenanceDatabase}", StringComparison.Ordinal);
@@ -121,5 +122,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             await server.DisposeAsync().ConfigureAwait(false);
         }
+
+        ScratchDirectory.Remove(root);
     }
 }

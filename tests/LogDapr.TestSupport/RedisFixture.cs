@@ -19,6 +19,7 @@ public sealed class RedisFixture : IAsyncLifetime
     private readonly IMessageSink? diagnostics;
     private readonly TestBackendKind? requested;
     private ManagedProcess? server;
+    private string? directory;
 
     /// <summary>As xunit creates it for a class or collection: the backend the environment asks for, reported.</summary>
     public RedisFixture(IMessageSink diagnostics)
@@ -60,7 +61,7 @@ public sealed class RedisFixture : IAsyncLifetime
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"These tests need Redis: no container engine answers and redis-server is not installed. Install it with: {InstallCommand}");
         Port = FreePorts.Next();
-        var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "redis-" + Guid.NewGuid().ToString("N")[..8]);
+        directory = ScratchDirectory.NewPath("logdapr-tests", "redis");
         server = new ManagedProcess(new ProcessSpec("redis", binary,
             ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()],
             new Dictionary<string, string?>()), directory);
@@ -136,5 +137,7 @@ public sealed class RedisFixture : IAsyncLifetime
         {
             await server.DisposeAsync().ConfigureAwait(false);
         }
+
+        ScratchDirectory.Remove(directory);
     }
 }

@@ -103,6 +103,9 @@ test_image_build() {
 }
 
 "$repo/tools/scripts/ensure-container-engine.sh" install
+# The build stages (SDK plus sources, about 1 GB each) are left behind untagged, by a failed build too; nothing
+# reuses them, and a machine that builds often runs out of disk.
+trap 'podman image prune --force >/dev/null 2>&1 || true' EXIT
 programs=("$@")
 [ ${#programs[@]} -gt 0 ] || programs=(operator ingest aggregator dev-sidecar postgres redis)
 debian_image "$base_image" "ca-certificates,tzdata,libssl3,zlib1g"
@@ -113,5 +116,3 @@ for program in "${programs[@]}"; do
     *)        sdk_image_build; program_build "$program" ;;
   esac
 done
-# The build stages (SDK plus sources, about 1 GB each) are left behind untagged; nothing reuses them.
-podman image prune --force >/dev/null

@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using System.Globalization;
 using System.Net;
 using LogDapr.LocalStack.Pipeline;
@@ -24,7 +25,7 @@ public sealed class TestPipeline : IAsyncDisposable
         string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null,
         LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null)
     {
-        var runDirectory = Path.Combine(Path.GetTempPath(), "logdapr-e2e", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        var runDirectory = ScratchDirectory.NewPath("logdapr-e2e", name);
         string? rulesFile = null;
         if (processingRules is not null)
         {
@@ -188,5 +189,6 @@ public sealed class TestPipeline : IAsyncDisposable
         Http.Dispose();
         Client.Dispose();
         await Pipeline.DisposeAsync();
+        ScratchDirectory.Remove(Pipeline.RunDirectory);
     }
 }

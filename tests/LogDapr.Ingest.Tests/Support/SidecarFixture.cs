@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Processes;
@@ -18,12 +19,14 @@ public sealed class SidecarFixture : IAsyncLifetime
     /// <param name="extraArguments">More sidecar flags, e.g. its chaos options.</param>
     internal SidecarFixture(IReadOnlyList<string> extraArguments) => this.extraArguments = extraArguments;
 
+    private string? directory;
+
     public int HttpPort { get; } = FreePorts.Next();
     public int GrpcPort { get; } = FreePorts.Next();
 
     public async Task InitializeAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "logdapr-tests", "sidecar-" + Guid.NewGuid().ToString("N")[..8]);
+        directory = ScratchDirectory.NewPath("logdapr-tests", "sidecar");
         // The API pair is ingest's own, as daprd's would be: the repo's components are scoped to app ids.
         var spec = DevSidecarSpec.Create(RepoLayout.Discover(), [new SidecarApp(PipelineDefaults.IngestAppId, null, HttpPort, GrpcPort)],
             Path.Combine(directory, "journal"), ["--journal-fsync", "false", .. extraArguments], new Dictionary<string, string?>());
@@ -52,5 +55,7 @@ public sealed class SidecarFixture : IAsyncLifetime
         {
             await process.DisposeAsync();
         }
+
+        ScratchDirectory.Remove(directory);
     }
 }

@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using LogDapr.Bench.Baselines;
 using LogDapr.Bench.Harness;
 using LogDapr.Bench.Plan;
@@ -17,7 +18,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task Smoke_run_counts_every_accepted_event_exactly_once_and_writes_the_report()
     {
-        var work = Path.Combine(Path.GetTempPath(), "logdapr-bench-smoke", Guid.NewGuid().ToString("N")[..8]);
+        var work = ScratchDirectory.NewPath("logdapr-bench-smoke", "run");
+        using var cleanup = new ScratchDirectory.Lease(work);
         var options = new BenchOptions
         {
             RepoRoot = RepoPaths.Root,

@@ -1,3 +1,4 @@
+using LogDapr.TestSupport;
 using LogDapr.Bench.Harness;
 using LogDapr.Bench.Plan;
 using LogDapr.Bench.Store;
@@ -16,7 +17,8 @@ public class StoreBenchmarkSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task Store_smoke_run_stores_every_event_exactly_once_and_finds_the_same_rows_with_and_without_indexes()
     {
-        var work = Path.Combine(Path.GetTempPath(), "logdapr-bench-store-smoke", Guid.NewGuid().ToString("N")[..8]);
+        var work = ScratchDirectory.NewPath("logdapr-bench-store-smoke", "run");
+        using var cleanup = new ScratchDirectory.Lease(work);
         var options = new BenchOptions { RepoRoot = RepoPaths.Root, WorkDirectory = work, Command = "store smoke test", AllowInstall = false };
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var results = await new StoreSession(BenchPlan.Smoke, StorePlan.Smoke, options, output.WriteLine).RunAsync(timeout.Token);

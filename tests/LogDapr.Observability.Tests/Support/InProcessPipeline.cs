@@ -40,7 +40,7 @@ public sealed class InProcessPipeline(IMessageSink diagnostics) : IAsyncLifetime
     {
         await postgres.InitializeAsync();
         var database = await postgres.CreateDatabaseAsync("traces");
-        directory = Path.Combine(Path.GetTempPath(), "logdapr-traces", Guid.NewGuid().ToString("N")[..8]);
+        directory = ScratchDirectory.NewPath("logdapr-traces", "in-process");
         var resources = Path.Combine(directory, "resources");
         Directory.CreateDirectory(resources);
         var layout = RepoLayout.Discover();
@@ -180,6 +180,7 @@ public sealed class InProcessPipeline(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         await postgres.DisposeAsync();
+        ScratchDirectory.Remove(directory);
     }
 
     /// <summary>The in-memory exporter adds from whichever thread ends a span; the tests read while the apps run.</summary>

@@ -53,7 +53,7 @@ public sealed class ObservedPipeline : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var run = Path.Combine(Path.GetTempPath(), "logdapr-observability", $"{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        var run = ScratchDirectory.NewPath("logdapr-observability", "observed");
         pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             RunDirectory = run,
@@ -227,6 +227,7 @@ public sealed class ObservedPipeline : IAsyncLifetime
         if (pipeline is not null)
         {
             await pipeline.DisposeAsync();
+            ScratchDirectory.Remove(pipeline.RunDirectory);
         }
     }
 }

@@ -81,6 +81,9 @@ public sealed class LocalPipeline : IAsyncDisposable
                 role: AggregatorRole.Router), logs);
     }
 
+    /// <summary>Where the logs, the sidecar journal and (by default) the Postgres cluster live.</summary>
+    public string RunDirectory => options.RunDirectory;
+
     public PostgresServer Postgres { get; }
     public ManagedProcess Sidecar { get; }
     public ManagedProcess Aggregator { get; }
