@@ -22,24 +22,26 @@ internal static class SubscriptionRenderer
         pipeline, names.StoreLogsSubscription, names.StoreAppId, LogsSpec(pipeline, names));
 
     /// <summary>
-    /// The processor's subscription to the raw topic, with the aggregator's route and bulk settings. It keeps the
-    /// dead-letter topic: a message whose deliveries are exhausted (the processor answered RETRY, e.g. it could not
-    /// publish) is recorded rather than lost; poison is never DROPped by the processor (it publishes a redacted copy
-    /// itself), so what daprd forwards there is only what failed for a passing reason.
+    /// The processor's subscription to the raw topic, with the aggregator's route and bulk settings, and no
+    /// dead-letter topic: daprd forwards a message whose deliveries are exhausted there as it arrived, raw, and
+    /// the rules promise that nothing unredacted is kept. The processor never DROPs (it records poison redacted
+    /// itself), so only passing failures (RETRY: it could not publish) exhaust; without a dead-letter topic the
+    /// broker keeps such a message and redelivers it once the processor recovers.
     /// </summary>
     public static DaprSubscription ProcessorLogs(LogPipeline pipeline, ResourceNames names) => Subscription(
-        pipeline, names.ProcessorLogsSubscription, names.ProcessorAppId, LogsSpec(pipeline, names, pipeline.Spec.PubSub.Topic));
+        pipeline, names.ProcessorLogsSubscription, names.ProcessorAppId,
+        LogsSpec(pipeline, names, pipeline.Spec.PubSub.Topic, deadLetterTopic: null));
 
     private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names) =>
-        LogsSpec(pipeline, names, PipelineTopics.Consumed(pipeline.Spec));
+        LogsSpec(pipeline, names, PipelineTopics.Consumed(pipeline.Spec), pipeline.Spec.DeadLetter.Topic);
 
-    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names, string topic) => new()
+    private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names, string topic, string? deadLetterTopic) => new()
     {
         Pubsubname = names.PubSubComponent,
         Topic = topic,
         Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.LogsRoute },
         // Where Dapr sends a message once the inbound retries of the Resiliency are exhausted.
-        DeadLetterTopic = pipeline.Spec.DeadLetter.Topic,
+        DeadLetterTopic = deadLetterTopic,
         BulkSubscribe = BulkSubscribe(pipeline.Spec.Aggregator.BulkSubscribe),
     };
 

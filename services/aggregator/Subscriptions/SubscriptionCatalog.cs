@@ -14,7 +14,11 @@ public static class SubscriptionCatalog
             return [];
         }
 
-        var logs = new DaprSubscription(pipeline.PubSubName, pipeline.Topic, PipelineDefaults.LogsRoute, pipeline.DeadLetterTopic,
+        // The processor has no dead-letter topic: daprd would forward the raw, unredacted message there once its
+        // deliveries are exhausted. It never DROPs (it records poison redacted itself), so only passing failures
+        // (RETRY) exhaust; without a dead-letter topic the broker keeps the message and redelivers it.
+        var deadLetterTopic = aggregator.Role == AggregatorRole.Processor ? null : pipeline.DeadLetterTopic;
+        var logs = new DaprSubscription(pipeline.PubSubName, pipeline.Topic, PipelineDefaults.LogsRoute, deadLetterTopic,
             new BulkSubscribeSettings(true, aggregator.BulkMaxMessages, aggregator.BulkMaxAwaitMilliseconds));
 
         // Only the counter records dead-letter arrivals: two roles recording one arrival would count it twice.

@@ -27,6 +27,17 @@ public class SubscriptionCatalogTests
     }
 
     [Fact]
+    public void The_processor_subscribes_without_a_dead_letter_topic_so_daprd_never_forwards_a_raw_unredacted_message()
+    {
+        var json = JsonSerializer.Serialize(SubscriptionCatalog.Build(new PipelineOptions(), new AggregatorOptions { Role = AggregatorRole.Processor }));
+        var subscriptions = JsonDocument.Parse(json).RootElement;
+
+        var logs = Assert.Single(subscriptions.EnumerateArray());
+        Assert.Equal(PipelineDefaults.LogsTopic, logs.GetProperty("topic").GetString());
+        Assert.False(logs.TryGetProperty("deadLetterTopic", out _));
+    }
+
+    [Fact]
     public void Declares_nothing_when_subscription_resources_do()
         => Assert.Empty(SubscriptionCatalog.Build(new PipelineOptions(), new AggregatorOptions { DeclarativeSubscriptions = true }));
 }
