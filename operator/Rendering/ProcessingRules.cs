@@ -28,6 +28,12 @@ public static class ProcessingRules
     /// <summary>SHA-256 of the rules document on the processor's pod template: a rules change rolls the processor.</summary>
     public const string ChecksumAnnotation = "logdapr.io/processing-rules-checksum";
 
+    /// <summary>
+    /// SHA-256 of the mapping section alone on ingest's pod template: ingest applies the pipeline's aliases at the door,
+    /// so a mapping change rolls ingest, and a change of any other rule (redaction, transforms) does not.
+    /// </summary>
+    public const string MappingChecksumAnnotation = "logdapr.io/field-mapping-checksum";
+
     /// <summary>spec.processing fields that say how the processor runs, not what it does: not part of the rules.</summary>
     private static readonly string[] OperatorFields = ["enabled", "replicas", "autoscaling", "resources", "sidecarResources", "pod"];
 
@@ -83,6 +89,22 @@ public static class ProcessingRules
             redaction.Remove("hashKeySecretRef");
         }
         return Sorted(node)!.ToJsonString(Compact);
+    }
+
+    /// <summary>
+    /// The mapping section of the rules document (sorted JSON, as in <see cref="Json"/>) when ingest must apply it too:
+    /// processing is on and spec.processing.mapping is set. Null otherwise: ingest then reads with the built-in aliases
+    /// only and neither mounts the rules nor rolls when they change.
+    /// </summary>
+    public static string? IngestMappingJson(LogPipelineSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!ProcessingSpec.IsOn(spec) || spec.Processing!.Mapping is null)
+        {
+            return null;
+        }
+
+        return Sorted(OperatorJson.ToJsonObject(spec.Processing)["mapping"])!.ToJsonString(Compact);
     }
 
     /// <summary>Lowercase hex SHA-256 of the document, for <see cref="ChecksumAnnotation"/>.</summary>

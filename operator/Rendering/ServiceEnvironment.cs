@@ -37,6 +37,12 @@ internal static class ServiceEnvironment
 
         env.AddRange(Auth(pipeline, secrets));
 
+        if (ProcessingRules.IngestMappingJson(spec) is not null)
+        {
+            // The pipeline's own aliases apply at the door too: ingest reads the mapping section of the processor's rules.
+            env.Add(Value(ConfigKeys.IngestFieldMappingFile, ProcessingRules.FilePath));
+        }
+
         if (spec.Ingest.RateLimit is { } rateLimit)
         {
             env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.Enabled)), "true"));

@@ -30,6 +30,15 @@ internal static class WorkloadRenderer
     {
         var ingest = pipeline.Spec.Ingest;
         var (volumes, mounts) = Volumes(pipeline);
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ProcessingRules.IngestMappingJson(pipeline.Spec) is { } mappingJson)
+        {
+            // The processor's rules ConfigMap, for its mapping section; only a mapping change rolls ingest.
+            volumes.Add(new V1Volume { Name = ProcessingVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.ProcessingConfigMap } });
+            mounts.Add(new V1VolumeMount { Name = ProcessingVolume, MountPath = ProcessingRules.MountDirectory, ReadOnlyProperty = true });
+            annotations[ProcessingRules.MappingChecksumAnnotation] = ProcessingRules.Checksum(mappingJson);
+        }
+
         return Deployment(pipeline, new Workload
         {
             Name = names.IngestDeployment,
@@ -43,7 +52,7 @@ internal static class WorkloadRenderer
             Pod = ingest.Pod,
             SidecarResources = ingest.SidecarResources,
             // No app health check: nothing is delivered to ingest, so there is no subscription for daprd to pause.
-            DaprAnnotations = [],
+            DaprAnnotations = annotations,
             Env = ServiceEnvironment.Ingest(pipeline, names, secrets),
             Volumes = volumes,
             Mounts = mounts,

@@ -26,6 +26,10 @@ public static class ConfigKeys
     public const string IngestMaxBodyBytes = IngestSection + ":" + nameof(IngestOptions.MaxBodyBytes);
     public const string IngestPublishTimeout = IngestSection + ":" + nameof(IngestOptions.PublishTimeout);
 
+    /// <summary>The processing rules document whose mapping section ingest applies (the pipeline's own aliases).</summary>
+    public const string IngestFieldMappingFile = IngestSection + ":" + nameof(FieldMappingOptions.FieldMappingFile);
+    public const string IngestFieldMappingReloadInterval = IngestSection + ":" + nameof(FieldMappingOptions.FieldMappingReloadInterval);
+
     // The per-event limits in the same section bind to the wire contract's LogEventLimits.
     public const string IngestMaxEventsPerBatch = IngestSection + ":" + nameof(LogEventLimits.MaxEventsPerBatch);
     public const string IngestMaxMessageBytes = IngestSection + ":" + nameof(LogEventLimits.MaxMessageBytes);

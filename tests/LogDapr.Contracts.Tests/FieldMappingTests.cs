@@ -285,6 +285,22 @@ public class FieldMappingTests
     }
 
     [Fact]
+    public void A_reloadable_reader_reads_each_payload_with_the_mapping_current_when_the_read_starts()
+    {
+        var current = FieldMapping.Default;
+        var reader = LogEventReader.Reloadable(LogEventLimits.Default, () => current);
+        var payload = """{"tenant_id":"t","component":"c","severity":"info","message":"m"}"""u8.ToArray();
+
+        var before = reader.Read(payload, PayloadFormat.Json, Wire.ReceivedAt);
+        current = FieldMapping.Default.WithAliases(new Dictionary<string, IReadOnlyList<string>> { ["service"] = ["component"] }, ".");
+        var after = reader.Read(payload, PayloadFormat.Json, Wire.ReceivedAt);
+
+        Assert.Equal("service", Assert.Single(Assert.Single(before.Rejected).Errors).Field);
+        Assert.Equal("c", Assert.Single(after.Accepted).Service);
+        Assert.Same(current, reader.Mapping);
+    }
+
+    [Fact]
     public void A_pipeline_may_take_a_default_alias_for_another_field()
     {
         var mapping = FieldMapping.Default.WithAliases(new Dictionary<string, IReadOnlyList<string>> { ["host"] = ["source"] }, ".");

@@ -29,6 +29,7 @@ public sealed class ConfigurationTableTests
         ("Ingest", typeof(LogEventLimits)),
         ("Ingest", typeof(BackpressureOptions)),
         ("Ingest", typeof(IdempotencyOptions)),
+        ("Ingest", typeof(FieldMappingOptions)),
         ("Ingest:RateLimit", typeof(RateLimitOptions)),
         ("Aggregator", typeof(AggregatorOptions)),
         ("Postgres", typeof(PostgresOptions)),

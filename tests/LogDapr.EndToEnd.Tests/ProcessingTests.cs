@@ -120,6 +120,57 @@ public class ProcessingTests
         Assert.Equal(50, await ScalarAsync(connection, "SELECT count(*) FROM logdapr.log_events WHERE service = 'three' AND attributes->>'rules' = 'two'"));
     }
 
+    [Fact]
+    public async Task Events_named_only_by_the_pipelines_aliases_are_accepted_by_ingest_and_counted_under_the_mapped_service_and_severity()
+    {
+        const string MappingRules = """
+            mapping:
+              fields:
+                severity: [loglevel]
+                service: [component]
+              separator: "_"
+            """;
+        await using var pipeline = await TestPipeline.StartAsync("processing-mapping", processingRules: MappingRules);
+        var events = new JsonArray();
+        for (var i = 0; i < 20; i++)
+        {
+            events.Add(new JsonObject
+            {
+                ["id"] = $"mapped-{i}",
+                ["tenant_id"] = "mapped",
+                ["loglevel"] = "ERROR",
+                ["component"] = "billing",
+                ["message"] = "charge failed",
+                ["http"] = new JsonObject { ["status"] = 502 },
+            });
+        }
+
+        // Ingest reads with the pipeline's aliases: before, these got 400 ("service is required", "severity is required").
+        var response = await pipeline.Client.PostLogsAsync(events.ToJsonString());
+        Assert.True(response.Status == HttpStatusCode.Accepted, $"ingest answered {response.Status}: {response.Text}");
+
+        // An app publishing straight onto the topic bypasses ingest; the processor maps its events the same way.
+        var direct = await pipeline.Client.PublishViaDaprAsync(PipelineDefaults.PubSubComponent, PipelineDefaults.LogsTopic, """
+            {"specversion":"1.0","id":"direct-mapped-1","source":"test","type":"test","datacontenttype":"application/json",
+             "data":{"events":[{"id":"direct-mapped-1","tenant_id":"mapped","loglevel":"warn","component":"billing","message":"m","http":{"status":404}}]}}
+            """, "application/cloudevents+json");
+        Assert.True(direct.Status is HttpStatusCode.NoContent or HttpStatusCode.OK, $"publish answered {direct.Status}: {direct.Text}");
+
+        await pipeline.WaitUntilDrainedAsync();
+        await pipeline.Sidecar.WaitUntilAppDrainedAsync(PipelineDefaults.StoreAppId, TimeSpan.FromSeconds(90), pipeline.Pipeline.Diagnostics);
+
+        await using var connection = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal(20, await ScalarAsync(connection,
+            "SELECT coalesce(sum(event_count), 0) FROM logdapr.log_counts WHERE tenant_id = 'mapped' AND service = 'billing' AND severity = 'error'"));
+        Assert.Equal(1, await ScalarAsync(connection,
+            "SELECT coalesce(sum(event_count), 0) FROM logdapr.log_counts WHERE tenant_id = 'mapped' AND service = 'billing' AND severity = 'warn'"));
+        Assert.Equal(21, await ScalarAsync(connection, "SELECT coalesce(sum(event_count), 0) FROM logdapr.log_counts WHERE tenant_id = 'mapped'"));
+        // Nested objects are flattened with the pipeline's separator at ingest as in the processor; no alias survives as an attribute.
+        Assert.Equal(21, await ScalarAsync(connection,
+            "SELECT count(*) FROM logdapr.log_events WHERE tenant_id = 'mapped' AND attributes ? 'http_status' AND NOT attributes ?| array['http.status', 'loglevel', 'component']"));
+    }
+
     private static string RulesSetting(string value) => $$"""
         transforms:
           - set: { key: rules, value: "{{value}}" }

@@ -107,6 +107,57 @@ public sealed class ProcessingRenderingTests
     }
 
     [Fact]
+    public void Ingest_mounts_the_rules_and_reads_their_mapping_with_the_mappings_checksum_on_its_pod_template()
+    {
+        var result = RenderSpec(Rules);
+        var ingest = Find(result, KnownResources.Deployments, "p-ingest");
+        var pod = ingest["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+
+        Assert.Equal("/etc/logdapr/processing/processing.yaml", Value(Env(ingest), "Ingest__FieldMappingFile"));
+        var mount = container["volumeMounts"]!.AsArray().Single(m => m!["mountPath"]!.GetValue<string>() == "/etc/logdapr/processing")!;
+        Assert.True(mount["readOnly"]!.GetValue<bool>());
+        var volume = pod["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>())!;
+        Assert.Equal("p-processing", volume["configMap"]!["name"]!.GetValue<string>());
+        // The checksum is the mapping section's alone, not the whole document's.
+        Assert.Equal(ProcessingRules.Checksum("""{"fields":{"severity":["loglevel"]},"separator":"_"}"""), Annotation(ingest, ProcessingRules.MappingChecksumAnnotation));
+        Assert.Null(Annotation(ingest, ProcessingRules.ChecksumAnnotation));
+    }
+
+    [Fact]
+    public void A_mapping_change_rolls_ingest_and_a_redaction_change_does_not()
+    {
+        var before = Find(RenderSpec(Rules), KnownResources.Deployments, "p-ingest");
+        var mappingChanged = Find(RenderSpec(Rules.Replace("[loglevel]", "[loglevel, lvl_name]", StringComparison.Ordinal)), KnownResources.Deployments, "p-ingest");
+        var separatorChanged = Find(RenderSpec(Rules.Replace("separator: \"_\"", "separator: \"/\"", StringComparison.Ordinal)), KnownResources.Deployments, "p-ingest");
+        var redactionChangedResult = RenderSpec(Rules.Replace("presets: [email]", "presets: [email, ipv4]", StringComparison.Ordinal));
+
+        Assert.NotEqual(Annotation(before, ProcessingRules.MappingChecksumAnnotation), Annotation(mappingChanged, ProcessingRules.MappingChecksumAnnotation));
+        Assert.NotEqual(Annotation(before, ProcessingRules.MappingChecksumAnnotation), Annotation(separatorChanged, ProcessingRules.MappingChecksumAnnotation));
+        PodAnnotations(mappingChanged)[ProcessingRules.MappingChecksumAnnotation] = Annotation(before, ProcessingRules.MappingChecksumAnnotation);
+        Assert.True(JsonNode.DeepEquals(before, mappingChanged));
+        // A redaction change rolls the processor only.
+        Assert.True(JsonNode.DeepEquals(before, Find(redactionChangedResult, KnownResources.Deployments, "p-ingest")));
+        Assert.NotEqual(
+            Annotation(Find(RenderSpec(Rules), KnownResources.Deployments, "p-processor"), ProcessingRules.ChecksumAnnotation),
+            Annotation(Find(redactionChangedResult, KnownResources.Deployments, "p-processor"), ProcessingRules.ChecksumAnnotation));
+    }
+
+    [Theory]
+    [InlineData("  processing:\n    redaction: {presets: [email]}\n")]
+    [InlineData("  processing:\n    enabled: false\n    mapping: {fields: {severity: [loglevel]}}\n")]
+    [InlineData("")]
+    public void Without_a_mapping_in_effect_ingest_neither_mounts_the_rules_nor_carries_a_mapping_checksum(string processing)
+    {
+        var ingest = Find(RenderSpec(processing), KnownResources.Deployments, "p-ingest");
+
+        Assert.False(Env(ingest).ContainsKey("Ingest__FieldMappingFile"));
+        Assert.DoesNotContain(ingest["spec"]!["template"]!["spec"]!["containers"]![0]!["volumeMounts"]?.AsArray() ?? [],
+            m => m!["mountPath"]!.GetValue<string>() == "/etc/logdapr/processing");
+        Assert.Null(Annotation(ingest, ProcessingRules.MappingChecksumAnnotation));
+    }
+
+    [Fact]
     public void Counter_and_store_read_the_processed_topic_and_the_processor_subscribes_to_the_raw_one()
     {
         var result = RenderSpec(Rules);

@@ -23,7 +23,7 @@ namespace LogDapr.Contracts.Events;
 /// the attributes object (whose nested objects and arrays are taken the same way); past
 /// <see cref="LogEventLimits.MaxAttributes"/> the event is rejected, naming the count and the limit.</para>
 /// </remarks>
-public sealed class LogEventReader(LogEventLimits limits, FieldMapping? mapping = null)
+public sealed class LogEventReader
 {
     // Events are flat; 16 leaves room for nesting in unknown fields while bounding the work on hostile input.
     private const int MaxDepth = 16;
@@ -35,10 +35,36 @@ public sealed class LogEventReader(LogEventLimits limits, FieldMapping? mapping 
         AllowTrailingCommas = false,
     };
 
-    public LogEventLimits Limits { get; } = limits ?? throw new ArgumentNullException(nameof(limits));
+    private readonly FieldMapping fixedMapping;
+    private readonly Func<FieldMapping>? currentMapping;
 
-    /// <summary>The aliases and separator this reader applies.</summary>
-    public FieldMapping Mapping { get; } = mapping ?? FieldMapping.Default;
+    public LogEventReader(LogEventLimits limits, FieldMapping? mapping = null)
+    {
+        Limits = limits ?? throw new ArgumentNullException(nameof(limits));
+        fixedMapping = mapping ?? FieldMapping.Default;
+    }
+
+    private LogEventReader(LogEventLimits limits, Func<FieldMapping> currentMapping)
+        : this(limits)
+    {
+        this.currentMapping = currentMapping;
+    }
+
+    public LogEventLimits Limits { get; }
+
+    /// <summary>The aliases and separator this reader applies (for a <see cref="Reloadable"/> reader: the current ones).</summary>
+    public FieldMapping Mapping => currentMapping?.Invoke() ?? fixedMapping;
+
+    /// <summary>
+    /// A reader whose mapping may change between reads (a pipeline's mapping, reloaded while the service runs): each
+    /// <see cref="Read"/> asks <paramref name="currentMapping"/> once at its start and uses that mapping to its end, so
+    /// no payload is read half with the old aliases and half with the new ones.
+    /// </summary>
+    public static LogEventReader Reloadable(LogEventLimits limits, Func<FieldMapping> currentMapping)
+    {
+        ArgumentNullException.ThrowIfNull(currentMapping);
+        return new LogEventReader(limits, currentMapping);
+    }
 
     /// <param name="receivedAt">The receive time: the default timestamp, and where the future skew and past window count from.</param>
     /// <param name="newEventId">

@@ -3,6 +3,7 @@ using LogDapr.Configuration;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
+using LogDapr.Ingest.Mapping;
 using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
@@ -43,7 +44,18 @@ public static class IngestHost
             .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<LogEventLimits>>().Value));
+        builder.Services.AddOptions<FieldMappingOptions>()
+            .Bind(builder.Configuration.GetSection(FieldMappingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PipelineMapping>();
+        builder.Services.AddHostedService<MappingWatcher>();
+        // The pipeline's own aliases (Ingest:FieldMappingFile), taken once per read: a reload applies from the next request.
+        builder.Services.AddSingleton(sp =>
+        {
+            var mapping = sp.GetRequiredService<PipelineMapping>();
+            return LogEventReader.Reloadable(sp.GetRequiredService<IOptions<LogEventLimits>>().Value, () => mapping.Current);
+        });
         builder.Services.AddSingleton<PublishBatcher>();
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<IngestRequestHandler>();

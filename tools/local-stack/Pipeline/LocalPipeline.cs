@@ -382,6 +382,12 @@ public sealed class LocalPipeline : IAsyncDisposable
                 environment[Env(ConfigKeys.Topic)] = PipelineDefaults.ProcessedTopic;
                 environment[Env(ConfigKeys.ReplayTopic)] = PipelineDefaults.LogsTopic;
             }
+            else
+            {
+                // Ingest applies the rules' mapping section too, so an event named only by the pipeline's aliases gets in.
+                environment[Env(ConfigKeys.IngestFieldMappingFile)] = rules;
+                environment[Env(ConfigKeys.IngestFieldMappingReloadInterval)] = "00:00:01";
+            }
         }
 
         if (role == AggregatorRole.Router)
