@@ -128,7 +128,8 @@ public class EnrichmentDrillTests
 
     private static async Task PutMetadataAsync(HttpClient admin, string service, string team)
     {
-        using var content = new StringContent($$"""{"attributes":{"team":"{{team}}"}}""", Encoding.UTF8, "application/json");
+        var body = new JsonObject { ["attributes"] = new JsonObject { ["team"] = team } };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await admin.PutAsync($"/v1/metadata/service/{service}", content);
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"PUT metadata answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
