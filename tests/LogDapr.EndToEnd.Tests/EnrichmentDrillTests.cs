@@ -12,7 +12,8 @@ namespace LogDapr.EndToEnd.Tests;
 /// Enrichment drills through the processor as real processes: metadata written on the counter's admin API, then the
 /// Postgres metadata source made to stop answering while the pipeline runs. Logs keep flowing and are counted once;
 /// events whose metadata no tier holds are marked <c>enrichment: partial</c>, those a tier answers <c>complete</c>; the
-/// Postgres breaker opens and, after the source answers again, closes, and new events are complete again.
+/// Postgres breaker opens and, after the source answers again, closes, and new events are complete again. The second
+/// drill takes the state store away too (the development sidecar's outage switch, failing as daprd does).
 /// </summary>
 public class EnrichmentDrillTests
 {
@@ -51,18 +52,9 @@ public class EnrichmentDrillTests
         Assert.Equal("complete|payments", await MarkAsync(connection, "before-checkout"));
         Assert.Equal("complete|", await MarkAsync(connection, "before-no-metadata-0"));
 
-        // The metadata source stops answering: a session holds an exclusive lock on the table, so every lookup query
-        // hangs until its timeout (the harsher failure: a refused connection fails at once). Counting, the store and
-        // the processor's own health use other tables and go on.
-        await using (var locker = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString))
+        // The metadata source stops answering (see MetadataLock).
+        await using (await MetadataLock.TakeAsync(pipeline))
         {
-            await locker.OpenAsync();
-            await using var transaction = await locker.BeginTransactionAsync();
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE logdapr.enrichment_metadata IN ACCESS EXCLUSIVE MODE", locker, transaction))
-            {
-                await lockTable.ExecuteNonQueryAsync();
-            }
-
             // Each request names a service nobody looked up yet: no tier but Postgres could answer it. "billing" was
             // never looked up either, but the API put it into the state store, which answers it.
             var outage = 0;
@@ -87,8 +79,6 @@ public class EnrichmentDrillTests
                 Assert.Equal("complete|finance", await MarkAsync(connection, $"outage-{i}-billing"));
                 Assert.Equal("partial|", await MarkAsync(connection, $"outage-{i}-unknown-{i}"));
             }
-
-            await transaction.RollbackAsync();
         }
 
         // The source answers again: after the break duration a lookup probes it, the breaker closes, and new events
@@ -121,6 +111,88 @@ public class EnrichmentDrillTests
         Assert.True(Metric(metrics, "logdapr_processing_enrichment_total", "outcome=\"partial\"") >= 6, metrics);
         Assert.True(Metric(metrics, "logdapr_enrichment_keys_total", "result=\"unavailable\"") >= 6, metrics);
         Assert.True(Metric(metrics, "logdapr_enrichment_lookups_total", "tier=\"postgres\"", "outcome=\"error\"") >= 5, metrics);
+    }
+
+    [Fact]
+    public async Task With_the_state_store_down_too_logs_flow_counted_once_marked_partial_and_enrichment_recovers_when_both_answer()
+    {
+        // Memory keeps found entries 5 min here (default 60 s), so "checkout" is still cached however slow the drill runs.
+        var settings = new Dictionary<string, string?>(DrillSettings) { ["Enrichment__CacheTtl"] = "00:05:00" };
+        await using var pipeline = await TestPipeline.StartAsync("enrichment-drill-both", appEnvironment: settings, processingRules: EnrichingRules);
+        using var admin = new HttpClient { BaseAddress = pipeline.Pipeline.AggregatorUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var processor = new HttpClient { BaseAddress = pipeline.Pipeline.ProcessorUrl, Timeout = TimeSpan.FromSeconds(30) };
+        await PutMetadataAsync(admin, "checkout", "payments");
+        await PutMetadataAsync(admin, "billing", "finance");
+        await PutMetadataAsync(admin, "ledger", "treasury");
+        var sent = await SendAsync(pipeline, "before", ["checkout"]);
+        await DrainAsync(pipeline);
+        await using var connection = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal("complete|payments", await MarkAsync(connection, "before-checkout"));
+
+        // The state store's backend goes away (the sidecar fails its operations as daprd does when Redis refuses
+        // connections), and the metadata source hangs: only the processor's memory answers.
+        await StateStoreOutageAsync(pipeline, unreachable: true);
+        var outage = 0;
+        await using (await MetadataLock.TakeAsync(pipeline))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (await BreakerAsync(processor, "postgres") != BreakerOpen || outage < 6)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the Postgres breaker never opened after {outage} requests:{Environment.NewLine}{pipeline.Pipeline.Processor!.Tail()}");
+                sent += await SendAsync(pipeline, $"outage-{outage}", ["checkout", "billing", $"unknown-{outage}"]);
+                await pipeline.Sidecar.WaitUntilAppDrainedAsync(PipelineDefaults.ProcessorAppId, TimeSpan.FromSeconds(90), pipeline.Pipeline.Diagnostics);
+                outage++;
+            }
+
+            using (var ready = await processor.GetAsync("/readyz"))
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            }
+
+            await DrainAsync(pipeline);
+        }
+
+        for (var i = 0; i < outage; i++)
+        {
+            Assert.Equal("complete|payments", await MarkAsync(connection, $"outage-{i}-checkout"));
+            // Only the state store and Postgres hold "billing": both down, so partial.
+            Assert.Equal("partial|", await MarkAsync(connection, $"outage-{i}-billing"));
+            Assert.Equal("partial|", await MarkAsync(connection, $"outage-{i}-unknown-{i}"));
+        }
+
+        // Both answer again: the Postgres breaker closes on its next probe, the state store serves its entries.
+        await StateStoreOutageAsync(pipeline, unreachable: false);
+        var recovery = 0;
+        var closedBy = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (await BreakerAsync(processor, "postgres") != BreakerClosed)
+        {
+            Assert.True(DateTime.UtcNow < closedBy, $"the Postgres breaker never closed:{Environment.NewLine}{pipeline.Pipeline.Processor!.Tail()}");
+            await Task.Delay(500);
+            sent += await SendAsync(pipeline, $"recovery-{recovery}", [$"late-{recovery}"]);
+            await pipeline.Sidecar.WaitUntilAppDrainedAsync(PipelineDefaults.ProcessorAppId, TimeSpan.FromSeconds(90), pipeline.Pipeline.Diagnostics);
+            recovery++;
+        }
+
+        sent += await SendAsync(pipeline, "after", ["billing", "ledger", "no-metadata"]);
+        await DrainAsync(pipeline);
+        Assert.Equal("complete|finance", await MarkAsync(connection, "after-billing"));
+        Assert.Equal("complete|treasury", await MarkAsync(connection, "after-ledger"));
+        Assert.Equal("complete|", await MarkAsync(connection, "after-no-metadata"));
+
+        await pipeline.AssertCountsSumAsync(sent);
+        Assert.Equal(sent, await ScalarAsync(connection, "SELECT count(DISTINCT event_id) FROM logdapr.log_events"));
+        Assert.Equal(sent, await ScalarAsync(connection, "SELECT count(*) FROM logdapr.log_events"));
+        var metrics = await processor.GetStringAsync("/metrics");
+        Assert.True(Metric(metrics, "logdapr_processing_enrichment_total", "outcome=\"partial\"") >= 12, metrics);
+    }
+
+    private static async Task StateStoreOutageAsync(TestPipeline pipeline, bool unreachable)
+    {
+        using var sidecar = new HttpClient { BaseAddress = pipeline.Pipeline.SidecarHttpUrl };
+        const string OutagePath = "/v1.0-dev/state/logdapr-enrichment/outage";
+        using var response = unreachable ? await sidecar.PutAsync(OutagePath, null) : await sidecar.DeleteAsync(OutagePath);
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"the sidecar's outage switch answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     private const double BreakerClosed = 0;
@@ -196,5 +268,42 @@ public class EnrichmentDrillTests
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A session holding an exclusive lock on the metadata table: every lookup query hangs until its timeout (the
+    /// harsher failure; a refused connection fails at once). Counting, the store and the processor's own health use
+    /// other tables and go on. Disposing rolls back, so the source answers again.
+    /// </summary>
+    private sealed class MetadataLock : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection connection;
+        private readonly NpgsqlTransaction transaction;
+
+        private MetadataLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        {
+            this.connection = connection;
+            this.transaction = transaction;
+        }
+
+        public static async Task<MetadataLock> TakeAsync(TestPipeline pipeline)
+        {
+            var connection = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("LOCK TABLE logdapr.enrichment_metadata IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            return new MetadataLock(connection, transaction);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 }
