@@ -71,6 +71,92 @@ public class RoutingTests
     }
 
     [Fact]
+    public async Task With_processing_rules_the_webhook_gets_only_redacted_events_every_matching_one_at_least_once_under_one_key()
+    {
+        await using var receiver = new WebhookReceiver(_ => HttpStatusCode.OK);
+        await using var pipeline = await TestPipeline.StartAsync("routing-processed",
+            sidecarArguments: ["--redeliver-successful", "2", "--delivery-delay", "20ms"],
+            processingRules: """
+                redaction:
+                  presets: [email, ipv4]
+                  mode: mask
+                transforms:
+                  - set: { key: processed, value: "yes" }
+                """,
+            routes: """
+                routes:
+                  - name: acme-errors
+                    when: 'tenant_id == "acme" and severity == "error"'
+                    binding: acme-webhook
+                """,
+            routeComponents: Components(("acme-webhook", receiver.Url)));
+
+        const int Requests = 10;
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        for (var r = 0; r < Requests; r++)
+        {
+            var events = new JsonArray();
+            foreach (var (tenant, severity) in new[] { ("acme", "error"), ("acme", "info"), ("beta", "error") })
+            {
+                var id = $"{tenant}-{severity}-{r}";
+                events.Add(new JsonObject
+                {
+                    ["id"] = id,
+                    ["tenant_id"] = tenant,
+                    ["service"] = "api",
+                    ["severity"] = severity,
+                    ["message"] = $"login of user{r}@example.com from 10.9.{r}.1",
+                    ["attributes"] = new JsonObject { ["peer"] = $"192.168.7.{r}" },
+                });
+                if (tenant == "acme" && severity == "error")
+                {
+                    expected.Add(id);
+                }
+            }
+
+            // A 503 (publish not confirmed in time on a loaded machine) is retried unchanged: the ids keep it counted once.
+            var body = new JsonObject { ["events"] = events }.ToJsonString();
+            var response = await pipeline.Client.PostLogsAsync(body);
+            for (var attempt = 1; attempt < 10 && response.Status == HttpStatusCode.ServiceUnavailable; attempt++)
+            {
+                await Task.Delay(500);
+                response = await pipeline.Client.PostLogsAsync(body);
+            }
+
+            Assert.True(response.Status == HttpStatusCode.Accepted, $"ingest answered {response.Status}: {response.Text}");
+        }
+
+        await pipeline.WaitUntilDrainedAsync();
+        await pipeline.Sidecar.WaitUntilAppDrainedAsync(PipelineDefaults.ProcessorAppId, TimeSpan.FromSeconds(90), pipeline.Pipeline.Diagnostics);
+        await pipeline.Sidecar.WaitUntilAppDrainedAsync(PipelineDefaults.RouterAppId, TimeSpan.FromSeconds(90), pipeline.Pipeline.Diagnostics);
+        // The router reads what the processor publishes, never the raw topic.
+        Assert.True(await pipeline.Sidecar.SubscriptionCounterAsync(PipelineDefaults.ProcessedTopic, "redelivered", appId: PipelineDefaults.RouterAppId) > 0,
+            "the router never saw a redelivery of the processed topic: the test proves nothing about duplicates");
+
+        var calls = receiver.Calls.ToList();
+        Assert.Equal(expected.Order(), calls.SelectMany(c => c.EventIds).Distinct().Order());
+        Assert.True(calls.Count > Requests, $"{calls.Count} calls for {Requests} route copies: no duplicate reached the receiver");
+        Assert.All(calls, c => Assert.NotNull(c.Key));
+        Assert.All(calls.GroupBy(c => c.Key), g => Assert.Single(g.Select(c => c.Body).Distinct()));
+        Assert.All(calls.SelectMany(c => c.EventIds.Select(id => (Id: id, c.Key))).GroupBy(p => p.Id), g => Assert.Single(g.Select(p => p.Key).Distinct()));
+
+        // What the receiver got is the processed event: redacted, transformed; no raw value in any call.
+        Assert.All(calls, c =>
+        {
+            Assert.DoesNotContain("@example.com", c.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("10.9.", c.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("192.168.", c.Body, StringComparison.Ordinal);
+            foreach (var e in JsonDocument.Parse(c.Body).RootElement.GetProperty("events").EnumerateArray())
+            {
+                Assert.Equal("login of [REDACTED:email] from [REDACTED:ipv4]", e.GetProperty("message").GetString());
+                Assert.Equal("yes", e.GetProperty("attributes").GetProperty("processed").GetString());
+                Assert.Equal("[REDACTED:ipv4]", e.GetProperty("attributes").GetProperty("peer").GetString());
+            }
+        });
+        await pipeline.AssertCountsSumAsync(Requests * 3);
+    }
+
+    [Fact]
     public async Task A_failing_receiver_makes_the_route_s_copies_dead_letters_past_the_bound_while_counting_stays_exact()
     {
         await using var receiver = new WebhookReceiver(path => path == "/down" ? HttpStatusCode.InternalServerError : HttpStatusCode.OK);

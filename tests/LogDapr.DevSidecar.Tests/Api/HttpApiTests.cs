@@ -137,6 +137,47 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_state_store_made_unreachable_fails_as_daprd_does_and_answers_again_with_its_data()
+    {
+        using var saved = await Http.PostAsync($"/v1.0/state/{Yaml.Store}", Json("""[{"key":"kept","value":"v"}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
+        using (var down = await Http.PutAsync($"/v1.0-dev/state/{Yaml.Store}/outage", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, down.StatusCode);
+        }
+
+        const string Refused = "dial tcp localhost:6379: connect: connection refused";
+        using var get = await Http.GetAsync($"/v1.0/state/{Yaml.Store}/kept");
+        Assert.Equal($"fail to get kept from state store {Yaml.Store}: {Refused}", (string?)(await ErrorAsync(get, HttpStatusCode.InternalServerError, "ERR_STATE_GET"))["message"]);
+
+        // A bulk get succeeds and names the failure per key, with no data: a client that ignores "error" sees misses.
+        using var bulk = await Http.PostAsync($"/v1.0/state/{Yaml.Store}/bulk", Json("""{"keys":["kept","other"]}"""));
+        Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        var items = JsonNode.Parse(await bulk.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(["kept", "other"], items.Select(i => (string?)i!["key"]));
+        Assert.All(items, i => Assert.Equal(Refused, (string?)i!["error"]));
+        Assert.All(items, i => Assert.Null(i!["data"]));
+
+        using var save = await Http.PostAsync($"/v1.0/state/{Yaml.Store}", Json("""[{"key":"kept","value":"w"}]"""));
+        Assert.Equal($"failed saving state in state store {Yaml.Store}: {Refused}", (string?)(await ErrorAsync(save, HttpStatusCode.InternalServerError, "ERR_STATE_SAVE"))["message"]);
+        using var delete = await Http.DeleteAsync($"/v1.0/state/{Yaml.Store}/kept");
+        await ErrorAsync(delete, HttpStatusCode.InternalServerError, "ERR_STATE_DELETE");
+
+        using (var unknown = await Http.PutAsync("/v1.0-dev/state/nope/outage", null))
+        {
+            await ErrorAsync(unknown, HttpStatusCode.BadRequest, "ERR_STATE_STORE_NOT_FOUND");
+        }
+
+        using (var up = await Http.DeleteAsync($"/v1.0-dev/state/{Yaml.Store}/outage"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, up.StatusCode);
+        }
+
+        // Nothing written while it was unreachable, nothing lost.
+        Assert.Equal("\"v\"", await Http.GetStringAsync($"/v1.0/state/{Yaml.Store}/kept"));
+    }
+
+    [Fact]
     public async Task Secrets_of_the_declared_store_are_served()
     {
         var secret = (await Http.GetFromJsonAsync<JsonObject>($"/v1.0/secrets/env/{secretVariable}"))!;

@@ -92,9 +92,9 @@ public sealed class DaprGrpcService(SidecarRuntime runtime, ApiCallers callers)
     public Task<DaprProto.GetBulkStateResponse> GetBulkState(DaprProto.GetBulkStateRequest request, ServerCallContext context)
     {
         var response = new DaprProto.GetBulkStateResponse();
-        foreach (var (key, item) in runtime.State.BulkGet(Caller(context), request.StoreName, request.Keys))
+        foreach (var (key, item, error) in runtime.State.BulkGet(Caller(context), request.StoreName, request.Keys))
         {
-            var bulkItem = new DaprProto.BulkStateItem { Key = key };
+            var bulkItem = new DaprProto.BulkStateItem { Key = key, Error = error ?? "" };
             if (item is not null)
             {
                 bulkItem.Data = ByteString.CopyFrom(item.Value);

@@ -40,12 +40,18 @@ public static class HttpApi
 
         app.MapGet("/v1.0-dev/topics", (SidecarRuntime runtime) => Results.Json(Diagnostics.Topics(runtime.Broker.Snapshot())));
         app.MapGet("/v1.0-dev/apps", (SidecarRuntime runtime) => Results.Json(Diagnostics.Apps(runtime.Subscriptions.AppStatuses())));
+        // Drills: the state store's backend unreachable (PUT) and back (DELETE); see the fidelity table.
+        app.MapPut("/v1.0-dev/state/{store}/outage", (string store, SidecarRuntime runtime) => StateOutage(runtime, store, unreachable: true));
+        app.MapDelete("/v1.0-dev/state/{store}/outage", (string store, SidecarRuntime runtime) => StateOutage(runtime, store, unreachable: false));
 
         // daprd routes every unmatched path and method to service invocation, which answers this for a path naming no app.
         app.MapFallback((HttpContext context) => context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
             ? Results.StatusCode(404)
             : Error(DaprApiException.NoAppId()));
     }
+
+    private static IResult StateOutage(SidecarRuntime runtime, string store, bool unreachable) =>
+        runtime.StateStores.SetOutage(store, unreachable) ? Results.NoContent() : Error(DaprApiException.StateStoreNotFound(store));
 
     /// <summary>Turns <see cref="DaprApiException"/> into daprd's error body for every HTTP endpoint.</summary>
     public static async Task ErrorMiddleware(HttpContext context, RequestDelegate next)

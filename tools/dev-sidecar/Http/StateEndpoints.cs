@@ -99,9 +99,14 @@ public static class StateEndpoints
         }
 
         var result = new JsonArray();
-        foreach (var (key, item) in runtime.State.BulkGet(appId, store, keys))
+        foreach (var (key, item, error) in runtime.State.BulkGet(appId, store, keys))
         {
             var entry = new JsonObject { ["key"] = key };
+            if (error is not null)
+            {
+                entry["error"] = error;
+            }
+
             if (item is not null)
             {
                 entry["data"] = HttpApi.ParseOrString(item.Value);

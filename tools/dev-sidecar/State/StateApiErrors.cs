@@ -10,6 +10,13 @@ namespace LogDapr.DevSidecar.State;
 /// </summary>
 internal static class StateApiErrors
 {
+    /// <summary>GetState over a failing component: always INTERNAL / 500, daprd's messages.ErrStateGet.</summary>
+    public static DaprApiException Get(string key, string store, StateStoreException error) =>
+        new(StatusCode.Internal, 500, "ERR_STATE_GET", $"fail to get {key} from state store {store}: {error.Message}", error, new ErrorDetails("ERR_STATE_GET", null))
+        {
+            DetailsOverHttp = false,
+        };
+
     public static DaprApiException Save(string store, StateStoreException error) =>
         From(error, "ERR_STATE_SAVE", $"failed saving state in state store {store}: {error.Message}");
 

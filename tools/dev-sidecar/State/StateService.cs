@@ -13,14 +13,30 @@ public sealed class StateService(StateStoreRegistry registry)
     public StateItem? Get(string appId, string storeName, string key)
     {
         var (store, keys) = registry.Resolve(appId, storeName);
-        return store.Get(keys.Modify(key, appId));
+        var modified = keys.Modify(key, appId);
+        if (registry.Outage(storeName) is { } outage)
+        {
+            throw StateApiErrors.Get(key, storeName, outage);
+        }
+
+        return store.Get(modified);
     }
 
-    public IReadOnlyList<(string Key, StateItem? Item)> BulkGet(string appId, string storeName, IReadOnlyList<string> keys)
+    /// <summary>
+    /// Each key with its item, or with the component's error for that key: the call itself succeeds when the store
+    /// fails (contrib's DefaultBulkStore, which state.redis and state.postgresql use, gets each key on its own and
+    /// puts the failure in the item's <c>error</c>).
+    /// </summary>
+    public IReadOnlyList<(string Key, StateItem? Item, string? Error)> BulkGet(string appId, string storeName, IReadOnlyList<string> keys)
     {
         var (store, prefixer) = registry.Resolve(appId, storeName);
         var modified = keys.Select(k => prefixer.Modify(k, appId)).ToList();
-        return keys.Select((k, i) => (k, store.Get(modified[i]))).ToList();
+        if (registry.Outage(storeName) is { } outage)
+        {
+            return keys.Select(k => (k, (StateItem?)null, (string?)outage.Message)).ToList();
+        }
+
+        return keys.Select((k, i) => (k, store.Get(modified[i]), (string?)null)).ToList();
     }
 
     public void Save(string appId, string storeName, IReadOnlyList<StateWrite> writes)
@@ -33,10 +49,16 @@ public sealed class StateService(StateStoreRegistry registry)
 
         var prefixed = writes.Select(w => w with { Key = keys.Modify(w.Key, appId) }).ToList();
         var errors = new List<StateStoreException>();
+        var outage = registry.Outage(storeName);
         foreach (var write in prefixed)
         {
             try
             {
+                if (outage is not null)
+                {
+                    throw outage;
+                }
+
                 store.Set(write);
             }
             catch (StateStoreException ex)
@@ -56,7 +78,13 @@ public sealed class StateService(StateStoreRegistry registry)
         var (store, keys) = registry.Resolve(appId, storeName);
         try
         {
-            store.Delete(delete with { Key = keys.Modify(delete.Key, appId) });
+            var modified = delete with { Key = keys.Modify(delete.Key, appId) };
+            if (registry.Outage(storeName) is { } outage)
+            {
+                throw outage;
+            }
+
+            store.Delete(modified);
         }
         catch (StateStoreException ex)
         {
@@ -69,10 +97,16 @@ public sealed class StateService(StateStoreRegistry registry)
         var (store, keys) = registry.Resolve(appId, storeName);
         var prefixed = deletes.Select(d => d with { Key = keys.Modify(d.Key, appId) }).ToList();
         var errors = new List<StateStoreException>();
+        var outage = registry.Outage(storeName);
         foreach (var delete in prefixed)
         {
             try
             {
+                if (outage is not null)
+                {
+                    throw outage;
+                }
+
                 store.Delete(delete);
             }
             catch (StateStoreException ex)
@@ -104,6 +138,11 @@ public sealed class StateService(StateStoreRegistry registry)
         }).ToList();
         try
         {
+            if (registry.Outage(storeName) is { } outage)
+            {
+                throw outage;
+            }
+
             store.Multi(prefixed);
         }
         catch (StateStoreException ex)

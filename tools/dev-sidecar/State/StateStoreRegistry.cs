@@ -10,12 +10,14 @@ namespace LogDapr.DevSidecar.State;
 public sealed class StateStoreRegistry
 {
     private readonly Dictionary<string, Registered> stores = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> outages = new(StringComparer.Ordinal);
 
     public StateStoreRegistry(IEnumerable<ResolvedComponent> components, Func<DateTimeOffset>? clock = null)
     {
         foreach (var component in components)
         {
-            stores[component.Name] = new Registered(component.Resource, Create(component, clock), StateKeys.FromMetadata(component.Name, component.Metadata));
+            stores[component.Name] = new Registered(component.Resource, Create(component, clock), StateKeys.FromMetadata(component.Name, component.Metadata),
+                ConnectionRefused(component));
         }
     }
 
@@ -39,6 +41,43 @@ public sealed class StateStoreRegistry
 
     public IStateStore? Find(string name) => stores.GetValueOrDefault(name)?.Store;
 
+    /// <summary>
+    /// The development switch for drills: the component's backend (Redis, Postgres) is unreachable, so every operation
+    /// fails as the component fails it when it cannot connect; or reachable again, with its data. False for an unknown store.
+    /// </summary>
+    public bool SetOutage(string name, bool unreachable)
+    {
+        if (!stores.TryGetValue(name, out var registered))
+        {
+            return false;
+        }
+
+        if (unreachable)
+        {
+            outages[name] = registered.Unreachable;
+        }
+        else
+        {
+            outages.TryRemove(name, out _);
+        }
+
+        return true;
+    }
+
+    /// <summary>The error every operation of the store fails with while it is unreachable; null when it answers.</summary>
+    public StateStoreException? Outage(string name) => outages.TryGetValue(name, out var error) ? StateStoreException.Other(error) : null;
+
+    // What the component's client reports when nothing listens: go-redis and pgx both end in the dial error.
+    private static string ConnectionRefused(ResolvedComponent component)
+    {
+        if (component.Type == "state.postgresql")
+        {
+            return "failed to connect to `host=localhost:5432`: dial error (dial tcp localhost:5432: connect: connection refused)";
+        }
+
+        return $"dial tcp {component.Metadata.GetValueOrDefault("redisHost") ?? "localhost:6379"}: connect: connection refused";
+    }
+
     private static IStateStore Create(ResolvedComponent component, Func<DateTimeOffset>? clock) => component.Type switch
     {
         "state.redis" => new RedisStateStore(component.Name, component.Metadata, clock),
@@ -47,5 +86,5 @@ public sealed class StateStoreRegistry
         _ => new InMemoryStateStore(component.Name, clock),
     };
 
-    private sealed record Registered(ComponentResource Component, IStateStore Store, StateKeys Keys);
+    private sealed record Registered(ComponentResource Component, IStateStore Store, StateKeys Keys, string Unreachable);
 }
