@@ -47,12 +47,16 @@ public sealed partial class EventRecorder(IKubeApi api, TimeProvider time, ILogg
         try
         {
             await api.CreateAsync(KnownResources.Events, ev, cancellationToken).ConfigureAwait(false);
+            LogRecorded(logger, type, reason, involved.Key(), message);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {
             LogEventFailed(logger, e, reason, involved.Key());
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventType} {Reason} for {Pipeline}: {EventMessage}")]
+    private static partial void LogRecorded(ILogger logger, string eventType, string reason, string pipeline, string eventMessage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record event {Reason} for {Pipeline}")]
     private static partial void LogEventFailed(ILogger logger, Exception exception, string reason, string pipeline);

@@ -24,6 +24,9 @@ namespace LogDapr.Operator.Controller;
 /// </summary>
 public sealed partial class LogPipelineReconciler
 {
+    /// <summary>Reason of the Event recorded for each owned object deleted because the pipeline no longer renders it.</summary>
+    public const string PrunedReason = "Pruned";
+
     private readonly IKubeApi api;
     private readonly OwnedObjects owned;
     private readonly OperatorMetrics metrics;
@@ -32,6 +35,7 @@ public sealed partial class LogPipelineReconciler
     private readonly PipelinePrerequisites prerequisites;
     private readonly PipelineStatusWriter status;
     private readonly PipelineSecrets secrets;
+    private readonly EventRecorder events;
 
     public LogPipelineReconciler(IKubeApi api, OwnedObjects owned, OperatorMetrics metrics, OperatorOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -42,7 +46,8 @@ public sealed partial class LogPipelineReconciler
         logger = loggerFactory.CreateLogger<LogPipelineReconciler>();
         prerequisites = new PipelinePrerequisites(api, new DaprCompatibilityCheck(api, time, options.DaprCheckInterval), logger);
         secrets = new PipelineSecrets(api);
-        status = new PipelineStatusWriter(api, new EventRecorder(api, time, loggerFactory.CreateLogger<EventRecorder>()), metrics, time, logger);
+        events = new EventRecorder(api, time, loggerFactory.CreateLogger<EventRecorder>());
+        status = new PipelineStatusWriter(api, events, metrics, time, logger);
     }
 
     /// <summary>The Secrets each pipeline referenced at its last render, for the controller's Secret watch.</summary>
@@ -98,7 +103,7 @@ public sealed partial class LogPipelineReconciler
             return ReconcileResult.After(options.DependencyRetry, blocked.Reason);
         }
 
-        await PruneAsync(pipeline, rendered, cancellationToken).ConfigureAwait(false);
+        await PruneAsync(stored, pipeline, rendered, cancellationToken).ConfigureAwait(false);
 
         var ready = await ReportStatusAsync(stored, rendered, deployments, dapr, generation, cancellationToken).ConfigureAwait(false);
         LogReconciled(logger, pipeline.Key, generation, rendered.Objects.Count, ready);
@@ -177,7 +182,7 @@ public sealed partial class LogPipelineReconciler
     }
 
     /// <summary>Deletes what the pipeline owns but no longer renders (a PodDisruptionBudget after scaling to one, say).</summary>
-    private async Task PruneAsync(LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
+    private async Task PruneAsync(JsonObject stored, LogPipeline pipeline, RenderResult rendered, CancellationToken cancellationToken)
     {
         if (pipeline.Metadata.Uid is not { Length: > 0 } uid)
         {
@@ -194,6 +199,9 @@ public sealed partial class LogPipelineReconciler
             {
                 await api.DeleteAsync(type, obj.Namespace(), obj.Name(), cancellationToken).ConfigureAwait(false);
                 LogPruned(logger, type.Kind, obj.Name(), pipeline.Key);
+                // A deletion is a change to the cluster like any status transition: `kubectl describe` shows it too.
+                await events.RecordAsync(stored, EventRecorder.Normal, PrunedReason, $"Deleted {type.Kind} {obj.Name()}: the pipeline no longer renders it.",
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (KubeApiException e) when (e.IsNotFound)
             {

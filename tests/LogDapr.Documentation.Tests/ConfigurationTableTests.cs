@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using LogDapr.Configuration.Aggregator;
+using LogDapr.Configuration.Audit;
 using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Enrichment;
 using LogDapr.Configuration.Ingest;
@@ -41,6 +42,7 @@ public sealed class ConfigurationTableTests
         ("Processing", typeof(ProcessingOptions)),
         ("Enrichment", typeof(EnrichmentOptions)),
         ("Routing", typeof(RoutingOptions)),
+        ("Audit", typeof(AuditOptions)),
     ];
 
     [Fact]

@@ -100,6 +100,9 @@ public sealed class ControllerTests
         Assert.NotNull(Owned(cluster, KnownResources.PodDisruptionBudgets, "demo-aggregator"));
         // One ingest replica: its PodDisruptionBudget would block node drains, so it is deleted.
         await Eventually.TrueAsync(() => Owned(cluster, KnownResources.PodDisruptionBudgets, "demo-ingest") is null, "ingest PDB pruned");
+        // The deletion is a Kubernetes Event of the pipeline, like its status transitions.
+        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.Events, "team").Any(e => e.GetString("reason") == LogPipelineReconciler.PrunedReason
+            && e.GetString("type") == "Normal" && e.GetString("message")!.Contains("PodDisruptionBudget demo-ingest", StringComparison.Ordinal)), "the Pruned event");
     }
 
     [Fact]

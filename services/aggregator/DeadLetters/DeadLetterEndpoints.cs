@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Http;
 using LogDapr.Configuration.Aggregator;
@@ -29,12 +30,14 @@ public static class DeadLetterEndpoints
             .WithTags(DeadLettersTag)
             .WithName("ListDeadLetters")
             .WithSummary("Dead letters, newest first, paged with 'before' (the last id of the previous page)")
+            .AuditedAdminRead()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapGet("/v1/dead-letters/{id:long}", GetDeadLetterAsync)
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(DeadLettersTag)
             .WithName("GetDeadLetter")
             .WithSummary("One dead letter; 404 when there is none with this id (or it belongs to another tenant)")
+            .AuditedAdminRead()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapPost("/v1/dead-letters/{id:long}/replay", ReplayAsync)
@@ -42,6 +45,7 @@ public static class DeadLetterEndpoints
             .WithTags(DeadLettersTag)
             .WithName("ReplayDeadLetter")
             .WithSummary("Publish a dead letter again, optionally with corrected data: {\"data\": ...}")
+            .Audited(AuditActions.DeadLetterReplay, c => "dead_letter/" + c.Request.RouteValues["id"])
             .WithDescription("The replayed message keeps its id, so it is counted at most once however often it is replayed. "
                 + "The body is optional; without it the message is published as it was stored.")
             .Accepts<ReplayRequest>(isOptional: true, "application/json")
@@ -95,6 +99,7 @@ public static class DeadLetterEndpoints
             return NotFound(id);
         }
 
+        AuditScope.Of(request.HttpContext)?.Tenant = deadLetter.TenantId;
         JsonNode? correctedData = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -127,7 +132,7 @@ public static class DeadLetterEndpoints
             }
         }
 
-        var result = await replayer.ReplayAsync(deadLetter, correctedData, cancellationToken).ConfigureAwait(false);
+        var result = await replayer.ReplayAsync(deadLetter, correctedData, AuditScope.Of(request.HttpContext), cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
             ReplayStatus.Replayed => TypedResults.Accepted($"/v1/dead-letters/{id}", DeadLetterView.From(result.DeadLetter!)),

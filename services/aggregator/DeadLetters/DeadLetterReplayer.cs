@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapr;
+using LogDapr.Aggregator.Audit;
 using Dapr.Client;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.CloudEvents;
@@ -29,7 +30,8 @@ public sealed partial class DeadLetterReplayer(
     ILogger<DeadLetterReplayer> logger)
 {
     /// <param name="deadLetter">The dead letter as just read (the caller answers 404 before reading any request body).</param>
-    public async Task<ReplayResult> ReplayAsync(DeadLetter deadLetter, JsonNode? correctedData, CancellationToken cancellationToken)
+    /// <param name="audit">The request's audit record: written with the replay count, in one statement.</param>
+    public async Task<ReplayResult> ReplayAsync(DeadLetter deadLetter, JsonNode? correctedData, AuditScope? audit, CancellationToken cancellationToken)
     {
         var id = deadLetter.Id;
         var message = ReplayMessage.Build(deadLetter, correctedData, time.GetUtcNow(), out var error);
@@ -42,7 +44,7 @@ public sealed partial class DeadLetterReplayer(
         {
             await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, string.IsNullOrEmpty(pipeline.Value.ReplayTopic) ? pipeline.Value.Topic : pipeline.Value.ReplayTopic, message,
                 CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await writer.RecordReplayAsync(id, cancellationToken).ConfigureAwait(false);
+            await writer.RecordReplayAsync(id, audit, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DaprException or SinkException)
         {

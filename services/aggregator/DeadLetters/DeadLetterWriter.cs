@@ -1,3 +1,4 @@
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Sink;
@@ -50,10 +51,23 @@ public sealed class DeadLetterWriter(ISqlBinding binding, IOptions<PostgresOptio
         """,
         message, message.PoisonReason ?? RetriesExhaustedReason, cancellationToken);
 
-    public Task RecordReplayAsync(long id, CancellationToken cancellationToken) => binding.ExecAsync(
-        $"UPDATE {schema}.dead_letters SET replay_count = replay_count + 1, last_replayed_at = now() WHERE id = $1",
-        PostgresBinding.Params(id),
-        cancellationToken);
+    /// <summary>Counts a replay; with an audit scope, the replay's audit record is written by the same statement.</summary>
+    public async Task RecordReplayAsync(long id, AuditScope? audit, CancellationToken cancellationToken)
+    {
+        var update = $"UPDATE {schema}.dead_letters SET replay_count = replay_count + 1, last_replayed_at = now() WHERE id = $1";
+        if (audit is null)
+        {
+            await binding.ExecAsync(update, PostgresBinding.Params(id), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var entry = audit.Entry(StatusCodes.Status202Accepted);
+        if (await binding.ExecAsync(AuditSql.WithRecord(schema, update, 1), PostgresBinding.Params([id, .. AuditSql.Values(entry)]), cancellationToken)
+            .ConfigureAwait(false) > 0)
+        {
+            audit.MarkRecorded();
+        }
+    }
 
     private async Task WriteAsync(string sql, DecodedMessage message, string reason, CancellationToken cancellationToken)
     {

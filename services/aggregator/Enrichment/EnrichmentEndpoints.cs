@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.Http;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Processing.Enrichment;
@@ -27,6 +28,7 @@ public static class EnrichmentEndpoints
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("PutMetadata")
+            .Audited(AuditActions.MetadataPut, MetadataResource)
             .WithSummary("Create or replace the attributes of a host or service: {\"attributes\": {\"key\": \"value\"}}")
             .WithDescription("kind is 'host' or 'service'; the name as events carry it (1 to 255 characters, '/' as is or as %2F). At most 32 attributes, "
                 + "keys of 1 to 64 and values of at most 256 characters. 201 when created, 200 when replaced. The processor serves "
@@ -61,6 +63,7 @@ public static class EnrichmentEndpoints
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(MetadataTag)
             .WithName("DeleteMetadata")
+            .Audited(AuditActions.MetadataDelete, MetadataResource)
             .WithSummary("Remove the attributes of one host or service; 404 when there are none")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
@@ -107,7 +110,7 @@ public static class EnrichmentEndpoints
         MetadataWriteResult result;
         try
         {
-            result = await writer.PutAsync(key, parsed.Attributes, cancellationToken).ConfigureAwait(false);
+            result = await writer.PutAsync(key, parsed.Attributes, AuditScope.Of(request.HttpContext), cancellationToken).ConfigureAwait(false);
         }
         catch (SinkException ex) when (!ex.IsPermanent)
         {
@@ -175,7 +178,7 @@ public static class EnrichmentEndpoints
         MetadataWriteResult result;
         try
         {
-            result = await writer.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            result = await writer.DeleteAsync(key, AuditScope.Of(context), cancellationToken).ConfigureAwait(false);
         }
         catch (SinkException ex) when (!ex.IsPermanent)
         {
@@ -189,6 +192,10 @@ public static class EnrichmentEndpoints
 
         return result.StateStoreError is { } stateError ? StateStoreBehind(context, stateError) : TypedResults.NoContent();
     }
+
+    /// <summary>The audit record's resource: kind/name as the request gives them (bounded when stored).</summary>
+    private static string MetadataResource(HttpContext context)
+        => $"{context.Request.RouteValues["kind"]}/{context.Request.RouteValues["name"]?.ToString()?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)}";
 
     private static ValidationProblem? Invalid(string kind, string name, out MetadataKey key)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Enrichment;
@@ -27,22 +28,23 @@ public sealed class MetadataWriter(ISqlBinding binding, DaprClient dapr, IOption
     private readonly string schema = postgres.Value.Schema;
     private readonly string stateStore = options.Value.StateStore(pipeline.Value.StateStoreName);
 
-    public async Task<MetadataWriteResult> PutAsync(MetadataKey key, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
+    /// <param name="audit">The request's audit record: written by the statement that makes the change, so both commit or neither.</param>
+    public async Task<MetadataWriteResult> PutAsync(MetadataKey key, IReadOnlyDictionary<string, string> attributes, AuditScope? audit, CancellationToken cancellationToken)
     {
         var kind = MetadataKinds.Text(key.Kind);
-        var parameters = PostgresBinding.Params(kind, key.Name, JsonSerializer.Serialize(attributes));
+        object?[] parameters = [kind, key.Name, JsonSerializer.Serialize(attributes)];
         var outcome = MetadataWriteOutcome.NotFound;
         for (var attempt = 0; attempt < MaxAttempts && outcome == MetadataWriteOutcome.NotFound; attempt++)
         {
-            if (await binding.ExecAsync(
+            if (await ExecAuditedAsync(
                     $"INSERT INTO {schema}.enrichment_metadata (kind, name, attributes, updated_at) VALUES ($1, $2, $3::jsonb, now()) ON CONFLICT (kind, name) DO NOTHING",
-                    parameters, cancellationToken).ConfigureAwait(false) > 0)
+                    parameters, audit, StatusCodes.Status201Created, cancellationToken).ConfigureAwait(false) > 0)
             {
                 outcome = MetadataWriteOutcome.Created;
             }
-            else if (await binding.ExecAsync(
+            else if (await ExecAuditedAsync(
                          $"UPDATE {schema}.enrichment_metadata SET attributes = $3::jsonb, updated_at = now() WHERE kind = $1 AND name = $2",
-                         parameters, cancellationToken).ConfigureAwait(false) > 0)
+                         parameters, audit, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false) > 0)
             {
                 outcome = MetadataWriteOutcome.Replaced;
             }
@@ -58,11 +60,12 @@ public sealed class MetadataWriter(ISqlBinding binding, DaprClient dapr, IOption
         return new MetadataWriteResult(outcome, error);
     }
 
-    public async Task<MetadataWriteResult> DeleteAsync(MetadataKey key, CancellationToken cancellationToken)
+    /// <param name="audit">The request's audit record: written by the DELETE itself, so both commit or neither.</param>
+    public async Task<MetadataWriteResult> DeleteAsync(MetadataKey key, AuditScope? audit, CancellationToken cancellationToken)
     {
-        var deleted = await binding.ExecAsync(
+        var deleted = await ExecAuditedAsync(
             $"DELETE FROM {schema}.enrichment_metadata WHERE kind = $1 AND name = $2",
-            PostgresBinding.Params(MetadataKinds.Text(key.Kind), key.Name), cancellationToken).ConfigureAwait(false);
+            [MetadataKinds.Text(key.Kind), key.Name], audit, StatusCodes.Status204NoContent, cancellationToken).ConfigureAwait(false);
         if (deleted == 0)
         {
             return new MetadataWriteResult(MetadataWriteOutcome.NotFound, null);
@@ -70,6 +73,24 @@ public sealed class MetadataWriter(ISqlBinding binding, DaprClient dapr, IOption
 
         var error = await FollowAsync(() => dapr.DeleteStateAsync(stateStore, MetadataStateEntry.Key(key), cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new MetadataWriteResult(MetadataWriteOutcome.Deleted, error);
+    }
+
+    /// <summary>Runs a change; with an audit scope, the same statement appends the record when the change touched a row.</summary>
+    private async Task<long> ExecAuditedAsync(string change, object?[] parameters, AuditScope? audit, int status, CancellationToken cancellationToken)
+    {
+        if (audit is null)
+        {
+            return await binding.ExecAsync(change, PostgresBinding.Params(parameters), cancellationToken).ConfigureAwait(false);
+        }
+
+        var changed = await binding.ExecAsync(AuditSql.WithRecord(schema, change, parameters.Length),
+            PostgresBinding.Params([.. parameters, .. AuditSql.Values(audit.Entry(status))]), cancellationToken).ConfigureAwait(false);
+        if (changed > 0)
+        {
+            audit.MarkRecorded();
+        }
+
+        return changed;
     }
 
     public static Dictionary<string, string> TtlMetadata(TimeSpan ttl)

@@ -1,3 +1,4 @@
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database.Migrations;
 using LogDapr.Aggregator.Database.Partitions;
@@ -88,6 +89,7 @@ public static class AggregatorHost
         builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         builder.AddStartupAwareHealthLog();
         builder.AddApiKeyAuth();
+        builder.AddAudit();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
         switch (role)
@@ -132,6 +134,7 @@ public static class AggregatorHost
                 app.MapMetricsEndpoints();
                 app.MapDeadLetterEndpoints();
                 app.MapEnrichmentEndpoints();
+                app.MapAuditEndpoints();
                 break;
         }
 
@@ -155,6 +158,7 @@ public static class AggregatorHost
         builder.Services.AddRetentionMetrics();
         builder.Services.AddSingleton<ISchemaMaintenance, CountsRetention>();
         builder.Services.AddSingleton<ISchemaMaintenance, DeadLetterRetention>();
+        builder.Services.AddSingleton<ISchemaMaintenance, AuditRetention>();
         builder.Services.AddEnrichmentMetadata();
         builder.Services.AddSingleton<OverflowGauge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverflowGauge>());
@@ -163,6 +167,7 @@ public static class AggregatorHost
             [MetricsEndpoints.MetricsTag] = "Event counts per bucket and error rates, for one tenant or, with an admin key, all.",
             [DeadLetterEndpoints.DeadLettersTag] = "Messages the pipeline could not count: inspect them and replay them (admin).",
             [EnrichmentEndpoints.MetadataTag] = "Attributes the processor adds to the events of a host or a service (admin).",
+            [AuditEndpoints.AuditTag] = "The audit trail of sensitive operations (admin).",
         }));
     }
 }

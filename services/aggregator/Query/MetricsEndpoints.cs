@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration;
@@ -25,6 +26,7 @@ public static class MetricsEndpoints
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(MetricsTag)
             .WithName("GetMetrics")
+            .AuditedAdminRead()
             .WithSummary("Event counts per bucket and error rate per service")
             .WithDescription("Every malformed or out-of-range parameter is a 400 naming it. A query matching more rows than "
                 + "Aggregator:MaxQueryRows is a 400 too: narrow it with tenant, service or severity, or use a larger step.")

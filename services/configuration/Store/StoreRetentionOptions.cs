@@ -20,6 +20,10 @@ public sealed class StoreRetentionOptions : IValidatableObject
     [Range(1, 3650)]
     public int DeadLettersDays { get; set; } = 30;
 
+    /// <summary>Days audit records (audit_log) are kept; one value for all tenants, since a record may concern none.</summary>
+    [Range(1, 3650)]
+    public int AuditDays { get; set; } = 365;
+
     /// <summary>Per-tenant overrides, longer or shorter than the defaults; a tenant appears at most once.</summary>
     [MaxLength(MaxTenantOverrides)]
     public List<TenantRetention> Tenants { get; set; } = [];

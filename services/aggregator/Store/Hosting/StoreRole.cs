@@ -37,6 +37,8 @@ public static class StoreRole
         builder.Services.AddSingleton<ArchiveRestorer>();
         // After partition upkeep: retention drops what the upkeep no longer creates.
         builder.Services.AddSingleton<ISchemaMaintenance, EventRetention>();
+        // The store's API writes audit records too; one job per schema runs (advisory lock), whichever role gets there first.
+        builder.Services.AddSingleton<ISchemaMaintenance, AuditRetention>();
         builder.Services.AddOpenApi(o => o.UseLogDaprConventions("LogDapr log store API", new Dictionary<string, string>
         {
             [LogSearchEndpoints.LogsTag] = "Stored events of one tenant: search with filters and full text, one event, the lines around one.",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LogDapr.Aggregator.Audit;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,7 @@ public static class RestoreEndpoints
             .RequireAuthorization(AuthPolicies.Admin)
             .WithTags(ArchiveTag)
             .WithName("RestoreArchive")
+            .Audited(AuditActions.ArchiveRestore, c => c.Request.Query["day"].ToString() is { Length: > 0 } day ? "archive/" + day : null, AuditedEndpoints.TenantParameter)
             .WithSummary("Put one tenant's archived day back into the store: ?tenant=&day=YYYY-MM-DD")
             .WithDescription("Reads the day's manifest and parts through the archive binding, checks their SHA-256 and inserts the events "
                 + "with their original ids; events already stored are skipped, so restoring twice is harmless. The events are not "

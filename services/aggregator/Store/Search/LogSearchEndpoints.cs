@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Configuration.Store;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
@@ -23,6 +24,7 @@ public static class LogSearchEndpoints
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(LogsTag)
             .WithName("SearchLogs")
+            .AuditedAdminRead()
             .WithSummary("Search stored events, newest first, a page at a time")
             .WithDescription("Events of one tenant in [from, to), newest first (timestamp, then id, descending). Filters combine with AND; "
                 + "attr.<key>=<value> (repeatable with different keys, at most 16) keeps events whose attribute key has exactly that value. "
@@ -39,6 +41,7 @@ public static class LogSearchEndpoints
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(LogsTag)
             .WithName("GetLogContext")
+            .AuditedAdminRead()
             .WithSummary("The lines around one event")
             .WithDescription("The event and up to before/after lines (default 10, at most Store:Search:MaxContextLines) of the same tenant, "
                 + "service and host stored just before and after it (within a day of it), oldest first on each side.")
@@ -52,6 +55,7 @@ public static class LogSearchEndpoints
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(LogsTag)
             .WithName("GetLog")
+            .AuditedAdminRead()
             .WithSummary("One stored event by id")
             .WithDescription("The event with this id in the tenant (the newest, should the same id have been used on several days).")
             .Produces<StoredEvent>()

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.Store.Search;
 using LogDapr.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +15,7 @@ public static class TailEndpoints
             .RequireAuthorization(AuthPolicies.Read)
             .WithTags(LogSearchEndpoints.LogsTag)
             .WithName("TailLogs")
+            .AuditedAdminRead()
             .WithSummary("Follow new events live (Server-Sent Events)")
             .WithDescription("Streams events of one tenant stored from now on that match the filters (those of GET /v1/logs, without "
                 + "window, limit and cursor), as text/event-stream: each event one `data:` line of JSON in the search's event shape, "

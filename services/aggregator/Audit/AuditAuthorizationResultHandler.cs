@@ -1,0 +1,44 @@
+using LogDapr.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace LogDapr.Aggregator.Audit;
+
+/// <summary>
+/// Records what authorization refuses before any endpoint code runs: a key without the role an audited operation
+/// needs (403, the operation's action, outcome denied), and a presented API key that does not authenticate (401,
+/// action auth.failure, actor anonymous, rate-limited by <see cref="AuthFailureLimiter"/>). A request without any key
+/// is not an authentication attempt and is not recorded. Then answers as ASP.NET Core's default handler does.
+/// </summary>
+public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFailureLimiter limiter) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler standard = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && context.GetEndpoint()?.Metadata.GetMetadata<AuditedMetadata>() is { } audited)
+        {
+            var scope = AuditScope.Open(context, audited.Action, audited.Tenant(context), audited.Resource(context));
+            await writer.TryWriteAsync(scope.Entry(StatusCodes.Status403Forbidden), CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (authorizeResult.Challenged && KeyPresented(context.Request))
+        {
+            var address = AuditScope.RemoteAddress(context);
+            if (limiter.TryRecord(address ?? "unknown", out var suppressed))
+            {
+                await writer.TryWriteAsync(new AuditEntry(AuditScope.Anonymous, AuditActions.AuthFailure, null, AuditScope.Request(context), address,
+                    StatusCodes.Status401Unauthorized, suppressed), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        await standard.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
+    }
+
+    // The headers ApiKeyAuthenticationHandler reads; a challenge with one of them means the key it carries failed.
+    private static bool KeyPresented(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization["Bearer ".Length..].Trim().Length > 0)
+            || request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString().Trim().Length > 0;
+    }
+}
