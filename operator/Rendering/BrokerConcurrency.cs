@@ -68,5 +68,12 @@ internal static class BrokerConcurrency
             throw new InvalidPipelineException(
                 $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times processing.replicas, or processing.autoscaling.maxReplicas while autoscaling ({neededByProcessor}): the processor's durable consumer has the same maxAckPending and its replicas the same bulk settings");
         }
+        // And for the router's.
+        var neededByRouter = (long)bulk.MaxMessagesCount * (spec.Routes?.Replicas ?? 0);
+        if (bulk.Enabled && spec.Routes is not null && jetstream.MaxAckPending < neededByRouter)
+        {
+            throw new InvalidPipelineException(
+                $"pubsub.jetstream.maxAckPending ({jetstream.MaxAckPending}) must be at least aggregator.bulkSubscribe.maxMessagesCount times routes.replicas ({neededByRouter}): the router's durable consumer has the same maxAckPending and its replicas the same bulk settings");
+        }
     }
 }

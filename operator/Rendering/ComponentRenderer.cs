@@ -38,6 +38,11 @@ internal static class ComponentRenderer
                 // Also a CEL rule; checked here for `render`.
                 throw new InvalidPipelineException($"pubsub.consumerGroup ({fixedGroup}) cannot be set while spec.processing is enabled: the processor reads in a consumer group of its own (<name>-processor), as the aggregator and the store do. Remove pubsub.consumerGroup");
             }
+            if (spec.Routes is not null)
+            {
+                // Also a CEL rule; checked here for `render`.
+                throw new InvalidPipelineException($"pubsub.consumerGroup ({fixedGroup}) cannot be set while spec.routes is set: the router reads in a consumer group of its own (<name>-router), as the aggregator does. Remove pubsub.consumerGroup");
+            }
             if (spec.Storage.Enabled)
             {
                 // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
@@ -45,7 +50,7 @@ internal static class ComponentRenderer
             }
             return fixedGroup;
         }
-        return spec.Storage.Enabled || processing ? AppIdPlaceholder : names.AggregatorAppId;
+        return spec.Storage.Enabled || processing || spec.Routes is not null ? AppIdPlaceholder : names.AggregatorAppId;
     }
 
     public static DaprComponent PubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
@@ -129,8 +134,15 @@ internal static class ComponentRenderer
         var publishers = Publishers(pipeline, names);
         var store = pipeline.Spec.Storage.Enabled ? names.StoreAppId : null;
         var processed = ProcessingSpec.IsOn(pipeline.Spec) ? PipelineTopics.Processed(pipeline.Spec) : null;
-        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store, processed);
-        string[] roles = [names.IngestAppId, names.AggregatorAppId, .. store is null ? Array.Empty<string>() : [store], .. processed is null ? Array.Empty<string>() : [names.ProcessorAppId]];
+        var router = pipeline.Spec.Routes is not null ? names.RouterAppId : null;
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store, processed, router);
+        string[] roles =
+        [
+            names.IngestAppId, names.AggregatorAppId,
+            .. store is null ? Array.Empty<string>() : [store],
+            .. processed is null ? Array.Empty<string>() : [names.ProcessorAppId],
+            .. router is null ? Array.Empty<string>() : [router],
+        ];
         return Component(pipeline, names.PubSubComponent, "pubsub", type, metadata.Items, [.. roles, .. publishers]);
     }
 
@@ -189,7 +201,7 @@ internal static class ComponentRenderer
     /// <summary>spec.pubsub.publisherAppIds without duplicates and without the pipeline's own app ids.</summary>
     public static IReadOnlyList<string> Publishers(LogPipeline pipeline, ResourceNames names) =>
         (pipeline.Spec.PubSub.PublisherAppIds ?? [])
-            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId && id != names.StoreAppId && id != names.ProcessorAppId)
+            .Where(id => id != names.IngestAppId && id != names.AggregatorAppId && id != names.StoreAppId && id != names.ProcessorAppId && id != names.RouterAppId)
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
@@ -249,6 +261,8 @@ internal static class ComponentRenderer
             names.AggregatorAppId,
             .. pipeline.Spec.Storage.Enabled ? [names.StoreAppId] : Array.Empty<string>(),
             .. ProcessingSpec.IsOn(pipeline.Spec) ? [names.ProcessorAppId] : Array.Empty<string>(),
+            // The router writes the dead letters of routes that failed past their attempts.
+            .. pipeline.Spec.Routes is not null ? [names.RouterAppId] : Array.Empty<string>(),
         ];
         return Component(pipeline, names.PostgresBindingComponent, "binding", BindingPostgresql, metadata.Items, scopes);
     }
@@ -296,6 +310,39 @@ internal static class ComponentRenderer
             }
         }
         return Component(pipeline, names.ArchiveBindingComponent, "binding", archive.Type!, metadata.Items, [names.StoreAppId]);
+    }
+
+    /// <summary>
+    /// spec.routes.bindings as output binding components, loaded by the router's sidecar only. Any bindings.* type is
+    /// rendered as written (which metadata a type needs is the Dapr component's to say, in its own error at load);
+    /// secrets only by reference, resolved by daprd in the pipeline's namespace.
+    /// </summary>
+    public static IEnumerable<DaprComponent> RouteBindings(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+    {
+        if (pipeline.Spec.Routes is not { } routes)
+        {
+            yield break;
+        }
+        for (var i = 0; i < routes.Bindings.Count; i++)
+        {
+            var binding = routes.Bindings[i];
+            var metadata = new DaprMetadata(secrets);
+            var items = binding.Metadata ?? [];
+            for (var m = 0; m < items.Count; m++)
+            {
+                if (items[m].SecretKeyRef is { } secret)
+                {
+                    metadata.Secret(items[m].Name, secret, $"spec.routes.bindings[{i}].metadata[{m}].secretKeyRef");
+                }
+                else
+                {
+                    metadata.Value(items[m].Name, items[m].Value ?? "");
+                }
+            }
+            var component = Component(pipeline, names.RouteBindingComponent(binding.Name), "binding", binding.Type, metadata.Items, [names.RouterAppId]);
+            component.Spec.Version = binding.Version;
+            yield return component;
+        }
     }
 
     /// <summary>The condition reason for a storage.archive.type outside the allow-list.</summary>

@@ -60,6 +60,11 @@ internal static class NetworkPolicyRenderer
             // Nothing calls the processor but its own sidecar (from inside the pod) and the scrapers.
             policies.Add(Policy(pipeline, names.ProcessorDeployment, WorkloadRenderer.ProcessorComponent, null, scrapers));
         }
+        if (pipeline.Spec.Routes is not null)
+        {
+            // Nor the router (ingress only: its calls out to the route sinks are egress, not restricted here).
+            policies.Add(Policy(pipeline, names.RouterDeployment, WorkloadRenderer.RouterComponent, null, scrapers));
+        }
         return policies;
     }
 

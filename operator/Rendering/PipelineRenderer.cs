@@ -41,6 +41,12 @@ public static class PipelineRenderer
             throw new InvalidPipelineException(rulesProblems) { Reason = "InvalidProcessingRules" };
         }
 
+        if (pipeline.Spec.Routes is { } routesSpec && RouteRules.Problems(routesSpec) is { } routesProblems)
+        {
+            // What the CRD schema cannot see (binding references, conditions, metadata bounds): refused whole.
+            throw new InvalidPipelineException(routesProblems) { Reason = RouteRules.InvalidReason };
+        }
+
         if (pipeline.Spec.Ingest.Service.Type != ServiceType.ClusterIP && !pipeline.Spec.Ingest.Auth.Enabled && !pipeline.Spec.Ingest.Service.AllowUnauthenticated)
         {
             // Also a CEL rule; checked here for objects stored before the rule existed and for `render`.
@@ -70,6 +76,7 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.DaprComponents, archive));
         }
+        objects.AddRange(ComponentRenderer.RouteBindings(pipeline, names, secrets).Select(c => new RenderedObject(KnownResources.DaprComponents, c)));
         objects.AddRange(
         [
             new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
@@ -86,6 +93,12 @@ public static class PipelineRenderer
             objects.Add(new(KnownResources.DaprSubscriptions, SubscriptionRenderer.ProcessorLogs(pipeline, names)));
             objects.Add(new(KnownResources.ConfigMaps, WorkloadRenderer.ProcessingConfigMap(pipeline, names, rulesJson)));
         }
+        var routesJson = pipeline.Spec.Routes is { } routes ? RouteRules.Json(routes, names) : null;
+        if (routesJson is not null)
+        {
+            objects.Add(new(KnownResources.DaprSubscriptions, SubscriptionRenderer.RouterLogs(pipeline, names)));
+            objects.Add(new(KnownResources.ConfigMaps, WorkloadRenderer.RoutesConfigMap(pipeline, names, routesJson)));
+        }
         objects.AddRange(
         [
             new(KnownResources.Services, WorkloadRenderer.IngestService(pipeline, names)),
@@ -99,6 +112,10 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.Services, WorkloadRenderer.ProcessorService(pipeline, names)));
         }
+        if (routesJson is not null)
+        {
+            objects.Add(new(KnownResources.Services, WorkloadRenderer.RouterService(pipeline, names)));
+        }
         objects.AddRange(
         [
             new(KnownResources.Deployments, WorkloadRenderer.IngestDeployment(pipeline, names, options, secrets)),
@@ -111,6 +128,10 @@ public static class PipelineRenderer
         if (rulesJson is not null)
         {
             objects.Add(new(KnownResources.Deployments, WorkloadRenderer.ProcessorDeployment(pipeline, names, options, secrets, rulesJson)));
+        }
+        if (routesJson is not null)
+        {
+            objects.Add(new(KnownResources.Deployments, WorkloadRenderer.RouterDeployment(pipeline, names, options, secrets, routesJson)));
         }
         objects.AddRange(AutoscalingRenderer.Render(pipeline, names, secrets));
         // A budget of one available pod blocks every drain while there is only one; with an autoscaler, by the fewest.
@@ -129,6 +150,10 @@ public static class PipelineRenderer
         if (processing && pipeline.Spec.Processing!.FewestReplicas() > 1)
         {
             objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.ProcessorDisruptionBudget, WorkloadRenderer.ProcessorComponent)));
+        }
+        if (pipeline.Spec.Routes is { Replicas: > 1 })
+        {
+            objects.Add(new(KnownResources.PodDisruptionBudgets, WorkloadRenderer.DisruptionBudget(pipeline, names.RouterDisruptionBudget, WorkloadRenderer.RouterComponent)));
         }
         objects.AddRange(NetworkPolicyRenderer.Render(pipeline, names).Select(p => new RenderedObject(KnownResources.NetworkPolicies, p)));
         PodChecksums.AddDaprConfig(objects);

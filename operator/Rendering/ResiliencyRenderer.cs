@@ -67,6 +67,10 @@ internal static class ResiliencyRenderer
                 names.AggregatorAppId,
                 .. pipeline.Spec.Storage.Enabled ? [names.StoreAppId] : Array.Empty<string>(),
                 .. ProcessingSpec.IsOn(pipeline.Spec) ? [names.ProcessorAppId] : Array.Empty<string>(),
+                // The router takes deliveries and writes route dead letters through the binding. Its route bindings
+                // are not targets: the router retries each call itself (Routing:MaxAttempts), daprd retries would
+                // multiply the attempts.
+                .. pipeline.Spec.Routes is not null ? [names.RouterAppId] : Array.Empty<string>(),
             ],
         };
     }

@@ -15,6 +15,22 @@ public sealed record ResourceNames(string Pipeline)
     /// <summary>The processor role (spec.processing); also its consumer group on the raw topic.</summary>
     public string ProcessorAppId => $"{Pipeline}-processor";
 
+    /// <summary>The router role (spec.routes); also its consumer group on the topic the aggregator reads.</summary>
+    public string RouterAppId => $"{Pipeline}-router";
+
+    /// <summary>The router's subscription to the topic the aggregator reads.</summary>
+    public string RouterLogsSubscription => $"{Pipeline}-router-logs";
+
+    /// <summary>The ConfigMap with the routes document (key routes.yaml) the router reads.</summary>
+    public string RoutesConfigMap => $"{Pipeline}-routes";
+
+    /// <summary>The output binding component of spec.routes.bindings[] <paramref name="binding"/>, loaded by the router only.</summary>
+    public string RouteBindingComponent(string binding) => $"{Pipeline}-route-{binding}";
+
+    public string RouterDeployment => RouterAppId;
+    public string RouterService => RouterAppId;
+    public string RouterDisruptionBudget => RouterAppId;
+
     public string PubSubComponent => $"{Pipeline}-pubsub";
 
     /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>

@@ -32,6 +32,14 @@ internal static class SubscriptionRenderer
         pipeline, names.ProcessorLogsSubscription, names.ProcessorAppId,
         LogsSpec(pipeline, names, pipeline.Spec.PubSub.Topic, deadLetterTopic: null));
 
+    /// <summary>
+    /// The router's subscription: the aggregator's topic, route, dead-letter topic and bulk settings, scoped to the
+    /// router (its own consumer group). The dead-letter topic keeps a message the router could neither send nor
+    /// dead-letter per route (Postgres down past the delivery retries) from being dropped: the aggregator records it.
+    /// </summary>
+    public static DaprSubscription RouterLogs(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline, names.RouterLogsSubscription, names.RouterAppId, LogsSpec(pipeline, names));
+
     private static DaprSubscriptionSpec LogsSpec(LogPipeline pipeline, ResourceNames names) =>
         LogsSpec(pipeline, names, PipelineTopics.Consumed(pipeline.Spec), pipeline.Spec.DeadLetter.Topic);
 

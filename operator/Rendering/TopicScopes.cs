@@ -12,7 +12,8 @@ internal static class TopicScopes
 {
     /// <param name="store">The store's app id while storage is enabled, else null.</param>
     /// <param name="processed">The processed topic while processing is on, else null.</param>
-    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store, string? processed = null)
+    /// <param name="router">The router's app id while spec.routes is set, else null.</param>
+    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store, string? processed = null, string? router = null)
     {
         // The topic the aggregator and the store read: the processor's output while processing is on.
         var consumed = processed ?? topic;
@@ -40,6 +41,13 @@ internal static class TopicScopes
             // sendToDeadLetter, pkg/runtime/pubsub/publisher/publisher.go Publish: IsOperationAllowed).
             publishing.Add($"{store}={deadLetterTopic}");
             subscribing.Add($"{store}={consumed}");
+        }
+        if (router is not null)
+        {
+            // The router reads what the aggregator reads, in its own consumer group; like the store's, its sidecar
+            // publishes a message whose deliveries are exhausted to the dead-letter topic.
+            publishing.Add($"{router}={deadLetterTopic}");
+            subscribing.Add($"{router}={consumed}");
         }
         publishing.AddRange(publishers.Select(p => $"{p}={topic}"));
 

@@ -13,6 +13,7 @@ internal static class WorkloadRenderer
     public const string AggregatorComponent = "aggregator";
     public const string StoreComponent = "store";
     public const string ProcessorComponent = "processor";
+    public const string RouterComponent = "router";
     public const string HttpPortName = "http";
     public const string MetricsPath = "/metrics";
 
@@ -25,6 +26,7 @@ internal static class WorkloadRenderer
     private const string TmpVolume = "tmp";
     private const string ApiKeysVolume = "api-keys";
     private const string ProcessingVolume = "processing";
+    private const string RoutesVolume = "routes";
 
     public static V1Deployment IngestDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
     {
@@ -156,6 +158,54 @@ internal static class WorkloadRenderer
         });
     }
 
+    /// <summary>
+    /// The router: the aggregator's image in the Router role under its own app id (so its own consumer group on the
+    /// topic the aggregator reads), with the routes ConfigMap mounted read-only and the routes' checksum on the pod
+    /// template, so a routes change rolls the router and nothing else. Same app token and app health checks as the
+    /// aggregator: the same HTTP app.
+    /// </summary>
+    public static V1Deployment RouterDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets, string routesJson)
+    {
+        var aggregator = pipeline.Spec.Aggregator;
+        var routes = pipeline.Spec.Routes!;
+        var (volumes, mounts) = Volumes(pipeline);
+        volumes.Add(new V1Volume { Name = RoutesVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.RoutesConfigMap } });
+        mounts.Add(new V1VolumeMount { Name = RoutesVolume, MountPath = RouteRules.MountDirectory, ReadOnlyProperty = true });
+        var annotations = AggregatorDaprAnnotations(pipeline, names);
+        annotations[RouteRules.ChecksumAnnotation] = RouteRules.Checksum(routesJson);
+        return Deployment(pipeline, new Workload
+        {
+            Name = names.RouterDeployment,
+            Component = RouterComponent,
+            AppId = names.RouterAppId,
+            Port = PipelineDefaults.AggregatorPort,
+            Replicas = routes.Replicas,
+            Image = aggregator.Image ?? options.AggregatorImage,
+            PullPolicy = aggregator.ImagePullPolicy,
+            Resources = routes.Resources,
+            Pod = routes.Pod,
+            SidecarResources = routes.SidecarResources,
+            DaprAnnotations = annotations,
+            Env =
+            [
+                // Postgres through the binding: the dead letters of routes that failed past their attempts.
+                .. ServiceEnvironment.Aggregator(pipeline, names, secrets, PipelineTopics.Consumed(pipeline.Spec)),
+                .. RouterEnvironment.RouterOnly(),
+            ],
+            Volumes = volumes,
+            Mounts = mounts,
+        });
+    }
+
+    /// <summary>The routes document the router reads (<see cref="RouteRules"/>), one key.</summary>
+    public static V1ConfigMap RoutesConfigMap(LogPipeline pipeline, ResourceNames names, string routesJson) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = ObjectMetadata.For(pipeline, names.RoutesConfigMap, RouterComponent),
+        Data = new Dictionary<string, string>(StringComparer.Ordinal) { [RouteRules.FileName] = routesJson },
+    };
+
     /// <summary>The rules document the processor reads (<see cref="ProcessingRules"/>), one key.</summary>
     public static V1ConfigMap ProcessingConfigMap(LogPipeline pipeline, ResourceNames names, string rulesJson) => new()
     {
@@ -216,6 +266,10 @@ internal static class WorkloadRenderer
     /// <summary>The processor's health and metrics endpoints, on the aggregator's port.</summary>
     public static V1Service ProcessorService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.ProcessorService, ProcessorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+
+    /// <summary>The router's health and metrics endpoints, on the aggregator's port.</summary>
+    public static V1Service RouterService(LogPipeline pipeline, ResourceNames names) => Service(
+        pipeline, names.RouterService, RouterComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
 
     /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
     public static V1PodDisruptionBudget DisruptionBudget(LogPipeline pipeline, string name, string component)
@@ -296,6 +350,7 @@ internal static class WorkloadRenderer
         {
             StoreComponent => "storage",
             ProcessorComponent => "processing",
+            RouterComponent => "routes",
             _ => workload.Component,
         };
         PodPassthrough.Apply(deployment.Spec.Template, workload.Pod, field);

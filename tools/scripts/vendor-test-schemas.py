@@ -50,6 +50,9 @@ CONTRIB_COMPONENTS = {
     "bindings.azure.blobstorage": "bindings/azure/blobstorage",
     "bindings.gcp.bucket": "bindings/gcp/bucket",
     "bindings.localstorage": "bindings/localstorage",
+    # Sinks of spec.routes in the sample and tests (any bindings.* type is allowed there).
+    "bindings.http": "bindings/http",
+    "bindings.kafka": "bindings/kafka",
 }
 KEDA_CRDS = ["keda.sh_scaledobjects.yaml", "keda.sh_triggerauthentications.yaml"]
 PROMETHEUS_CRDS = ["monitoring.coreos.com_podmonitors.yaml", "monitoring.coreos.com_prometheusrules.yaml"]

@@ -10,8 +10,12 @@ public sealed class RoutingOptions : IValidatableObject
 {
     public const string Section = "Routing";
 
-    /// <summary>The routes document (YAML or JSON, the LogPipeline's <c>spec.routes</c> as <c>routes:</c>); read at start.</summary>
+    /// <summary>The routes document (YAML or JSON, as the operator renders it from <c>spec.routes</c>); re-read every <see cref="ReloadInterval"/>.</summary>
     public string? RoutesFile { get; set; }
+
+    /// <summary>How often the routes file is checked for a change.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Calls per route and message chunk (the first included) before the route's copy is dead-lettered.</summary>
     [Range(1, 20)]

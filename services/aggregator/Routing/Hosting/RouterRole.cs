@@ -21,8 +21,10 @@ public static class RouterRole
         builder.Services.AddSingleton<IStatsSource>(sp => sp.GetRequiredService<RoutingMetrics>());
         builder.Services.AddSingleton<IRouteConditionCompiler, ExpressionConditionCompiler>();
         builder.Services.AddSingleton<ActiveRoutes>();
-        builder.Services.AddHostedService<RoutesStartup>();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<ActiveRoutes>().Current);
+        builder.Services.AddHostedService<RoutesWatcher>();
+        // Scoped: a delivery takes the routes in use when it starts and keeps them to its end, so a reload never
+        // splits one delivery between two route sets.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<ActiveRoutes>().Current);
         builder.Services.AddSingleton<IRouteBindingInvoker, DaprRouteBindingInvoker>();
         builder.Services.AddSingleton<RouteSender>();
         builder.Services.AddScoped<ILogsDeliveryProcessor, RouterDeliveryProcessor>();

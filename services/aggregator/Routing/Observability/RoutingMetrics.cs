@@ -18,7 +18,9 @@ public sealed class RoutingMetrics : IStatsSource
     private readonly Counter<long> calls;
     private readonly Histogram<double> duration;
     private readonly TrackedCounter outcomes;
+    private readonly TrackedCounter reloads;
     private long sent;
+    private int valid = 1;
 
     public RoutingMetrics(IMeterFactory meters)
     {
@@ -30,6 +32,11 @@ public sealed class RoutingMetrics : IStatsSource
         outcomes = new TrackedCounter(meter, "logdapr.routing.messages", "{message}",
             "Route copies of messages by outcome: delivered, dead_lettered.", "outcome");
         outcomes.StartAtZero("delivered", DeadLettered);
+        reloads = new TrackedCounter(meter, "logdapr.routing.routes.reloads", "{reload}",
+            "Routes-file changes, by result: applied, refused (invalid: the routes in use stay).", "result");
+        reloads.StartAtZero("applied", "refused");
+        meter.CreateObservableGauge("logdapr.routing.routes.valid", () => Volatile.Read(ref valid),
+            "{boolean}", "1 while the routes file on disk is the route set in use; 0 when its last change was refused.");
     }
 
     public void Call(string route, string outcome, TimeSpan elapsed)
@@ -46,6 +53,18 @@ public sealed class RoutingMetrics : IStatsSource
     }
 
     public void Copy(string outcome) => outcomes.Add(1, outcome);
+
+    public void RoutesApplied()
+    {
+        Volatile.Write(ref valid, 1);
+        reloads.Add(1, "applied");
+    }
+
+    public void RoutesRefused()
+    {
+        Volatile.Write(ref valid, 0);
+        reloads.Add(1, "refused");
+    }
 
     public void Contribute(StatsSnapshotBuilder snapshot)
     {

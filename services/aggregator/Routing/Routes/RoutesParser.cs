@@ -56,7 +56,7 @@ public static partial class RoutesParser
 
         if (root is null || IsNull(root))
         {
-            return (new RouteSet([]), []);
+            return (new RouteSet([], text), []);
         }
 
         if (root is not YamlMappingNode top)
@@ -114,7 +114,7 @@ public static partial class RoutesParser
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new RouteSet(routes), []);
+        return errors.Count > 0 ? (null, errors) : (new RouteSet(routes, text), []);
     }
 
     private static Route? ParseRoute(YamlNode node, string path, IRouteConditionCompiler conditions, List<RouteError> errors)
