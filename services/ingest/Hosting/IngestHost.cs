@@ -7,6 +7,7 @@ using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
+using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.Publishing;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Auth;
@@ -49,6 +50,8 @@ public static class IngestHost
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<IntakeBodyReader>();
         builder.Services.AddSingleton<LogIntake>();
+        builder.Services.AddSingleton<OtlpIntake>();
+        builder.Services.AddSingleton<OtlpHttpHandler>();
         builder.Services.AddSingleton<IngestRequestHandler>();
 
         builder.AddApiKeyAuth();

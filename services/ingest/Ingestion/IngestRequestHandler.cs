@@ -1,7 +1,9 @@
 using System.Globalization;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Idempotency;
+using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Intake;
+using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Auth;
 using Microsoft.Extensions.Options;
@@ -11,14 +13,20 @@ namespace LogDapr.Ingest.Ingestion;
 /// <summary>
 /// One POST /v1/logs in LogEvent v1 JSON or NDJSON: media type, body read (<see cref="IntakeBodyReader"/>), a request
 /// slot, then the shared <see cref="LogIntake"/>; renders its <see cref="IntakeOutcome"/> as 202 or ProblemDetails.
+/// OTLP/HTTP shares the path: protobuf goes to <see cref="OtlpHttpHandler"/> at once, OTLP/JSON once the body shows it.
 /// </summary>
-internal sealed class IngestRequestHandler(LogIntake intake, IntakeBodyReader bodies, IOptions<IngestOptions> options)
+internal sealed class IngestRequestHandler(LogIntake intake, IntakeBodyReader bodies, OtlpHttpHandler otlp, IOptions<IngestOptions> options)
 {
     private readonly IngestOptions settings = options.Value;
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (OtlpHttpHandler.IsProtobuf(request.ContentType))
+        {
+            return await otlp.HandleAsync(context).ConfigureAwait(false);
+        }
+
         var format = PayloadFormats.FromContentType(request.ContentType);
         if (format is null)
         {
@@ -47,6 +55,11 @@ internal sealed class IngestRequestHandler(LogIntake intake, IntakeBodyReader bo
         if (!slot.IsAcquired)
         {
             return Render(context, intake.Overloaded());
+        }
+
+        if (format == PayloadFormat.Json && OtlpJsonDetector.IsOtlp(body.Span))
+        {
+            return await otlp.HandleReadAsync(context, body, idempotencyKey.Length > 0 ? idempotencyKey : null).ConfigureAwait(false);
         }
 
         var caller = context.ApiKey();
