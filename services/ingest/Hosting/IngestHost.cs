@@ -5,8 +5,10 @@ using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Mapping;
 using LogDapr.Ingest.Ingestion;
+using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
+using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.Publishing;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Auth;
@@ -58,6 +60,10 @@ public static class IngestHost
         });
         builder.Services.AddSingleton<PublishBatcher>();
         builder.Services.AddSingleton<EventPublisher>();
+        builder.Services.AddSingleton<IntakeBodyReader>();
+        builder.Services.AddSingleton<LogIntake>();
+        builder.Services.AddSingleton<OtlpIntake>();
+        builder.Services.AddSingleton<OtlpHttpHandler>();
         builder.Services.AddSingleton<IngestRequestHandler>();
 
         builder.AddApiKeyAuth();

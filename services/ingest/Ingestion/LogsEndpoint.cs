@@ -1,3 +1,4 @@
+using LogDapr.Ingest.Intake;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Ingestion;
@@ -16,7 +17,9 @@ public static class LogsEndpoint
         .WithTags(Tag)
         .WithSummary("Ingest log events")
         .WithDescription("Accepts one LogEvent v1 object, a JSON array of them, {\"events\":[...]}, or NDJSON. "
-            + "Valid events are accepted even when others in the batch are rejected; 202 means the pipeline has them.")
+            + "Valid events are accepted even when others in the batch are rejected; 202 means the pipeline has them. "
+            + "OTLP/HTTP logs share the path: application/x-protobuf, or application/json whose top level has resourceLogs "
+            + "(answered with ExportLogsServiceResponse or google.rpc.Status, see the README's OTLP section).")
         .Produces<IngestResponse>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status401Unauthorized)

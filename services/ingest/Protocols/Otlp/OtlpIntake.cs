@@ -1,0 +1,60 @@
+using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Intake;
+using LogDapr.Ingest.Observability;
+using LogDapr.Ingest.Protocols.Otlp.Wire;
+using LogDapr.ServiceDefaults.Auth;
+using LogDapr.ServiceDefaults.Problems;
+
+namespace LogDapr.Ingest.Protocols.Otlp;
+
+/// <summary>
+/// One decoded OTLP export, for both transports: transcoded into LogEvent NDJSON (<see cref="OtlpTranscoder"/>), run
+/// through the shared <see cref="LogIntake"/>, answered as OTLP (<see cref="OtlpAnswer"/>), counted under its protocol.
+/// </summary>
+internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, IngestMetrics metrics, Microsoft.Extensions.Options.IOptions<Configuration.Ingest.IngestOptions> options)
+{
+    /// <summary>Transcoded NDJSON may be this many times Ingest:MaxBodyBytes (the body was already bounded by it).</summary>
+    public const int TranscodeAllowance = 4;
+
+    private readonly int maxTranscodedBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.Value.MaxBodyBytes * TranscodeAllowance);
+
+    public async Task<OtlpAnswer> ExportAsync(ExportLogsServiceRequest request, bool idsAsJson, string protocol, ApiKeyPrincipal caller,
+        string rateLimitClient, string fingerprintContentType, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
+        if (transcoded.Error is { } error)
+        {
+            return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
+        }
+
+        if (transcoded.Records == 0)
+        {
+            // An export without records is valid OTLP (the Collector's receiver answers it with success).
+            return OtlpAnswer.Ok(new ExportLogsServiceResponse());
+        }
+
+        var outcome = await intake.RunAsync(
+            new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson, fingerprintContentType, idempotencyKey),
+            cancellationToken).ConfigureAwait(false);
+        if (outcome.RejectionReason is { } reason)
+        {
+            metrics.RequestRejected(reason, protocol);
+        }
+        else if (outcome is IntakeOutcome.Replayed)
+        {
+            metrics.Duplicate(transcoded.Records, protocol);
+        }
+
+        return OtlpAnswer.From(outcome);
+    }
+
+    /// <summary>An answer for a request refused before the intake, counted as the JSON API would count it.</summary>
+    public OtlpAnswer Refused(OtlpAnswer answer, string problemType, string protocol)
+    {
+        metrics.RequestRejected(RequestRejections.Of(problemType), protocol);
+        return answer;
+    }
+
+    public OtlpAnswer Overloaded(string protocol)
+        => Refused(OtlpAnswer.From(intake.Overloaded()), ProblemTypes.Overloaded, protocol);
+}
