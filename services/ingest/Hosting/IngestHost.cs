@@ -4,6 +4,7 @@ using LogDapr.Configuration.Ingest;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Ingestion;
+using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
 using LogDapr.Ingest.Publishing;
@@ -46,6 +47,8 @@ public static class IngestHost
         builder.Services.AddSingleton(sp => new LogEventReader(sp.GetRequiredService<IOptions<LogEventLimits>>().Value));
         builder.Services.AddSingleton<PublishBatcher>();
         builder.Services.AddSingleton<EventPublisher>();
+        builder.Services.AddSingleton<IntakeBodyReader>();
+        builder.Services.AddSingleton<LogIntake>();
         builder.Services.AddSingleton<IngestRequestHandler>();
 
         builder.AddApiKeyAuth();

@@ -1,3 +1,4 @@
+using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 
 namespace LogDapr.Ingest.Ingestion;
@@ -7,7 +8,7 @@ internal sealed class IngestMetricsStartup(IngestMetrics metrics) : IHostedServi
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.StartAtZero(IngestOutcomeFilter.Reasons);
+        metrics.StartAtZero(IngestOutcomeFilter.Reasons, IngestProtocol.All);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,8 +11,6 @@ namespace LogDapr.Ingest.Ingestion;
 /// </summary>
 public sealed class IngestOutcomeFilter(IngestMetrics metrics) : IEndpointFilter
 {
-    private const string ProblemTypePrefix = "https://logdapr.io/problems/";
-
     /// <summary>Set by the handler on answers repeated from the idempotency store.</summary>
     private const string ReplayedHeader = "Idempotent-Replayed";
 
@@ -24,10 +23,10 @@ public sealed class IngestOutcomeFilter(IngestMetrics metrics) : IEndpointFilter
         switch (result)
         {
             case ProblemHttpResult problem:
-                metrics.RequestRejected(Reason(problem.ProblemDetails.Type));
+                metrics.RequestRejected(Reason(problem.ProblemDetails.Type), IngestProtocol.Json);
                 break;
             case ContentHttpResult replay when context.HttpContext.Response.Headers[ReplayedHeader] == "true":
-                metrics.Duplicate(AcceptedIn(replay.ResponseContent));
+                metrics.Duplicate(AcceptedIn(replay.ResponseContent), IngestProtocol.Json);
                 break;
         }
 
@@ -35,13 +34,10 @@ public sealed class IngestOutcomeFilter(IngestMetrics metrics) : IEndpointFilter
     }
 
     /// <summary>"https://logdapr.io/problems/payload-too-large" becomes "payload_too_large": a bounded label set.</summary>
-    internal static string Reason(string? problemType)
-        => problemType is not null && problemType.StartsWith(ProblemTypePrefix, StringComparison.Ordinal)
-            ? problemType[ProblemTypePrefix.Length..].Replace('-', '_')
-            : "other";
+    internal static string Reason(string? problemType) => RequestRejections.Of(problemType);
 
     /// <summary>The "accepted" count of a stored 202 body; 0 when it cannot be read (the replay is still answered).</summary>
-    private static long AcceptedIn(string? body)
+    internal static long AcceptedIn(string? body)
     {
         if (string.IsNullOrEmpty(body))
         {

@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Intake;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using LogDapr.Ingest.Intake;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Ingestion;

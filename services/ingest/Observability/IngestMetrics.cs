@@ -54,42 +54,52 @@ public sealed class IngestMetrics : IStatsSource
     /// the first increase. Called once the meter provider listens (at host start).
     /// </summary>
     /// <param name="requestRejectionReasons">The problem types the endpoint answers, as <c>reason</c> labels.</param>
-    public void StartAtZero(IEnumerable<string> requestRejectionReasons)
+    /// <param name="protocols">The <c>protocol</c> label values of the endpoints this replica serves.</param>
+    public void StartAtZero(IEnumerable<string> requestRejectionReasons, IEnumerable<string> protocols)
     {
-        received.StartAtZero();
-        accepted.StartAtZero();
-        rejected.StartAtZero(RejectReasons.Invalid, RejectReasons.ForbiddenTenant, RejectReasons.Unpublished);
-        rateLimited.StartAtZero();
-        duplicate.StartAtZero();
-        requestsRejected.StartAtZero([.. requestRejectionReasons]);
+        string[] reasons = [.. requestRejectionReasons];
+        foreach (var protocol in protocols)
+        {
+            var tag = Protocol(protocol);
+            received.StartAtZero(tag);
+            accepted.StartAtZero(tag);
+            rejected.StartAtZero(tag, RejectReasons.Invalid, RejectReasons.ForbiddenTenant, RejectReasons.Unpublished);
+            rateLimited.StartAtZero(tag);
+            duplicate.StartAtZero(tag);
+            requestsRejected.StartAtZero(tag, reasons);
+        }
     }
 
     /// <summary>A payload was read: its events are received, the invalid ones rejected. Unreadable payloads count as requests.</summary>
-    public void Parsed(ParseResult parsed)
+    public void Parsed(ParseResult parsed, string protocol)
     {
         if (parsed.Error is not null)
         {
             return;
         }
 
-        received.Add(parsed.Total);
-        batchSize.Record(parsed.Total);
-        rejected.Add(parsed.Rejected.Count, RejectReasons.Invalid);
+        var tag = Protocol(protocol);
+        received.Add(parsed.Total, tag);
+        batchSize.Record(parsed.Total, tag);
+        rejected.Add(parsed.Rejected.Count, RejectReasons.Invalid, tag);
     }
 
-    public void Forbidden(int events) => rejected.Add(events, RejectReasons.ForbiddenTenant);
+    public void Forbidden(int events, string protocol) => rejected.Add(events, RejectReasons.ForbiddenTenant, Protocol(protocol));
 
-    public void RateLimited(int events) => rateLimited.Add(events);
+    public void RateLimited(int events, string protocol) => rateLimited.Add(events, Protocol(protocol));
 
-    public void Published(int acceptedEvents, int unpublishedEvents)
+    public void Published(int acceptedEvents, int unpublishedEvents, string protocol)
     {
-        accepted.Add(acceptedEvents);
-        rejected.Add(unpublishedEvents, RejectReasons.Unpublished);
+        var tag = Protocol(protocol);
+        accepted.Add(acceptedEvents, tag);
+        rejected.Add(unpublishedEvents, RejectReasons.Unpublished, tag);
     }
 
-    public void Duplicate(long events) => duplicate.Add(events);
+    public void Duplicate(long events, string protocol) => duplicate.Add(events, Protocol(protocol));
 
-    public void RequestRejected(string reason) => requestsRejected.Add(1, reason);
+    public void RequestRejected(string reason, string protocol) => requestsRejected.Add(1, reason, Protocol(protocol));
+
+    private static KeyValuePair<string, object?> Protocol(string protocol) => new("protocol", protocol);
 
     /// <summary>Call around a publish: counts it in flight until disposed and records its duration with <see cref="PublishTiming.Complete"/>.</summary>
     public PublishTiming StartPublish(Activity? activity)

@@ -45,6 +45,48 @@ public sealed class TrackedCounter
         }
     }
 
+    /// <summary>As <see cref="StartAtZero(string[])"/>, with one more tag on every series (e.g. the protocol a request came in).</summary>
+    public void StartAtZero(KeyValuePair<string, object?> tag, params string[] labelValues)
+    {
+        if (label is null)
+        {
+            counter.Add(0, tag);
+            return;
+        }
+
+        foreach (var value in labelValues)
+        {
+            byLabel.GetOrAdd(value, static _ => new StrongBox<long>());
+            counter.Add(0, new KeyValuePair<string, object?>(label, value), tag);
+        }
+    }
+
+    /// <summary>Adds to a counter declared without a label, with one tag that the running totals do not keep apart.</summary>
+    public void Add(long value, KeyValuePair<string, object?> tag)
+    {
+        if (value <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref total, value);
+        counter.Add(value, tag);
+    }
+
+    /// <summary>Adds under a label value, with one more tag that the running totals do not keep apart.</summary>
+    public void Add(long value, string labelValue, KeyValuePair<string, object?> tag)
+    {
+        if (value <= 0)
+        {
+            return;
+        }
+
+        Debug.Assert(label is not null, "a labelled add on a counter declared without a label");
+        Interlocked.Add(ref total, value);
+        Interlocked.Add(ref byLabel.GetOrAdd(labelValue, static _ => new StrongBox<long>()).Value, value);
+        counter.Add(value, new KeyValuePair<string, object?>(label!, labelValue), tag);
+    }
+
     public void Add(long value)
     {
         if (value <= 0)

@@ -1,6 +1,6 @@
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Ingest.Ingestion;
+namespace LogDapr.Ingest.Intake;
 
 /// <summary>
 /// The rejected events of a request as an answer reports them: the first <c>Ingest:MaxRejectedDetails</c> events with

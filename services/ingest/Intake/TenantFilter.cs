@@ -1,7 +1,7 @@
 using LogDapr.Contracts.Events;
 using LogDapr.ServiceDefaults.Auth;
 
-namespace LogDapr.Ingest.Ingestion;
+namespace LogDapr.Ingest.Intake;
 
 /// <summary>
 /// Splits parsed events into those the caller may write and, for the rest, rejections on tenant_id; keeps the

@@ -1,6 +1,6 @@
 using LogDapr.Contracts.Events;
 
-namespace LogDapr.Ingest.Ingestion;
+namespace LogDapr.Ingest.Intake;
 
 /// <summary>
 /// Body of a 202: how many events were accepted; the first rejected events with their reasons (see

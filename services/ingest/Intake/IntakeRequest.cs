@@ -1,0 +1,23 @@
+using LogDapr.Contracts.Events;
+using LogDapr.ServiceDefaults.Auth;
+
+namespace LogDapr.Ingest.Intake;
+
+/// <summary>
+/// One request's payload as <see cref="LogIntake"/> takes it: LogEvent v1 JSON or NDJSON. A protocol other than the
+/// JSON API transcodes its records into NDJSON first, one line per record in the protocol's order, so the reader's
+/// rejected index is the record's index.
+/// </summary>
+/// <param name="Protocol">One of <see cref="IngestProtocol"/>: the metrics label.</param>
+/// <param name="Caller">The authenticated API key (<see cref="ApiKeyPrincipal.AuthDisabled"/> when authentication is off).</param>
+/// <param name="RateLimitClient">The rate-limit bucket (see <see cref="LogIntake.RateLimitClient"/>).</param>
+/// <param name="FingerprintContentType">Part of the Idempotency-Key fingerprint: the same key with another content type is another request.</param>
+/// <param name="IdempotencyKey">A valid Idempotency-Key, or null.</param>
+public sealed record IntakeRequest(
+    string Protocol,
+    ApiKeyPrincipal Caller,
+    string RateLimitClient,
+    ReadOnlyMemory<byte> Payload,
+    PayloadFormat Format,
+    string? FingerprintContentType,
+    string? IdempotencyKey);
