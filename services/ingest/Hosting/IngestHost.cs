@@ -8,6 +8,7 @@ using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
+using LogDapr.Ingest.Protocols.Loki;
 using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.Publishing;
 using LogDapr.Ingest.RateLimiting;
@@ -109,6 +110,7 @@ public static class IngestHost
         app.MapGet(SchemaRoute, () => Results.Text(LogEventSchema.Json, "application/schema+json"))
             .ExcludeFromDescription();
         app.MapLogsEndpoint();
+        app.MapLokiPush();
         return app;
     }
 }

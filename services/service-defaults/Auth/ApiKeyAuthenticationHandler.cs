@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using LogDapr.Configuration.Auth;
 using LogDapr.ServiceDefaults.Problems;
@@ -12,9 +13,15 @@ using Microsoft.Extensions.Options;
 namespace LogDapr.ServiceDefaults.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key: &lt;key&gt;</c>. Missing, unknown and
-/// revoked keys get the same 401, which says nothing about whether a tenant exists. The key never reaches a log.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-API-Key: &lt;key&gt;</c> or
+/// <c>Authorization: Basic base64(user:key)</c>. Missing, unknown, revoked and malformed keys get the same 401, which
+/// says nothing about whether a tenant exists. The key never reaches a log.
 /// </summary>
+/// <remarks>
+/// Basic is there because many shippers only speak Basic (Fluent Bit's <c>http_user</c>/<c>http_passwd</c>, Promtail's
+/// <c>basic_auth</c>). The password is the API key; the user part is ignored, because those shippers insist on some
+/// user and Grafana-style configurations already put the tenant id there, and the key alone names its tenant.
+/// </remarks>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
@@ -24,6 +31,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-API-Key";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,6 +47,11 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        if (key.Length == 0)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("invalid API key"));
+        }
+
         return Task.FromResult(store.TryAuthenticate(key, out var principal)
             ? Success(principal)
             : AuthenticateResult.Fail("invalid API key"));
@@ -48,7 +62,7 @@ public sealed class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await WriteProblemAsync(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized",
-            $"A valid API key is required (Authorization: Bearer <key> or {HeaderName}: <key>).").ConfigureAwait(false);
+            $"A valid API key is required (Authorization: Bearer <key>, {HeaderName}: <key>, or Basic auth with the key as password).").ConfigureAwait(false);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -73,8 +87,37 @@ public sealed class ApiKeyAuthenticationHandler(
             return authorization["Bearer ".Length..].Trim();
         }
 
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return BasicPassword(authorization.AsSpan("Basic ".Length).Trim());
+        }
+
         var header = request.Headers[HeaderName].ToString();
         return header.Length > 0 ? header.Trim() : null;
+    }
+
+    /// <summary>The password of a Basic credential; "" (refused) when it is not base64 of <c>user:password</c>.</summary>
+    private static string BasicPassword(ReadOnlySpan<char> encoded)
+    {
+        // A Basic credential is a header value, so the header size limit already bounds it.
+        var bytes = new byte[(encoded.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written))
+        {
+            return "";
+        }
+
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(bytes, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return "";
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? "" : decoded[(colon + 1)..];
     }
 
     private AuthenticateResult Success(ApiKeyPrincipal principal)

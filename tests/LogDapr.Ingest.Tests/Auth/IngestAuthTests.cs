@@ -92,6 +92,51 @@ public sealed class IngestAuthTests : IClassFixture<SidecarFixture>, IDisposable
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Event("acme"), acme, useHeader: true)).Status);
     }
 
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostBasicAsync(string body, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic " + credential);
+        using var response = await factory.CreateClient().SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
+    }
+
+    private static string Basic(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+
+    [Fact]
+    public async Task Basic_auth_takes_the_key_as_password_and_ignores_the_user()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await PostBasicAsync(Event("acme"), Basic("fluent-bit", acme))).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostBasicAsync(Event("acme"), Basic("", acme))).Status);
+
+        // The key still decides the tenant: the user part cannot widen it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostBasicAsync(Event("globex"), Basic("globex", acme))).Status);
+    }
+
+    [Fact]
+    public async Task Basic_auth_with_a_wrong_malformed_or_empty_credential_gets_the_same_401()
+    {
+        var (_, reference, _) = await PostAsync(Event("acme"), key: null);
+        var attempts = new[]
+        {
+            Basic("acme", "ldk_not-a-real-key"),
+            Basic(acme, ""),
+            acme, // the key itself, not base64 of user:password
+            "!!!not base64!!!",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("no-colon-here")),
+            Convert.ToBase64String([0xff, 0xfe, (byte)':', 0xc3]),
+            "",
+        };
+
+        foreach (var credential in attempts)
+        {
+            var (status, body) = await PostBasicAsync(Event("acme"), credential);
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal("https://logdapr.io/problems/unauthorized", body!["type"]!.GetValue<string>());
+            Assert.Equal(reference!["detail"]!.ToJsonString(), body["detail"]!.ToJsonString());
+        }
+    }
+
     [Fact]
     public async Task A_tenant_key_writing_another_tenant_is_refused_for_those_events()
     {

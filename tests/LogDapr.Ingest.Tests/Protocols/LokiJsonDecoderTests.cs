@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CsCheck;
+using LogDapr.Ingest.Protocols.Loki;
+
+namespace LogDapr.Ingest.Tests.Protocols;
+
+public sealed class LokiJsonDecoderTests
+{
+    // The push example of Loki's HTTP API documentation (grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs).
+    private const string DocumentationExample = """{"streams": [{"stream": {"foo": "bar2"}, "values": [["1570818238000000000", "fizzbuzz"]]}]}""";
+
+    private static JsonNode[] Lines(string body, string tenant = "acme")
+    {
+        var ndjson = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), tenant, out var entries, out var error);
+        Assert.Null(error);
+        var lines = Encoding.UTF8.GetString(ndjson!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(entries, lines.Length);
+        return lines;
+    }
+
+    [Fact]
+    public void The_documentation_example_becomes_one_event_of_the_tenant_with_its_label_as_attribute()
+    {
+        var line = Assert.Single(Lines(DocumentationExample));
+
+        Assert.Equal("acme", line["tenant_id"]!.GetValue<string>());
+        Assert.Equal("2019-10-11T18:23:58.0000000+00:00", line["timestamp"]!.GetValue<string>());
+        Assert.Equal("info", line["severity"]!.GetValue<string>());
+        Assert.Equal("fizzbuzz", line["message"]!.GetValue<string>());
+        Assert.Equal("bar2", line["attributes"]!["foo"]!.GetValue<string>());
+        Assert.Null(line["service"]);
+    }
+
+    [Fact]
+    public void Service_and_level_labels_map_by_the_documented_order_and_metadata_becomes_attributes()
+    {
+        var lines = Lines("""
+            {"streams":[
+              {"stream":{"job":"varlogs","app":"checkout","level":"warning","env":"prod"},
+               "values":[["1","a",{"trace":"t1"}],["2","b"]]},
+              {"stream":{"service_name":"api","service":"x","detected_level":"ERROR"},"values":[["3","c"]]},
+              {"stream":{"level":"unknown"},"values":[["4","d"]]}]}
+            """);
+
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("checkout", lines[0]["service"]!.GetValue<string>());
+        Assert.Equal("warn", lines[0]["severity"]!.GetValue<string>());
+        Assert.Equal("varlogs", lines[0]["attributes"]!["job"]!.GetValue<string>());
+        Assert.Equal("prod", lines[0]["attributes"]!["env"]!.GetValue<string>());
+        Assert.Equal("t1", lines[0]["attributes"]!["trace"]!.GetValue<string>());
+        Assert.Null(lines[0]["attributes"]!["app"]);
+        Assert.Null(lines[0]["attributes"]!["level"]);
+        Assert.Null(lines[1]["attributes"]!["trace"]);
+        Assert.Equal("api", lines[2]["service"]!.GetValue<string>());
+        Assert.Equal("error", lines[2]["severity"]!.GetValue<string>());
+        Assert.Equal("x", lines[2]["attributes"]!["service"]!.GetValue<string>());
+        Assert.Equal("info", lines[3]["severity"]!.GetValue<string>());
+        Assert.Equal("unknown", lines[3]["attributes"]!["level"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"streams":{}}""")]
+    [InlineData("""{"streams":[{"stream":{"a":1},"values":[]}]}""")]
+    [InlineData("""{"streams":[{"stream":{},"values":[["1"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{},"values":[[1,"x"]]}]}""")]
+    public void A_push_that_is_not_the_push_format_is_refused_with_a_reason(string body)
+    {
+        Assert.Null(LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", out _, out var error));
+        Assert.StartsWith("invalid", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Random_bytes_never_throw()
+    {
+        Gen.Byte.Array[0, 300].Sample(bytes =>
+        {
+            var ndjson = LokiJsonDecoder.Decode(bytes, "acme", out _, out var error);
+            Assert.True(ndjson is not null ^ error is not null);
+        });
+    }
+}
