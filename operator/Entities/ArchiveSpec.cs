@@ -42,7 +42,7 @@ public sealed class ArchiveSpec
 [Description("One metadata entry of the archive binding.")]
 [CelRule("has(self.value) != has(self.secretKeyRef)", "an archive metadata entry needs exactly one of value and secretKeyRef")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class ArchiveMetadataSpec
+public sealed class ArchiveMetadataSpec : IComponentMetadataEntry
 {
     [JsonRequired]
     [Description("Metadata name, e.g. bucket, region, accessKey.")]

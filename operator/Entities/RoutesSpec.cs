@@ -81,7 +81,7 @@ public sealed class RouteBindingSpec
 [Description("One metadata entry of a route binding.")]
 [CelRule("has(self.value) != has(self.secretKeyRef)", "a route binding metadata entry needs exactly one of value and secretKeyRef")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class RouteBindingMetadataSpec
+public sealed class RouteBindingMetadataSpec : IComponentMetadataEntry
 {
     [JsonRequired]
     [Description("Metadata name, e.g. url, brokers, topics, bucket, accessKey.")]

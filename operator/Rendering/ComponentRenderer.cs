@@ -292,23 +292,7 @@ internal static class ComponentRenderer
         {
             throw new InvalidPipelineException($"storage.archive.metadata needs {string.Join(" and ", missing)} for {archive.Type} (required by the Dapr component)");
         }
-        var metadata = new DaprMetadata(secrets);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            if ((item.Value is null) == (item.SecretKeyRef is null))
-            {
-                throw new InvalidPipelineException($"storage.archive.metadata[{i}] ({item.Name}) needs exactly one of value and secretKeyRef");
-            }
-            if (item.SecretKeyRef is { } secret)
-            {
-                metadata.Secret(item.Name, secret, $"spec.storage.archive.metadata[{i}].secretKeyRef");
-            }
-            else
-            {
-                metadata.Value(item.Name, item.Value!);
-            }
-        }
+        var metadata = new DaprMetadata(secrets).Declared(items, "storage.archive.metadata");
         return Component(pipeline, names.ArchiveBindingComponent, "binding", archive.Type!, metadata.Items, [names.StoreAppId]);
     }
 
@@ -326,19 +310,8 @@ internal static class ComponentRenderer
         for (var i = 0; i < routes.Bindings.Count; i++)
         {
             var binding = routes.Bindings[i];
-            var metadata = new DaprMetadata(secrets);
-            var items = binding.Metadata ?? [];
-            for (var m = 0; m < items.Count; m++)
-            {
-                if (items[m].SecretKeyRef is { } secret)
-                {
-                    metadata.Secret(items[m].Name, secret, $"spec.routes.bindings[{i}].metadata[{m}].secretKeyRef");
-                }
-                else
-                {
-                    metadata.Value(items[m].Name, items[m].Value ?? "");
-                }
-            }
+            // RouteRules.Problems has refused an entry with both or neither of value and secretKeyRef already.
+            var metadata = new DaprMetadata(secrets).Declared(binding.Metadata ?? [], $"routes.bindings[{i}].metadata");
             var component = Component(pipeline, names.RouteBindingComponent(binding.Name), "binding", binding.Type, metadata.Items, [names.RouterAppId]);
             component.Spec.Version = binding.Version;
             yield return component;

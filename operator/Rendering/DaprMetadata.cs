@@ -29,6 +29,31 @@ internal sealed class DaprMetadata
 
     public DaprMetadata OptionalValue(string name, string? value) => value is null ? this : Value(name, value);
 
+    /// <summary>
+    /// The entries the user declared for a component, at <paramref name="path"/> under spec (e.g.
+    /// "storage.archive.metadata"); an entry with both or neither of value and secretKeyRef is refused.
+    /// </summary>
+    public DaprMetadata Declared(IReadOnlyList<IComponentMetadataEntry> entries, string path)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if ((entry.Value is null) == (entry.SecretKeyRef is null))
+            {
+                throw new InvalidPipelineException($"{path}[{i}] ({entry.Name}) needs exactly one of value and secretKeyRef");
+            }
+            if (entry.SecretKeyRef is { } secret)
+            {
+                Secret(entry.Name, secret, $"spec.{path}[{i}].secretKeyRef");
+            }
+            else
+            {
+                Value(entry.Name, entry.Value!);
+            }
+        }
+        return this;
+    }
+
     public DaprMetadata Secret(string name, SecretKeySelector? selector, string fieldPath)
     {
         if (selector is null)
