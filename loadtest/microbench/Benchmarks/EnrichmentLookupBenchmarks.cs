@@ -4,12 +4,10 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Dapr.Client;
 using LogDapr.Aggregator.Database.Migrations;
 using LogDapr.Aggregator.Enrichment;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Enrichment;
-using LogDapr.Configuration.Pipeline;
 using LogDapr.Processing.Enrichment;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -30,7 +28,7 @@ public class EnrichmentLookupBenchmarks
     private const string Schema = "logdapr_bench_enrichment";
 
     private NpgsqlDataSource? dataSource;
-    private DaprClient dapr = null!;
+    private MetadataStateStore stateStore = null!;
     private TieredMetadataLookup warm = null!;
     private TieredMetadataLookup cold = null!;
     private HashSet<MetadataKey> keys = [];
@@ -46,7 +44,7 @@ public class EnrichmentLookupBenchmarks
         keys = [.. Enumerable.Range(0, hosts).Select(i => new MetadataKey(MetadataKind.Host, $"host-{i:D4}")),
             .. Enumerable.Range(0, DistinctKeys - hosts).Select(i => new MetadataKey(MetadataKind.Service, $"service-{i:D4}"))];
         // A sidecar that is not there: the warm path never asks it; the cold one opens its breaker in the first calls.
-        dapr = new DaprClientBuilder().UseGrpcEndpoint("http://127.0.0.1:9").UseHttpEndpoint("http://127.0.0.1:9").Build();
+        stateStore = new MetadataStateStore("logdapr-enrichment", "http://127.0.0.1:9", apiToken: null);
         var connectionString = Environment.GetEnvironmentVariable("LOGDAPR_BENCH_PG");
         dataSource = NpgsqlDataSource.Create(connectionString ?? "Host=127.0.0.1;Port=9;Username=x;Password=x;Timeout=1");
         if (connectionString is not null)
@@ -75,7 +73,7 @@ public class EnrichmentLookupBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        dapr.Dispose();
+        stateStore.Dispose();
         if (dataSource is not null)
         {
             await dataSource.DisposeAsync();
@@ -98,8 +96,7 @@ public class EnrichmentLookupBenchmarks
     }
 
     private TieredMetadataLookup Lookup(MetadataReader reader, EnrichmentOptions options) => new(
-        dapr, reader, new EnrichmentMetrics(new BenchMeterFactory()), Options.Create(options), Options.Create(new PipelineOptions()),
-        TimeProvider.System, NullLoggerFactory.Instance);
+        stateStore, reader, new EnrichmentMetrics(new BenchMeterFactory()), Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
 
     private sealed class Percentiles : ManualConfig
     {

@@ -1,6 +1,9 @@
+using Dapr;
 using LogDapr.Configuration.Enrichment;
+using LogDapr.Configuration.Pipeline;
 using LogDapr.Processing.Enrichment;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Enrichment;
 
@@ -24,6 +27,13 @@ public static class EnrichmentRegistration
     {
         services.AddEnrichmentMetadata();
         services.TryAddSingleton<EnrichmentMetrics>();
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var store = sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value.StateStore(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.StateStoreName);
+            // Where the services' DaprClient connects, resolved the same way.
+            return new MetadataStateStore(store, DaprDefaults.GetDefaultGrpcEndpoint(configuration), DaprDefaults.GetDefaultDaprApiToken(configuration));
+        });
         services.TryAddSingleton<TieredMetadataLookup>();
         services.TryAddSingleton<IMetadataLookup>(sp => sp.GetRequiredService<TieredMetadataLookup>());
         return services;

@@ -1,14 +1,12 @@
 using System.Diagnostics;
-using Dapr.Client;
 using LogDapr.Configuration.Enrichment;
-using LogDapr.Configuration.Pipeline;
 using LogDapr.Processing.Enrichment;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Aggregator.Enrichment;
 
 /// <summary>
-/// Metadata for a batch of keys from three tiers: the in-process cache, then the Dapr state store (one bulk get), then
+/// Metadata for a batch of keys from three tiers: the in-process cache, then the Dapr state store (one bulk get over daprd's gRPC API, see <see cref="MetadataStateStore"/>), then
 /// Postgres (one query for every key still missing). What Postgres answers fills the state store and the cache, found
 /// rows and absences alike (absences for the shorter negative TTL). The two remote sources each sit behind a
 /// <see cref="GuardedSource"/>: a failing state store only sends its keys on to Postgres; a failing Postgres leaves the
@@ -18,20 +16,18 @@ namespace LogDapr.Aggregator.Enrichment;
 public sealed class TieredMetadataLookup : IMetadataLookup
 {
     private readonly MetadataCache cache;
-    private readonly DaprClient dapr;
+    private readonly MetadataStateStore stateStore;
     private readonly MetadataReader reader;
     private readonly EnrichmentMetrics metrics;
     private readonly EnrichmentOptions options;
-    private readonly string stateStore;
 
-    public TieredMetadataLookup(DaprClient dapr, MetadataReader reader, EnrichmentMetrics metrics, IOptions<EnrichmentOptions> options,
-        IOptions<PipelineOptions> pipeline, TimeProvider time, ILoggerFactory loggers)
+    public TieredMetadataLookup(MetadataStateStore stateStore, MetadataReader reader, EnrichmentMetrics metrics, IOptions<EnrichmentOptions> options,
+        TimeProvider time, ILoggerFactory loggers)
     {
-        this.dapr = dapr;
+        this.stateStore = stateStore;
         this.reader = reader;
         this.metrics = metrics;
         this.options = options.Value;
-        stateStore = this.options.StateStore(pipeline.Value.StateStoreName);
         cache = new MetadataCache(this.options.CacheMaxEntries, time);
         var logger = loggers.CreateLogger<TieredMetadataLookup>();
         StateStore = new GuardedSource(LookupTier.StateStore, this.options.StateStoreTimeout, this.options, time, logger);
@@ -88,7 +84,7 @@ public sealed class TieredMetadataLookup : IMetadataLookup
         var stateKeys = keys.Select(MetadataStateEntry.Key).ToList();
         var started = Stopwatch.GetTimestamp();
         var answer = await StateStore.RunAsync(
-            async ct => await dapr.GetBulkStateAsync<MetadataStateEntry>(stateStore, stateKeys, parallelism: null, cancellationToken: ct).ConfigureAwait(false),
+            async ct => await stateStore.GetAsync(stateKeys, ct).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         metrics.Duration(LookupTier.StateStore, Stopwatch.GetElapsedTime(started));
         if (!answer.Ok)
@@ -97,15 +93,7 @@ public sealed class TieredMetadataLookup : IMetadataLookup
             return keys;
         }
 
-        var byStateKey = new Dictionary<string, MetadataStateEntry>(StringComparer.Ordinal);
-        foreach (var item in answer.Value!)
-        {
-            if (item.Value is { } entry)
-            {
-                byStateKey[item.Key] = entry;
-            }
-        }
-
+        var byStateKey = answer.Value!;
         var remaining = new List<MetadataKey>();
         var hits = new List<(MetadataKey, IReadOnlyDictionary<string, string>?, TimeSpan)>();
         for (var i = 0; i < keys.Count; i++)
@@ -172,19 +160,15 @@ public sealed class TieredMetadataLookup : IMetadataLookup
     {
         var positive = MetadataWriter.TtlMetadata(options.StateStoreEntryTtl);
         var negative = MetadataWriter.TtlMetadata(options.NegativeCacheTtl);
-        // No ETag (the SDK sends none for null): the fill is a last-write upsert.
-        var items = answered
-            .Select(a => new SaveStateItem<MetadataStateEntry>(MetadataStateEntry.Key(a.Key), MetadataStateEntry.For(a.Attributes), etag: null!,
-                stateOptions: null, metadata: a.Attributes is null ? negative : positive))
-            .ToList();
+        var items = answered.Select(a => (a.Key, a.Attributes, (IReadOnlyDictionary<string, string>)(a.Attributes is null ? negative : positive)));
         var fill = await StateStore.RunAsync(async ct =>
         {
-            await dapr.SaveBulkStateAsync(stateStore, items, ct).ConfigureAwait(false);
+            await stateStore.SaveAsync(items, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         if (!fill.Ok)
         {
-            metrics.Lookups(LookupTier.StateStore, "fill_error", items.Count);
+            metrics.Lookups(LookupTier.StateStore, "fill_error", answered.Count);
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
         Client = new DaprClientBuilder().UseGrpcEndpoint(host.GrpcEndpoint).UseHttpEndpoint(host.HttpEndpoint).Build();
         var processor = host.Listener(ProcessorAppId);
         ProcessorClient = new DaprClientBuilder()
-            .UseGrpcEndpoint($"http://127.0.0.1:{processor.GrpcPort}").UseHttpEndpoint($"http://127.0.0.1:{processor.HttpPort}").Build();
+            .UseGrpcEndpoint(ProcessorGrpcEndpoint).UseHttpEndpoint($"http://127.0.0.1:{processor.HttpPort}").Build();
     }
 
     /// <summary>The counter's (app id logdapr-aggregator).</summary>
@@ -39,7 +39,20 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
 
     public int GrpcPort => host.GrpcPort;
 
+    public string GrpcEndpoint => host.GrpcEndpoint;
+
+    public string ProcessorGrpcEndpoint => $"http://127.0.0.1:{host.Listener(ProcessorAppId).GrpcPort}";
+
     public int HttpPort => host.HttpPort;
+
+    /// <summary>The development sidecar's drill switch: the store's backend unreachable (every operation fails as daprd's component fails it), or back.</summary>
+    public async Task SetOutageAsync(string store, bool unreachable)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(host.HttpEndpoint) };
+        var uri = $"/v1.0-dev/state/{store}/outage";
+        using var response = unreachable ? await http.PutAsync(uri, null) : await http.DeleteAsync(uri);
+        response.EnsureSuccessStatusCode();
+    }
 
     public static async Task<EnrichmentSidecar> StartAsync(string npgsqlConnectionString)
     {

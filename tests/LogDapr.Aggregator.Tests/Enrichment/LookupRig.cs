@@ -1,4 +1,3 @@
-using Dapr.Client;
 using LogDapr.Aggregator.Enrichment;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Configuration.Aggregator;
@@ -30,6 +29,8 @@ internal sealed class LookupRig : IAsyncDisposable
         this.database = database;
     }
 
+    private readonly List<MetadataStateStore> stores = [];
+
     public MigratedDatabase Db { get; }
 
     public EnrichmentSidecar Sidecar { get; }
@@ -46,16 +47,21 @@ internal sealed class LookupRig : IAsyncDisposable
         return new LookupRig(postgres, db, await EnrichmentSidecar.StartAsync(db.DataSource.ConnectionString), database);
     }
 
-    /// <param name="dapr">Another client (e.g. one of a sidecar that is not there); the rig's by default.</param>
+    /// <param name="grpcEndpoint">Another sidecar's (e.g. one that is not there); the rig's by default.</param>
     /// <param name="time">The fake clock unless a test needs real timeouts.</param>
-    public TieredMetadataLookup Lookup(EnrichmentOptions? options = null, DaprClient? dapr = null, TimeProvider? time = null) => new(
-        dapr ?? Sidecar.Client,
-        new MetadataReader(Db.DataSource, Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = MigratedDatabase.Schema })),
-        new EnrichmentMetrics(Meters),
-        Options.Create(options ?? new EnrichmentOptions()),
-        Options.Create(new PipelineOptions()),
-        time ?? Time,
-        NullLoggerFactory.Instance);
+    public TieredMetadataLookup Lookup(EnrichmentOptions? options = null, string? grpcEndpoint = null, TimeProvider? time = null)
+    {
+        options ??= new EnrichmentOptions();
+        var store = new MetadataStateStore(options.StateStore(new PipelineOptions().StateStoreName), grpcEndpoint ?? Sidecar.GrpcEndpoint, apiToken: null);
+        stores.Add(store);
+        return new TieredMetadataLookup(
+            store,
+            new MetadataReader(Db.DataSource, Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = MigratedDatabase.Schema })),
+            new EnrichmentMetrics(Meters),
+            Options.Create(options),
+            time ?? Time,
+            NullLoggerFactory.Instance);
+    }
 
     public Task InsertAsync(string kind, string name, string attributesJson)
         => Db.ExecAsBindingAsync(
@@ -92,6 +98,7 @@ internal sealed class LookupRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StartPostgresAsync();
+        stores.ForEach(s => s.Dispose());
         await Sidecar.DisposeAsync();
         await Db.DisposeAsync();
     }

@@ -45,12 +45,12 @@ public sealed class MetadataAcrossAppsTests(PostgresFixture postgres) : IAsyncLi
             await update.ExecuteNonQueryAsync();
         }
 
+        using var store = new MetadataStateStore(EnrichmentSidecar.SharedStore, host.Sidecar.ProcessorGrpcEndpoint, apiToken: null);
         var lookup = new TieredMetadataLookup(
-            host.Sidecar.ProcessorClient,
+            store,
             new MetadataReader(dataSource, Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = "logdapr" })),
             new EnrichmentMetrics(new CapturingMeterFactory()),
             Options.Create(new EnrichmentOptions { StateStoreName = EnrichmentSidecar.SharedStore }),
-            Options.Create(new PipelineOptions()),
             TimeProvider.System,
             NullLoggerFactory.Instance);
 

@@ -160,9 +160,7 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         await rig.InsertAsync("service", "api", """{"team":"payments"}""");
         var options = new EnrichmentOptions();
         // A sidecar that is not there: every state store call fails (connection refused).
-        using var absent = new DaprClientBuilder()
-            .UseGrpcEndpoint($"http://127.0.0.1:{FreePorts.Next()}").UseHttpEndpoint($"http://127.0.0.1:{FreePorts.Next()}").Build();
-        var lookup = rig.Lookup(options, absent);
+        var lookup = rig.Lookup(options, $"http://127.0.0.1:{FreePorts.Next()}");
 
         for (var round = 0; round < options.BreakerMinimumThroughput; round++)
         {
@@ -179,6 +177,39 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(CircuitState.Open, lookup.StateStore.State.CircuitState);
         Assert.Equal(CircuitState.Closed, lookup.Postgres.State.CircuitState);
         Assert.Empty((await lookup.LookupAsync([Web1, Api, Nobody], CancellationToken.None)).Unavailable);
+    }
+
+    [Fact]
+    public async Task An_unreachable_state_store_behind_a_working_sidecar_opens_its_breaker_and_Postgres_answers_until_it_is_back()
+    {
+        var options = new EnrichmentOptions();
+        await rig.InsertAsync("host", "web-1", """{"region":"eu"}""");
+        var lookup = rig.Lookup(options);
+        using var meters = new LookupMeters(rig.Meters);
+        // daprd answers a bulk get on a store it cannot reach with success and an error in every item: that must
+        // count as the tier failing, not as "no entries".
+        await rig.Sidecar.SetOutageAsync(PipelineDefaults.EnrichmentStateStoreComponent, unreachable: true);
+
+        for (var round = 0; round < options.BreakerMinimumThroughput; round++)
+        {
+            var fresh = new MetadataKey(MetadataKind.Service, $"fresh-{round}");
+            var answer = await lookup.LookupAsync([Web1, fresh], CancellationToken.None);
+            Assert.Empty(answer.Unavailable);
+            Assert.Equal("eu", answer.Found[Web1]["region"]);
+        }
+
+        Assert.Equal(CircuitState.Open, lookup.StateStore.State.CircuitState);
+        Assert.Equal(2, meters.Breaker(LookupTier.StateStore));
+        Assert.True(meters.Lookups("state_store/error") >= options.BreakerMinimumThroughput, "the item errors were not counted as the tier's errors");
+        Assert.Equal(0, meters.Lookups("state_store/miss"));
+
+        // Back: after the break a lookup probes it, the breaker closes, and Postgres' answers fill it again.
+        await rig.Sidecar.SetOutageAsync(PipelineDefaults.EnrichmentStateStoreComponent, unreachable: false);
+        rig.Time.Advance(options.BreakerBreakDuration);
+        Assert.Empty((await lookup.LookupAsync([Web2], CancellationToken.None)).Unavailable);
+        Assert.Equal(CircuitState.Closed, lookup.StateStore.State.CircuitState);
+        var filled = await rig.Sidecar.Client.GetStateAsync<MetadataStateEntry?>(PipelineDefaults.EnrichmentStateStoreComponent, MetadataStateEntry.Key(Web2));
+        Assert.False(Assert.IsType<MetadataStateEntry>(filled).Found);
     }
 
     [Fact]
