@@ -90,7 +90,7 @@ public class AggregatorHardeningTests
 
         for (var request = 0; request < 30; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 20, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 20, request));
             if (request % 10 == 0)
             {
                 var id = poisonIds[request / 10];
@@ -162,7 +162,7 @@ public class AggregatorHardeningTests
         Assert.True(peak - before < 100L * 1024 * 1024, $"aggregator grew from {before >> 20} MiB to {peak >> 20} MiB");
         // And it still counts.
         var model = Models.Recent(seed: 4);
-        Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 10, 0));
+        Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 10, 0));
         await pipeline.AssertCountsExactAsync(model);
     }
 }

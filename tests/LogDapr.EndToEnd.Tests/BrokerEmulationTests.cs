@@ -35,7 +35,7 @@ public class BrokerEmulationTests
         for (var request = 0; request < 40; request++)
         {
             var size = request % 5 == 0 ? 1 : 1 + (request * 37 % 200);
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, size, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, size, request));
         }
 
         await pipeline.AssertCountsExactAsync(model);

@@ -15,7 +15,7 @@ public class CountingTests
         for (var request = 0; request < 60; request++)
         {
             var size = request % 5 == 0 ? 1 : 1 + (request * 37 % 240);
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, size, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, size, request));
         }
 
         Assert.True(model.ExpectedTotal > 5000, $"only {model.ExpectedTotal} events generated");
@@ -30,7 +30,7 @@ public class CountingTests
 
         for (var request = 0; request < 40; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 1 + (request * 13 % 120), request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 1 + (request * 13 % 120), request));
         }
 
         await pipeline.AssertCountsExactAsync(model);

@@ -21,7 +21,7 @@ public class FailureTests
         {
             for (var request = 0; request < 2000 && (request < 100 || !sending.IsCancellationRequested); request++)
             {
-                Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 1 + (request * 29 % 120), request));
+                Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 1 + (request * 29 % 120), request));
                 await Task.Delay(10);
             }
         });
@@ -47,7 +47,7 @@ public class FailureTests
         var model = Models.Recent(seed: 4);
         for (var request = 0; request < 10; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 50, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 50, request));
         }
 
         // The outage hits a pipeline that is counting: the sidecar's health probe has seen the aggregator ready.
@@ -57,7 +57,7 @@ public class FailureTests
         for (var request = 10; request < 30; request++)
         {
             // Ingest does not need Postgres: it keeps accepting while the sink is down.
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 50, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 50, request));
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -81,7 +81,7 @@ public class FailureTests
         var model = Models.Recent(seed: 5);
         for (var request = 0; request < 10; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 20, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 20, request));
         }
 
         await pipeline.WaitUntilDrainedAsync();
@@ -103,7 +103,7 @@ public class FailureTests
         await WaitForReadyAsync(pipeline);
         for (var request = 20; request < 30; request++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendAsync(model, 20, request));
+            Assert.Equal(HttpStatusCode.Accepted, await pipeline.SendRetryingAsync(model, 20, request));
         }
 
         await pipeline.AssertCountsExactAsync(model);

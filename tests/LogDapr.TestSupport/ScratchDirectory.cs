@@ -35,6 +35,33 @@ public static class ScratchDirectory
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> UntilExit = CreateExitCleanup();
+
+    /// <summary>
+    /// Creates <c>$TMP/logdapr-tests/&lt;name&gt;-&lt;random&gt;</c> and removes it when the test process exits: for
+    /// directories held by helpers with no natural end (rigs, bindings, sidecars a fixture owns).
+    /// </summary>
+    public static string CreateUntilExit(string name)
+    {
+        var path = NewPath("logdapr-tests", name);
+        Directory.CreateDirectory(path);
+        UntilExit.Add(path);
+        return path;
+    }
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> CreateExitCleanup()
+    {
+        var paths = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var path in paths)
+            {
+                Remove(path);
+            }
+        };
+        return paths;
+    }
+
     /// <summary>Removes the directory when disposed: <c>using var cleanup = new ScratchDirectory.Lease(path);</c>.</summary>
     public sealed class Lease(string path) : IDisposable
     {

@@ -56,7 +56,7 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
 
     public static async Task<EnrichmentSidecar> StartAsync(string npgsqlConnectionString)
     {
-        var resources = Directory.CreateTempSubdirectory("logdapr-enrich-components-").FullName;
+        var resources = ScratchDirectory.CreateUntilExit("logdapr-enrich-components");
         await File.WriteAllTextAsync(Path.Combine(resources, "components.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -96,7 +96,7 @@ internal sealed class EnrichmentSidecar : IAsyncDisposable
             GrpcPort = 0,
             AppId = PipelineDefaults.AggregatorAppId,
             ClientApps = [ProcessorAppId],
-            DataDir = Directory.CreateTempSubdirectory("logdapr-enrich-data-").FullName,
+            DataDir = ScratchDirectory.CreateUntilExit("logdapr-enrich-data"),
             LogLevel = LogLevel.Warning,
         });
         return new EnrichmentSidecar(host);

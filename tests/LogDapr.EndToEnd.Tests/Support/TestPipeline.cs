@@ -99,6 +99,23 @@ public sealed class TestPipeline : IAsyncDisposable
         return status;
     }
 
+    /// <summary>
+    /// POSTs a body whose events all carry ids as a careful client does: a 503 (the sidecar did not confirm the publish
+    /// in time, as on a loaded machine) is retried unchanged, and the ids keep it counted once. Asserts the final 202.
+    /// For tests whose subject is not the edge's own answers.
+    /// </summary>
+    public async Task PostLogsRetryingAsync(string body, int attempts = 10)
+    {
+        var response = await Client.PostLogsAsync(body);
+        for (var attempt = 1; attempt < attempts && response.Status == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            await Task.Delay(500);
+            response = await Client.PostLogsAsync(body);
+        }
+
+        Assert.True(response.Status == HttpStatusCode.Accepted, $"ingest answered {response.Status}: {response.Text}");
+    }
+
     public Task WaitUntilDrainedAsync(TimeSpan? timeout = null)
         => Sidecar.WaitUntilDrainedAsync(timeout ?? TimeSpan.FromSeconds(90), Pipeline.Diagnostics);
 

@@ -133,7 +133,7 @@ public class ArchiveTests(PostgresFixture postgres)
     public async Task A_failed_archive_leaves_the_partition_for_the_next_run_which_rewrites_the_same_objects()
     {
         await using var db = await MigratedDatabase.CreateAsync(postgres, "archfail");
-        var binding = new DirectoryArchiveBinding(Directory.CreateTempSubdirectory("logdapr-archive-").FullName) { Fail = true };
+        var binding = new DirectoryArchiveBinding(ScratchDirectory.CreateUntilExit("logdapr-archive")) { Fail = true };
         var rig = new RetentionRig(db, Options(), Now, binding);
         var day = await SeedAsync(db, rig.Today);
 

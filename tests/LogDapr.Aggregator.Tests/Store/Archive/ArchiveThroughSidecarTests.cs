@@ -28,8 +28,8 @@ public class ArchiveThroughSidecarTests(PostgresFixture postgres)
     [Fact]
     public async Task Archive_through_bindings_localstorage_writes_the_gzip_files_and_restores_the_exact_events()
     {
-        var root = Directory.CreateTempSubdirectory("logdapr-archive-root-").FullName;
-        var resources = Directory.CreateTempSubdirectory("logdapr-archive-components-").FullName;
+        var root = ScratchDirectory.CreateUntilExit("logdapr-archive-root");
+        var resources = ScratchDirectory.CreateUntilExit("logdapr-archive-components");
         await File.WriteAllTextAsync(Path.Combine(resources, "archive.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -48,7 +48,7 @@ public class ArchiveThroughSidecarTests(PostgresFixture postgres)
             HttpPort = 0,
             GrpcPort = 0,
             AppId = "logdapr-store",
-            DataDir = Directory.CreateTempSubdirectory("logdapr-archive-data-").FullName,
+            DataDir = ScratchDirectory.CreateUntilExit("logdapr-archive-data"),
             LogLevel = LogLevel.Warning,
         });
         using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();

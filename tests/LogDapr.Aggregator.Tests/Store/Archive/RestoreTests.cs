@@ -22,7 +22,7 @@ public class RestoreTests(PostgresFixture postgres)
         var connectionString = await postgres.CreateDatabaseAsync(name);
         var db = await MigratedDatabase.CreateAsync(Npgsql.NpgsqlDataSource.Create(connectionString));
         await new LogDapr.Aggregator.Database.Migrations.MigrationRunner(db.DataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<LogDapr.Aggregator.Database.Migrations.MigrationRunner>.Instance).ApplyAsync(MigratedDatabase.Schema, CancellationToken.None);
-        var binding = new DirectoryArchiveBinding(Directory.CreateTempSubdirectory("logdapr-archive-").FullName);
+        var binding = new DirectoryArchiveBinding(ScratchDirectory.CreateUntilExit("logdapr-archive"));
         var rig = new RetentionRig(db, new StoreOptions
         {
             Retention = new StoreRetentionOptions { EventsDays = 1 },

@@ -3,6 +3,7 @@ using LogDapr.Aggregator.Store.Retention;
 using LogDapr.Aggregator.Tests.Support;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Store;
+using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +18,7 @@ internal sealed class RetentionRig
         Store = store;
         Time = new FakeTimeProvider(now);
         Metrics = new RetentionMetrics(new TestMeterFactory());
-        Binding = binding ?? new DirectoryArchiveBinding(Directory.CreateTempSubdirectory("logdapr-archive-").FullName);
+        Binding = binding ?? new DirectoryArchiveBinding(ScratchDirectory.CreateUntilExit("logdapr-archive"));
         Archiver = new EventArchiver(Binding, Postgres, Options.Create(store), Time);
         Events = new EventRetention(db.DataSource, Postgres, Options.Create(store), Archiver, Metrics, Time, NullLogger<EventRetention>.Instance);
         Counts = new CountsRetention(db.DataSource, Postgres, Options.Create(store), Metrics, Time, NullLogger<CountsRetention>.Instance);
