@@ -155,9 +155,14 @@ public sealed class EventProcessor
         while (i < draft.Count)
         {
             var (key, value) = draft[i];
-            if (redactAllAttributes || redactedAttributes.Contains(key))
+            if ((redactAllAttributes || redactedAttributes.Contains(key)) && !CleanValues.Contains(redactor, value))
             {
                 string redacted = redactor.Redact(value, counters);
+                if (ReferenceEquals(redacted, value))
+                {
+                    CleanValues.Add(redactor, value);
+                }
+
                 if (!ReferenceEquals(redacted, value))
                 {
                     if (dropRedactedAttributes)

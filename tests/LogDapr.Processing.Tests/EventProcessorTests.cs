@@ -59,6 +59,40 @@ public sealed class EventProcessorTests
     };
 
     [Fact]
+    public void Values_shared_by_many_events_are_redacted_on_every_event_counted_each_time_and_follow_a_rules_change()
+    {
+        // One instance per value on every event, as enrichment and the reader hand them out.
+        var clean = string.Concat("eu-", "west-1");
+        var secret = string.Concat("ops@", "example.com");
+        var events = Enumerable.Range(0, 50).Select(i => Events.Make(id: $"e{i}", attributes: [("region", clean), ("owner", secret)])).ToList();
+        var emailOnly = Processor("redaction: { presets: [email], attributes: ['*'] }");
+        var counters = new ProcessingCounters();
+
+        foreach (var e in events)
+        {
+            var attributes = Events.Attributes(emailOnly.Process(e, MetadataSnapshot.Empty, counters)!);
+            Assert.Same(clean, attributes["region"]);
+            Assert.Equal("[REDACTED:email]", attributes["owner"]);
+        }
+
+        Assert.Equal(50, counters.Redactions["email"]);
+
+        // New rules that find something in the value the old ones left clean: it is redacted from the first event on.
+        var customPattern = Processor("""
+            redaction:
+              patterns: [{ name: region, regex: 'eu-west-[0-9]' }]
+              attributes: ['*']
+            """);
+        var after = new ProcessingCounters();
+        foreach (var e in events.Take(3))
+        {
+            Assert.Equal("[REDACTED:custom:region]", Events.Attributes(customPattern.Process(e, MetadataSnapshot.Empty, after)!)["region"]);
+        }
+
+        Assert.Equal(3, after.Redactions["custom:region"]);
+    }
+
+    [Fact]
     public async Task Enrichment_adds_host_and_service_metadata_and_marks_the_event_complete()
     {
         var processor = Processor("enrichment: { hosts: true, services: true }");

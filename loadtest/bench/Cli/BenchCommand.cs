@@ -26,6 +26,7 @@ public static class BenchCommand
         var store = new Option<bool>("--store") { Description = "Only the log store benchmark (statement vs COPY, store drain, accept to searchable, search on 10 million events); writes its own section of the report." };
         var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var rules = new Option<string?>("--rules") { Description = "A processing rules document (e.g. loadtest/bench/processing-realistic.yaml): the stack runs the processor, to measure what processing costs end to end." };
+        var floodOnly = new Option<bool>("--flood-only") { Description = "Only the warm-up and the pipeline flood (a minute or two): for comparing configurations in alternating runs." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -34,12 +35,17 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, floodOnly, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var isSmoke = parse.GetValue(smoke);
             var plan = isSmoke ? BenchPlan.Smoke : BenchPlan.Full;
+            if (parse.GetValue(floodOnly))
+            {
+                plan = plan with { Name = plan.Name + "-flood", FloodOnly = true, MicroBenchmarks = false };
+            }
+
             if (parse.GetValue(skipMicro))
             {
                 plan = plan with { MicroBenchmarks = false };

@@ -46,9 +46,13 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
 
         var batches = Templates(plan.BatchEvents);
         var singles = Templates(1);
-        await RunCeilingAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        if (!plan.FloodOnly)
+        {
+            await RunCeilingAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        }
+
         await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
-        if (plan.PerBroker)
+        if (plan.PerBroker && !plan.FloodOnly)
         {
             foreach (var broker in Enum.GetValues<LocalBroker>())
             {
@@ -114,6 +118,12 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1),
                 plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
 
+            if (plan.FloodOnly)
+            {
+                await RunFloodAsync(results, pipeline, Processes, drain, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             // 1. Ingest alone: the aggregator is stopped, so everything ingest accepts queues in the sidecar's broker.
             log("Stopping the aggregator: ingest is measured alone, its output queues in the broker");
             await pipeline.Aggregator.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -142,16 +152,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
                 Processes, verify: true, cancellationToken, drain).ConfigureAwait(false));
 
             // 5. Flood: from the first send to the last event queryable, which rsyslog repeats with as many events.
-            var flood = await MeasureAsync(
-                "pipeline-flood", $"Pipeline flood, batches of {plan.BatchEvents}, send to queryable", "LogDapr",
-                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), plan.SaturationRate, plan.SaturationConcurrency, plan.FloodDuration,
-                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
-            results.Scenarios.Add(flood);
-            if (flood.Verification is { AllCountedAfterLastAccept: { } tail } verification)
-            {
-                var lastAccept = TimeSpan.FromSeconds((flood.Run.AcceptedCurve[^1].Timestamp - flood.Run.StartTimestamp) / (double)Stopwatch.Frequency);
-                results.Flood = new FloodResult(flood.Run.AcceptedEvents, flood.Run.Elapsed, lastAccept + tail, verification);
-            }
+            await RunFloodAsync(results, pipeline, Processes, drain, cancellationToken).ConfigureAwait(false);
 
             // 6. The sink ceiling: COPY of as many events as the aggregator drained.
             var copyEvents = Math.Max(10_000, results.Drain.Events);
@@ -169,6 +170,21 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         {
             results.Problems.Add($"{ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
             throw;
+        }
+    }
+
+    private async Task RunFloodAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
+        CancellationToken cancellationToken)
+    {
+        var flood = await MeasureAsync(
+            "pipeline-flood", $"Pipeline flood, batches of {plan.BatchEvents}, send to queryable", "LogDapr",
+            pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), plan.SaturationRate, plan.SaturationConcurrency, plan.FloodDuration,
+            processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+        results.Scenarios.Add(flood);
+        if (flood.Verification is { AllCountedAfterLastAccept: { } tail } verification)
+        {
+            var lastAccept = TimeSpan.FromSeconds((flood.Run.AcceptedCurve[^1].Timestamp - flood.Run.StartTimestamp) / (double)Stopwatch.Frequency);
+            results.Flood = new FloodResult(flood.Run.AcceptedEvents, flood.Run.Elapsed, lastAccept + tail, verification);
         }
     }
 

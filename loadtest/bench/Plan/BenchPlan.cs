@@ -57,6 +57,12 @@ public sealed record BenchPlan
     /// <summary>A quick job instead of BenchmarkDotNet's short run (figures are then indicative only).</summary>
     public bool QuickMicroBenchmarks { get; init; }
 
+    /// <summary>
+    /// Only the warm-up and the pipeline flood, on one stack: a minute or two, so two configurations can be compared
+    /// in alternating runs (e.g. with and without <c>--rules</c>) while the machine's load stays the same.
+    /// </summary>
+    public bool FloodOnly { get; init; }
+
     public static BenchPlan Full { get; } = new() { Name = "full" };
 
     /// <summary>Seconds, not minutes: low fixed rates instead of saturation, a small flood, no micro-benchmarks.</summary>

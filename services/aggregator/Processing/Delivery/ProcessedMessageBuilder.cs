@@ -25,50 +25,33 @@ public static class ProcessedMessageBuilder
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(events);
-        var parts = new List<(int Start, int Count, byte[] Data)>();
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        var start = 0;
-        while (start < events.Count)
+        var result = new List<OutgoingCloudEvent>(1);
+        var buffer = TakeBuffer();
+        try
         {
-            var count = events.Count - start;
-            var length = Serialize(events, start, count, buffer, writer);
-            while (length > maxDataBytes && count > 1)
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+            var start = 0;
+            var part = 0;
+            while (start < events.Count)
             {
-                count = (count + 1) / 2;
-                length = Serialize(events, start, count, buffer, writer);
+                var count = events.Count - start;
+                var length = Serialize(events, start, count, buffer, writer);
+                while (length > maxDataBytes && count > 1)
+                {
+                    count = (count + 1) / 2;
+                    length = Serialize(events, start, count, buffer, writer);
+                }
+
+                // One part (the usual case) keeps the message's id; a split gives every part an id derived from it.
+                var whole = start == 0 && count == events.Count;
+                result.Add(Envelope(message, whole ? message.MessageId : PartId(message.MessageId, part), rulesVersion, buffer.WrittenSpan, start, count));
+                start += count;
+                part++;
             }
-
-            parts.Add((start, count, buffer.WrittenSpan.ToArray()));
-            start += count;
         }
-
-        var result = new List<OutgoingCloudEvent>(parts.Count);
-        for (var i = 0; i < parts.Count; i++)
+        finally
         {
-            var (first, count, data) = parts[i];
-            var id = parts.Count == 1 ? message.MessageId : PartId(message.MessageId, i);
-            var head = new CloudEventHead(id, CloudEventTypes.Source, CloudEventTypes.LogBatch, message.Time, CloudEventTypes.JsonContentType)
-            {
-                DataSchema = CloudEventTypes.DataSchema,
-                TraceParent = message.TraceParent,
-                TraceId = message.TraceParent,
-                TraceState = string.IsNullOrEmpty(message.TraceState) ? null : message.TraceState,
-                RulesVersion = rulesVersion,
-            };
-            var envelope = CloudEventWriter.Write(head, data, out var dataOffset);
-            result.Add(new OutgoingCloudEvent
-            {
-                Id = id,
-                Time = message.Time,
-                Envelope = envelope,
-                Data = envelope.AsMemory(dataOffset, data.Length),
-                FirstEvent = first,
-                EventCount = count,
-                TraceParent = message.TraceParent,
-                TraceId = message.TraceParent,
-                TraceState = head.TraceState,
-            });
+            ReturnBuffer(buffer);
         }
 
         return result;
@@ -83,6 +66,55 @@ public static class ProcessedMessageBuilder
             ? messageId
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)));
         return root + suffix;
+    }
+
+    private static OutgoingCloudEvent Envelope(DecodedMessage message, string id, string rulesVersion, ReadOnlySpan<byte> data, int first, int count)
+    {
+        var head = new CloudEventHead(id, CloudEventTypes.Source, CloudEventTypes.LogBatch, message.Time, CloudEventTypes.JsonContentType)
+        {
+            DataSchema = CloudEventTypes.DataSchema,
+            TraceParent = message.TraceParent,
+            TraceId = message.TraceParent,
+            TraceState = string.IsNullOrEmpty(message.TraceState) ? null : message.TraceState,
+            RulesVersion = rulesVersion,
+        };
+        var envelope = CloudEventWriter.Write(head, data, out var dataOffset);
+        return new OutgoingCloudEvent
+        {
+            Id = id,
+            Time = message.Time,
+            Envelope = envelope,
+            Data = envelope.AsMemory(dataOffset, data.Length),
+            FirstEvent = first,
+            EventCount = count,
+            TraceParent = message.TraceParent,
+            TraceId = message.TraceParent,
+            TraceState = head.TraceState,
+        };
+    }
+
+    // A message's events serialize to ~100 KB: a fresh growing buffer per message would allocate (and zero) several
+    // large-object-heap arrays each time. One buffer per thread is reused; one grown past a huge message is let go.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? cachedBuffer;
+
+    private const int MaxCachedBufferBytes = 4 * 1024 * 1024;
+
+    private static ArrayBufferWriter<byte> TakeBuffer()
+    {
+        var buffer = cachedBuffer ?? new ArrayBufferWriter<byte>(256 * 1024);
+        cachedBuffer = null;
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private static void ReturnBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity <= MaxCachedBufferBytes)
+        {
+            buffer.ResetWrittenCount();
+            cachedBuffer = buffer;
+        }
     }
 
     private static int Serialize(IReadOnlyList<LogEvent> events, int start, int count, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
