@@ -31,6 +31,8 @@ public class EnrichmentLookupBenchmarks
     private MetadataStateStore stateStore = null!;
     private TieredMetadataLookup warm = null!;
     private TieredMetadataLookup cold = null!;
+    private TieredMetadataLookup breakersOpen = null!;
+    private NpgsqlDataSource? unreachable;
     private HashSet<MetadataKey> keys = [];
 
     /// <summary>500 events from 50 hosts and 10 services (a usual delivery), or each from its own host and service.</summary>
@@ -68,12 +70,36 @@ public class EnrichmentLookupBenchmarks
         // Fill the warm cache: every key answered (found, or cached "none" when there is no Postgres).
         await warm.LookupAsync(keys, CancellationToken.None);
         cold = Lookup(reader, new EnrichmentOptions { CacheTtl = TimeSpan.Zero, NegativeCacheTtl = TimeSpan.Zero, BreakerBreakDuration = TimeSpan.FromHours(1) });
+
+        // Both sources unreachable and both breakers opened by failed calls: what a delivery waits for while the
+        // state store and Postgres are down (nothing cached, every key answered "unavailable" without a remote call).
+        unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=9;Username=x;Password=x;Timeout=1");
+        breakersOpen = Lookup(new MetadataReader(unreachable, Options.Create(new PostgresOptions { ConnectionString = "bench", Schema = Schema })),
+            new EnrichmentOptions { CacheTtl = TimeSpan.Zero, NegativeCacheTtl = TimeSpan.Zero, BreakerBreakDuration = TimeSpan.FromHours(1) });
+        var probe = new HashSet<MetadataKey> { new(MetadataKind.Host, "probe") };
+        while (breakersOpen.StateStore.State.CircuitState != Polly.CircuitBreaker.CircuitState.Open
+            || breakersOpen.Postgres.State.CircuitState != Polly.CircuitBreaker.CircuitState.Open)
+        {
+            await breakersOpen.LookupAsync(probe, CancellationToken.None);
+        }
+    }
+
+    [Benchmark(Description = "lookup, both breakers open")]
+    public async Task<int> BreakersOpen()
+    {
+        var answer = await breakersOpen.LookupAsync(keys, CancellationToken.None);
+        return answer.Unavailable.Count == keys.Count ? answer.Unavailable.Count : throw new InvalidOperationException("a source answered with its breaker open");
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
         stateStore.Dispose();
+        if (unreachable is not null)
+        {
+            await unreachable.DisposeAsync();
+        }
+
         if (dataSource is not null)
         {
             await dataSource.DisposeAsync();
