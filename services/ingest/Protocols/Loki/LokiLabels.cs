@@ -103,6 +103,11 @@ internal static class LokiLabels
             SkipSpace();
             while (!Take('}'))
             {
+                if (position == text.Length)
+                {
+                    return Fail("expected '}'");
+                }
+
                 var start = position;
                 while (position < text.Length && (char.IsAsciiLetterOrDigit(text[position]) || text[position] == '_'))
                 {
