@@ -154,13 +154,24 @@ public sealed class LokiPushApiTests : IClassFixture<SidecarFixture>, IDisposabl
         var push = Request(Stream("""{service_name="checkout", level="error"}""", Entry(NowSeconds, 1, "payment failed"), Entry(NowSeconds, 2, "again")));
 
         var (status, body, _) = await PostAsync(Protobuf(push), acme, orgId: "acme", basic: true);
-        // Shippers that name the block in Content-Encoding are served the same.
+        // Shippers that name the block in Content-Encoding are served the same, and gzip around the block is taken off first.
         var named = await PostAsync(Protobuf(push, "snappy"), acme);
+        using var gzipped = new MemoryStream();
+        await using (var gzip = new GZipStream(gzipped, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Snappy.CompressToArray(push.ToByteArray()));
+        }
+
+        var wrapped = await PostAsync(Protobuf(gzipped.ToArray(), "gzip"), acme);
+        var unknown = await PostAsync(Protobuf(push, "br"), acme);
 
         Assert.Equal(HttpStatusCode.NoContent, status);
         Assert.Empty(body);
         Assert.Equal(HttpStatusCode.NoContent, named.Status);
-        Assert.Equal(before + 2, await sidecar.PublishedAsync("logs"));
+        Assert.Equal(HttpStatusCode.NoContent, wrapped.Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.Status);
+        Assert.Contains("unsupported Content-Encoding br", unknown.Body, StringComparison.Ordinal);
+        Assert.Equal(before + 3, await sidecar.PublishedAsync("logs"));
     }
 
     [Fact]
