@@ -90,6 +90,18 @@ public sealed class LokiJsonDecoderTests
         Assert.Contains("labels count once per entry", decoded.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"streams":[{"stream":{"app":"\ud800"},"values":[["1","x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"app":"a"},"values":[["1","\udc00x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"app":"a"},"values":[["1","x",{"k":"\ud800"}]]}]}""")]
+    public void A_lone_surrogate_escape_is_refused_as_invalid_not_thrown(string body)
+    {
+        var decoded = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", MaxBytes);
+
+        Assert.Equal(400, decoded.Status);
+        Assert.StartsWith("invalid push request", decoded.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Random_bytes_never_throw()
     {

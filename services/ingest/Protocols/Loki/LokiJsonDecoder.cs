@@ -32,17 +32,25 @@ internal static class LokiJsonDecoder
             using var events = new LokiEventWriter(tenant, maxBytes, body.Length + 256);
             var labels = new List<KeyValuePair<string, string>>();
             var metadata = new List<KeyValuePair<string, string>>();
-            foreach (var stream in streams.EnumerateArray())
+            try
             {
-                if (WriteStream(stream, events, labels, metadata) is { } error)
+                foreach (var stream in streams.EnumerateArray())
                 {
-                    return LokiDecoded.Invalid(error);
-                }
+                    if (WriteStream(stream, events, labels, metadata) is { } error)
+                    {
+                        return LokiDecoded.Invalid(error);
+                    }
 
-                if (events.Overflowed)
-                {
-                    break;
+                    if (events.Overflowed)
+                    {
+                        break;
+                    }
                 }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // GetString on an escaped lone surrogate ("\ud800"): valid JSON, but no string.
+                return LokiDecoded.Invalid("invalid push request: " + ex.Message);
             }
 
             return LokiDecoded.Of(events);
