@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace LogDapr.Ingest.Protocols.Loki;
 
 /// <summary>
-/// POST /loki/api/v1/push, Loki's protobuf push (application/x-protobuf, a snappy block) or its JSON push
-/// (application/json, gzip allowed), both mapped by <see cref="LokiEventWriter"/>; answered as Loki's distributor answers: 204; 400 with a plain-text reason (for a push
-/// with some invalid entries the valid ones are kept, as Loki keeps them); 401/403; 413; 429 and 503 with
+/// POST /loki/api/v1/push: Loki's protobuf push (application/x-protobuf, a snappy block) or its JSON push
+/// (application/json, gzip allowed), both mapped by <see cref="LokiEventWriter"/>. Answered as Loki's distributor
+/// answers: 204; 400 with a plain-text reason (for a push with some invalid entries the valid ones are kept, as Loki
+/// keeps them); 401/403; 413; 429 and 503 with
 /// Retry-After so the shipper retries. The tenant is <c>X-Scope-OrgID</c> when the key may write it (an admin key, or
 /// auth off: any tenant; a tenant key: only its own, else 403 for the whole push), else the key's tenant
 /// (with auth off, Ingest:DefaultTenant; an admin key without the header gets 400 naming tenant_id).
