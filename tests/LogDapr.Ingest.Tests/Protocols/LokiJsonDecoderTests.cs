@@ -10,12 +10,14 @@ public sealed class LokiJsonDecoderTests
     // The push example of Loki's HTTP API documentation (grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs).
     private const string DocumentationExample = """{"streams": [{"stream": {"foo": "bar2"}, "values": [["1570818238000000000", "fizzbuzz"]]}]}""";
 
+    private const int MaxBytes = 1 << 20;
+
     private static JsonNode[] Lines(string body, string tenant = "acme")
     {
-        var ndjson = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), tenant, out var entries, out var error);
-        Assert.Null(error);
-        var lines = Encoding.UTF8.GetString(ndjson!).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
-        Assert.Equal(entries, lines.Length);
+        var decoded = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), tenant, MaxBytes);
+        Assert.Null(decoded.Error);
+        var lines = Encoding.UTF8.GetString(decoded.Ndjson.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(decoded.Entries, lines.Length);
         return lines;
     }
 
@@ -66,10 +68,38 @@ public sealed class LokiJsonDecoderTests
     [InlineData("""{"streams":[{"stream":{"a":1},"values":[]}]}""")]
     [InlineData("""{"streams":[{"stream":{},"values":[["1"]]}]}""")]
     [InlineData("""{"streams":[{"stream":{},"values":[[1,"x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"service.name":"x"},"values":[["1","x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"app":"x","app":"y"},"values":[["1","x"]]}]}""")]
     public void A_push_that_is_not_the_push_format_is_refused_with_a_reason(string body)
     {
-        Assert.Null(LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", out _, out var error));
-        Assert.StartsWith("invalid", error, StringComparison.Ordinal);
+        var decoded = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", MaxBytes);
+
+        Assert.Equal(400, decoded.Status);
+        Assert.StartsWith("invalid", decoded.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_push_whose_events_outgrow_the_bound_is_refused_as_too_large()
+    {
+        var labels = string.Join(",", Enumerable.Range(0, 20).Select(i => $"\"l{i}\":\"{new string('v', 50)}\""));
+        var body = $$"""{"streams":[{"stream":{{{labels}}},"values":[{{string.Join(",", Enumerable.Repeat("[\"1\",\"\"]", 200))}}]}]}""";
+
+        var decoded = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", body.Length * 4);
+
+        Assert.Equal(413, decoded.Status);
+        Assert.Contains("labels count once per entry", decoded.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"streams":[{"stream":{"app":"\ud800"},"values":[["1","x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"app":"a"},"values":[["1","\udc00x"]]}]}""")]
+    [InlineData("""{"streams":[{"stream":{"app":"a"},"values":[["1","x",{"k":"\ud800"}]]}]}""")]
+    public void A_lone_surrogate_escape_is_refused_as_invalid_not_thrown(string body)
+    {
+        var decoded = LokiJsonDecoder.Decode(Encoding.UTF8.GetBytes(body), "acme", MaxBytes);
+
+        Assert.Equal(400, decoded.Status);
+        Assert.StartsWith("invalid push request", decoded.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,8 +107,8 @@ public sealed class LokiJsonDecoderTests
     {
         Gen.Byte.Array[0, 300].Sample(bytes =>
         {
-            var ndjson = LokiJsonDecoder.Decode(bytes, "acme", out _, out var error);
-            Assert.True(ndjson is not null ^ error is not null);
+            var decoded = LokiJsonDecoder.Decode(bytes, "acme", MaxBytes);
+            Assert.True(decoded.Status == 204 ^ decoded.Error is not null);
         });
     }
 }

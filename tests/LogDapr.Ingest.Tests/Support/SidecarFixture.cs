@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LogDapr.TestSupport;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
@@ -40,6 +41,63 @@ public sealed class SidecarFixture : IAsyncLifetime
         using var http = new HttpClient();
         var topics = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/v1.0-dev/topics"))!;
         return topics["topics"]!.AsArray().Where(t => t!["topic"]!.GetValue<string>() == topic).Sum(t => t!["published"]!.GetValue<long>());
+    }
+
+    /// <summary>
+    /// The events of every message published so far, each message once, read from the sidecar's journal: the payloads are
+    /// the CloudEvents as stored, members in order (<c>{"data":{"events":[...]},...}</c>), found by their opening and
+    /// told apart by id (compaction may copy a message into a newer segment).
+    /// </summary>
+    public IReadOnlyList<JsonElement> PublishedEvents()
+    {
+        var opening = "{\"data\":"u8.ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var events = new List<JsonElement>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(directory!, "journal"), "*.journal", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+
+            for (var at = bytes.AsSpan().IndexOf(opening); at >= 0;)
+            {
+                if (ParseOne(bytes.AsSpan(at)) is { } document)
+                {
+                    using (document)
+                    {
+                        if (seen.Add(document.RootElement.GetProperty("id").GetString()!)
+                            && document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                            && data.TryGetProperty("events", out var batch))
+                        {
+                            events.AddRange(batch.EnumerateArray().Select(e => e.Clone()));
+                        }
+                    }
+                }
+
+                var next = bytes.AsSpan(at + 1).IndexOf(opening);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+        }
+
+        return events;
+    }
+
+    private static JsonDocument? ParseOne(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            return JsonDocument.TryParseValue(ref reader, out var document) ? document : null;
+        }
+        catch (JsonException)
+        {
+            // A torn record at the end of the active segment.
+            return null;
+        }
     }
 
     public string Tail() => process?.Tail() ?? "";

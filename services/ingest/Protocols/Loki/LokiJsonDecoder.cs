@@ -1,29 +1,15 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
-using LogDapr.Contracts.Events;
 
 namespace LogDapr.Ingest.Protocols.Loki;
 
 /// <summary>
-/// Transcodes a Loki JSON push (<c>{"streams":[{"stream":{labels},"values":[["&lt;ns&gt;","line",{metadata}]]}]}</c>)
-/// into LogEvent v1 NDJSON, one line per entry in push order, so the intake's rejected index is the entry index.
-/// Labels: the first of <c>service_name</c>, <c>service</c>, <c>app</c>, <c>job</c> is the service; <c>level</c> or
-/// <c>detected_level</c> is the severity when it is a known severity name (else <c>info</c>, the label kept as an
-/// attribute); every other label and the structured metadata become attributes (metadata wins a clash). A timestamp
-/// that is not nanoseconds since the epoch is passed on as written, so the reader rejects that entry alone, as
-/// Loki's distributor rejects an out-of-range entry and keeps the others. Pure.
+/// Reads a Loki JSON push (<c>{"streams":[{"stream":{labels},"values":[["&lt;ns&gt;","line",{metadata}]]}]}</c>):
+/// labels by <see cref="LokiLabels"/>, mapped by <see cref="LokiEventWriter"/>, the same as the protobuf push. Pure.
 /// </summary>
-public static class LokiJsonDecoder
+internal static class LokiJsonDecoder
 {
-    private static readonly string[] ServiceLabels = ["service_name", "service", "app", "job"];
-    private static readonly string[] LevelLabels = ["level", "detected_level"];
-
-    /// <summary>NDJSON, or null with <paramref name="error"/> naming what makes the whole push unreadable.</summary>
-    public static byte[]? Decode(ReadOnlyMemory<byte> body, string? tenant, out int entries, out string? error)
+    public static LokiDecoded Decode(ReadOnlyMemory<byte> body, string? tenant, int maxBytes)
     {
-        entries = 0;
-        error = null;
         JsonDocument document;
         try
         {
@@ -31,8 +17,7 @@ public static class LokiJsonDecoder
         }
         catch (JsonException ex)
         {
-            error = "invalid JSON push request: " + ex.Message;
-            return null;
+            return LokiDecoded.Invalid("invalid JSON push request: " + ex.Message);
         }
 
         using (document)
@@ -41,129 +26,93 @@ public static class LokiJsonDecoder
                 || !document.RootElement.TryGetProperty("streams", out var streams)
                 || streams.ValueKind != JsonValueKind.Array)
             {
-                error = "invalid push request: expected an object with a \"streams\" array";
-                return null;
+                return LokiDecoded.Invalid("invalid push request: expected an object with a \"streams\" array");
             }
 
-            var output = new ArrayBufferWriter<byte>(body.Length + 256);
-            using var writer = new Utf8JsonWriter(output);
-            foreach (var stream in streams.EnumerateArray())
+            using var events = new LokiEventWriter(tenant, maxBytes, body.Length + 256);
+            var labels = new List<KeyValuePair<string, string>>();
+            var metadata = new List<KeyValuePair<string, string>>();
+            try
             {
-                if (!WriteStream(stream, tenant, writer, output, ref entries, out error))
+                foreach (var stream in streams.EnumerateArray())
                 {
-                    return null;
+                    if (WriteStream(stream, events, labels, metadata) is { } error)
+                    {
+                        return LokiDecoded.Invalid(error);
+                    }
+
+                    if (events.Overflowed)
+                    {
+                        break;
+                    }
                 }
             }
+            catch (InvalidOperationException ex)
+            {
+                // GetString on an escaped lone surrogate ("\ud800"): valid JSON, but no string.
+                return LokiDecoded.Invalid("invalid push request: " + ex.Message);
+            }
 
-            return output.WrittenSpan.ToArray();
+            return LokiDecoded.Of(events);
         }
     }
 
-    private static bool WriteStream(JsonElement stream, string? tenant, Utf8JsonWriter writer, ArrayBufferWriter<byte> output, ref int entries, out string? error)
+    private static string? WriteStream(JsonElement stream, LokiEventWriter events, List<KeyValuePair<string, string>> labels, List<KeyValuePair<string, string>> metadata)
     {
-        error = null;
         if (stream.ValueKind != JsonValueKind.Object
             || !stream.TryGetProperty("values", out var values) || values.ValueKind != JsonValueKind.Array)
         {
-            error = "invalid push request: each stream needs a \"values\" array";
-            return false;
+            return "invalid push request: each stream needs a \"values\" array";
         }
 
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        labels.Clear();
         if (stream.TryGetProperty("stream", out var labelObject))
         {
             if (labelObject.ValueKind != JsonValueKind.Object)
             {
-                error = "invalid push request: \"stream\" must be an object of string labels";
-                return false;
+                return "invalid push request: \"stream\" must be an object of string labels";
             }
 
             foreach (var label in labelObject.EnumerateObject())
             {
                 if (label.Value.ValueKind != JsonValueKind.String)
                 {
-                    error = $"invalid push request: label {label.Name} is not a string";
-                    return false;
+                    return $"invalid push request: label {label.Name} is not a string";
                 }
 
-                labels[label.Name] = label.Value.GetString()!;
+                if (!LokiLabels.TryAdd(labels, label.Name, label.Value.GetString()!, out var error))
+                {
+                    return "invalid push request: " + error;
+                }
             }
         }
 
-        var levelLabel = LevelLabels.FirstOrDefault(l => labels.ContainsKey(l));
-        var parsed = Severity.Info;
-        var levelParsed = levelLabel is not null && SeverityNames.TryParse(labels[levelLabel], out parsed);
-        var severity = levelParsed ? SeverityNames.ToWire(parsed) : "info";
-        var serviceLabel = ServiceLabels.FirstOrDefault(l => labels.GetValueOrDefault(l) is { Length: > 0 });
-
+        events.BeginStream(labels);
         foreach (var entry in values.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() is < 2 or > 3
                 || entry[0].ValueKind != JsonValueKind.String || entry[1].ValueKind != JsonValueKind.String
                 || (entry.GetArrayLength() == 3 && entry[2].ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)))
             {
-                error = $"invalid push request: entry {entries} must be [\"<unix ns>\", \"<line>\"] or [\"<unix ns>\", \"<line>\", {{metadata}}]";
-                return false;
+                return $"invalid push request: entry {events.Entries} must be [\"<unix ns>\", \"<line>\"] or [\"<unix ns>\", \"<line>\", {{metadata}}]";
             }
 
-            writer.Reset();
-            writer.WriteStartObject();
-            if (tenant is not null)
+            metadata.Clear();
+            if (entry.GetArrayLength() == 3 && entry[2].ValueKind == JsonValueKind.Object)
             {
-                writer.WriteString("tenant_id", tenant);
+                foreach (var item in entry[2].EnumerateObject())
+                {
+                    metadata.Add(new(item.Name, item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString()! : item.Value.GetRawText()));
+                }
             }
 
-            var ns = entry[0].GetString()!;
-            writer.WriteString("timestamp", long.TryParse(ns, NumberStyles.None, CultureInfo.InvariantCulture, out var nanos)
-                ? DateTimeOffset.UnixEpoch.AddTicks(nanos / 100).ToString("O", CultureInfo.InvariantCulture)
-                : ns);
-            writer.WriteString("severity", severity);
-            if (serviceLabel is not null)
+            events.WriteEntry(LokiEventWriter.FromNanosText(entry[0].GetString()!), entry[1].GetString()!, metadata);
+            if (events.Overflowed)
             {
-                writer.WriteString("service", labels[serviceLabel]);
-            }
-
-            writer.WriteString("message", entry[1].GetString());
-            WriteAttributes(writer, labels, serviceLabel, levelParsed ? levelLabel : null, entry.GetArrayLength() == 3 ? entry[2] : default);
-            writer.WriteEndObject();
-            writer.Flush();
-            output.Write("\n"u8);
-            entries++;
-        }
-
-        return true;
-    }
-
-    private static void WriteAttributes(Utf8JsonWriter writer, Dictionary<string, string> labels, string? serviceLabel, string? levelLabel, JsonElement metadata)
-    {
-        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in labels)
-        {
-            if (name != serviceLabel && name != levelLabel)
-            {
-                attributes[name] = value;
+                return null;
             }
         }
 
-        if (metadata.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var item in metadata.EnumerateObject())
-            {
-                attributes[item.Name] = item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString()! : item.Value.GetRawText();
-            }
-        }
-
-        if (attributes.Count == 0)
-        {
-            return;
-        }
-
-        writer.WriteStartObject("attributes");
-        foreach (var (name, value) in attributes)
-        {
-            writer.WriteString(name, value);
-        }
-
-        writer.WriteEndObject();
+        return null;
     }
 }

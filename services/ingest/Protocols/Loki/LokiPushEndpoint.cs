@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text;
+using LogDapr.Configuration.Ingest;
 using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Intake;
 using LogDapr.ServiceDefaults.Auth;
+using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Protocols.Loki;
 
 /// <summary>
-/// POST /loki/api/v1/push, answered as Loki's distributor answers: 204; 400 with a plain-text reason (for a push
-/// with some invalid entries the valid ones are kept, as Loki keeps them); 401/403; 413; 429 and 503 with
+/// POST /loki/api/v1/push: Loki's protobuf push (application/x-protobuf, a snappy block) or its JSON push
+/// (application/json, gzip allowed), both mapped by <see cref="LokiEventWriter"/>. Answered as Loki's distributor
+/// answers: 204; 400 with a plain-text reason (for a push with some invalid entries the valid ones are kept, as Loki
+/// keeps them); 401/403; 413; 429 and 503 with
 /// Retry-After so the shipper retries. The tenant is <c>X-Scope-OrgID</c> when the key may write it (an admin key, or
 /// auth off: any tenant; a tenant key: only its own, else 403 for the whole push), else the key's tenant
 /// (with auth off, Ingest:DefaultTenant; an admin key without the header gets 400 naming tenant_id).
@@ -18,18 +23,29 @@ internal static class LokiPushEndpoint
     public const string Route = "/loki/api/v1/push";
     public const string TenantHeader = "X-Scope-OrgID";
 
+    /// <summary>Transcoded NDJSON may be this many times Ingest:MaxBodyBytes: labels repeat on every entry.</summary>
+    public const int NdjsonAllowance = 4;
+
     public static RouteHandlerBuilder MapLokiPush(this IEndpointRouteBuilder app) => app
-        .MapPost(Route, (HttpContext context, IntakeBodyReader bodies, LogIntake intake) => HandleAsync(context, bodies, intake))
+        .MapPost(Route, (HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IOptions<IngestOptions> options)
+            => HandleAsync(context, bodies, intake, budget, options.Value))
         .RequireAuthorization(AuthPolicies.Write)
         .ExcludeFromDescription();
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IntakeBodyReader bodies, LogIntake intake)
+    private static async Task<IResult> HandleAsync(HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IngestOptions options)
     {
         var contentType = context.Request.ContentType ?? "";
-        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        var protobuf = contentType.StartsWith("application/x-protobuf", StringComparison.OrdinalIgnoreCase);
+        if (!protobuf && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return Text(StatusCodes.Status415UnsupportedMediaType,
-                $"unsupported Content-Type {contentType}: this endpoint takes the JSON push format (application/json); protobuf is not supported yet");
+                $"unsupported Content-Type {contentType}: this endpoint takes Loki's protobuf push (application/x-protobuf, snappy-compressed) or its JSON push (application/json)");
+        }
+
+        if (protobuf && context.Request.Headers.ContentEncoding.ToString().Equals("snappy", StringComparison.OrdinalIgnoreCase))
+        {
+            // Some shippers name the snappy block in Content-Encoding; it is the protobuf push's own compression, decoded below.
+            context.Request.Headers.ContentEncoding = default;
         }
 
         var caller = context.ApiKey();
@@ -62,13 +78,37 @@ internal static class LokiPushEndpoint
         }
 
         using var body = read!;
-        var ndjson = LokiJsonDecoder.Decode(body.Memory, tenant, out var entries, out var error);
-        if (ndjson is null)
+        var maxNdjsonBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.MaxBodyBytes * NdjsonAllowance);
+        LokiDecoded decoded;
+        if (protobuf)
         {
-            return Text(StatusCodes.Status400BadRequest, error!);
+            var status = LokiSnappy.Decompress(body.Span, options.MaxBodyBytes, budget, out var message, out var snappyError);
+            switch (status)
+            {
+                case LokiSnappy.Status.OverBudget:
+                    return Render(context, intake.Overloaded());
+                case LokiSnappy.Status.TooLarge:
+                    return Text(StatusCodes.Status413PayloadTooLarge, snappyError!);
+                case LokiSnappy.Status.Invalid:
+                    return Text(StatusCodes.Status400BadRequest, snappyError!);
+            }
+
+            using (message)
+            {
+                decoded = LokiProtobufDecoder.Decode(message!.Memory, tenant, maxNdjsonBytes);
+            }
+        }
+        else
+        {
+            decoded = LokiJsonDecoder.Decode(body.Memory, tenant, maxNdjsonBytes);
         }
 
-        if (entries == 0)
+        if (decoded.Error is { } error)
+        {
+            return Text(decoded.Status, error);
+        }
+
+        if (decoded.Entries == 0)
         {
             return Results.NoContent();
         }
@@ -80,7 +120,8 @@ internal static class LokiPushEndpoint
         }
 
         var outcome = await intake.RunAsync(
-            new IntakeRequest(IngestProtocol.Loki, caller, LogIntake.RateLimitClient(context, caller), ndjson, PayloadFormat.Ndjson, "loki+json", null),
+            new IntakeRequest(IngestProtocol.Loki, caller, LogIntake.RateLimitClient(context, caller), decoded.Ndjson, PayloadFormat.Ndjson,
+                protobuf ? "loki+protobuf" : "loki+json", null),
             context.RequestAborted).ConfigureAwait(false);
         return Render(context, outcome);
     }
