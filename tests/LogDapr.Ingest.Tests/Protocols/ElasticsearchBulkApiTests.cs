@@ -260,6 +260,33 @@ public sealed class ElasticsearchBulkApiTests : IClassFixture<SidecarFixture>, I
     }
 
     [Fact]
+    public async Task A_bulk_resent_with_its_idempotency_key_is_answered_item_by_item_again_and_published_once()
+    {
+        const string Body = "{\"index\":{\"_index\":\"app\"}}\n{\"message\":\"kept\"}\n{\"index\":{\"_index\":\"app\"}}\n{\"message\":\"m\",\"level\":\"loud\"}\n";
+        var key = Guid.NewGuid().ToString();
+        var before = await sidecar.PublishedAsync("logs");
+
+        async Task<string> SendAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/_bulk"))
+            {
+                Content = new StringContent(Body, Encoding.UTF8, MediaTypeHeaderValue.Parse("application/x-ndjson")),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", acme);
+            request.Headers.Add("Idempotency-Key", key);
+            using var http = new HttpClient();
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var items = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
+            return string.Join(",", items.Select(i => i!["index"]!["status"]!.GetValue<int>()));
+        }
+
+        Assert.Equal("201,400", await SendAsync());
+        Assert.Equal("201,400", await SendAsync());
+        Assert.Equal(before + 1, await sidecar.PublishedAsync("logs"));
+    }
+
+    [Fact]
     public async Task An_invalid_idempotency_key_and_an_unknown_content_encoding_are_refused()
     {
         using var keyRequest = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/_bulk"))
