@@ -8,6 +8,7 @@ using LogDapr.Ingest.Ingestion;
 using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.OpenApi;
+using LogDapr.Ingest.Protocols.Elasticsearch;
 using LogDapr.Ingest.Protocols.Loki;
 using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.Publishing;
@@ -66,6 +67,7 @@ public static class IngestHost
         builder.Services.AddSingleton<OtlpIntake>();
         builder.Services.AddSingleton<OtlpHttpHandler>();
         builder.Services.AddSingleton<IngestRequestHandler>();
+        builder.Services.AddSingleton<ElasticsearchBulkHandler>();
 
         builder.AddApiKeyAuth();
         builder.Services.AddOptions<BackpressureOptions>()
@@ -111,6 +113,7 @@ public static class IngestHost
             .ExcludeFromDescription();
         app.MapLogsEndpoint();
         app.MapLokiPush();
+        app.MapElasticsearch();
         return app;
     }
 }

@@ -13,6 +13,10 @@ namespace LogDapr.Ingest.Intake;
 /// <param name="RateLimitClient">The rate-limit bucket (see <see cref="LogIntake.RateLimitClient"/>).</param>
 /// <param name="FingerprintContentType">Part of the Idempotency-Key fingerprint: the same key with another content type is another request.</param>
 /// <param name="IdempotencyKey">A valid Idempotency-Key, or null.</param>
+/// <param name="EveryRejection">
+/// Report every rejected event in the outcome, not only the first Ingest:MaxRejectedDetails: for a protocol that
+/// answers per record (the Elasticsearch bulk API), where an unreported rejection would read as accepted.
+/// </param>
 public sealed record IntakeRequest(
     string Protocol,
     ApiKeyPrincipal Caller,
@@ -20,4 +24,5 @@ public sealed record IntakeRequest(
     ReadOnlyMemory<byte> Payload,
     PayloadFormat Format,
     string? FingerprintContentType,
-    string? IdempotencyKey);
+    string? IdempotencyKey,
+    bool EveryRejection = false);

@@ -65,7 +65,7 @@ internal sealed class LogIntake(
         var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
         if (parsed.Error is not null || filtered!.Allowed.Count == 0)
         {
-            return Refuse(parsed, filtered, protocol);
+            return Refuse(parsed, filtered, request);
         }
 
         IdempotencyClaim? claim = null;
@@ -96,7 +96,7 @@ internal sealed class LogIntake(
                 if (parsed.Error is not null || filtered!.Allowed.Count == 0)
                 {
                     await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
-                    return Refuse(parsed, filtered, protocol);
+                    return Refuse(parsed, filtered, request);
                 }
             }
         }
@@ -133,7 +133,7 @@ internal sealed class LogIntake(
         }
 
         metrics.Published(filtered.Allowed.Count, 0, protocol);
-        var accepted = IngestResponse.Of(filtered.Allowed.Count, RejectionSummary.Of(filtered.Rejected, settings.MaxRejectedDetails));
+        var accepted = IngestResponse.Of(filtered.Allowed.Count, RejectionSummary.Of(filtered.Rejected, DetailLimit(request)));
         if (claim is not null)
         {
             // Stored as the JSON API's 202 body whatever the protocol: a replay renders it in the request's protocol.
@@ -160,8 +160,11 @@ internal sealed class LogIntake(
         return tenant is not null && TenantIds.Problem(tenant, reader.Limits.MaxTenantIdLength) is null ? tenant : null;
     }
 
-    private IntakeOutcome Refuse(ParseResult parsed, TenantFilter.Result? filtered, string protocol)
+    private int DetailLimit(IntakeRequest request) => request.EveryRejection ? int.MaxValue : settings.MaxRejectedDetails;
+
+    private IntakeOutcome Refuse(ParseResult parsed, TenantFilter.Result? filtered, IntakeRequest request)
     {
+        var protocol = request.Protocol;
         metrics.Parsed(parsed, protocol);
         if (parsed.Error is { } error)
         {
@@ -169,7 +172,7 @@ internal sealed class LogIntake(
         }
 
         metrics.Forbidden(filtered!.Forbidden, protocol);
-        var rejected = RejectionSummary.Of(filtered.Rejected, settings.MaxRejectedDetails);
+        var rejected = RejectionSummary.Of(filtered.Rejected, DetailLimit(request));
         return filtered.Forbidden > 0 && filtered.Forbidden == filtered.Rejected.Count
             ? new IntakeOutcome.ForbiddenTenant(rejected)
             : new IntakeOutcome.NoValidEvents(rejected);

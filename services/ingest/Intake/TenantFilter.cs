@@ -9,6 +9,9 @@ namespace LogDapr.Ingest.Intake;
 /// </summary>
 public static class TenantFilter
 {
+    /// <summary>The message of the tenant_id error of an event the caller may not write (a protocol answers it as its 403).</summary>
+    public const string ForbiddenMessage = "this API key may not write this tenant (403)";
+
     public sealed record Result(IReadOnlyList<LogEvent> Allowed, int[] AllowedIndexes, IReadOnlyList<RejectedEvent> Rejected, int Forbidden);
 
     public static Result Apply(ParseResult parsed, ApiKeyPrincipal caller)
@@ -31,7 +34,7 @@ public static class TenantFilter
             }
             else
             {
-                rejected.Add(new RejectedEvent(indexes[i], [new FieldError("tenant_id", "this API key may not write this tenant (403)")]));
+                rejected.Add(new RejectedEvent(indexes[i], [new FieldError("tenant_id", ForbiddenMessage)]));
             }
         }
 
