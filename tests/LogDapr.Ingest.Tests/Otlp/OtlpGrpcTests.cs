@@ -35,6 +35,7 @@ public sealed class OtlpGrpcTests : IClassFixture<SidecarFixture>, IDisposable
         factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string>
         {
             ["Ingest:EventsPerMessage"] = "1",
+            ["Ingest:MaxBodyReadTime"] = "00:00:01",
             ["urls"] = $"http://127.0.0.1:{FreePorts.Next().ToString(CultureInfo.InvariantCulture)}",
             ["Ingest:OtlpGrpcPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["Auth:Enabled"] = "true",
@@ -166,6 +167,27 @@ public sealed class OtlpGrpcTests : IClassFixture<SidecarFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_message_that_stalls_is_cut_off_after_the_body_read_time()
+    {
+        using var h2 = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(grpc, OtlpGrpc.Path))
+        {
+            Content = new StallingMessage(),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Add("authorization", "Bearer " + acme);
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        // Only so that the test ends if ingest never cuts the call off.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var failure = await Record.ExceptionAsync(() => h2.SendAsync(request, giveUp.Token));
+
+        Assert.NotNull(failure);
+        Assert.False(giveUp.IsCancellationRequested, failure.ToString());
+    }
+
+    [Fact]
     public void Random_bytes_and_random_messages_never_get_internal_or_unknown()
     {
         using var client = new OtlpGrpc(grpc);
@@ -190,5 +212,28 @@ public sealed class OtlpGrpcTests : IClassFixture<SidecarFixture>, IDisposable
                 return refused.StatusCode is not (StatusCode.Internal or StatusCode.Unknown);
             }
         }, iter: 150, threads: 1);
+    }
+
+    /// <summary>A gRPC message that announces 1 MiB, sends 64 KiB of it, and then nothing.</summary>
+    private sealed class StallingMessage : HttpContent
+    {
+        public StallingMessage() => Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            // 5-byte frame header: uncompressed, 1 MiB announced; then 64 KiB of it.
+            await stream.WriteAsync(new byte[] { 0, 0, 0x10, 0, 0 }, cancellationToken);
+            await stream.WriteAsync(new byte[64 * 1024], cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

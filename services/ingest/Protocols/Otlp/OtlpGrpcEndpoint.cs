@@ -25,21 +25,53 @@ internal static class OtlpGrpcEndpoint
         return services;
     }
 
-    /// <summary>Keeps the gRPC port and the HTTP port apart; first in the pipeline.</summary>
-    public static IApplicationBuilder UseOtlpGrpcPort(this IApplicationBuilder app, int port) => app.Use((context, next) =>
+    /// <summary>
+    /// Keeps the gRPC port and the HTTP port apart; first in the pipeline. gRPC reads the whole message before the
+    /// service runs, so the message's read time is bounded here: Ingest:MaxBodyReadTime, as for an HTTP body, after
+    /// which the call's stream is reset (the service stops the clock once it has the message).
+    /// </summary>
+    public static IApplicationBuilder UseOtlpGrpcPort(this IApplicationBuilder app, int port)
     {
-        var onGrpcPort = context.Connection.LocalPort == port;
-        var isExport = string.Equals(context.Request.Path.Value, OtlpGrpcMethod.Path, StringComparison.Ordinal);
-        if (onGrpcPort != isExport)
+        var readTime = app.ApplicationServices.GetRequiredService<IOptions<IngestOptions>>().Value.MaxBodyReadTime;
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        return app.Use(async (context, next) =>
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        }
+            var onGrpcPort = context.Connection.LocalPort == port;
+            var isExport = string.Equals(context.Request.Path.Value, OtlpGrpcMethod.Path, StringComparison.Ordinal);
+            if (onGrpcPort != isExport)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
 
-        return next(context);
-    });
+            using var deadline = new MessageReadDeadline(context, readTime, time);
+            context.Features.Set(deadline);
+            await next(context).ConfigureAwait(false);
+        });
+    }
 
     public static IEndpointConventionBuilder MapOtlpGrpc(this IEndpointRouteBuilder app) => app.MapGrpcService<OtlpGrpcService>();
+
+    /// <summary>Resets the call's stream unless <see cref="MessageRead"/> comes first.</summary>
+    internal sealed class MessageReadDeadline : IDisposable
+    {
+        private readonly CancellationTokenSource timer;
+        private readonly CancellationTokenRegistration abort;
+
+        public MessageReadDeadline(HttpContext context, TimeSpan readTime, TimeProvider time)
+        {
+            timer = new CancellationTokenSource(readTime, time);
+            abort = timer.Token.Register(static state => ((HttpContext)state!).Abort(), context);
+        }
+
+        public void MessageRead() => abort.Unregister();
+
+        public void Dispose()
+        {
+            abort.Dispose();
+            timer.Dispose();
+        }
+    }
 
     /// <summary>Binds the hand-described Export method (<see cref="OtlpGrpcMethod"/>) to the service.</summary>
     private sealed class MethodProvider : IServiceMethodProvider<OtlpGrpcService>

@@ -22,6 +22,7 @@ internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake)
     public async Task<ExportLogsServiceResponse> ExportAsync(OtlpGrpcRequest request, ServerCallContext call)
     {
         var http = call.GetHttpContext();
+        http.Features.Get<OtlpGrpcEndpoint.MessageReadDeadline>()?.MessageRead();
         if (http.User.Identity?.IsAuthenticated != true)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated,
