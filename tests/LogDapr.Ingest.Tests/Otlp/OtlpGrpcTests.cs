@@ -115,6 +115,22 @@ public sealed class OtlpGrpcTests : IClassFixture<SidecarFixture>, IDisposable
     }
 
     [Fact]
+    public async Task An_export_sent_twice_with_the_same_idempotency_key_metadata_is_published_once()
+    {
+        var before = await sidecar.PublishedAsync("logs");
+        using var client = new OtlpGrpc(grpc);
+        var request = OtlpRequests.Request("api", null, OtlpRequests.Record("one"), OtlpRequests.Record("two"));
+        var keyed = new Metadata { { "authorization", "Bearer " + acme }, { "idempotency-key", "export-" + Guid.NewGuid().ToString("N")[..8] } };
+
+        await client.ExportAsync(request, keyed);
+        await client.ExportAsync(request, keyed);
+        var badKey = await Assert.ThrowsAsync<RpcException>(() => client.ExportAsync(request, new Metadata { { "authorization", "Bearer " + acme }, { "idempotency-key", "" } }));
+
+        Assert.Equal(before + 2, await sidecar.PublishedAsync("logs"));
+        Assert.Equal(StatusCode.InvalidArgument, badKey.StatusCode);
+    }
+
+    [Fact]
     public async Task Basic_auth_with_the_key_as_password_is_accepted()
     {
         using var client = new OtlpGrpc(grpc);
