@@ -47,7 +47,8 @@ internal static class NetworkPolicyRenderer
         var queryRule = queryClients.Count > 0 ? AppRule(queryClients) : null;
         var policies = new List<V1NetworkPolicy>
         {
-            Policy(pipeline, names.IngestDeployment, WorkloadRenderer.IngestComponent, AppRule(ingestClients), scrapers),
+            // Ingest's clients reach its HTTP API and its OTLP/gRPC port alike (ingestFrom).
+            Policy(pipeline, names.IngestDeployment, WorkloadRenderer.IngestComponent, AppRule(ingestClients, WorkloadRenderer.OtlpGrpcPortName), scrapers),
             Policy(pipeline, names.AggregatorDeployment, WorkloadRenderer.AggregatorComponent, queryRule, scrapers),
         };
         if (pipeline.Spec.Storage.Enabled)
@@ -69,10 +70,11 @@ internal static class NetworkPolicyRenderer
     }
 
     /// <param name="clients">null: from anywhere.</param>
-    private static V1NetworkPolicyIngressRule AppRule(List<V1NetworkPolicyPeer>? clients) => new()
+    /// <param name="otherPorts">Port names the clients reach besides the app's HTTP port.</param>
+    private static V1NetworkPolicyIngressRule AppRule(List<V1NetworkPolicyPeer>? clients, params string[] otherPorts) => new()
     {
         FromProperty = clients,
-        Ports = [Port(WorkloadRenderer.HttpPortName)],
+        Ports = [Port(WorkloadRenderer.HttpPortName), .. otherPorts.Select(Port)],
     };
 
     private static V1NetworkPolicy Policy(LogPipeline pipeline, string name, string component, V1NetworkPolicyIngressRule? appRule, List<V1NetworkPolicyPeer> scrapers)

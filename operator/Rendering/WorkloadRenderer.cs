@@ -15,6 +15,9 @@ internal static class WorkloadRenderer
     public const string ProcessorComponent = "processor";
     public const string RouterComponent = "router";
     public const string HttpPortName = "http";
+
+    /// <summary>Ingest's OTLP/gRPC port (h2c, Ingest:OtlpGrpcPort at its default).</summary>
+    public const string OtlpGrpcPortName = "otlp-grpc";
     public const string MetricsPath = "/metrics";
 
     /// <summary>
@@ -41,7 +44,7 @@ internal static class WorkloadRenderer
             annotations[ProcessingRules.MappingChecksumAnnotation] = ProcessingRules.Checksum(mappingJson);
         }
 
-        return Deployment(pipeline, new Workload
+        var deployment = Deployment(pipeline, new Workload
         {
             Name = names.IngestDeployment,
             Component = IngestComponent,
@@ -59,6 +62,9 @@ internal static class WorkloadRenderer
             Volumes = volumes,
             Mounts = mounts,
         });
+        deployment.Spec.Template.Spec.Containers.Single(c => c.Name == IngestComponent).Ports.Add(
+            new V1ContainerPort { Name = OtlpGrpcPortName, ContainerPort = PipelineDefaults.IngestOtlpGrpcPort, Protocol = "TCP" });
+        return deployment;
     }
 
     public static V1Deployment AggregatorDeployment(LogPipeline pipeline, ResourceNames names, RenderOptions options, List<SecretReference> secrets)
@@ -253,8 +259,20 @@ internal static class WorkloadRenderer
         return (volumes, mounts);
     }
 
-    public static V1Service IngestService(LogPipeline pipeline, ResourceNames names) => Service(
-        pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port);
+    /// <summary>The HTTP API on spec.ingest.service.port, and OTLP/gRPC on 4317 as OTLP exporters expect it.</summary>
+    public static V1Service IngestService(LogPipeline pipeline, ResourceNames names)
+    {
+        var service = Service(pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port);
+        service.Spec.Ports.Add(new V1ServicePort
+        {
+            Name = OtlpGrpcPortName,
+            Port = PipelineDefaults.IngestOtlpGrpcPort,
+            TargetPort = (IntOrString)OtlpGrpcPortName,
+            Protocol = "TCP",
+            AppProtocol = "grpc",
+        });
+        return service;
+    }
 
     public static V1Service AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
         pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);

@@ -25,6 +25,7 @@ public static class ConfigKeys
     public const string IngestSection = IngestOptions.Section;
     public const string IngestMaxBodyBytes = IngestSection + ":" + nameof(IngestOptions.MaxBodyBytes);
     public const string IngestPublishTimeout = IngestSection + ":" + nameof(IngestOptions.PublishTimeout);
+    public const string IngestOtlpGrpcPort = IngestSection + ":" + nameof(IngestOptions.OtlpGrpcPort);
 
     /// <summary>The processing rules document whose mapping section ingest applies (the pipeline's own aliases).</summary>
     public const string IngestFieldMappingFile = IngestSection + ":" + nameof(FieldMappingOptions.FieldMappingFile);

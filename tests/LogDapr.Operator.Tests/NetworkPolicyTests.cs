@@ -63,7 +63,10 @@ public sealed class NetworkPolicyTests
         var ingest = Rules(Policy(result, "p-ingest"));
         Assert.Equal(2, ingest.Count);
         Assert.Null(ingest[0]["from"]); // any source
-        Assert.Equal(["http"], Ports(ingest[0]));
+        // Ingest's clients reach its HTTP API and OTLP/gRPC, both ports of its container.
+        Assert.Equal(["http", "otlp-grpc"], Ports(ingest[0]));
+        Assert.Equal(["http", "otlp-grpc"], Rendered.Find(result, KnownResources.Deployments, "p-ingest")["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]!
+            .AsArray().Select(p => p!["name"]!.GetValue<string>()));
 
         // Nothing but the scrapers: the aggregator's app is reached by its own sidecar over localhost.
         Assert.Single(Rules(Policy(result, "p-aggregator")));

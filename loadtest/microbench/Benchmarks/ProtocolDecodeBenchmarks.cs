@@ -3,6 +3,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Protocols.Elasticsearch;
 using LogDapr.Ingest.Protocols.Loki;
 using LogDapr.Ingest.Protocols.Otlp;
 using LogDapr.Ingest.Protocols.Otlp.Wire;
@@ -22,7 +23,7 @@ public class ProtocolDecodeBenchmarks
     private readonly LogEventReader reader = new(LogEventLimits.Default);
     private byte[] body = [];
 
-    [Params("json", "otlp-protobuf", "otlp-json", "loki-json")]
+    [Params("json", "otlp-protobuf", "otlp-json", "loki-json", "loki-protobuf", "elasticsearch")]
     public string Protocol { get; set; } = "json";
 
     [GlobalSetup]
@@ -36,6 +37,8 @@ public class ProtocolDecodeBenchmarks
             "otlp-protobuf" => Otlp(events).ToByteArray(),
             "otlp-json" => Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(Otlp(events))),
             "loki-json" => LokiJson(events),
+            "loki-protobuf" => Snappier.Snappy.CompressToArray(LokiProtobuf(events).ToByteArray()),
+            "elasticsearch" => ElasticsearchBulk(events),
             _ => throw new InvalidOperationException(Protocol),
         };
         if (Decode() != events.Count)
@@ -55,13 +58,31 @@ public class ProtocolDecodeBenchmarks
             case "otlp-json":
                 var encoding = Protocol == "otlp-json" ? OtlpEncoding.Json : OtlpEncoding.Protobuf;
                 var (request, error) = OtlpDecoder.Decode(body, encoding);
-                var transcoded = OtlpTranscoder.Transcode(request ?? throw new InvalidOperationException(error), ".", encoding == OtlpEncoding.Json, 64 * 1024 * 1024, 10_000);
+                var transcoded = OtlpTranscoder.Transcode(request ?? throw new InvalidOperationException(error), ".", encoding == OtlpEncoding.Json, MaxBytes, 10_000);
                 return reader.Read(transcoded.Ndjson!.WrittenSpan, PayloadFormat.Ndjson, ReceivedAt).Accepted.Count;
+            case "loki-json":
+                return Read(LokiJsonDecoder.Decode(body, "bench-tenant-0", MaxBytes));
+            case "loki-protobuf":
+                if (LokiSnappy.Decompress(body, MaxBytes, null, out var message, out var snappyError) != LokiSnappy.Status.Ok)
+                {
+                    throw new InvalidOperationException(snappyError);
+                }
+
+                using (message)
+                {
+                    return Read(LokiProtobufDecoder.Decode(message!.Memory, "bench-tenant-0", MaxBytes));
+                }
+
             default:
-                var ndjson = LokiJsonDecoder.Decode(body, "bench-tenant-0", out _, out var lokiError) ?? throw new InvalidOperationException(lokiError);
-                return reader.Read(ndjson, PayloadFormat.Ndjson, ReceivedAt).Accepted.Count;
+                var bulk = BulkDecoder.Decode(body, null, reader.Mapping, 10_000);
+                return reader.Read(bulk.Ndjson, PayloadFormat.Ndjson, ReceivedAt).Accepted.Count;
         }
     }
+
+    private const int MaxBytes = 64 * 1024 * 1024;
+
+    private int Read(LokiDecoded decoded)
+        => decoded.Error is null ? reader.Read(decoded.Ndjson.Span, PayloadFormat.Ndjson, ReceivedAt).Accepted.Count : throw new InvalidOperationException(decoded.Error);
 
     /// <summary>One resource per (tenant, service, host), as an SDK per process sends; attributes on the records.</summary>
     private static ExportLogsServiceRequest Otlp(IReadOnlyList<LogEvent> events)
@@ -100,6 +121,76 @@ public class ProtocolDecodeBenchmarks
         }
 
         return request;
+    }
+
+    /// <summary>The Loki streams of <see cref="LokiJson"/>, as Promtail, Alloy or Vector send them.</summary>
+    private static LogDapr.Ingest.Protocols.Loki.Wire.PushRequest LokiProtobuf(IReadOnlyList<LogEvent> events)
+    {
+        var push = new LogDapr.Ingest.Protocols.Loki.Wire.PushRequest();
+        foreach (var group in events.GroupBy(e => (e.Service, e.Severity, e.Host)))
+        {
+            var labels = $"{{service_name=\"{group.Key.Service}\", level=\"{SeverityNames.ToWire(group.Key.Severity)}\"{(group.Key.Host is { } host ? $", host=\"{host}\"" : "")}}}";
+            var stream = new LogDapr.Ingest.Protocols.Loki.Wire.StreamAdapter { Labels = labels };
+            foreach (var e in group)
+            {
+                var entry = new LogDapr.Ingest.Protocols.Loki.Wire.EntryAdapter { Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(e.Timestamp), Line = e.Message };
+                foreach (var (key, value) in e.Attributes)
+                {
+                    entry.StructuredMetadata.Add(new LogDapr.Ingest.Protocols.Loki.Wire.LabelPairAdapter { Name = key, Value = value });
+                }
+
+                stream.Entries.Add(entry);
+            }
+
+            push.Streams.Add(stream);
+        }
+
+        return push;
+    }
+
+    /// <summary>An index action and an ECS document per event, as Filebeat or Fluent Bit's <c>es</c> output send them.</summary>
+    private static byte[] ElasticsearchBulk(IReadOnlyList<LogEvent> events)
+    {
+        using var output = new MemoryStream();
+        foreach (var e in events)
+        {
+            using (var writer = new Utf8JsonWriter(output))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("create");
+                writer.WriteString("_index", $"logs-{e.Service}-{e.TenantId}");
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            output.WriteByte((byte)'\n');
+            using (var writer = new Utf8JsonWriter(output))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("@timestamp", e.Timestamp);
+                writer.WriteString("message", e.Message);
+                writer.WriteStartObject("log");
+                writer.WriteString("level", SeverityNames.ToWire(e.Severity));
+                writer.WriteEndObject();
+                if (e.Host is { } host)
+                {
+                    writer.WriteStartObject("host");
+                    writer.WriteString("name", host);
+                    writer.WriteEndObject();
+                }
+
+                foreach (var (key, value) in e.Attributes)
+                {
+                    writer.WriteString(key, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            output.WriteByte((byte)'\n');
+        }
+
+        return output.ToArray();
     }
 
     private static KeyValue Attribute(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };

@@ -61,6 +61,13 @@ public sealed class IngestOptions : IValidatableObject
     public int RetryAfterSeconds { get; set; } = 1;
 
     /// <summary>
+    /// The port of OTLP/gRPC (LogsService/Export, HTTP/2 without TLS), beside the HTTP port on the same hosts; 0 turns
+    /// it off (and Kestrel then takes its listeners from ASPNETCORE_URLS alone, as before).
+    /// </summary>
+    [Range(0, 65535)]
+    public int OtlpGrpcPort { get; set; } = 4317;
+
+    /// <summary>
     /// The tenant of events without <c>tenant_id</c> while authentication is off (<c>Auth:Enabled=false</c>, local runs).
     /// With auth on, the API key decides: a key bound to a tenant fills in its tenant, an admin key requires the field.
     /// </summary>

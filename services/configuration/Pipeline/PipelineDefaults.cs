@@ -41,6 +41,9 @@ public static class PipelineDefaults
     public const string PostgresSchema = "logdapr";
 
     public const int IngestPort = 8080;
+
+    /// <summary>Ingest's OTLP/gRPC port (Ingest:OtlpGrpcPort), the OTLP default.</summary>
+    public const int IngestOtlpGrpcPort = 4317;
     public const int AggregatorPort = 8081;
     public const int StorePort = 8082;
     public const int ProcessorPort = 8083;

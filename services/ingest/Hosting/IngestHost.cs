@@ -42,6 +42,16 @@ public static class IngestHost
         // Our reader enforces the limit after decompression; Kestrel's cap only stops bodies that could never fit.
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<IngestOptions>>((kestrel, ingest) => kestrel.Limits.MaxRequestBodySize = (long)ingest.Value.MaxBodyBytes + 1);
+        // OTLP/gRPC on a port of its own: Kestrel's listeners are then set in code, the HTTP ones from the same URLs.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<IngestOptions>, IConfiguration>((kestrel, ingest, configuration) =>
+            {
+                if (ingest.Value.OtlpGrpcPort != 0)
+                {
+                    IngestListeners.Bind(kestrel, configuration, ingest.Value.OtlpGrpcPort);
+                }
+            });
+        builder.Services.AddOtlpGrpc();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<LogEventLimits>()
@@ -101,6 +111,12 @@ public static class IngestHost
 
     public static WebApplication MapIngest(this WebApplication app)
     {
+        var otlpGrpcPort = app.Services.GetRequiredService<IOptions<IngestOptions>>().Value.OtlpGrpcPort;
+        if (otlpGrpcPort != 0)
+        {
+            app.UseOtlpGrpcPort(otlpGrpcPort);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -114,6 +130,11 @@ public static class IngestHost
         app.MapLogsEndpoint();
         app.MapLokiPush();
         app.MapElasticsearch();
+        if (otlpGrpcPort != 0)
+        {
+            app.MapOtlpGrpc();
+        }
+
         return app;
     }
 }

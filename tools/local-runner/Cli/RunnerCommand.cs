@@ -108,7 +108,7 @@ public static class RunnerCommand
 
         using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, pipeline.StoreUrl);
         console.MarkupLine("[yellow]Authentication is OFF for this local run (Auth__Enabled=false): every request is accepted without an API key.[/]");
-        console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl}  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
+        console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl} (OTLP/gRPC {pipeline.IngestOtlpGrpcUrl})  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
         if (pipeline.Processor is not null)
         {
             console.MarkupLineInterpolated($"[green]Processing on:[/] rules {rules!.FullName} (edit the file: valid changes apply within a second, invalid ones are refused and logged in {pipeline.Processor.LogPath})");

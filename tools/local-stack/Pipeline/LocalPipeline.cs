@@ -32,6 +32,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly (int Http, int Grpc) processorDapr;
     private readonly (int Http, int Grpc) routerDapr;
     private readonly int ingestPort;
+    private readonly int ingestOtlpGrpcPort;
     private readonly int aggregatorPort;
     private readonly int storePort;
     private readonly int processorPort;
@@ -51,6 +52,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         processorDapr = (FreePorts.Next(), FreePorts.Next());
         routerDapr = (FreePorts.Next(), FreePorts.Next());
         ingestPort = Pick(PipelineDefaults.IngestPort);
+        ingestOtlpGrpcPort = Pick(PipelineDefaults.IngestOtlpGrpcPort);
         aggregatorPort = Pick(PipelineDefaults.AggregatorPort);
         storePort = Pick(PipelineDefaults.StorePort);
         processorPort = Pick(PipelineDefaults.ProcessorPort);
@@ -106,6 +108,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public string CursorKey { get; }
 
     public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
+
+    /// <summary>Ingest's OTLP/gRPC endpoint (h2c), what an OTLP exporter in gRPC mode points at.</summary>
+    public Uri IngestOtlpGrpcUrl => new($"http://127.0.0.1:{ingestOtlpGrpcPort}");
     public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
     public Uri StoreUrl => new($"http://127.0.0.1:{storePort}");
     public Uri ProcessorUrl => new($"http://127.0.0.1:{processorPort}");
@@ -346,6 +351,11 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["APP_ID"] = appId,
             ["DOTNET_gcServer"] = "0",
         };
+        if (appId == PipelineDefaults.IngestAppId)
+        {
+            environment[Env(ConfigKeys.IngestOtlpGrpcPort)] = Port(ingestOtlpGrpcPort);
+        }
+
         if (options.AuthKeysDirectory is null)
         {
             environment["Auth__Enabled"] = "false";

@@ -1,0 +1,10 @@
+using LogDapr.Ingest.Protocols.Otlp.Wire;
+
+namespace LogDapr.Ingest.Protocols.Otlp;
+
+/// <summary>
+/// The message of an OTLP/gRPC Export call as the service sees it: decoded, or why it could not be. The decoding
+/// happens in the marshaller, and a marshaller that throws makes gRPC answer UNKNOWN; this way a malformed message is
+/// answered INVALID_ARGUMENT by the service, as OTLP/HTTP answers 400.
+/// </summary>
+internal sealed record OtlpGrpcRequest(ExportLogsServiceRequest? Message, string? Error);
