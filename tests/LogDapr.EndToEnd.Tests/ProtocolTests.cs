@@ -24,21 +24,21 @@ public class ProtocolTests
         var nanos = ((now.ToUnixTimeMilliseconds() * 1_000_000) + 123).ToString(CultureInfo.InvariantCulture);
 
         // OTLP/JSON: resource service.name and logdapr.tenant_id, SeverityNumber 17 (error), a record attribute.
-        var otlp = $$"""
+        var otlp = $$$"""
             {"resourceLogs":[{"resource":{"attributes":[
                 {"key":"service.name","value":{"stringValue":"checkout"}},
                 {"key":"logdapr.tenant_id","value":{"stringValue":"otel-co"}}]},
               "scopeLogs":[{"scope":{"name":"shop","version":"1.2"},"logRecords":[
-                {"timeUnixNano":"{{nanos}}","severityNumber":17,"body":{"stringValue":"payment declined"},"attributes":[{"key":"order","value":{"stringValue":"o-1"}}]},
-                {"timeUnixNano":"{{nanos}}","severityNumber":17,"body":{"stringValue":"payment declined again"}},
-                {"timeUnixNano":"{{nanos}}","severityNumber":9,"body":{"stringValue":"retrying"}}]}]}]}
+                {"timeUnixNano":"{{{nanos}}}","severityNumber":17,"body":{"stringValue":"payment declined"},"attributes":[{"key":"order","value":{"stringValue":"o-1"}}]},
+                {"timeUnixNano":"{{{nanos}}}","severityNumber":17,"body":{"stringValue":"payment declined again"}},
+                {"timeUnixNano":"{{{nanos}}}","severityNumber":9,"body":{"stringValue":"retrying"}}]}]}]}
             """;
         await PostRetryingAsync(http, "/v1/logs", otlp, "application/json", null, HttpStatusCode.OK);
 
         // Loki JSON push: service_name and level labels, the tenant from X-Scope-OrgID, structured metadata.
-        var loki = $$"""
+        var loki = $$$"""
             {"streams":[{"stream":{"service_name":"gateway","level":"warn","cluster":"eu-1"},
-              "values":[["{{nanos}}","upstream slow",{"route":"/pay"}],["{{nanos}}","upstream slow again"]]}]}
+              "values":[["{{{nanos}}}","upstream slow",{"route":"/pay"}],["{{{nanos}}}","upstream slow again"]]}]}
             """;
         await PostRetryingAsync(http, "/loki/api/v1/push", loki, "application/json", ("X-Scope-OrgID", "loki-co"), HttpStatusCode.NoContent);
 
@@ -47,8 +47,8 @@ public class ProtocolTests
         var bulk = new StringBuilder();
         for (var i = 0; i < 4; i++)
         {
-            bulk.Append($$"""{"create":{"_index":"logs-billing-es.co","_id":"doc-{{i}}"}}""").Append('\n')
-                .Append($$"""{"@timestamp":"{{stamp}}","message":"invoice {{i}}","log":{"level":"{{(i == 0 ? "error" : "info")}}"},"labels":{"shard":"s{{i}}"}}""").Append('\n');
+            bulk.Append($$$"""{"create":{"_index":"logs-billing-es.co","_id":"doc-{{{i}}}"}}""").Append('\n')
+                .Append($$$"""{"@timestamp":"{{{stamp}}}","message":"invoice {{{i}}}","log":{"level":"{{{(i == 0 ? "error" : "info")}}}"},"labels":{"shard":"s{{{i}}}"}}""").Append('\n');
         }
 
         var esAnswer = await PostRetryingAsync(http, "/_bulk", bulk.ToString(), "application/x-ndjson", null, HttpStatusCode.OK);
