@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Entities;
 using LogDapr.Operator.Serialization;
@@ -36,17 +32,6 @@ public static class ProcessingRules
 
     /// <summary>spec.processing fields that say how the processor runs, not what it does: not part of the rules.</summary>
     private static readonly string[] OperatorFields = ["enabled", "replicas", "autoscaling", "resources", "sidecarResources", "pod"];
-
-    /// <summary>
-    /// One line: the YAML writer prints a multi-line value as a literal block only when no line starts with a space,
-    /// which indented JSON always has, and an escaped multi-line string is harder to read than compact JSON.
-    /// </summary>
-    private static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        // Rules hold regexes and quotes; keep them readable in the ConfigMap (the document is never embedded in HTML).
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     /// <summary>
     /// The processor's own parser run on the rendered document: every error with its path under spec.processing, or
@@ -88,7 +73,7 @@ public static class ProcessingRules
             // The key reaches the processor from a Secret (Processing__HashKey), never through a ConfigMap.
             redaction.Remove("hashKeySecretRef");
         }
-        return Sorted(node)!.ToJsonString(Compact);
+        return Sorted(node)!.ToJsonString(MountedDocument.Compact);
     }
 
     /// <summary>
@@ -104,11 +89,8 @@ public static class ProcessingRules
             return null;
         }
 
-        return Sorted(OperatorJson.ToJsonObject(spec.Processing)["mapping"])!.ToJsonString(Compact);
+        return Sorted(OperatorJson.ToJsonObject(spec.Processing)["mapping"])!.ToJsonString(MountedDocument.Compact);
     }
-
-    /// <summary>Lowercase hex SHA-256 of the document, for <see cref="ChecksumAnnotation"/>.</summary>
-    public static string Checksum(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 
     private static JsonNode? Sorted(JsonNode? node) => node switch
     {

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.Operator.Entities;
 
@@ -36,13 +32,6 @@ public static class RouteRules
 
     /// <summary>Set by the router on every call (RoutesParser.IdempotencyKeyMetadata); a route cannot configure it.</summary>
     public const string IdempotencyKeyMetadata = "Idempotency-Key";
-
-    private static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        // Conditions hold quotes; keep them readable in the ConfigMap (the document is never embedded in HTML).
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     /// <summary>Every problem with its path under spec.routes, or null when the router will accept the document.</summary>
     public static string? Problems(RoutesSpec routes)
@@ -153,9 +142,6 @@ public static class RouteRules
             }
             list.Add(node);
         }
-        return new JsonObject { ["routes"] = list }.ToJsonString(Compact);
+        return new JsonObject { ["routes"] = list }.ToJsonString(MountedDocument.Compact);
     }
-
-    /// <summary>Lowercase hex SHA-256 of the document, for <see cref="ChecksumAnnotation"/>.</summary>
-    public static string Checksum(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 }

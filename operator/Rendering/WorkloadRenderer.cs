@@ -41,7 +41,7 @@ internal static class WorkloadRenderer
             // The processor's rules ConfigMap, for its mapping section; only a mapping change rolls ingest.
             volumes.Add(new V1Volume { Name = ProcessingVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.ProcessingConfigMap } });
             mounts.Add(new V1VolumeMount { Name = ProcessingVolume, MountPath = ProcessingRules.MountDirectory, ReadOnlyProperty = true });
-            annotations[ProcessingRules.MappingChecksumAnnotation] = ProcessingRules.Checksum(mappingJson);
+            annotations[ProcessingRules.MappingChecksumAnnotation] = MountedDocument.Checksum(mappingJson);
         }
 
         var deployment = Deployment(pipeline, new Workload
@@ -138,7 +138,7 @@ internal static class WorkloadRenderer
         volumes.Add(new V1Volume { Name = ProcessingVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.ProcessingConfigMap } });
         mounts.Add(new V1VolumeMount { Name = ProcessingVolume, MountPath = ProcessingRules.MountDirectory, ReadOnlyProperty = true });
         var annotations = AggregatorDaprAnnotations(pipeline, names);
-        annotations[ProcessingRules.ChecksumAnnotation] = ProcessingRules.Checksum(rulesJson);
+        annotations[ProcessingRules.ChecksumAnnotation] = MountedDocument.Checksum(rulesJson);
         return Deployment(pipeline, new Workload
         {
             Name = names.ProcessorDeployment,
@@ -178,7 +178,7 @@ internal static class WorkloadRenderer
         volumes.Add(new V1Volume { Name = RoutesVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = names.RoutesConfigMap } });
         mounts.Add(new V1VolumeMount { Name = RoutesVolume, MountPath = RouteRules.MountDirectory, ReadOnlyProperty = true });
         var annotations = AggregatorDaprAnnotations(pipeline, names);
-        annotations[RouteRules.ChecksumAnnotation] = RouteRules.Checksum(routesJson);
+        annotations[RouteRules.ChecksumAnnotation] = MountedDocument.Checksum(routesJson);
         return Deployment(pipeline, new Workload
         {
             Name = names.RouterDeployment,

@@ -82,7 +82,7 @@ public sealed class ProcessingRenderingTests
         Assert.Equal(text, ProcessingRules.Json(LogDapr.Operator.Entities.LogPipelineDocuments.Parse(Pipeline(Base + Rules)).Single().Spec.Processing!));
 
         var processor = Find(result, KnownResources.Deployments, "p-processor");
-        Assert.Equal(ProcessingRules.Checksum(text), Annotation(processor, ProcessingRules.ChecksumAnnotation));
+        Assert.Equal(MountedDocument.Checksum(text), Annotation(processor, ProcessingRules.ChecksumAnnotation));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ProcessingRenderingTests
         var volume = pod["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>())!;
         Assert.Equal("p-processing", volume["configMap"]!["name"]!.GetValue<string>());
         // The checksum is the mapping section's alone, not the whole document's.
-        Assert.Equal(ProcessingRules.Checksum("""{"fields":{"severity":["loglevel"]},"separator":"_"}"""), Annotation(ingest, ProcessingRules.MappingChecksumAnnotation));
+        Assert.Equal(MountedDocument.Checksum("""{"fields":{"severity":["loglevel"]},"separator":"_"}"""), Annotation(ingest, ProcessingRules.MappingChecksumAnnotation));
         Assert.Null(Annotation(ingest, ProcessingRules.ChecksumAnnotation));
     }
 

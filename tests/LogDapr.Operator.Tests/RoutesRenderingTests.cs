@@ -83,7 +83,7 @@ public sealed class RoutesRenderingTests
         Assert.Equal("router", container["name"]!.GetValue<string>());
         Assert.Equal(2, router["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal("p-router", Annotation(router, "dapr.io/app-id"));
-        Assert.Equal(RouteRules.Checksum(text), Annotation(router, RouteRules.ChecksumAnnotation));
+        Assert.Equal(MountedDocument.Checksum(text), Annotation(router, RouteRules.ChecksumAnnotation));
         var env = Env(router);
         Assert.Equal("Router", Value(env, "Aggregator__Role"));
         Assert.Equal("/etc/logdapr/routes/routes.yaml", Value(env, "Routing__RoutesFile"));
