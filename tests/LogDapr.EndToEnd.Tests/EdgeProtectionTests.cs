@@ -46,6 +46,7 @@ public class EdgeProtectionTests
         await using var pipeline = await TestPipeline.StartAsync("overload", appEnvironment: new Dictionary<string, string?>
         {
             ["Ingest__MaxConcurrentRequests"] = "4",
+            ["Ingest__MaxAwaitingPublish"] = "4",
             ["Ingest__MaxInFlightBodyBytes"] = (16 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var model = Models.Recent(seed: 9);

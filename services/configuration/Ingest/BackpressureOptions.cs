@@ -10,9 +10,20 @@ public sealed class BackpressureOptions
 {
     public const string Section = IngestOptions.Section;
 
-    /// <summary>Requests being validated or published at the same time (a request takes its slot once its body is read).</summary>
+    /// <summary>
+    /// Requests being decoded and validated at the same time (CPU work: a request takes its slot once its body is
+    /// read, and gives it up when its events are handed to the publisher).
+    /// </summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>
+    /// Requests whose events are with the publisher, awaiting the broker's confirmation (rate limit included). A
+    /// request waiting for the broker costs memory (its body, bounded by MaxInFlightBodyBytes) but no CPU, so this is
+    /// much larger than MaxConcurrentRequests: one round trip's worth of single-event requests at the rate ingest takes.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxAwaitingPublish { get; set; } = 4096;
 
     /// <summary>Request body bytes held in memory at once, across all requests, those still being read included.</summary>
     [Range(1024 * 1024, 16L * 1024 * 1024 * 1024)]

@@ -59,13 +59,13 @@ internal sealed class IngestRequestHandler(LogIntake intake, IntakeBodyReader bo
 
         if (format == PayloadFormat.Json && OtlpJsonDetector.IsOtlp(body.Span))
         {
-            return await otlp.HandleReadAsync(context, body, idempotencyKey.Length > 0 ? idempotencyKey : null).ConfigureAwait(false);
+            return await otlp.HandleReadAsync(context, body, slot, idempotencyKey.Length > 0 ? idempotencyKey : null).ConfigureAwait(false);
         }
 
         var caller = context.ApiKey();
         var outcome = await intake.RunAsync(
             new IntakeRequest(IngestProtocol.Json, caller, LogIntake.RateLimitClient(context, caller), body.Memory, format.Value,
-                request.ContentType, idempotencyKey.Length > 0 ? idempotencyKey : null),
+                request.ContentType, idempotencyKey.Length > 0 ? idempotencyKey : null) { Slot = slot },
             context.RequestAborted).ConfigureAwait(false);
         return Render(context, outcome);
     }

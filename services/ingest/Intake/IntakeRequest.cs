@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Intake;
@@ -25,4 +26,8 @@ public sealed record IntakeRequest(
     PayloadFormat Format,
     string? FingerprintContentType,
     string? IdempotencyKey,
-    bool EveryRejection = false);
+    bool EveryRejection = false)
+{
+    /// <summary>The request's work slot, which the intake trades for a place among requests awaiting the broker.</summary>
+    public required RequestSlot Slot { get; init; }
+}

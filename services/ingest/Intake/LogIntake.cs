@@ -39,8 +39,8 @@ internal sealed class LogIntake(
     /// <summary>Ingest:RetryAfterSeconds, the delay every "retry later" answer names.</summary>
     public TimeSpan RetryAfter => TimeSpan.FromSeconds(settings.RetryAfterSeconds);
 
-    /// <summary>One of the replica's request slots (Ingest:MaxConcurrentRequests); take one before <see cref="RunAsync"/>.</summary>
-    public System.Threading.RateLimiting.RateLimitLease TryTakeSlot() => slots.TryTake();
+    /// <summary>One of the replica's work slots (Ingest:MaxConcurrentRequests); take one before <see cref="RunAsync"/> and give it to the request.</summary>
+    public RequestSlot TryTakeSlot() => slots.TryTake();
 
     /// <summary>The answer when no request slot or body memory was free.</summary>
     public IntakeOutcome.RetryLater Overloaded() => new(RetryReason.Overloaded,
@@ -103,6 +103,17 @@ internal sealed class LogIntake(
 
         metrics.Parsed(parsed, protocol);
         metrics.Forbidden(filtered.Forbidden, protocol);
+
+        // From here the request waits on I/O (the rate limiter, the broker): it gives its work slot to the next one.
+        if (!request.Slot.TryAwaitPublish())
+        {
+            if (claim is not null)
+            {
+                await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+            }
+
+            return Overloaded();
+        }
 
         // Every event of the payload counts against the limit, valid or not: a flood of invalid events costs too.
         var decision = await rateLimiter.TakeAsync(request.RateLimitClient, parsed.Total).ConfigureAwait(false);

@@ -78,7 +78,7 @@ internal sealed class ElasticsearchBulkHandler(LogIntake intake, IntakeBodyReade
 
         var outcome = await intake.RunAsync(
             new IntakeRequest(IngestProtocol.Elasticsearch, caller!, LogIntake.RateLimitClient(context, caller!), bulk.Ndjson, PayloadFormat.Ndjson,
-                "elasticsearch+bulk", idempotencyKey, EveryRejection: true),
+                "elasticsearch+bulk", idempotencyKey, EveryRejection: true) { Slot = slot },
             context.RequestAborted).ConfigureAwait(false);
         if (outcome.RejectionReason is { } reason)
         {

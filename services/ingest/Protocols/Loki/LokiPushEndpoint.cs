@@ -121,7 +121,7 @@ internal static class LokiPushEndpoint
 
         var outcome = await intake.RunAsync(
             new IntakeRequest(IngestProtocol.Loki, caller, LogIntake.RateLimitClient(context, caller), decoded.Ndjson, PayloadFormat.Ndjson,
-                protobuf ? "loki+protobuf" : "loki+json", null),
+                protobuf ? "loki+protobuf" : "loki+json", null) { Slot = slot },
             context.RequestAborted).ConfigureAwait(false);
         return Render(context, outcome);
     }

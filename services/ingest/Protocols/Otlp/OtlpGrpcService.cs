@@ -58,7 +58,7 @@ internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake)
         try
         {
             answer = await otlp.ExportAsync(message, idsAsJson: false, IngestProtocol.OtlpGrpc, caller, LogIntake.RateLimitClient(http, caller),
-                "otlp+protobuf", key.Length == 0 ? null : key, call.CancellationToken).ConfigureAwait(false);
+                "otlp+protobuf", key.Length == 0 ? null : key, slot, call.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
         {

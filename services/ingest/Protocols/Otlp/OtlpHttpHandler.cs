@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using LogDapr.Configuration.Ingest;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Intake;
 using LogDapr.ServiceDefaults.Auth;
@@ -51,14 +52,14 @@ internal sealed class OtlpHttpHandler(OtlpIntake otlp, LogIntake intake, IntakeB
             return Render(otlp.Overloaded(IngestProtocol.OtlpHttp), OtlpEncoding.Protobuf, context);
         }
 
-        return await ExportAsync(context, body, OtlpEncoding.Protobuf, key).ConfigureAwait(false);
+        return await ExportAsync(context, body, slot, OtlpEncoding.Protobuf, key).ConfigureAwait(false);
     }
 
     /// <summary>An OTLP/JSON request whose body the JSON API has read (and whose request slot it holds).</summary>
-    public Task<IResult> HandleReadAsync(HttpContext context, PooledBody body, string? idempotencyKey)
-        => ExportAsync(context, body, OtlpEncoding.Json, idempotencyKey);
+    public Task<IResult> HandleReadAsync(HttpContext context, PooledBody body, RequestSlot slot, string? idempotencyKey)
+        => ExportAsync(context, body, slot, OtlpEncoding.Json, idempotencyKey);
 
-    private async Task<IResult> ExportAsync(HttpContext context, PooledBody body, OtlpEncoding encoding, string? idempotencyKey)
+    private async Task<IResult> ExportAsync(HttpContext context, PooledBody body, RequestSlot slot, OtlpEncoding encoding, string? idempotencyKey)
     {
         var (request, error) = OtlpDecoder.Decode(body.Memory, encoding);
         if (request is null)
@@ -69,7 +70,7 @@ internal sealed class OtlpHttpHandler(OtlpIntake otlp, LogIntake intake, IntakeB
 
         var caller = context.ApiKey();
         var answer = await otlp.ExportAsync(request, encoding == OtlpEncoding.Json, IngestProtocol.OtlpHttp, caller,
-            LogIntake.RateLimitClient(context, caller), encoding == OtlpEncoding.Json ? "otlp+json" : "otlp+protobuf", idempotencyKey,
+            LogIntake.RateLimitClient(context, caller), encoding == OtlpEncoding.Json ? "otlp+json" : "otlp+protobuf", idempotencyKey, slot,
             context.RequestAborted).ConfigureAwait(false);
         return Render(answer, encoding, context);
     }

@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Observability;
 using LogDapr.Ingest.Protocols.Otlp.Wire;
@@ -19,7 +20,7 @@ internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, Ingest
     private readonly int maxTranscodedBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.Value.MaxBodyBytes * TranscodeAllowance);
 
     public async Task<OtlpAnswer> ExportAsync(ExportLogsServiceRequest request, bool idsAsJson, string protocol, ApiKeyPrincipal caller,
-        string rateLimitClient, string fingerprintContentType, string? idempotencyKey, CancellationToken cancellationToken)
+        string rateLimitClient, string fingerprintContentType, string? idempotencyKey, RequestSlot slot, CancellationToken cancellationToken)
     {
         var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
         if (transcoded.Error is { } error)
@@ -34,7 +35,7 @@ internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, Ingest
         }
 
         var outcome = await intake.RunAsync(
-            new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson, fingerprintContentType, idempotencyKey),
+            new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson, fingerprintContentType, idempotencyKey) { Slot = slot },
             cancellationToken).ConfigureAwait(false);
         if (outcome.RejectionReason is { } reason)
         {
