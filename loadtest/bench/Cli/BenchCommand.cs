@@ -27,6 +27,8 @@ public static class BenchCommand
         var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var rules = new Option<string?>("--rules") { Description = "A processing rules document (e.g. loadtest/bench/processing-realistic.yaml): the stack runs the processor, to measure what processing costs end to end." };
         var floodOnly = new Option<bool>("--flood-only") { Description = "Only the warm-up and the pipeline flood (a minute or two): for comparing configurations in alternating runs." };
+        var singlesOnly = new Option<bool>("--singles-only") { Description = "Only the warm-up and the single-event runs (5,000 and 10,000 req/s, three runs each) on one stack." };
+        var sidecarDiscards = new Option<bool>("--sidecar-discards") { Description = "With --singles-only: the development sidecar answers publishes at once and stores nothing (--bench-discard-publishes), measuring ingest without the stand-in broker; nothing is read back." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -35,7 +37,7 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, floodOnly, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, floodOnly, singlesOnly, sidecarDiscards, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,6 +46,16 @@ public static class BenchCommand
             if (parse.GetValue(floodOnly))
             {
                 plan = plan with { Name = plan.Name + "-flood", FloodOnly = true, MicroBenchmarks = false };
+            }
+
+            if (parse.GetValue(singlesOnly))
+            {
+                plan = plan with { Name = plan.Name + "-singles", SinglesOnly = true, SingleRuns = 3, MicroBenchmarks = false };
+            }
+            else if (parse.GetValue(sidecarDiscards))
+            {
+                Console.Error.WriteLine("--sidecar-discards needs --singles-only: with publishes discarded nothing reaches the aggregator to be read back.");
+                return 2;
             }
 
             if (parse.GetValue(skipMicro))
@@ -62,6 +74,7 @@ public static class BenchCommand
                 SkipRsyslog = parse.GetValue(skipRsyslog),
                 AppEnvironment = (parse.GetValue(appEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null),
                 ProcessingRulesFile = parse.GetValue(rules) is { } file ? Path.GetFullPath(file) : null,
+                SidecarDiscardsPublishes = parse.GetValue(sidecarDiscards),
             };
             var report = parse.GetValue(output) ?? (isSmoke ? Path.Combine(work, "benchmarks.md") : Path.Combine(layout.Root, "docs", "benchmarks.md"));
             Console.WriteLine($"Benchmark plan '{plan.Name}'{(parse.GetValue(store) ? " (store)" : "")}, working in {work}, report -> {report}");

@@ -21,4 +21,10 @@ public sealed record BenchOptions
 
     /// <summary>A processing rules document: the stack runs the processor between the raw topic and the counter (issue 14's cost).</summary>
     public string? ProcessingRulesFile { get; init; }
+
+    /// <summary>
+    /// The development sidecar answers publishes at once and stores nothing (--bench-discard-publishes): ingest's own
+    /// cost without the stand-in broker's. Nothing is delivered, so nothing is read back.
+    /// </summary>
+    public bool SidecarDiscardsPublishes { get; init; }
 }

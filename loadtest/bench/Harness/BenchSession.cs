@@ -113,10 +113,21 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         try
         {
             log("Warm-up through the whole pipeline");
+            var readBack = !options.SidecarDiscardsPublishes;
             await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents),
-                plan.SaturationRate / 4, plan.SaturationConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+                plan.SaturationRate / 4, plan.SaturationConcurrency, plan.Warmup, Processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false);
             await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1),
-                plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, Processes, verify: true, cancellationToken, drain).ConfigureAwait(false);
+                plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, Processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false);
+
+            if (plan.SinglesOnly)
+            {
+                for (var run = 1; run <= plan.SingleRuns; run++)
+                {
+                    await RunSinglesAsync(results, pipeline, Processes, drain, readBack, $" (run {run} of {plan.SingleRuns})", cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
 
             if (plan.FloodOnly)
             {
@@ -137,11 +148,8 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             // 2. The aggregator drains that backlog: its exactly-once throughput into Postgres.
             results.Drain = await DrainAsync(pipeline, drain, ingestWorkload.Payload, ingestOnly, Processes, cancellationToken).ConfigureAwait(false);
 
-            // 3. Single events at the target rate, the whole pipeline running.
-            results.Scenarios.Add(await MeasureAsync(
-                "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s", "LogDapr",
-                pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
-                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false));
+            // 3. Single events at the two target rates, the whole pipeline running.
+            await RunSinglesAsync(results, pipeline, Processes, drain, readBack: true, "", cancellationToken).ConfigureAwait(false);
 
             // 4. Sustained end to end at half of the maximum (the slower of ingest and the aggregator), with lag.
             var maximum = Math.Min(ingestOnly.Run.EventsPerSecond, results.Drain.EventsPerSecond);
@@ -171,6 +179,20 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             results.Problems.Add($"{ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
             throw;
         }
+    }
+
+    private async Task RunSinglesAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
+        bool readBack, string suffix, CancellationToken cancellationToken)
+    {
+        var discarded = readBack ? "" : ", sidecar discarding publishes";
+        results.Scenarios.Add(await MeasureAsync(
+            "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s{discarded}{suffix}", "LogDapr",
+            pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
+            processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false));
+        results.Scenarios.Add(await MeasureAsync(
+            "ingest-single-high", $"Ingest, single events at {plan.HighSingleRate:N0} req/s{discarded}{suffix}", "LogDapr",
+            pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.HighSingleRate, plan.SingleConcurrency, plan.SingleDuration,
+            processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false));
     }
 
     private async Task RunFloodAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
@@ -223,7 +245,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         {
             RunDirectory = Path.Combine(options.WorkDirectory, directory),
             AllowPostgresInstall = options.AllowInstall,
-            SidecarArguments = ["--journal-fsync", "false"],
+            SidecarArguments = options.SidecarDiscardsPublishes ? ["--journal-fsync", "false", "--bench-discard-publishes"] : ["--journal-fsync", "false"],
             AppEnvironment = options.AppEnvironment,
             Broker = broker,
             ProcessingRulesFile = options.ProcessingRulesFile,

@@ -31,6 +31,9 @@ public sealed record BenchPlan
     public TimeSpan SaturationDuration { get; init; } = TimeSpan.FromSeconds(15);
 
     public double SingleRate { get; init; } = 5_000;
+
+    /// <summary>The second single-event rate (issue 16: 10,000 req/s with p99 under 50 ms).</summary>
+    public double HighSingleRate { get; init; } = 10_000;
     public int SingleConcurrency { get; init; } = 256;
     public TimeSpan SingleDuration { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -63,6 +66,12 @@ public sealed record BenchPlan
     /// </summary>
     public bool FloodOnly { get; init; }
 
+    /// <summary>Only the warm-up and the single-event runs (both rates, <see cref="SingleRuns"/> times each) on one stack.</summary>
+    public bool SinglesOnly { get; init; }
+
+    /// <summary>How often each single-event rate runs with <see cref="SinglesOnly"/> (the report shows every run).</summary>
+    public int SingleRuns { get; init; } = 1;
+
     public static BenchPlan Full { get; } = new() { Name = "full" };
 
     /// <summary>Seconds, not minutes: low fixed rates instead of saturation, a small flood, no micro-benchmarks.</summary>
@@ -77,6 +86,7 @@ public sealed record BenchPlan
         SaturationConcurrency = 4,
         SaturationDuration = TimeSpan.FromSeconds(2),
         SingleRate = 100,
+        HighSingleRate = 200,
         SingleConcurrency = 16,
         SingleDuration = TimeSpan.FromSeconds(2),
         SustainedEventsPerSecond = 1_000,

@@ -10,7 +10,8 @@ namespace LogDapr.DevSidecar.Tests.Api;
 
 /// <summary>
 /// --chaos-bulk-publish-partial: a random subset of a bulk publish is stored (and delivered) while the call fails as
-/// daprd fails it; --chaos-publish-ack-delay: the message is stored before the late answer.
+/// daprd fails it; --chaos-publish-ack-delay: the message is stored before the late answer; --bench-discard-publishes
+/// (benchmarks only): answered at once, nothing stored.
 /// </summary>
 public sealed class ChaosTests
 {
@@ -61,5 +62,20 @@ public sealed class ChaosTests
         await Eventually.TrueAsync(async () => await env.Sidecar.CounterAsync("late", "published") == 1, "the publish to be stored");
         Assert.False(publish.IsCompleted);
         await publish;
+    }
+
+    [Fact]
+    public async Task The_benchmark_discard_mode_answers_publishes_at_once_stores_nothing_and_still_validates()
+    {
+        await using var env = await PipelineEnv.StartAsync(FakeApp.Subscriptions(FakeApp.Subscription("discarded", "/discarded")),
+            configure: o => o with { BenchDiscardPublishes = true });
+
+        await env.Sidecar.Client.PublishEventAsync(Yaml.PubSub, "discarded", new Entry(1));
+        var bulk = await env.Sidecar.Client.BulkPublishEventAsync(Yaml.PubSub, "discarded", [new Entry(2), new Entry(3)]);
+
+        Assert.Empty(bulk.FailedEntries);
+        Assert.Equal(0, await env.Sidecar.CounterAsync("discarded", "published"));
+        // Validation still runs: an unknown pub/sub is refused as daprd refuses it.
+        await Assert.ThrowsAnyAsync<DaprException>(() => env.Sidecar.Client.PublishEventAsync("no-such-pubsub", "discarded", new Entry(4)));
     }
 }

@@ -55,6 +55,7 @@ public static class CommandLine
             DeliveryDelay = parse.GetValue(flags.DeliveryDelay),
             ChaosBulkPublishPartial = parse.GetValue(flags.ChaosBulkPublishPartial),
             ChaosPublishAckDelay = parse.GetValue(flags.ChaosPublishAckDelay),
+            BenchDiscardPublishes = parse.GetValue(flags.BenchDiscardPublishes),
             AppHealth = new AppHealthCheck(
                 parse.GetValue(flags.EnableAppHealthCheck),
                 parse.GetValue(flags.AppHealthCheckPath)!,

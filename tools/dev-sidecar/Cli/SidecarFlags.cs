@@ -23,7 +23,7 @@ internal sealed class SidecarFlags
         {
             Help, ResourcesPaths, Apps, AppPorts, AppId, HttpPort, GrpcPort, MaxBodySize, ListenAddress, DataDir, ApiToken,
             LogLevel, LogAsJson, MaxPendingPerTopic, PayloadMemoryMb, JournalSegmentMb, JournalFsync, AppProbeInterval,
-            DeliveryConcurrency, RedeliverSuccessful, DeliveryDelay, ChaosBulkPublishPartial, ChaosPublishAckDelay,
+            DeliveryConcurrency, RedeliverSuccessful, DeliveryDelay, ChaosBulkPublishPartial, ChaosPublishAckDelay, BenchDiscardPublishes,
             EnableAppHealthCheck, AppHealthCheckPath, AppHealthProbeInterval, AppHealthProbeTimeout, AppHealthThreshold,
         };
     }
@@ -76,6 +76,8 @@ internal sealed class SidecarFlags
     public Option<double> ChaosBulkPublishPartial { get; } = Value("chaos-bulk-publish-partial", FlagValues.Probability, FlagValues.ProbabilityError, Defaults.ChaosBulkPublishPartial);
 
     public Option<TimeSpan> ChaosPublishAckDelay { get; } = Value("chaos-publish-ack-delay", FlagValues.Duration, FlagValues.DurationError, Defaults.ChaosPublishAckDelay);
+
+    public Option<bool> BenchDiscardPublishes { get; } = Switch("bench-discard-publishes");
 
     public Option<bool> EnableAppHealthCheck { get; } = Switch("enable-app-health-check");
 

@@ -79,6 +79,9 @@ public static class SidecarHelp
           --chaos-publish-ack-delay <dur>
                                       Store every publish durably, then wait this long before answering (a broker
                                       that took the message but answered late). Default 0.
+          --bench-discard-publishes   Benchmarks only, NOT daprd: answer every valid publish with success at once and
+                                      store nothing (nothing is delivered), to measure the services without the
+                                      stand-in broker's cost.
 
         Diagnostics (development only):
           GET /v1.0-dev/topics        per topic: published, delivered, pending, dead-lettered, per-subscription attempts

@@ -58,6 +58,12 @@ public sealed record SidecarOptions
     /// <summary>How long a publish waits after its messages are durable before it is answered.</summary>
     public TimeSpan ChaosPublishAckDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Benchmarks only, not daprd: answer every valid publish with success at once and store nothing, so a benchmark
+    /// can tell the services' cost from the stand-in's.
+    /// </summary>
+    public bool BenchDiscardPublishes { get; init; }
+
     /// <summary>Every app id that gets an API listener pair: the <see cref="AppId"/> pair first, then each app and client app.</summary>
     public IReadOnlyList<string> ApiAppIds =>
         [AppId, .. Apps.Select(a => a.AppId).Concat(ClientApps).Where(id => id != AppId).Distinct(StringComparer.Ordinal)];

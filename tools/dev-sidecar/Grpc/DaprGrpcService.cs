@@ -20,6 +20,11 @@ public sealed class DaprGrpcService(SidecarRuntime runtime, ApiCallers callers)
     {
         var appId = Caller(context);
         runtime.Publisher.Validate(appId, request.PubsubName, request.Topic, request.Metadata);
+        if (runtime.Options.BenchDiscardPublishes)
+        {
+            return EmptyResponse;
+        }
+
         var message = runtime.Publisher.Envelope(appId, request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType, request.Metadata,
             context.RequestHeaders.GetValue("traceparent"));
         await runtime.Publisher.PublishAsync(request.PubsubName, request.Topic, message, context.CancellationToken).ConfigureAwait(false);
@@ -34,6 +39,11 @@ public sealed class DaprGrpcService(SidecarRuntime runtime, ApiCallers callers)
     {
         var appId = Caller(context);
         runtime.Publisher.Validate(appId, request.PubsubName, request.Topic, request.Metadata);
+        if (runtime.Options.BenchDiscardPublishes)
+        {
+            return new DaprProto.BulkPublishResponse();
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var entries = new List<BulkPublishEntry>(request.Entries.Count);
         foreach (var entry in request.Entries)

@@ -77,6 +77,11 @@ public sealed class Publisher(SidecarRuntime runtime)
 
     public async Task PublishAsync(string pubsub, string topic, OutgoingMessage message, CancellationToken cancellationToken)
     {
+        if (runtime.Options.BenchDiscardPublishes)
+        {
+            return;
+        }
+
         await runtime.Broker.PublishAsync(pubsub, topic, message, cancellationToken).ConfigureAwait(false);
         await AckDelayAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -84,6 +89,11 @@ public sealed class Publisher(SidecarRuntime runtime)
     /// <summary>Stores every entry, or under --chaos-bulk-publish-partial maybe a random subset, then throws <see cref="BulkPublishFailedException"/>.</summary>
     public async Task BulkPublishAsync(string pubsub, string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken)
     {
+        if (runtime.Options.BenchDiscardPublishes)
+        {
+            return;
+        }
+
         var stored = entries;
         if (entries.Count > 0 && runtime.Options.ChaosBulkPublishPartial > 0 && Random.Shared.NextDouble() < runtime.Options.ChaosBulkPublishPartial)
         {
