@@ -27,7 +27,7 @@ public static class BenchCommand
         var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var rules = new Option<string?>("--rules") { Description = "A processing rules document (e.g. loadtest/bench/processing-realistic.yaml): the stack runs the processor, to measure what processing costs end to end." };
         var floodOnly = new Option<bool>("--flood-only") { Description = "Only the warm-up and the pipeline flood (a minute or two): for comparing configurations in alternating runs." };
-        var singlesOnly = new Option<bool>("--singles-only") { Description = "Only the warm-up and the single-event runs (5,000 and 10,000 req/s, three runs each) on one stack." };
+        var singlesOnly = new Option<bool>("--singles-only") { Description = "Only the warm-up and the single-event runs (5,000 and 10,000 req/s, each run three times) on one stack." };
         var sidecarDiscards = new Option<bool>("--sidecar-discards") { Description = "With --singles-only: the development sidecar answers publishes at once and stores nothing (--bench-discard-publishes), measuring ingest without the stand-in broker; nothing is read back." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
@@ -45,12 +45,12 @@ public static class BenchCommand
             var plan = isSmoke ? BenchPlan.Smoke : BenchPlan.Full;
             if (parse.GetValue(floodOnly))
             {
-                plan = plan with { Name = plan.Name + "-flood", FloodOnly = true, MicroBenchmarks = false };
+                plan = plan with { Name = plan.Name + "-flood", FloodOnly = true, MicroBenchmarks = false, Repeats = 1 };
             }
 
             if (parse.GetValue(singlesOnly))
             {
-                plan = plan with { Name = plan.Name + "-singles", SinglesOnly = true, SingleRuns = 3, MicroBenchmarks = false };
+                plan = plan with { Name = plan.Name + "-singles", SinglesOnly = true, MicroBenchmarks = false };
             }
             else if (parse.GetValue(sidecarDiscards))
             {

@@ -93,14 +93,14 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
 
         await batches.RunAsync(url, null, plan.CeilingRate, plan.SaturationConcurrency, plan.Warmup, null, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
         await singles.RunAsync(url, null, plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, null, plan.VerifyTimeout, PollInterval, cancellationToken).ConfigureAwait(false);
-        results.Scenarios.Add(await MeasureAsync(
-            "kestrel-batch", $"Bare Kestrel, batches of {plan.BatchEvents}, saturated", "bare Kestrel",
+        results.Scenarios.Add((await RepeatAsync(Throughput("requests/s", s => s.Run.RequestsPerSecond), run => MeasureAsync(
+            "kestrel-batch", $"Bare Kestrel, batches of {plan.BatchEvents}, saturated{run}", "bare Kestrel",
             url, null, batches, plan.CeilingRate, plan.SaturationConcurrency, plan.SaturationDuration,
-            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken).ConfigureAwait(false));
-        results.Scenarios.Add(await MeasureAsync(
-            "kestrel-single", $"Bare Kestrel, single events at {plan.SingleRate:N0} req/s", "bare Kestrel",
+            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken)).ConfigureAwait(false)).Median);
+        results.Scenarios.Add((await RepeatAsync(P99, run => MeasureAsync(
+            "kestrel-single", $"Bare Kestrel, single events at {plan.SingleRate:N0} req/s{run}", "bare Kestrel",
             url, null, singles, plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
-            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken).ConfigureAwait(false));
+            () => new Dictionary<string, int?> { ["bare-kestrel"] = kestrel.ProcessId }, verify: false, cancellationToken)).ConfigureAwait(false)).Median);
     }
 
     private async Task RunPipelineAsync(BenchResults results, Workload batches, Workload singles, CancellationToken cancellationToken)
@@ -121,11 +121,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
 
             if (plan.SinglesOnly)
             {
-                for (var run = 1; run <= plan.SingleRuns; run++)
-                {
-                    await RunSinglesAsync(results, pipeline, Processes, drain, readBack, $" (run {run} of {plan.SingleRuns})", cancellationToken).ConfigureAwait(false);
-                }
-
+                await RunSinglesAsync(results, pipeline, Processes, drain, readBack, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -138,26 +134,27 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             // 1. Ingest alone: the aggregator is stopped, so everything ingest accepts queues in the sidecar's broker.
             log("Stopping the aggregator: ingest is measured alone, its output queues in the broker");
             await pipeline.Aggregator.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            // Every run sends the same tenants, so the backlog of all of them is drained and verified together.
             var ingestWorkload = Templates(plan.BatchEvents);
-            var ingestOnly = await MeasureAsync(
-                "ingest-batch", $"Ingest, batches of {plan.BatchEvents}, saturated (aggregator stopped)", "LogDapr ingest",
+            var (ingestOnly, ingestRuns) = await RepeatAsync(Throughput("events/s", s => s.Run.EventsPerSecond), run => MeasureAsync(
+                "ingest-batch", $"Ingest, batches of {plan.BatchEvents}, saturated (aggregator stopped){run}", "LogDapr ingest",
                 pipeline.IngestUrl, null, ingestWorkload, plan.SaturationRate, plan.SaturationConcurrency, plan.SaturationDuration,
-                Processes, verify: false, cancellationToken).ConfigureAwait(false);
+                Processes, verify: false, cancellationToken)).ConfigureAwait(false);
             results.Scenarios.Add(ingestOnly);
 
             // 2. The aggregator drains that backlog: its exactly-once throughput into Postgres.
-            results.Drain = await DrainAsync(pipeline, drain, ingestWorkload.Payload, ingestOnly, Processes, cancellationToken).ConfigureAwait(false);
+            results.Drain = await DrainAsync(pipeline, drain, ingestWorkload.Payload, ingestRuns, Processes, cancellationToken).ConfigureAwait(false);
 
             // 3. Single events at the two target rates, the whole pipeline running.
-            await RunSinglesAsync(results, pipeline, Processes, drain, readBack: true, "", cancellationToken).ConfigureAwait(false);
+            await RunSinglesAsync(results, pipeline, Processes, drain, readBack: true, cancellationToken).ConfigureAwait(false);
 
             // 4. Sustained end to end at half of the maximum (the slower of ingest and the aggregator), with lag.
             var maximum = Math.Min(ingestOnly.Run.EventsPerSecond, results.Drain.EventsPerSecond);
             var sustained = plan.SustainedEventsPerSecond ?? Math.Max(1, maximum * plan.SustainedShare);
-            results.Scenarios.Add(await MeasureAsync(
-                "pipeline-sustained", $"Pipeline end to end at {sustained:N0} events/s ({(plan.SustainedEventsPerSecond is null ? $"{plan.SustainedShare:P0} of the maximum" : "fixed")})", "LogDapr",
+            results.Scenarios.Add((await RepeatAsync(LagP99, run => MeasureAsync(
+                "pipeline-sustained", $"Pipeline end to end at {sustained:N0} events/s ({(plan.SustainedEventsPerSecond is null ? $"{plan.SustainedShare:P0} of the maximum" : "fixed")}){run}", "LogDapr",
                 pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(plan.BatchEvents), sustained / plan.BatchEvents, 64, plan.SustainedDuration,
-                Processes, verify: true, cancellationToken, drain).ConfigureAwait(false));
+                Processes, verify: true, cancellationToken, drain)).ConfigureAwait(false)).Median);
 
             // 5. Flood: from the first send to the last event queryable, which rsyslog repeats with as many events.
             await RunFloodAsync(results, pipeline, Processes, drain, cancellationToken).ConfigureAwait(false);
@@ -182,17 +179,50 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     }
 
     private async Task RunSinglesAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
-        bool readBack, string suffix, CancellationToken cancellationToken)
+        bool readBack, CancellationToken cancellationToken)
     {
         var discarded = readBack ? "" : ", sidecar discarding publishes";
-        results.Scenarios.Add(await MeasureAsync(
-            "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s{discarded}{suffix}", "LogDapr",
+        results.Scenarios.Add((await RepeatAsync(P99, run => MeasureAsync(
+            "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s{discarded}{run}", "LogDapr",
             pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
-            processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false));
-        results.Scenarios.Add(await MeasureAsync(
-            "ingest-single-high", $"Ingest, single events at {plan.HighSingleRate:N0} req/s{discarded}{suffix}", "LogDapr",
+            processes, verify: readBack, cancellationToken, drain)).ConfigureAwait(false)).Median);
+        results.Scenarios.Add((await RepeatAsync(P99, run => MeasureAsync(
+            "ingest-single-high", $"Ingest, single events at {plan.HighSingleRate:N0} req/s{discarded}{run}", "LogDapr",
             pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.HighSingleRate, plan.SingleConcurrency, plan.SingleDuration,
-            processes, verify: readBack, cancellationToken, drain).ConfigureAwait(false));
+            processes, verify: readBack, cancellationToken, drain)).ConfigureAwait(false)).Median);
+    }
+
+    /// <summary>How a repeated scenario's runs are compared: the figure, its unit and how to read it from a run.</summary>
+    private sealed record Figure(string Name, string Unit, Func<ScenarioResult, double> Of);
+
+    private static Figure Throughput(string unit, Func<ScenarioResult, double> of) => new(unit, unit, of);
+
+    private static readonly Figure P99 = new("p99 latency", "ms", s => s.Run.Latency.ValueAtPercentile(99) / 1000.0);
+
+    private static readonly Figure LagP99 = new("p99 end-to-end lag", "ms", s => s.Verification?.Lag?.P99.TotalMilliseconds ?? double.NaN);
+
+    /// <summary>
+    /// Runs a scenario <see cref="BenchPlan.Repeats"/> times in a row and returns the median run by <paramref name="figure"/>,
+    /// carrying every run's figure, and all runs (their titles say which run they were).
+    /// </summary>
+    private async Task<(ScenarioResult Median, IReadOnlyList<ScenarioResult> Runs)> RepeatAsync(Figure figure, Func<string, Task<ScenarioResult>> measure)
+    {
+        var runs = new List<ScenarioResult>();
+        for (var run = 1; run <= plan.Repeats; run++)
+        {
+            runs.Add(await measure(plan.Repeats == 1 ? "" : $" (run {run} of {plan.Repeats})").ConfigureAwait(false));
+        }
+
+        if (runs.Count == 1)
+        {
+            return (runs[0], runs);
+        }
+
+        var median = runs.OrderBy(figure.Of).ElementAt(runs.Count / 2);
+        var title = median.Title[..median.Title.LastIndexOf(" (run ", StringComparison.Ordinal)];
+        var spread = new RunSpread(figure.Name, figure.Unit, runs.Select(figure.Of).ToList());
+        log($"{title}: median {spread.Format(spread.Median)}, min {spread.Format(spread.Min)}, max {spread.Format(spread.Max)}{(spread.IsNoisy ? " (noisy)" : "")}");
+        return (median with { Title = $"{title} (median of {runs.Count})", Spread = spread }, runs);
     }
 
     private async Task RunFloodAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
@@ -261,9 +291,10 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     };
 
     private async Task<AggregatorDrain> DrainAsync(
-        LocalPipeline pipeline, SidecarDrain drain, PayloadOptions payload, ScenarioResult ingestOnly, Func<IReadOnlyDictionary<string, int?>> processes, CancellationToken cancellationToken)
+        LocalPipeline pipeline, SidecarDrain drain, PayloadOptions payload, IReadOnlyList<ScenarioResult> ingestRuns, Func<IReadOnlyDictionary<string, int?>> processes, CancellationToken cancellationToken)
     {
-        var backlog = ingestOnly.Run.AcceptedEvents;
+        var backlog = ingestRuns.Sum(r => r.Run.AcceptedEvents);
+        var perTenant = Enumerable.Range(0, payload.Tenants).Select(t => ingestRuns.Sum(r => r.Run.AcceptedPerTenant[t])).ToList();
         log($"Starting the aggregator to drain {backlog:N0} events ({await drain.PendingAsync(cancellationToken).ConfigureAwait(false):N0} messages pending)");
         await using var rss = new RssSampler(processes);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -272,9 +303,9 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         await pipeline.StartAggregatorAsync(cancellationToken).ConfigureAwait(false);
         // From readiness: the figure is the aggregator's throughput, not its start-up time.
         var ready = Stopwatch.GetTimestamp();
-        await using var watcher = new CountWatcher(metrics, tenantIds, ingestOnly.Run.StartedAt, PollInterval);
+        await using var watcher = new CountWatcher(metrics, tenantIds, ingestRuns[0].Run.StartedAt, PollInterval);
         var verification = await watcher.CompleteAsync(
-            ingestOnly.Run.AcceptedPerTenant, [new ProgressSample(ready, backlog)], plan.VerifyTimeout, TimeSpan.Zero,
+            perTenant, [new ProgressSample(ready, backlog)], plan.VerifyTimeout, TimeSpan.Zero,
             ct => drain.WaitAsync(plan.VerifyTimeout, ct), cancellationToken).ConfigureAwait(false);
         var peaks = await rss.StopAsync().ConfigureAwait(false);
         var elapsed = verification.AllCountedAfterLastAccept ?? Stopwatch.GetElapsedTime(ready);

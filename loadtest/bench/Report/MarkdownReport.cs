@@ -43,6 +43,7 @@ public static class MarkdownReport
         Targets(md, r);
         Ratios(md, r);
         Scenarios(md, r);
+        Spreads(md, r);
         Brokers(md, r);
         Micro(md, r);
         Correctness(md, r);
@@ -88,7 +89,7 @@ public static class MarkdownReport
         var sustained = r.Scenario("pipeline-sustained");
         if (ingest is not null)
         {
-            Row(md, $"Ingest, batches of {r.Plan.BatchEvents}: >= 150,000 events/s", $"{ingest.Run.EventsPerSecond:N0} events/s", ingest.Run.EventsPerSecond >= 150_000);
+            Row(md, $"Ingest, batches of {r.Plan.BatchEvents}: >= 150,000 events/s", WithSpread($"{ingest.Run.EventsPerSecond:N0} events/s", ingest), ingest.Run.EventsPerSecond >= 150_000);
             if (kestrel is not null)
             {
                 // The bodies are identical, so requests/s compare the two; bare Kestrel accepts nothing, hence no event count of its own.
@@ -101,14 +102,14 @@ public static class MarkdownReport
         {
             var p99 = single.Run.Latency.ValueAtPercentile(99);
             var refused = single.Run.Statuses.GetValueOrDefault(503);
-            Row(md, $"Single events at {r.Plan.SingleRate:N0} req/s: no 503 and p99 < 10 ms", $"p99 {TextReport.Ms(p99)} at {single.Run.RequestsPerSecond:N0} req/s completed, {refused:N0} answered 503, {single.Run.DroppedAtCap:N0} dropped",
+            Row(md, $"Single events at {r.Plan.SingleRate:N0} req/s: no 503 and p99 < 10 ms", WithSpread($"p99 {TextReport.Ms(p99)} at {single.Run.RequestsPerSecond:N0} req/s completed, {refused:N0} answered 503, {single.Run.DroppedAtCap:N0} dropped", single),
                 p99 < 10_000 && refused == 0 && single.Run.DroppedAtCap == 0);
         }
 
         if (r.Scenario("ingest-single-high") is { } high)
         {
             var p99 = high.Run.Latency.ValueAtPercentile(99);
-            Row(md, $"Single events at {r.Plan.HighSingleRate:N0} req/s: p99 < 50 ms", $"p99 {TextReport.Ms(p99)} at {high.Run.RequestsPerSecond:N0} req/s completed, {high.Run.Statuses.GetValueOrDefault(503):N0} answered 503, {high.Run.DroppedAtCap:N0} dropped",
+            Row(md, $"Single events at {r.Plan.HighSingleRate:N0} req/s: p99 < 50 ms", WithSpread($"p99 {TextReport.Ms(p99)} at {high.Run.RequestsPerSecond:N0} req/s completed, {high.Run.Statuses.GetValueOrDefault(503):N0} answered 503, {high.Run.DroppedAtCap:N0} dropped", high),
                 p99 < 50_000 && high.Run.DroppedAtCap == 0);
         }
 
@@ -305,6 +306,35 @@ public static class MarkdownReport
 
         md.AppendLine();
     }
+
+    /// <summary>Every repeated scenario's figure in each run, so a reader sees how far one invocation's runs disagree.</summary>
+    private static void Spreads(StringBuilder md, BenchResults r)
+    {
+        var repeated = r.Scenarios.Where(s => s.Spread is not null).ToList();
+        if (repeated.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Run-to-run spread");
+        md.AppendLine();
+        md.AppendLine(C, $"Each of these scenarios ran {r.Plan.Repeats} times in a row in this invocation; the tables above show the median run. "
+            + $"A figure whose runs differ by more than {RunSpread.NoisyShare:P0} of the median is marked noisy: read it as a range, not a value.");
+        md.AppendLine();
+        md.AppendLine("| scenario | figure | runs, in order | median | min | max | spread | |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var s in repeated)
+        {
+            var spread = s.Spread!;
+            md.AppendLine(C, $"| {s.Title} | {spread.Figure} | {string.Join(", ", spread.Values.Select(spread.Format))} | {spread.Format(spread.Median)} | {spread.Format(spread.Min)} | {spread.Format(spread.Max)} | {spread.Share:P0} | {(spread.IsNoisy ? "**noisy**" : "")} |");
+        }
+    }
+
+    /// <summary>The median run's figure, with the runs' range when the scenario was repeated (and "noisy" when it is).</summary>
+    private static string WithSpread(string measured, ScenarioResult s) => s.Spread is { } spread
+        ? $"{measured} (median of {spread.Values.Count}; {spread.Figure} {spread.Format(spread.Min)} to {spread.Format(spread.Max)}{(spread.IsNoisy ? ", **noisy**" : "")})"
+        : measured;
 
     private static void Row(StringBuilder md, string target, string measured, bool met)
         => md.AppendLine(C, $"| {target} | {measured} | {(met ? "met" : "**missed**")} |");
