@@ -54,6 +54,9 @@ public sealed class StoreSession(BenchPlan bench, StorePlan plan, BenchOptions o
             await pipeline.Sidecar.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             var connection = pipeline.Postgres.ConnectionString;
             results.Write = await StoreWriteBenchmark.RunAsync(connection, plan.WriteEvents, plan.Streams, plan.ProposedIndexes, log, cancellationToken).ConfigureAwait(false);
+            // Printed now, not only in the report: the index build after it takes minutes, and a stopped run keeps this.
+            log($"Store statement vs COPY: {results.Write.StatementEventsPerSecond:N0} vs {results.Write.CopyEventsPerSecond:N0} events/s, ratio {results.Write.Ratio:0.00}; "
+                + $"{results.Write.StatementSize.Rows:N0} rows, exactly once: {(results.Write.ExactlyOnce ? "yes" : "NO")}");
             if (!results.Write.ExactlyOnce)
             {
                 results.Problems.Add($"Store statement: {results.Write.StoredFirstTime:N0} stored, {results.Write.StoredOnRedelivery:N0} on redelivery, {results.Write.StatementSize.Rows:N0} rows for {results.Write.Events:N0} events; COPY {results.Write.CopySize.Rows:N0} rows");
