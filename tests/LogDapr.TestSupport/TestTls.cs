@@ -65,20 +65,7 @@ public sealed class TestTls : IDisposable
         => new(Handler(trustCa, clientCertificate)) { BaseAddress = baseAddress };
 
     /// <summary>Whether <paramref name="certificate"/> chains to the test CA (with a host name that matched).</summary>
-    public bool TrustsCa(System.Security.Cryptography.X509Certificates.X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Files.Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
+    public bool TrustsCa(X509Certificate? certificate, SslPolicyErrors errors) => Files.Trusts(certificate, errors);
 
     public void Dispose()
     {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace LogDapr.LocalStack.Tls;
@@ -57,6 +59,26 @@ public sealed class LocalTlsFiles : IDisposable
         previous.Dispose();
         return Server;
     }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to this CA (and only it) with its name matching the host called.</summary>
+    public bool Trusts(X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+
+    /// <summary>An HTTP handler that trusts this CA only, as <c>curl --cacert ca.crt</c> does.</summary>
+    public SocketsHttpHandler TrustingHandler()
+        => new() { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusts(certificate, errors) } };
 
     public void Dispose()
     {
