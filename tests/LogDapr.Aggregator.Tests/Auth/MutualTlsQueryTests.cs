@@ -61,3 +61,31 @@ public sealed class MutualTlsQueryTests(PostgresFixture postgres)
         Assert.Contains(rows, r => $"{r.Actor}|{r.Action}|{r.Status}" == "anonymous|auth.failure|401");
     }
 }
+
+/// <summary>The aggregator's port is daprd's app channel too: client certificates cannot be required there.</summary>
+public sealed class AggregatorTlsValidationTests
+{
+    [Fact]
+    public async Task Required_client_certificates_stop_the_aggregator_with_the_reason()
+    {
+        using var tls = new TestTls();
+        var settings = tls.ServerSettings("Required").ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        await using var app = new AggregatorApp(settings);
+
+        var refused = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Tls:ClientCertificates=Required is not possible on the aggregator", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Optional_client_certificates_start()
+    {
+        using var tls = new TestTls();
+        var settings = tls.ServerSettings("Optional").ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        await using var app = new AggregatorApp(settings);
+
+        using var client = app.CreateClient();
+
+        Assert.Contains(app.Logs, l => l.Message.Contains("Serving HTTPS (TLS 1.2+) with certificate", StringComparison.Ordinal));
+    }
+}

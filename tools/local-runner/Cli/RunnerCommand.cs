@@ -118,7 +118,8 @@ public static class RunnerCommand
         console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl} (OTLP/gRPC {pipeline.IngestOtlpGrpcUrl})  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
         if (pipeline.Tls is { } files)
         {
-            console.MarkupLineInterpolated($"[green]TLS on:[/] CA {files.CaFile}; server certificate SHA-256 {files.Fingerprint} (localhost, 127.0.0.1; TLS 1.2+)");
+            // Plain output: the path and the fingerprint are copied, so they must not be wrapped at the terminal width.
+            Console.Out.WriteLine($"TLS on: CA {files.CaFile}; server certificate SHA-256 {files.Fingerprint} (localhost, 127.0.0.1; TLS 1.2+)");
         }
 
         if (pipeline.Processor is not null)
