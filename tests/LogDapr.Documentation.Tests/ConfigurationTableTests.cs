@@ -10,6 +10,7 @@ using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Processing;
 using LogDapr.Configuration.Routing;
 using LogDapr.Configuration.Store;
+using LogDapr.Configuration.Tls;
 using LogDapr.Contracts.Events;
 using LogDapr.Documentation.Tests.Support;
 
@@ -43,6 +44,7 @@ public sealed class ConfigurationTableTests
         ("Enrichment", typeof(EnrichmentOptions)),
         ("Routing", typeof(RoutingOptions)),
         ("Audit", typeof(AuditOptions)),
+        ("Tls", typeof(ServerTlsOptions)),
     ];
 
     [Fact]

@@ -68,6 +68,47 @@ public sealed partial class LocalRunnerTests : IDisposable
         Assert.False(PostgresIsRunning());
     }
 
+    [Fact]
+    public async Task With_tls_the_runner_serves_https_prints_the_ca_and_the_fingerprint_it_serves_and_curl_with_cacert()
+    {
+        await using var runner = StartRunner(stateDirectory, "--tls");
+        await runner.WaitForLineAsync(ReadyLine(), StartTimeout);
+        var output = runner.Output;
+        var tls = TlsLine().Match(output);
+        Assert.True(tls.Success, "the runner prints the CA and the fingerprint\n" + output);
+        var caFile = tls.Groups["ca"].Value;
+        var ingest = new Uri(IngestLine().Match(output).Groups["url"].Value);
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caFile));
+        string? served = null;
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            served = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate!.GetRawCertData()));
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            using var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return errors == System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors && chain.Build(leaf);
+        };
+        using var client = new HttpClient(handler);
+
+        using var ready = await client.GetAsync(new Uri(ingest, "/readyz"));
+
+        Assert.Equal("https", ingest.Scheme);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(tls.Groups["fingerprint"].Value.Replace(":", "", StringComparison.Ordinal), served);
+        Assert.Contains($"curl --cacert {caFile} -i -X POST {ingest}v1/logs", output, StringComparison.Ordinal);
+        await runner.SignalGroupAsync("INT");
+        Assert.True(await runner.WaitForExitAsync(TimeSpan.FromSeconds(90)), runner.Output);
+    }
+
+    [GeneratedRegex(@"TLS on: CA (?<ca>\S+); server certificate SHA-256 (?<fingerprint>[0-9A-F:]{95})")]
+    private static partial Regex TlsLine();
+
+    [GeneratedRegex(@"curl --cacert \S+ -i -X POST (?<url>https://127\.0\.0\.1:\d+/)v1/logs")]
+    private static partial Regex IngestLine();
+
     public void Dispose()
     {
         // Whatever a failed assertion left behind must not outlive the test.
@@ -129,8 +170,8 @@ public sealed partial class LocalRunnerTests : IDisposable
     }
 
     /// <summary>README command 1 without the demo, started as a shell in a terminal starts it.</summary>
-    private static TestProcess StartRunner(string stateDirectory) =>
-        TestProcess.StartInOwnSession("dotnet", [RepoLayout.Discover().LocalRunnerDll, "--no-demo", "--state-dir", stateDirectory], new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0" });
+    private static TestProcess StartRunner(string stateDirectory, params string[] extra) =>
+        TestProcess.StartInOwnSession("dotnet", [RepoLayout.Discover().LocalRunnerDll, "--no-demo", "--state-dir", stateDirectory, .. extra], new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0" });
 }
 
 /// <summary>The runner prefers the conventional ports; its tests run one at a time so each gets them or falls back alike.</summary>

@@ -7,8 +7,9 @@ namespace LogDapr.Aggregator.Audit;
 /// <summary>
 /// Records what authorization refuses before any endpoint code runs: a key without the role an audited operation
 /// needs (403, the operation's action, outcome denied), and a presented API key that does not authenticate (401,
-/// action auth.failure, actor anonymous, rate-limited by <see cref="AuthFailureLimiter"/>). A request without any key
-/// is not an authentication attempt and is not recorded. Then answers as ASP.NET Core's default handler does.
+/// action auth.failure, actor anonymous, rate-limited by <see cref="AuthFailureLimiter"/>), or a client certificate that
+/// does not authenticate (Tls:ClientCertificates Optional: another CA, or no tenant). A request without any key or
+/// certificate is not an authentication attempt and is not recorded. Then answers as ASP.NET Core's default handler does.
 /// </summary>
 public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFailureLimiter limiter) : IAuthorizationMiddlewareResultHandler
 {
@@ -21,7 +22,7 @@ public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFail
             var scope = AuditScope.Open(context, audited.Action, audited.Tenant(context), audited.Resource(context));
             await writer.TryWriteAsync(scope.Entry(StatusCodes.Status403Forbidden), CancellationToken.None).ConfigureAwait(false);
         }
-        else if (authorizeResult.Challenged && KeyPresented(context.Request))
+        else if (authorizeResult.Challenged && KeyPresented(context))
         {
             var address = AuditScope.RemoteAddress(context);
             if (limiter.TryRecord(address ?? "unknown", out var suppressed))
@@ -34,9 +35,16 @@ public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFail
         await standard.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
     }
 
-    // The headers ApiKeyAuthenticationHandler reads; a challenge with one of them means the key it carries failed.
-    private static bool KeyPresented(HttpRequest request)
+    // The headers ApiKeyAuthenticationHandler reads, or a client certificate (mTLS); a challenge with one of them means
+    // the credential failed.
+    private static bool KeyPresented(HttpContext context)
     {
+        if (context.Connection.ClientCertificate is not null)
+        {
+            return true;
+        }
+
+        var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
         return (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization["Bearer ".Length..].Trim().Length > 0)
             || request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString().Trim().Length > 0;

@@ -16,6 +16,7 @@ using LogDapr.Aggregator.Subscriptions;
 using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Store;
+using LogDapr.Configuration.Tls;
 using LogDapr.Configuration;
 using LogDapr.Aggregator.Store.Hosting;
 using LogDapr.Aggregator.Store.Retention;
@@ -58,6 +59,7 @@ public static class AggregatorHost
         }
 
         builder.AddServiceDefaults();
+        builder.Services.AddSingleton<IValidateOptions<ServerTlsOptions>, AggregatorTlsValidator>();
         builder.AddAggregatorTelemetry();
         builder.Services.AddOptions<AggregatorOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.AggregatorSection))

@@ -25,6 +25,13 @@ public sealed class ServerTlsOptions
 
     /// <summary>Whether clients are asked for a certificate: None, Optional (API keys still work) or Required.</summary>
     public ClientCertificateRequirement ClientCertificates { get; set; } = ClientCertificateRequirement.None;
+
+    /// <summary>
+    /// How often the files are re-read: a rotated certificate (a Secret update swaps the mounted files) is served to
+    /// the next handshake without a restart.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public enum ClientCertificateRequirement

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using LogDapr.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace LogDapr.Ingest.Hosting;
@@ -8,7 +9,8 @@ namespace LogDapr.Ingest.Hosting;
 /// Kestrel's listeners when OTLP/gRPC is on. Kestrel ignores the configured URLs (ASPNETCORE_URLS, <c>--urls</c>,
 /// ASPNETCORE_HTTP_PORTS) as soon as one listener is set in code, so the HTTP listeners are set here from those same
 /// settings, HTTP/1.1 and HTTP/2 as before, and the gRPC port is added beside them, HTTP/2 only (h2c), on the same
-/// hosts: a loopback-only ingest stays loopback-only.
+/// hosts: a loopback-only ingest stays loopback-only. With Tls:CertificateFile set, every one of them serves HTTPS
+/// (HTTP/2 by ALPN on the gRPC port), through Kestrel's endpoint defaults.
 /// </summary>
 internal static class IngestListeners
 {
@@ -43,15 +45,18 @@ internal static class IngestListeners
     /// <summary>The HTTP addresses as Kestrel would take them from configuration; throws what cannot be served beside gRPC.</summary>
     public static IReadOnlyList<(string Host, int Port, string? UnixPipePath)> HttpAddresses(IConfiguration configuration, int grpcPort)
     {
+        // With Tls:CertificateFile every listener, the gRPC one too, serves HTTPS (ServerTlsHosting), so https:// URLs
+        // and HTTPS ports are the same listeners as http:// ones; without it there is no certificate to serve them with.
+        var tls = ServerTlsHosting.Enabled(configuration);
         var urls = Split(configuration[UrlsKey]);
         if (urls.Count == 0)
         {
-            if (Split(configuration[HttpsPortsKey]).Count > 0)
+            if (!tls && Split(configuration[HttpsPortsKey]).Count > 0)
             {
-                throw Invalid("HTTPS ports (ASPNETCORE_HTTPS_PORTS) are not supported beside OTLP/gRPC; terminate TLS in front of ingest");
+                throw Invalid("HTTPS ports (ASPNETCORE_HTTPS_PORTS) need a certificate: set Tls:CertificateFile and Tls:KeyFile, or terminate TLS in front of ingest");
             }
 
-            urls = [.. Split(configuration[HttpPortsKey]).Select(port => $"http://*:{port}")];
+            urls = [.. Split(configuration[HttpPortsKey]).Concat(Split(configuration[HttpsPortsKey])).Select(port => $"http://*:{port}")];
         }
 
         if (urls.Count == 0)
@@ -72,9 +77,12 @@ internal static class IngestListeners
                 throw Invalid($"the URL '{url}' cannot be read: {ex.Message}");
             }
 
-            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase)
+                && !(tls && string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase)))
             {
-                throw Invalid($"the URL '{url}' is not http://; terminate TLS in front of ingest");
+                throw Invalid(tls
+                    ? $"the URL '{url}' is neither http:// nor https://"
+                    : $"the URL '{url}' is not http:// and Tls:CertificateFile is not set; set it (and Tls:KeyFile) to serve HTTPS, or terminate TLS in front of ingest");
             }
 
             if (address.PathBase.Length > 0)

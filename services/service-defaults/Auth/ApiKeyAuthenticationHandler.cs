@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using LogDapr.Configuration.Auth;
 using LogDapr.ServiceDefaults.Problems;
+using LogDapr.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -21,12 +22,15 @@ namespace LogDapr.ServiceDefaults.Auth;
 /// Basic is there because many shippers only speak Basic (Fluent Bit's <c>http_user</c>/<c>http_passwd</c>, Promtail's
 /// <c>basic_auth</c>). The password is the API key; the user part is ignored, because those shippers insist on some
 /// user and Grafana-style configurations already put the tenant id there, and the key alone names its tenant.
+/// A client certificate (mTLS, Tls:ClientCertificates) authenticates a request that presents no key, mapped by
+/// <see cref="ClientCertificatePrincipal"/>.
 /// </remarks>
-public sealed class ApiKeyAuthenticationHandler(
+public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeyStore store,
+    ClientCertificateTrust clientCertificates,
     IOptions<AuthOptions> auth) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -44,7 +48,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = PresentedKey(Request);
         if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return Task.FromResult(ClientCertificate());
         }
 
         if (key.Length == 0)
@@ -119,6 +123,38 @@ public sealed class ApiKeyAuthenticationHandler(
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? "" : decoded[(colon + 1)..];
     }
+
+    /// <summary>
+    /// mTLS, when no key is presented (a key, when there is one, decides: it is the more specific credential). A
+    /// certificate that does not chain to Tls:ClientCaFile or maps to no tenant fails like an unknown key.
+    /// </summary>
+    private AuthenticateResult ClientCertificate()
+    {
+        if (Context.Connection.ClientCertificate is not { } certificate || !clientCertificates.Requested)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!clientCertificates.IsTrusted(certificate))
+        {
+            LogUntrustedCertificate(Logger, certificate.Subject);
+            return AuthenticateResult.Fail("client certificate not trusted");
+        }
+
+        if (!ClientCertificatePrincipal.TryMap(certificate, out var principal, out var problem))
+        {
+            LogUnmappedCertificate(Logger, certificate.Subject, problem);
+            return AuthenticateResult.Fail("client certificate names no caller");
+        }
+
+        return Success(principal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client certificate {Subject} does not chain to Tls:ClientCaFile; the request is not authenticated by it")]
+    private static partial void LogUntrustedCertificate(ILogger logger, string subject);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client certificate {Subject} is trusted but cannot be mapped to a caller: {Problem}")]
+    private static partial void LogUnmappedCertificate(ILogger logger, string subject, string problem);
 
     private AuthenticateResult Success(ApiKeyPrincipal principal)
         => AuthenticateResult.Success(new AuthenticationTicket(ApiKeyClaims.ToClaimsPrincipal(principal, SchemeName), SchemeName));

@@ -4,6 +4,7 @@ using LogDapr.Configuration;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Observability;
+using LogDapr.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// What every LogDapr service has: JSON structured logs with trace ids, metrics (and traces when configured), ProblemDetails, validated pipeline options,
-    /// a Dapr client and a readiness check on the sidecar.
+    /// a Dapr client and a readiness check on the sidecar, and HTTPS when Tls:CertificateFile is set.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
@@ -30,6 +31,7 @@ public static class ServiceDefaultsExtensions
         // CPU a replica spends (see docs/benchmarks.md). Request outcomes are in the metrics instead.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddServiceTelemetry();
+        builder.AddServerTls();
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

@@ -182,6 +182,31 @@ public class DaprdFidelityTests
         Assert.All(env.App.HealthProbeTokens, Assert.Null);
     }
 
+    // ---- App channel over TLS (v1.16.0 pkg/runtime/channels/channels.go appHTTPClient: InsecureSkipVerify, TLS 1.2+) ----
+
+    [Fact]
+    public async Task With_app_protocol_https_deliveries_reach_an_https_app_whose_certificate_is_not_trusted_and_keep_the_app_token()
+    {
+        var dir = new TempDir();
+        dir.Write("res/pubsub.yaml", Yaml.PubSubComponent());
+        // A certificate from a CA nobody trusts, for "localhost" while the sidecar calls 127.0.0.1: daprd verifies neither.
+        using var tls = new TestTls();
+        await using var app = await new FakeApp
+        {
+            SubscribeJson = FakeApp.Subscriptions(FakeApp.Subscription("logs", "/logs")),
+            Certificate = tls.Files.Server,
+        }.StartAsync();
+        await using var sidecar = await TestSidecar.StartWithArgsAsync(Path.Combine(dir.Path, "res"), dir.Sub("data"), [app],
+            ["--app-protocol", "https"], new Dictionary<string, string> { ["APP_API_TOKEN"] = "app-s3cret" });
+
+        await sidecar.Client.PublishEventAsync(Yaml.PubSub, "logs", new Order("s1", 1));
+        await sidecar.WaitDrainedAsync("logs");
+
+        Assert.Equal(["s1"], app.To("/logs").Select(r => DataId(r.Json)));
+        Assert.All(app.Requests, r => Assert.Equal("app-s3cret", r.ApiToken));
+        dir.Dispose();
+    }
+
     // ---- Bulk entries re-encoded by Go (bulksubscription.go: json.Unmarshal into map, postman json.Marshal) ----
 
     private const string NumbersEvent = """

@@ -29,6 +29,10 @@ public sealed class FakeApp : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Serve HTTPS with this certificate (the URL stays http://; the sidecar's --app-protocol https switches it).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public string SubscribeJson { get; set; } = "[]";
     public int SubscribeCalls;
@@ -48,7 +52,13 @@ public sealed class FakeApp : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, listen =>
+        {
+            if (Certificate is not null)
+            {
+                listen.UseHttps(Certificate);
+            }
+        }));
         this.app = builder.Build();
         this.app.MapGet("/dapr/subscribe", (HttpContext context) =>
         {

@@ -127,4 +127,18 @@ public class CommandLineTests
     [InlineData("--dapr-http-port: '70000' is not a port number", "-dapr-http-port=70000")]
     public void Errors_keep_the_sidecars_own_messages(string message, string arg) =>
         Assert.Equal([message], CommandLine.Parse([arg], NoEnv).Errors);
+
+    [Fact]
+    public void App_protocol_https_turns_every_app_url_to_https_and_other_protocols_are_refused()
+    {
+        var https = CommandLine.Parse(["--app", "agg=http://127.0.0.1:8081", "--app-protocol", "https"]);
+        var grpc = CommandLine.Parse(["--app", "agg=http://127.0.0.1:8081", "--app-protocol", "grpc"]);
+        var plain = CommandLine.Parse(["--app", "agg=http://127.0.0.1:8081"]);
+
+        Assert.Equal("https://127.0.0.1:8081/", https.Options!.Apps.Single().BaseUri.ToString());
+        Assert.Equal("http://127.0.0.1:8081/", plain.Options!.Apps.Single().BaseUri.ToString());
+        Assert.Null(grpc.Options);
+        Assert.Contains(grpc.Errors, e => e.Contains("--app-protocol 'grpc' is not supported", StringComparison.Ordinal));
+        Assert.Contains("--app-protocol", CommandLine.HelpText, StringComparison.Ordinal);
+    }
 }

@@ -11,9 +11,12 @@ public sealed class TestPipeline : IAsyncDisposable
     private TestPipeline(LocalPipeline pipeline)
     {
         Pipeline = pipeline;
-        Client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl);
+        Client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, handler: pipeline.TrustingHandler());
         Sidecar = new SidecarDiagnostics(pipeline.SidecarHttpUrl);
-        Http = new HttpClient { BaseAddress = pipeline.IngestUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var handler = pipeline.TrustingHandler();
+        Http = handler is null
+            ? new HttpClient { BaseAddress = pipeline.IngestUrl, Timeout = TimeSpan.FromSeconds(30) }
+            : new HttpClient(handler) { BaseAddress = pipeline.IngestUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public LocalPipeline Pipeline { get; }
@@ -23,7 +26,7 @@ public sealed class TestPipeline : IAsyncDisposable
 
     public static async Task<TestPipeline> StartAsync(
         string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null,
-        LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null)
+        LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null, bool tls = false)
     {
         var runDirectory = ScratchDirectory.NewPath("logdapr-e2e", name);
         string? rulesFile = null;
@@ -54,6 +57,7 @@ public sealed class TestPipeline : IAsyncDisposable
             ProcessingRulesFile = rulesFile,
             RoutesFile = routesFile,
             RouteComponentsDirectory = componentsDirectory,
+            Tls = tls,
         }, CancellationToken.None);
         return new TestPipeline(pipeline);
     }

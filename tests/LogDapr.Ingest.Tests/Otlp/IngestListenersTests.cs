@@ -45,6 +45,16 @@ public sealed class IngestListenersTests
         Assert.Contains("HTTPS", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void With_a_certificate_https_urls_and_https_ports_are_listeners_like_http_ones()
+    {
+        var fromUrls = IngestListeners.HttpAddresses(Settings(("urls", "https://127.0.0.1:8443"), ("Tls:CertificateFile", "/tls/tls.crt")), 4317);
+        var fromPorts = IngestListeners.HttpAddresses(Settings(("https_ports", "8443"), ("Tls:CertificateFile", "/tls/tls.crt")), 4317);
+
+        Assert.Equal([("127.0.0.1", 8443, null)], fromUrls);
+        Assert.Equal([("*", 8443, null)], fromPorts);
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("65536")]

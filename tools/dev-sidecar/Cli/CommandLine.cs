@@ -28,6 +28,12 @@ public static class CommandLine
 
         var errors = new List<string>();
         var (apps, clientApps) = ReadApps(parse.GetValue(flags.Apps)!, errors);
+        var appProtocol = parse.GetValue(flags.AppProtocol)!;
+        if (!Cli.AppProtocol.TryApply(appProtocol, apps, out var error))
+        {
+            errors.Add(error!);
+        }
+
         var appPorts = ReadAppPorts(parse.GetValue(flags.AppPorts)!, errors);
         var options = new SidecarOptions
         {

@@ -21,7 +21,7 @@ internal sealed class SidecarFlags
         ApiToken = Text<string?>("dapr-api-token", () => environment("DAPR_API_TOKEN"));
         Command = new Command("logdapr-dev-sidecar")
         {
-            Help, ResourcesPaths, Apps, AppPorts, AppId, HttpPort, GrpcPort, MaxBodySize, ListenAddress, DataDir, ApiToken,
+            Help, ResourcesPaths, Apps, AppPorts, AppProtocol, AppId, HttpPort, GrpcPort, MaxBodySize, ListenAddress, DataDir, ApiToken,
             LogLevel, LogAsJson, MaxPendingPerTopic, PayloadMemoryMb, JournalSegmentMb, JournalFsync, AppProbeInterval,
             DeliveryConcurrency, RedeliverSuccessful, DeliveryDelay, ChaosBulkPublishPartial, ChaosPublishAckDelay, BenchDiscardPublishes,
             EnableAppHealthCheck, AppHealthCheckPath, AppHealthProbeInterval, AppHealthProbeTimeout, AppHealthThreshold,
@@ -38,6 +38,9 @@ internal sealed class SidecarFlags
     public Option<List<string>> Apps { get; } = Repeatable("app");
 
     public Option<List<string>> AppPorts { get; } = Repeatable("app-ports");
+
+    /// <summary>daprd's --app-protocol: http (default) or https, for every --app.</summary>
+    public Option<string> AppProtocol { get; } = Text("app-protocol", () => Cli.AppProtocol.Http);
 
     public Option<string> AppId { get; } = Text("app-id", () => Defaults.AppId);
 

@@ -29,6 +29,8 @@ public static class SidecarHelp
                                       GET <baseUrl>/dapr/subscribe and deliveries are POSTed to <baseUrl><route>.
                                       Repeatable: one sidecar serves several apps over one shared broker.
           --app <appId>               A client-only app id (it calls the API, nothing is delivered to it).
+          --app-protocol <p>          http (default) or https: call every --app over TLS 1.2+ without verifying its
+                                      certificate, as daprd does (http:// app URLs become https://).
           --app-ports <id>=<h>:<g>    HTTP and gRPC API ports of that app id (0:0 or absent: free ports, printed
                                       as 'dev-sidecar app <id> http=<port> grpc=<port>').
           --app-id <id>               The app id of the --dapr-http-port/--dapr-grpc-port pair (default: dev-sidecar;

@@ -60,19 +60,25 @@ public static class RunnerCommand
             }
         });
 
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve ingest, the query API and the log store over HTTPS with a CA and a localhost certificate generated for this run "
+                + "(<state-dir>/run/tls/ca.crt; use curl --cacert).",
+        };
+
         var command = new RootCommand("Run the LogDapr pipeline locally (development sidecar, no Docker/Kubernetes/Dapr CLI needed).")
         {
-            exitAfterDemo, events, noDemo, stateDirectory, rules, routes, routeComponents,
+            exitAfterDemo, events, noDemo, stateDirectory, rules, routes, routeComponents, tls,
         };
         command.Subcommands.Add(ApiKeyCommand.Create());
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(exitAfterDemo), parse.GetValue(events), parse.GetValue(noDemo), parse.GetValue(stateDirectory)!, parse.GetValue(rules),
-            parse.GetValue(routes), parse.GetValue(routeComponents), cancellationToken));
+            parse.GetValue(routes), parse.GetValue(routeComponents), parse.GetValue(tls), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(bool exitAfterDemo, int events, bool noDemo, string stateDirectory, FileInfo? rules, FileInfo? routes, DirectoryInfo? routeComponents,
-        CancellationToken cancellationToken)
+        bool tls, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
         console.Write(new Rule("[bold]LogDapr local runner[/]"));
@@ -103,12 +109,19 @@ public static class RunnerCommand
             ProcessingRulesFile = rules?.FullName,
             RoutesFile = routes?.FullName,
             RouteComponentsDirectory = routeComponents?.FullName,
+            Tls = tls,
             Report = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, stop.Token).ConfigureAwait(false);
 
-        using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, pipeline.StoreUrl);
+        using var client = new PipelineClient(pipeline.IngestUrl, pipeline.AggregatorUrl, pipeline.SidecarHttpUrl, pipeline.StoreUrl, pipeline.TrustingHandler());
         console.MarkupLine("[yellow]Authentication is OFF for this local run (Auth__Enabled=false): every request is accepted without an API key.[/]");
         console.MarkupLineInterpolated($"[green]Pipeline up.[/] ingest {pipeline.IngestUrl} (OTLP/gRPC {pipeline.IngestOtlpGrpcUrl})  query API {pipeline.AggregatorUrl}  log store {pipeline.StoreUrl}  Dapr HTTP {pipeline.SidecarHttpUrl}  Postgres 127.0.0.1:{pipeline.Postgres.Port}");
+        if (pipeline.Tls is { } files)
+        {
+            // Plain output: the path and the fingerprint are copied, so they must not be wrapped at the terminal width.
+            Console.Out.WriteLine($"TLS on: CA {files.CaFile}; server certificate SHA-256 {files.Fingerprint} (localhost, 127.0.0.1; TLS 1.2+)");
+        }
+
         if (pipeline.Processor is not null)
         {
             console.MarkupLineInterpolated($"[green]Processing on:[/] rules {rules!.FullName} (edit the file: valid changes apply within a second, invalid ones are refused and logged in {pipeline.Processor.LogPath})");
@@ -148,13 +161,14 @@ public static class RunnerCommand
     {
         console.Write(new Rule("Try it"));
         // Plain output: copyable commands must not be wrapped at the terminal width.
+        var curl = pipeline.Tls is { } tls ? $"curl --cacert {tls.CaFile}" : "curl";
         Console.Out.WriteLine($$"""
-            curl -i -X POST {{pipeline.IngestUrl}}v1/logs -H 'Content-Type: application/json' \
+            {{curl}} -i -X POST {{pipeline.IngestUrl}}v1/logs -H 'Content-Type: application/json' \
               -d '{"tenant_id":"acme","service":"checkout","severity":"error","message":"card declined"}'
-            curl '{{pipeline.AggregatorUrl}}v1/metrics?tenant=acme&step=1m'
-            curl '{{pipeline.AggregatorUrl}}v1/dead-letters'
-            curl -G '{{pipeline.StoreUrl}}v1/logs' --data-urlencode 'tenant=acme' --data-urlencode 'q="card declined"' --data-urlencode 'min_severity=warn'
-            curl -N '{{pipeline.StoreUrl}}v1/logs/tail?tenant=acme&service=checkout'
+            {{curl}} '{{pipeline.AggregatorUrl}}v1/metrics?tenant=acme&step=1m'
+            {{curl}} '{{pipeline.AggregatorUrl}}v1/dead-letters'
+            {{curl}} -G '{{pipeline.StoreUrl}}v1/logs' --data-urlencode 'tenant=acme' --data-urlencode 'q="card declined"' --data-urlencode 'min_severity=warn'
+            {{curl}} -N '{{pipeline.StoreUrl}}v1/logs/tail?tenant=acme&service=checkout'
             curl -X POST {{pipeline.SidecarHttpUrl}}v1.0/publish/logdapr-pubsub/logs -H 'Content-Type: application/json' \
               -d '{"events":[{"tenant_id":"acme","service":"cron","severity":"info","message":"from any language"}]}'
             Logs: {{Path.GetDirectoryName(pipeline.Ingest.LogPath)}}

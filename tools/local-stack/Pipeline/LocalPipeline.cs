@@ -6,6 +6,7 @@ using LogDapr.Configuration.Pipeline;
 using LogDapr.LocalStack.Layout;
 using LogDapr.LocalStack.Postgres;
 using LogDapr.LocalStack.Processes;
+using LogDapr.LocalStack.Tls;
 
 namespace LogDapr.LocalStack.Pipeline;
 
@@ -59,6 +60,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         routerPort = Pick(PipelineDefaults.RouterPort);
         this.layout = layout;
         Postgres = postgres;
+        // A new CA and certificate per run: nothing from an earlier run stays trusted.
+        Tls = options.Tls ? LocalTlsFiles.Create(Path.Combine(options.RunDirectory, "tls")) : null;
         // Dapr's app token, as the operator gives it to daprd and the app: /dapr/* is closed locally too.
         AppToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         CursorKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -98,6 +101,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>The router role, when the pipeline runs with routes.</summary>
     public ManagedProcess? Router { get; }
 
+    /// <summary>With <see cref="LocalPipelineOptions.Tls"/>: the CA (ca.crt, for curl --cacert) and the services' certificate.</summary>
+    public LocalTlsFiles? Tls { get; }
+
+    /// <summary>A handler trusting the services' CA when they serve HTTPS, else null (plain HTTP needs none).</summary>
+    public HttpMessageHandler? TrustingHandler() => Tls?.TrustingHandler();
+
+    private string Scheme => Tls is null ? "http" : "https";
+
     /// <summary>The hash-mode redaction key (<c>Processing__HashKey</c>) for this run.</summary>
     public string RedactionHashKey { get; }
 
@@ -107,14 +118,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>The store's cursor-signing key (<c>Store__CursorKey</c>) for this run.</summary>
     public string CursorKey { get; }
 
-    public Uri IngestUrl => new($"http://127.0.0.1:{ingestPort}");
+    public Uri IngestUrl => new($"{Scheme}://127.0.0.1:{ingestPort}");
 
-    /// <summary>Ingest's OTLP/gRPC endpoint (h2c), what an OTLP exporter in gRPC mode points at.</summary>
-    public Uri IngestOtlpGrpcUrl => new($"http://127.0.0.1:{ingestOtlpGrpcPort}");
-    public Uri AggregatorUrl => new($"http://127.0.0.1:{aggregatorPort}");
-    public Uri StoreUrl => new($"http://127.0.0.1:{storePort}");
-    public Uri ProcessorUrl => new($"http://127.0.0.1:{processorPort}");
-    public Uri RouterUrl => new($"http://127.0.0.1:{routerPort}");
+    /// <summary>Ingest's OTLP/gRPC endpoint (h2c, or h2 over TLS with <see cref="LocalPipelineOptions.Tls"/>), what an OTLP exporter in gRPC mode points at.</summary>
+    public Uri IngestOtlpGrpcUrl => new($"{Scheme}://127.0.0.1:{ingestOtlpGrpcPort}");
+    public Uri AggregatorUrl => new($"{Scheme}://127.0.0.1:{aggregatorPort}");
+    public Uri StoreUrl => new($"{Scheme}://127.0.0.1:{storePort}");
+    public Uri ProcessorUrl => new($"{Scheme}://127.0.0.1:{processorPort}");
+    public Uri RouterUrl => new($"{Scheme}://127.0.0.1:{routerPort}");
     /// <summary>The Dapr HTTP API of <see cref="PublisherAppId"/> (3500 when free): what the README's curl examples use.</summary>
     public Uri SidecarHttpUrl => new($"http://127.0.0.1:{sidecarHttpPort}");
     public int SidecarGrpcPort => sidecarGrpcPort;
@@ -197,14 +208,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         options.Report($"Starting the aggregator on {AggregatorUrl}");
         Aggregator.Start();
-        await Aggregator.WaitForHttpAsync(new Uri(AggregatorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await Aggregator.WaitForHttpAsync(new Uri(AggregatorUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
     }
 
     public async Task StartStoreAsync(CancellationToken cancellationToken)
     {
         options.Report($"Starting the log store on {StoreUrl}");
         Store.Start();
-        await Store.WaitForHttpAsync(new Uri(StoreUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await Store.WaitForHttpAsync(new Uri(StoreUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
     }
 
     public async Task StartProcessorAsync(CancellationToken cancellationToken)
@@ -216,7 +227,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         options.Report($"Starting the processor on {ProcessorUrl} with the rules in {options.ProcessingRulesFile}");
         Processor.Start();
-        await Processor.WaitForHttpAsync(new Uri(ProcessorUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await Processor.WaitForHttpAsync(new Uri(ProcessorUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
     }
 
     public async Task StartRouterAsync(CancellationToken cancellationToken)
@@ -228,7 +239,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         options.Report($"Starting the router on {RouterUrl} with the routes in {options.RoutesFile}");
         Router.Start();
-        await Router.WaitForHttpAsync(new Uri(RouterUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await Router.WaitForHttpAsync(new Uri(RouterUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -267,7 +278,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         options.Report($"Starting ingest on {IngestUrl}");
         Ingest.Start();
-        await Ingest.WaitForHttpAsync(new Uri(IngestUrl, "/readyz"), options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        await Ingest.WaitForHttpAsync(new Uri(IngestUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
     }
 
     /// <summary>Every log file's tail, for failure messages.</summary>
@@ -297,6 +308,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         await Sidecar.DisposeAsync().ConfigureAwait(false);
         await Postgres.DisposeAsync().ConfigureAwait(false);
+        Tls?.Dispose();
     }
 
     /// <summary>
@@ -327,6 +339,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         Path.Combine(options.RunDirectory, "sidecar"),
         [
             .. AppHealthCheckArguments, .. options.SidecarArguments,
+            // As daprd with dapr.io/app-protocol: https: the apps serve HTTPS, the app channel does not verify them.
+            .. options.Tls ? ["--app-protocol", "https"] : Array.Empty<string>(),
             // The routes' output bindings, in a directory of their own next to the pipeline's components.
             .. options.RouteComponentsDirectory is null ? Array.Empty<string>() : ["--resources-path", options.RouteComponentsDirectory],
         ],
@@ -345,7 +359,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var environment = new Dictionary<string, string?>
         {
-            [ConfigKeys.Urls] = $"http://127.0.0.1:{Port(port)}",
+            [ConfigKeys.Urls] = $"{Scheme}://127.0.0.1:{Port(port)}",
             [ConfigKeys.DaprHttpPortEnv] = Port(dapr.Http),
             [ConfigKeys.DaprGrpcPortEnv] = Port(dapr.Grpc),
             ["APP_ID"] = appId,
@@ -354,6 +368,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (appId == PipelineDefaults.IngestAppId)
         {
             environment[Env(ConfigKeys.IngestOtlpGrpcPort)] = Port(ingestOtlpGrpcPort);
+        }
+
+        if (Tls is not null)
+        {
+            environment["Tls__CertificateFile"] = Tls.CertificateFile;
+            environment["Tls__KeyFile"] = Tls.KeyFile;
         }
 
         if (options.AuthKeysDirectory is null)

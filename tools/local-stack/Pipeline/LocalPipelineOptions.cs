@@ -48,6 +48,12 @@ public sealed record LocalPipelineOptions
     /// <summary>An extra resources directory the sidecar loads: the output binding components the routes name.</summary>
     public string? RouteComponentsDirectory { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS on every service with a CA and a localhost certificate generated into <c>RunDirectory/tls</c>
+    /// (<see cref="LocalPipeline.Tls"/>); the sidecar calls the apps with <c>--app-protocol https</c>, as daprd would.
+    /// </summary>
+    public bool Tls { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };

@@ -7,9 +7,10 @@ using System.Text.Json.Nodes;
 namespace LogDapr.LocalStack.Pipeline;
 
 /// <summary>An HTTP client for the pipeline's public surface: ingest, the query API, the log store and Dapr's publish API.</summary>
-public sealed class PipelineClient(Uri ingest, Uri aggregator, Uri sidecarHttp, Uri? store = null) : IDisposable
+/// <param name="handler">For HTTPS services (local runner --tls): a handler trusting their CA.</param>
+public sealed class PipelineClient(Uri ingest, Uri aggregator, Uri sidecarHttp, Uri? store = null, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient http = handler is null ? new() { Timeout = TimeSpan.FromSeconds(30) } : new(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
     public sealed record Response(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers, string Text);
 

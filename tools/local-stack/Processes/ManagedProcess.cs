@@ -97,9 +97,10 @@ public sealed class ManagedProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until GET <paramref name="url"/> answers 2xx, failing early if the process exits.</summary>
-    public async Task WaitForHttpAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <param name="handler">For an HTTPS url: a handler trusting its certificate (LocalTlsFiles.TrustingHandler).</param>
+    public async Task WaitForHttpAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken = default, HttpMessageHandler? handler = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = handler is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(2) } : new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {

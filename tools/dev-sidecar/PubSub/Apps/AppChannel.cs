@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogDapr.DevSidecar.Cli;
@@ -177,17 +179,33 @@ public sealed partial class AppChannel : IDisposable
         }
     }
 
-    private static HttpClient NewClient(AppTarget target) => new(new SocketsHttpHandler
+    private static HttpClient NewClient(AppTarget target)
     {
-        // Short idle lifetime so a restarted app is not hit through a dead pooled connection for long.
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        MaxConnectionsPerServer = 1024,
-    })
-    {
-        BaseAddress = target.BaseUri,
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            // Short idle lifetime so a restarted app is not hit through a dead pooled connection for long.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            MaxConnectionsPerServer = 1024,
+        };
+        if (target.BaseUri.Scheme == Uri.UriSchemeHttps)
+        {
+            // As daprd with --app-protocol https (Cli/AppProtocol): TLS 1.2+, the app's certificate is not verified.
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+#pragma warning disable CA5359 // daprd's app channel trusts whatever certificate the app serves; this models it.
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+            };
+        }
+
+        return new HttpClient(handler)
+        {
+            BaseAddress = target.BaseUri,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 
     public void Dispose()
     {
