@@ -52,7 +52,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         }
 
         await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
-        if (plan.PerBroker && !plan.FloodOnly)
+        if (plan.PerBroker && !plan.FloodOnly && !plan.SinglesOnly)
         {
             foreach (var broker in Enum.GetValues<LocalBroker>())
             {
