@@ -71,7 +71,8 @@ public static class PemCheck
         {
             using var pair = X509Certificate2.CreateFromPem(text, keyText);
         }
-        catch (CryptographicException)
+        // A key of another certificate is an ArgumentException (CopyWithPrivateKey), an unreadable one a CryptographicException.
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             return $"{keyWhere} is not the private key of the first certificate in {Describe(reference.Certificates)} (the leaf must come first, and the key must belong to it).";
         }
