@@ -29,11 +29,36 @@ internal static class TlsFiles
     public const string PostgresClientCertFile = "client.crt";
     public const string PostgresClientKeyFile = "client.key";
 
+    /// <summary>The NATS client certificate and key, for daprd only (the JetStream component reads them as files).</summary>
+    public const string JetStreamVolume = "jetstream-tls";
+    public const string JetStreamDirectory = "/mnt/logdapr/jetstream-tls";
+
     /// <summary>dapr/dapr v1.16.0 pkg/injector/annotations/annotations.go KeyVolumeMountsReadOnly: "volume:path,...", mounted read-only into daprd.</summary>
     public const string DaprVolumeMountsAnnotation = "dapr.io/volume-mounts";
 
     /// <summary>0440: readable by the owner and the pod's fsGroup, which the kubelet also gives daprd (UID 65532).</summary>
     private const int FileMode = 0b100_100_000;
+
+    public static string JetStreamClientCertPath => JetStreamDirectory + "/tls.crt";
+
+    public static string JetStreamClientKeyPath => JetStreamDirectory + "/tls.key";
+
+    /// <summary>The volumes daprd reads as files and are read once (so they roll the pods, <see cref="Secrets.PodSecretReferences"/>).</summary>
+    public static IReadOnlySet<string> ReadOnceVolumes { get; } = new HashSet<string>(StringComparer.Ordinal) { PostgresVolume, JetStreamVolume };
+
+    /// <summary>The JetStream client certificate volume, when spec.pubsub.jetstream names one.</summary>
+    public static V1Volume? JetStreamVolumeFor(JetStreamPubSubSpec? jetstream) =>
+        jetstream is { TlsClientCertSecretKeyRef: { } cert, TlsClientKeySecretKeyRef: { } key }
+            ? new V1Volume
+            {
+                Name = JetStreamVolume,
+                Projected = new V1ProjectedVolumeSource
+                {
+                    DefaultMode = FileMode,
+                    Sources = [Project(cert.Name, (cert.Key, "tls.crt")), Project(key.Name, (key.Key, "tls.key"))],
+                },
+            }
+            : null;
 
     public static string PostgresCaPath => PostgresDirectory + "/" + PostgresCaFile;
 

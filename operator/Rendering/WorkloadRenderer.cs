@@ -334,6 +334,7 @@ internal static class WorkloadRenderer
             workload.Volumes.Add(TlsFiles.ServingVolumeFor(servingTls));
             workload.Mounts.Add(TlsFiles.ServingMount());
         }
+        var daprdMounts = new List<string>();
         if (workload.PostgresTls is { } postgresTls)
         {
             workload.Volumes.Add(TlsFiles.PostgresVolumeFor(postgresTls));
@@ -342,7 +343,17 @@ internal static class WorkloadRenderer
                 workload.Mounts.Add(TlsFiles.PostgresMount());
             }
             // The same path in daprd, for the PostgreSQL binding (and state store) it runs.
-            workload.DaprAnnotations[TlsFiles.DaprVolumeMountsAnnotation] = TlsFiles.PostgresVolume + ":" + TlsFiles.PostgresDirectory;
+            daprdMounts.Add(TlsFiles.PostgresVolume + ":" + TlsFiles.PostgresDirectory);
+        }
+        if (pipeline.Spec.PubSub.Type == BrokerType.JetStream && TlsFiles.JetStreamVolumeFor(pipeline.Spec.PubSub.JetStream) is { } jetstreamTls)
+        {
+            // Every workload's daprd loads the pub/sub component (ingest publishes, the aggregator roles subscribe).
+            workload.Volumes.Add(jetstreamTls);
+            daprdMounts.Add(TlsFiles.JetStreamVolume + ":" + TlsFiles.JetStreamDirectory);
+        }
+        if (daprdMounts.Count > 0)
+        {
+            workload.DaprAnnotations[TlsFiles.DaprVolumeMountsAnnotation] = string.Join(",", daprdMounts);
         }
         var scheme = workload.ServingTls is null ? "HTTP" : "HTTPS";
         var podLabels = PipelineLabels.For(pipeline.Metadata.Name, workload.Component);

@@ -10,8 +10,8 @@ namespace LogDapr.Operator.Secrets;
 /// (<c>dapr.io/app-token-secret</c>, key "token"), and the <c>secretKeyRef</c>s in the metadata of the Dapr components
 /// its sidecar loads. Secret volumes are left out on purpose: the kubelet updates mounted files in place and the
 /// services reload them (the API keys file, Auth:ReloadInterval; the serving certificate), so a rotation there needs
-/// no restart. The exception is the Postgres TLS volume: daprd's pgx reads those files once, when the binding's pool
-/// is made, so a new CA bundle or client certificate must roll the pods to be used. Pure.
+/// no restart. The exceptions are the Postgres and JetStream TLS volumes: daprd reads those files once (pgx when the
+/// binding's pool is made, nats.go when it connects), so a new CA bundle or client certificate must roll the pods. Pure.
 /// </summary>
 public static class PodSecretReferences
 {
@@ -35,7 +35,7 @@ public static class PodSecretReferences
         }
         foreach (var volume in template?["spec"]?["volumes"] as JsonArray ?? [])
         {
-            if (volume.GetString("name") != TlsFiles.PostgresVolume)
+            if (volume.GetString("name") is not { } volumeName || !TlsFiles.ReadOnceVolumes.Contains(volumeName))
             {
                 continue;
             }
