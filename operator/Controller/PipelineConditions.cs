@@ -28,6 +28,9 @@ public static class PipelineConditions
         public const string InvalidSpec = "InvalidSpec";
         public const string InvalidConnectionString = "InvalidConnectionString";
 
+        /// <summary>A referenced TLS Secret key is not PEM, or a private key does not belong to its certificate.</summary>
+        public const string InvalidCertificate = "InvalidCertificate";
+
         /// <summary>spec.processing passes the schema but the processor's own parser refuses it (an expression, a regex, an alias).</summary>
         public const string InvalidProcessingRules = "InvalidProcessingRules";
 

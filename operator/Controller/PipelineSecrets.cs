@@ -12,7 +12,7 @@ namespace LogDapr.Operator.Controller;
 /// The reconcile step after the prerequisites (which made sure every referenced Secret key exists): reads the values
 /// of the referenced Secrets, fresh, to refuse a Postgres connection string daprd cannot use (nothing is applied
 /// then), and to stamp each Deployment's pod template with the checksum of the values its pods read at start, so a
-/// rotation rolls them. Values never leave this class: not in a message, a log or a rendered object; only keyed
+/// rotation rolls them; and to refuse TLS files that are not PEM or a key that does not belong to its certificate. Values never leave this class: not in a message, a log or a rendered object; only keyed
 /// hashes do.
 /// </summary>
 public sealed class PipelineSecrets(IKubeApi api)
@@ -49,6 +49,29 @@ public sealed class PipelineSecrets(IKubeApi api)
             {
                 var message = $"Secret \"{reference.Name}\" key \"{reference.Key}\" ({fieldPath}): the Postgres connection string {problem} The pipeline is left unchanged until then.";
                 return new Blocked(Reasons.InvalidConnectionString, message, dapr);
+            }
+        }
+
+        if (pipeline.Spec.Postgres.Tls is { } postgresTls)
+        {
+            var reference = pipeline.Spec.Postgres.ConnectionStringSecretKeyRef;
+            if (SecretData.Text(await ReadAsync(reference.Name).ConfigureAwait(false), reference.Key) is { } value
+                && PostgresTlsConnectionCheck.Problem(value, postgresTls) is { } problem)
+            {
+                var message = $"Secret \"{reference.Name}\" key \"{reference.Key}\" (spec.postgres.connectionStringSecretKeyRef): the Postgres connection string {problem} The pipeline is left unchanged until then.";
+                return new Blocked(Reasons.InvalidConnectionString, message, dapr);
+            }
+        }
+
+        foreach (var certificate in TlsFiles.Certificates(pipeline.Spec))
+        {
+            var bundle = SecretData.Bytes(await ReadAsync(certificate.Certificates.SecretName).ConfigureAwait(false), certificate.Certificates.Key!) ?? [];
+            var key = certificate.Key is { } keyReference
+                ? SecretData.Bytes(await ReadAsync(keyReference.SecretName).ConfigureAwait(false), keyReference.Key!)
+                : null;
+            if (PemCheck.Problem(certificate, bundle, key) is { } problem)
+            {
+                return new Blocked(Reasons.InvalidCertificate, problem + " The pipeline is left unchanged until then.", dapr);
             }
         }
 

@@ -48,6 +48,10 @@ public sealed class AggregatorSpec
     [Length(1, 253)]
     public string? AppTokenSecretName { get; set; }
 
+    [JsonPropertyName("tls")]
+    [Description("HTTPS on the port of every aggregator role (counter, store, processor, router: the query APIs, health and metrics, and the Dapr app channel, which daprd then speaks HTTPS on) from a kubernetes.io/tls Secret; plain HTTP when omitted.")]
+    public ServingTlsSpec? Tls { get; set; }
+
     /// <summary>Whether an autoscaler owns the replica count.</summary>
     public bool IsAutoscaled() => Autoscaling is { Enabled: true };
 

@@ -43,6 +43,10 @@ public sealed class IngestSpec
     [Description("API-key authentication.")]
     public IngestAuthSpec Auth { get; set; } = new();
 
+    [JsonPropertyName("tls")]
+    [Description("HTTPS on ingest's HTTP and OTLP/gRPC ports from a kubernetes.io/tls Secret; plain HTTP when omitted.")]
+    public ServingTlsSpec? Tls { get; set; }
+
     [Description("Per-client rate limit, counted in events. No limit when omitted.")]
     public IngestRateLimitSpec? RateLimit { get; set; }
 

@@ -18,10 +18,10 @@ public sealed class JetStreamPubSubSpec
     [Description("Secret key holding a NATS token.")]
     public SecretKeySelector? TokenSecretKeyRef { get; set; }
 
-    [Description("Secret key holding the PEM client certificate for mutual TLS.")]
+    [Description("Secret key holding the PEM client certificate for mutual TLS. Mounted for daprd at /mnt/logdapr/jetstream-tls/tls.crt (the JetStream component reads it as a file); a change rolls the pods. The server is verified against daprd's system CAs (the component takes no CA).")]
     public SecretKeySelector? TlsClientCertSecretKeyRef { get; set; }
 
-    [Description("Secret key holding the PEM client private key for mutual TLS.")]
+    [Description("Secret key holding the PEM client private key for mutual TLS, mounted for daprd at /mnt/logdapr/jetstream-tls/tls.key.")]
     public SecretKeySelector? TlsClientKeySecretKeyRef { get; set; }
 
     [Description("Name of the existing JetStream stream; when empty NATS finds it by subject.")]

@@ -6,6 +6,7 @@ using LogDapr.Operator.Entities.CrdSchema;
 namespace LogDapr.Operator.Entities;
 
 [Description("The aggregator's Postgres database.")]
+[CelRule("!has(self.tls) || has(self.tls.clientCertSecretKeyRef) == has(self.tls.clientKeySecretKeyRef)", "postgres.tls.clientCertSecretKeyRef and postgres.tls.clientKeySecretKeyRef go together: set both or neither", FieldPath = ".tls")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class PostgresSpec
 {
@@ -17,6 +18,10 @@ public sealed class PostgresSpec
     [Pattern(@"^[a-z_][a-z0-9_]*$")]
     [Length(1, 63)]
     public string Schema { get; set; } = PipelineDefaults.PostgresSchema;
+
+    [JsonPropertyName("tls")]
+    [Description("Verified TLS to Postgres with a CA bundle from a Secret, for the Dapr binding and the aggregator's reads alike. Without it the connection string's own sslmode applies.")]
+    public PostgresTlsSpec? Tls { get; set; }
 
     [Description("Days the aggregator remembers processed delivery ids, which is how long a redelivered message is still recognised as a duplicate.")]
     [Range(1, 3650)]

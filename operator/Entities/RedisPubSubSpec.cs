@@ -20,7 +20,7 @@ public sealed class RedisPubSubSpec
     public SecretKeySelector? PasswordSecretKeyRef { get; set; }
 
     [JsonPropertyName("enableTLS")]
-    [Description("Connect with TLS.")]
+    [Description("Connect with TLS. What daprd checks depends on the Dapr version (components-contrib common/component/redis v8client.go/v9client.go): up to 1.17 enableTLS sets InsecureSkipVerify, so the server certificate is NOT verified; from 1.18 it is verified against daprd's system CAs. No Dapr version takes a custom CA for Redis, so use a Redis whose certificate chains to a public CA, or a mesh, when the network is not trusted.")]
     public bool EnableTls { get; set; }
 
     [Description("Approximate maximum length of the stream (XADD MAXLEN ~), a data-loss bound: Redis trims the oldest entries whether or not the aggregator has received and acknowledged them, so a backlog longer than this is lost without an error (daprd's redelivery then acknowledges the trimmed ids). Not set by default: the stream then keeps every entry, acknowledged ones included, until trimmed by other means, so size Redis for it (with maxmemory-policy noeviction, so a full Redis refuses publishes instead of evicting the stream). Set it only well above the longest backlog you accept to lose beyond.")]

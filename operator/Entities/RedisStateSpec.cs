@@ -20,6 +20,6 @@ public sealed class RedisStateSpec
     public SecretKeySelector? PasswordSecretKeyRef { get; set; }
 
     [JsonPropertyName("enableTLS")]
-    [Description("Connect with TLS.")]
+    [Description("Connect with TLS. What daprd checks depends on the Dapr version (components-contrib common/component/redis v8client.go/v9client.go): up to 1.17 enableTLS sets InsecureSkipVerify, so the server certificate is NOT verified; from 1.18 it is verified against daprd's system CAs. No Dapr version takes a custom CA for Redis, so use a Redis whose certificate chains to a public CA, or a mesh, when the network is not trusted.")]
     public bool EnableTls { get; set; }
 }

@@ -89,12 +89,7 @@ internal static class ComponentRenderer
                 metadata.Value("brokers", string.Join(",", kafka.Brokers))
                     .Value("consumerGroup", consumerGroup)
                     .Value("clientID", names.Pipeline)
-                    .Value("authType", kafka.AuthType switch
-                    {
-                        KafkaAuthType.Password => "password",
-                        KafkaAuthType.Mtls => "mtls",
-                        _ => "none",
-                    });
+                    .Value("authType", KafkaAuthTypeValue(kafka));
                 if (kafka.AuthType == KafkaAuthType.Password)
                 {
                     metadata.Value("saslUsername", kafka.SaslUsername ?? throw new InvalidPipelineException("pubsub.kafka.saslUsername is required when authType is password"))
@@ -177,11 +172,30 @@ internal static class ComponentRenderer
             ? names.DeadLetterPubSubComponent
             : names.PubSubComponent;
 
+    /// <summary>
+    /// components-contrib (common/component/kafka/auth.go updateTLSConfig, v1.16.13 to v1.18.4) turns TLS off for
+    /// authType "none" whatever disableTls says. Without client authentication but with TLS, "certificate" is the
+    /// authType that keeps TLS on and verifies the brokers against caCert (metadata.go requires caCert for it); TLS
+    /// against the system CAs without authentication is not possible there, so that combination is refused.
+    /// </summary>
+    private static string KafkaAuthTypeValue(KafkaPubSubSpec kafka) => kafka.AuthType switch
+    {
+        KafkaAuthType.Password => "password",
+        KafkaAuthType.Mtls => "mtls",
+        _ when !kafka.Tls.Enabled => "none",
+        _ when kafka.Tls.CaSecretKeyRef is not null => "certificate",
+        _ => throw new InvalidPipelineException(
+            "pubsub.kafka.tls.caSecretKeyRef is required when authType is none and tls.enabled is true: Dapr's Kafka component turns TLS off for authType none, "
+            + "so the operator renders authType certificate, which verifies the brokers against that CA. Set tls.enabled: false for a broker without TLS on a trusted network."),
+    };
+
     private static void JetStreamConsumer(DaprMetadata metadata, ResourceNames names, JetStreamPubSubSpec jetstream, string durable) =>
         metadata.Value("natsURL", jetstream.NatsUrl)
             .Secret("token", jetstream.TokenSecretKeyRef, "spec.pubsub.jetstream.tokenSecretKeyRef")
-            .Secret("tls_client_cert", jetstream.TlsClientCertSecretKeyRef, "spec.pubsub.jetstream.tlsClientCertSecretKeyRef")
-            .Secret("tls_client_key", jetstream.TlsClientKeySecretKeyRef, "spec.pubsub.jetstream.tlsClientKeySecretKeyRef")
+            // File paths, not PEM: components-contrib v1.16.13 pubsub/jetstream/jetstream.go passes them to
+            // nats.ClientCert(certFile, keyFile), which loads the files; the pods mount them for daprd.
+            .MountedFile("tls_client_cert", jetstream.TlsClientCertSecretKeyRef, "spec.pubsub.jetstream.tlsClientCertSecretKeyRef", TlsFiles.JetStreamClientCertPath)
+            .MountedFile("tls_client_key", jetstream.TlsClientKeySecretKeyRef, "spec.pubsub.jetstream.tlsClientKeySecretKeyRef", TlsFiles.JetStreamClientKeyPath)
             .Value("name", names.Pipeline)
             .OptionalValue("streamName", jetstream.StreamName)
             .Value("durableName", durable)

@@ -54,6 +54,20 @@ internal sealed class DaprMetadata
         return this;
     }
 
+    /// <summary>
+    /// A metadata entry the component reads as a file path: the value is <paramref name="path"/>, where the pod
+    /// mounts the Secret key for daprd (<see cref="TlsFiles"/>); the key must exist before anything is applied.
+    /// </summary>
+    public DaprMetadata MountedFile(string name, SecretKeySelector? selector, string fieldPath, string path)
+    {
+        if (selector is null)
+        {
+            return this;
+        }
+        secrets.Add(new SecretReference(selector.Name, selector.Key, fieldPath));
+        return Value(name, path);
+    }
+
     public DaprMetadata Secret(string name, SecretKeySelector? selector, string fieldPath)
     {
         if (selector is null)

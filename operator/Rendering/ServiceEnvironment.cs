@@ -5,6 +5,7 @@ using LogDapr.Configuration.Aggregator;
 using LogDapr.Configuration.Auth;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
+using LogDapr.Configuration.Tls;
 using LogDapr.Contracts.Events;
 using LogDapr.Operator.Entities;
 
@@ -36,6 +37,7 @@ internal static class ServiceEnvironment
         };
 
         env.AddRange(Auth(pipeline, secrets));
+        env.AddRange(ServingTls(spec.Ingest.Tls, "spec.ingest.tls", secrets));
 
         if (ProcessingRules.IngestMappingJson(spec) is not null)
         {
@@ -70,9 +72,19 @@ internal static class ServiceEnvironment
             // A generated token Secret is created by the controller, so only a named one is a precondition.
             secrets.Add(new SecretReference(appToken.Name, appToken.Key, "spec.aggregator.appTokenSecretName"));
         }
+        if (spec.Postgres.Tls is { } postgresTls)
+        {
+            secrets.Add(new SecretReference(postgresTls.CaSecretKeyRef.Name, postgresTls.CaSecretKeyRef.Key, "spec.postgres.tls.caSecretKeyRef"));
+            if (postgresTls.ClientCertSecretKeyRef is { } cert && postgresTls.ClientKeySecretKeyRef is { } key)
+            {
+                secrets.Add(new SecretReference(cert.Name, cert.Key, "spec.postgres.tls.clientCertSecretKeyRef"));
+                secrets.Add(new SecretReference(key.Name, key.Key, "spec.postgres.tls.clientKeySecretKeyRef"));
+            }
+        }
         return
         [
             .. Auth(pipeline, secrets),
+            .. ServingTls(spec.Aggregator.Tls, "spec.aggregator.tls", secrets),
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), topic),
@@ -111,6 +123,32 @@ internal static class ServiceEnvironment
         }
 
         return [Value(Key(AuthOptions.Section, nameof(AuthOptions.Enabled)), "true"), Value(Key(AuthOptions.Section, nameof(AuthOptions.KeysPath)), EdgeConfigKeys.DefaultAuthKeysPath)];
+    }
+
+    /// <summary>
+    /// The services' Tls section (<see cref="ServerTlsOptions"/>) pointing at the files of the mounted TLS Secret
+    /// (<see cref="TlsFiles"/>), and the Secret keys that must exist before anything is applied.
+    /// </summary>
+    private static IEnumerable<V1EnvVar> ServingTls(ServingTlsSpec? tls, string fieldPath, List<SecretReference> secrets)
+    {
+        if (tls is null)
+        {
+            return [];
+        }
+        secrets.Add(new SecretReference(tls.SecretName, TlsFiles.CertificateFile, fieldPath + ".secretName"));
+        secrets.Add(new SecretReference(tls.SecretName, TlsFiles.KeyFile, fieldPath + ".secretName"));
+        var env = new List<V1EnvVar>
+        {
+            Value(Key(ServerTlsOptions.Section, nameof(ServerTlsOptions.CertificateFile)), TlsFiles.ServingDirectory + "/" + TlsFiles.CertificateFile),
+            Value(Key(ServerTlsOptions.Section, nameof(ServerTlsOptions.KeyFile)), TlsFiles.ServingDirectory + "/" + TlsFiles.KeyFile),
+            Value(Key(ServerTlsOptions.Section, nameof(ServerTlsOptions.ClientCertificates)), tls.ClientCertificates.ToString()),
+        };
+        if (tls.ClientCertificates != ClientCertificateMode.None && tls.ClientCaSecretKeyRef is { } ca)
+        {
+            secrets.Add(new SecretReference(ca.Name, ca.Key, fieldPath + ".clientCaSecretKeyRef"));
+            env.Add(Value(Key(ServerTlsOptions.Section, nameof(ServerTlsOptions.ClientCaFile)), TlsFiles.ServingDirectory + "/" + TlsFiles.ClientCaFile));
+        }
+        return env;
     }
 
     /// <summary>A configuration key: section and property, as the service binds them.</summary>

@@ -35,6 +35,15 @@ internal sealed record Workload
 
     public required List<V1VolumeMount> Mounts { get; init; }
 
+    /// <summary>spec.ingest.tls or spec.aggregator.tls: HTTPS on the workload's port, from a mounted TLS Secret.</summary>
+    public ServingTlsSpec? ServingTls { get; init; }
+
+    /// <summary>spec.postgres.tls, for a workload whose daprd (and, with <see cref="AppReadsPostgres"/>, app) connects to Postgres.</summary>
+    public PostgresTlsSpec? PostgresTls { get; init; }
+
+    /// <summary>Whether the app container reads the Postgres connection string too (the aggregator roles), not only daprd.</summary>
+    public bool AppReadsPostgres { get; init; }
+
     /// <summary>spec.*.pod: labels, annotations, scheduling and pull secrets passed through to the pod template.</summary>
     public PodSettingsSpec? Pod { get; init; }
 }

@@ -61,6 +61,9 @@ internal static class WorkloadRenderer
             Env = ServiceEnvironment.Ingest(pipeline, names, secrets),
             Volumes = volumes,
             Mounts = mounts,
+            ServingTls = ingest.Tls,
+            // A PostgreSQL state store on spec.postgres's connection string: ingest's daprd opens it with the same files.
+            PostgresTls = pipeline.Spec.StateStore.Type == StateStoreType.Postgresql && pipeline.Spec.StateStore.Postgresql?.ConnectionStringSecretKeyRef is null ? pipeline.Spec.Postgres.Tls : null,
         });
         deployment.Spec.Template.Spec.Containers.Single(c => c.Name == IngestComponent).Ports.Add(
             new V1ContainerPort { Name = OtlpGrpcPortName, ContainerPort = PipelineDefaults.IngestOtlpGrpcPort, Protocol = "TCP" });
@@ -87,6 +90,9 @@ internal static class WorkloadRenderer
             Env = [.. ServiceEnvironment.Aggregator(pipeline, names, secrets, PipelineTopics.Consumed(pipeline.Spec)), .. StoreEnvironment.Retention(pipeline.Spec.Storage.Retention), .. AutoscalingRenderer.AggregatorEnv(pipeline)],
             Volumes = volumes,
             Mounts = mounts,
+            ServingTls = pipeline.Spec.Aggregator.Tls,
+            PostgresTls = pipeline.Spec.Postgres.Tls,
+            AppReadsPostgres = true,
         });
     }
 
@@ -121,6 +127,9 @@ internal static class WorkloadRenderer
             ],
             Volumes = volumes,
             Mounts = mounts,
+            ServingTls = pipeline.Spec.Aggregator.Tls,
+            PostgresTls = pipeline.Spec.Postgres.Tls,
+            AppReadsPostgres = true,
         });
     }
 
@@ -161,6 +170,9 @@ internal static class WorkloadRenderer
             ],
             Volumes = volumes,
             Mounts = mounts,
+            ServingTls = pipeline.Spec.Aggregator.Tls,
+            PostgresTls = pipeline.Spec.Postgres.Tls,
+            AppReadsPostgres = true,
         });
     }
 
@@ -200,6 +212,9 @@ internal static class WorkloadRenderer
             ],
             Volumes = volumes,
             Mounts = mounts,
+            ServingTls = pipeline.Spec.Aggregator.Tls,
+            PostgresTls = pipeline.Spec.Postgres.Tls,
+            AppReadsPostgres = true,
         });
     }
 
@@ -232,6 +247,12 @@ internal static class WorkloadRenderer
         {
             [AppToken.Annotation] = AppToken.SecretName(pipeline, names),
         };
+        if (pipeline.Spec.Aggregator.Tls is not null)
+        {
+            // daprd then calls the app (deliveries, health checks) over TLS without verifying its certificate
+            // (dapr/dapr v1.16.0 pkg/runtime/channels/channels.go): the hop stays inside the pod.
+            annotations["dapr.io/app-protocol"] = "https";
+        }
         var health = pipeline.Spec.Aggregator.AppHealthCheck;
         if (health.Enabled)
         {
@@ -262,7 +283,7 @@ internal static class WorkloadRenderer
     /// <summary>The HTTP API on spec.ingest.service.port, and OTLP/gRPC on 4317 as OTLP exporters expect it.</summary>
     public static V1Service IngestService(LogPipeline pipeline, ResourceNames names)
     {
-        var service = Service(pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port);
+        var service = Service(pipeline, names.IngestService, IngestComponent, pipeline.Spec.Ingest.Service.Type.ToString(), pipeline.Spec.Ingest.Service.Port, pipeline.Spec.Ingest.Tls is not null);
         service.Spec.Ports.Add(new V1ServicePort
         {
             Name = OtlpGrpcPortName,
@@ -275,19 +296,19 @@ internal static class WorkloadRenderer
     }
 
     public static V1Service AggregatorService(LogPipeline pipeline, ResourceNames names) => Service(
-        pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+        pipeline, names.AggregatorService, AggregatorComponent, "ClusterIP", PipelineDefaults.AggregatorPort, pipeline.Spec.Aggregator.Tls is not null);
 
     /// <summary>The store's query API (GET /v1/logs), on the aggregator's port.</summary>
     public static V1Service StoreService(LogPipeline pipeline, ResourceNames names) => Service(
-        pipeline, names.StoreService, StoreComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+        pipeline, names.StoreService, StoreComponent, "ClusterIP", PipelineDefaults.AggregatorPort, pipeline.Spec.Aggregator.Tls is not null);
 
     /// <summary>The processor's health and metrics endpoints, on the aggregator's port.</summary>
     public static V1Service ProcessorService(LogPipeline pipeline, ResourceNames names) => Service(
-        pipeline, names.ProcessorService, ProcessorComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+        pipeline, names.ProcessorService, ProcessorComponent, "ClusterIP", PipelineDefaults.AggregatorPort, pipeline.Spec.Aggregator.Tls is not null);
 
     /// <summary>The router's health and metrics endpoints, on the aggregator's port.</summary>
     public static V1Service RouterService(LogPipeline pipeline, ResourceNames names) => Service(
-        pipeline, names.RouterService, RouterComponent, "ClusterIP", PipelineDefaults.AggregatorPort);
+        pipeline, names.RouterService, RouterComponent, "ClusterIP", PipelineDefaults.AggregatorPort, pipeline.Spec.Aggregator.Tls is not null);
 
     /// <summary>Keeps one pod up during voluntary disruptions (drains); only meaningful with more than one replica.</summary>
     public static V1PodDisruptionBudget DisruptionBudget(LogPipeline pipeline, string name, string component)
@@ -308,6 +329,33 @@ internal static class WorkloadRenderer
 
     private static V1Deployment Deployment(LogPipeline pipeline, Workload workload)
     {
+        if (workload.ServingTls is { } servingTls)
+        {
+            workload.Volumes.Add(TlsFiles.ServingVolumeFor(servingTls));
+            workload.Mounts.Add(TlsFiles.ServingMount());
+        }
+        var daprdMounts = new List<string>();
+        if (workload.PostgresTls is { } postgresTls)
+        {
+            workload.Volumes.Add(TlsFiles.PostgresVolumeFor(postgresTls));
+            if (workload.AppReadsPostgres)
+            {
+                workload.Mounts.Add(TlsFiles.PostgresMount());
+            }
+            // The same path in daprd, for the PostgreSQL binding (and state store) it runs.
+            daprdMounts.Add(TlsFiles.PostgresVolume + ":" + TlsFiles.PostgresDirectory);
+        }
+        if (pipeline.Spec.PubSub.Type == BrokerType.JetStream && TlsFiles.JetStreamVolumeFor(pipeline.Spec.PubSub.JetStream) is { } jetstreamTls)
+        {
+            // Every workload's daprd loads the pub/sub component (ingest publishes, the aggregator roles subscribe).
+            workload.Volumes.Add(jetstreamTls);
+            daprdMounts.Add(TlsFiles.JetStreamVolume + ":" + TlsFiles.JetStreamDirectory);
+        }
+        if (daprdMounts.Count > 0)
+        {
+            workload.DaprAnnotations[TlsFiles.DaprVolumeMountsAnnotation] = string.Join(",", daprdMounts);
+        }
+        var scheme = workload.ServingTls is null ? "HTTP" : "HTTPS";
         var podLabels = PipelineLabels.For(pipeline.Metadata.Name, workload.Component);
         var container = new V1Container
         {
@@ -317,8 +365,8 @@ internal static class WorkloadRenderer
             Ports = [new V1ContainerPort { Name = HttpPortName, ContainerPort = workload.Port, Protocol = "TCP" }],
             Env = workload.Env,
             Resources = Resources(workload.Resources),
-            LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 3),
-            ReadinessProbe = Probe("/readyz", periodSeconds: 5, failureThreshold: 3),
+            LivenessProbe = Probe("/healthz", scheme, periodSeconds: 10, failureThreshold: 3),
+            ReadinessProbe = Probe("/readyz", scheme, periodSeconds: 5, failureThreshold: 3),
             SecurityContext = new V1SecurityContext
             {
                 AllowPrivilegeEscalation = false,
@@ -427,15 +475,17 @@ internal static class WorkloadRenderer
         Limits = spec.Limits?.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value), StringComparer.Ordinal),
     };
 
-    private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
+    /// <param name="scheme">HTTPS with TLS on: the kubelet does not verify the certificate, so no CA is needed.</param>
+    private static V1Probe Probe(string path, string scheme, int periodSeconds, int failureThreshold) => new()
     {
-        HttpGet = new V1HTTPGetAction { Path = path, Port = (IntOrString)HttpPortName },
+        HttpGet = new V1HTTPGetAction { Path = path, Port = (IntOrString)HttpPortName, Scheme = scheme == "HTTP" ? null : scheme },
         PeriodSeconds = periodSeconds,
         FailureThreshold = failureThreshold,
         TimeoutSeconds = 2,
     };
 
-    private static V1Service Service(LogPipeline pipeline, string name, string component, string type, int port)
+    /// <param name="https">The port serves HTTPS: appProtocol https tells meshes and gateways to speak TLS to it.</param>
+    private static V1Service Service(LogPipeline pipeline, string name, string component, string type, int port, bool https)
     {
         var service = new V1Service
         {
@@ -446,7 +496,7 @@ internal static class WorkloadRenderer
             {
                 Type = type,
                 Selector = PipelineLabels.Selector(pipeline.Metadata.Name, component),
-                Ports = [new V1ServicePort { Name = HttpPortName, Port = port, TargetPort = (IntOrString)HttpPortName, Protocol = "TCP" }],
+                Ports = [new V1ServicePort { Name = HttpPortName, Port = port, TargetPort = (IntOrString)HttpPortName, Protocol = "TCP", AppProtocol = https ? "https" : null }],
             },
         };
         return service;

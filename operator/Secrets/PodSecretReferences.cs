@@ -9,7 +9,9 @@ namespace LogDapr.Operator.Secrets;
 /// change: env <c>secretKeyRef</c>s of its containers, the app token the Dapr injector gives daprd
 /// (<c>dapr.io/app-token-secret</c>, key "token"), and the <c>secretKeyRef</c>s in the metadata of the Dapr components
 /// its sidecar loads. Secret volumes are left out on purpose: the kubelet updates mounted files in place and the
-/// services reload them (the API keys file, Auth:ReloadInterval), so a rotation there needs no restart. Pure.
+/// services reload them (the API keys file, Auth:ReloadInterval; the serving certificate), so a rotation there needs
+/// no restart. The exceptions are the Postgres and JetStream TLS volumes: daprd reads those files once (pgx when the
+/// binding's pool is made, nats.go when it connects), so a new CA bundle or client certificate must roll the pods. Pure.
 /// </summary>
 public static class PodSecretReferences
 {
@@ -28,6 +30,26 @@ public static class PodSecretReferences
                 if (env?["valueFrom"]?["secretKeyRef"] is JsonObject selector && selector.GetString("name") is { } name && selector.GetString("key") is { } key)
                 {
                     refs.Add(new SecretKeyRef(name, key));
+                }
+            }
+        }
+        foreach (var volume in template?["spec"]?["volumes"] as JsonArray ?? [])
+        {
+            if (volume.GetString("name") is not { } volumeName || !TlsFiles.ReadOnceVolumes.Contains(volumeName))
+            {
+                continue;
+            }
+            foreach (var source in volume?["projected"]?["sources"] as JsonArray ?? [])
+            {
+                if (source?["secret"] is JsonObject secret && secret.GetString("name") is { } name)
+                {
+                    foreach (var item in secret["items"] as JsonArray ?? [])
+                    {
+                        if (item.GetString("key") is { } key)
+                        {
+                            refs.Add(new SecretKeyRef(name, key));
+                        }
+                    }
                 }
             }
         }

@@ -83,7 +83,7 @@ public sealed class ApiSchemaTests
         ["storage-archive-gcp"] = """
               pubsub:
                 type: kafka
-                kafka: {brokers: ["kafka:9092"]}
+                kafka: {brokers: ["kafka:9092"], tls: {enabled: false}}
               stateStore: {type: postgresql}
               postgres:
                 connectionStringSecretKeyRef: {name: pg, key: connectionString}

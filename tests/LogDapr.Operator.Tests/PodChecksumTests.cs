@@ -26,7 +26,7 @@ public sealed class PodChecksumTests
     private const string KafkaSpec = """
           pubsub:
             type: kafka
-            kafka: {brokers: ["kafka-0:9092"]}
+            kafka: {brokers: ["kafka-0:9092"], tls: {enabled: false}}
           stateStore:
             type: redis
             redis: {host: "state-redis:6379"}

@@ -23,7 +23,7 @@ public sealed class SchemaHealthCheck(NpgsqlDataSource dataSource, SchemaReadine
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"postgres not reachable: {ex.Message}");
+            return HealthCheckResult.Unhealthy($"postgres not reachable: {PostgresFailure.Describe(ex)}");
         }
     }
 }

@@ -38,15 +38,16 @@ public sealed partial class SchemaHostedService(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                readiness.MarkFailed(ex.Message);
+                var failure = PostgresFailure.Describe(ex);
+                readiness.MarkFailed(failure);
                 if (readiness.SinceStart < settings.StartupTimeout)
                 {
                     // Postgres starting after (or together with) the aggregator is normal start-up, not an error.
-                    LogWaitingForPostgres(logger, delay.TotalMilliseconds, ex.Message);
+                    LogWaitingForPostgres(logger, delay.TotalMilliseconds, failure);
                 }
                 else
                 {
-                    LogMigrationFailed(logger, settings.StartupTimeout.TotalSeconds, delay.TotalMilliseconds, ex.Message);
+                    LogMigrationFailed(logger, settings.StartupTimeout.TotalSeconds, delay.TotalMilliseconds, failure);
                 }
 
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
