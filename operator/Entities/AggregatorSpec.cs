@@ -6,6 +6,7 @@ namespace LogDapr.Operator.Entities;
 
 [Description("The aggregator workload.")]
 [CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetCPUUtilizationPercentage) || (has(self.resources.requests) && 'cpu' in self.resources.requests)", "aggregator.autoscaling.targetCPUUtilizationPercentage needs aggregator.resources.requests.cpu: utilisation is measured against the request", FieldPath = ".autoscaling.targetCPUUtilizationPercentage")]
+[CelRule("!has(self.tls) || self.tls.clientCertificates != 'Required'", "aggregator.tls.clientCertificates cannot be Required: daprd delivers subscriptions on the same port and presents no client certificate; use Optional (certificates or API keys)", FieldPath = ".tls.clientCertificates")]
 [CelRule("!has(self.autoscaling) || !self.autoscaling.enabled || !has(self.autoscaling.targetMemoryUtilizationPercentage) || (has(self.resources.requests) && 'memory' in self.resources.requests)", "aggregator.autoscaling.targetMemoryUtilizationPercentage needs aggregator.resources.requests.memory: utilisation is measured against the request", FieldPath = ".autoscaling.targetMemoryUtilizationPercentage")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class AggregatorSpec

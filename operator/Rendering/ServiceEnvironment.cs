@@ -24,7 +24,7 @@ internal static class ServiceEnvironment
         var limits = spec.Ingest.Limits;
         var env = new List<V1EnvVar>
         {
-            Value(ConfigKeys.Urls, Urls(PipelineDefaults.IngestPort)),
+            Value(ConfigKeys.Urls, Urls(PipelineDefaults.IngestPort, spec.Ingest.Tls)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), spec.PubSub.Topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.StateStoreName)), names.StateStoreComponent),
@@ -85,7 +85,7 @@ internal static class ServiceEnvironment
         [
             .. Auth(pipeline, secrets),
             .. ServingTls(spec.Aggregator.Tls, "spec.aggregator.tls", secrets),
-            Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort)),
+            Value(ConfigKeys.Urls, Urls(PipelineDefaults.AggregatorPort, spec.Aggregator.Tls)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.DeadLetterTopic)), spec.DeadLetter.Topic),
@@ -154,7 +154,8 @@ internal static class ServiceEnvironment
     /// <summary>A configuration key: section and property, as the service binds them.</summary>
     private static string Key(string section, string property) => section + ":" + property;
 
-    private static string Urls(int port) => "http://+:" + port.ToString(CultureInfo.InvariantCulture);
+    /// <summary>https:// when the workload serves TLS, so what the pod says it listens on is what it serves.</summary>
+    private static string Urls(int port, ServingTlsSpec? tls) => (tls is null ? "http://+:" : "https://+:") + port.ToString(CultureInfo.InvariantCulture);
 
     private static V1EnvVar Value(string key, string value) => new() { Name = ConfigKeys.EnvironmentName(key), Value = value };
 

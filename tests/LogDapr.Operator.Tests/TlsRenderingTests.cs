@@ -135,4 +135,13 @@ public sealed class TlsRenderingTests
         Assert.Contains(errors, e => e.Contains("tls.clientCaSecretKeyRef is required unless tls.clientCertificates is None", StringComparison.Ordinal));
         Assert.Empty(SchemaErrors(Pipeline(spec.Replace("clientCertificates: Required", "clientCertificates: Required, clientCaSecretKeyRef: {name: ingest-tls, key: ca.crt}", StringComparison.Ordinal))));
     }
+
+    [Fact]
+    public void The_aggregator_cannot_require_client_certificates_because_daprd_presents_none()
+    {
+        var spec = "  pubsub: {type: redis, redis: {host: \"redis:6379\"}}\n  postgres: {connectionStringSecretKeyRef: {name: pg, key: connectionString}}\n"
+            + "  aggregator: {tls: {secretName: agg-tls, clientCertificates: Required, clientCaSecretKeyRef: {name: agg-tls, key: ca.crt}}}\n";
+        Assert.Contains(SchemaErrors(Pipeline(spec)), e => e.Contains("aggregator.tls.clientCertificates cannot be Required", StringComparison.Ordinal));
+        Assert.Empty(SchemaErrors(Pipeline(spec.Replace("clientCertificates: Required", "clientCertificates: Optional", StringComparison.Ordinal))));
+    }
 }
