@@ -51,7 +51,9 @@ public sealed class DaprCompatibilityTests
         {
             Assert.Empty(cluster.Server.All(type, "team"));
         }
-        Assert.Contains(cluster.Server.All(KnownResources.Events, "team"), e => e.GetString("type") == "Warning" && e.GetString("reason") == DaprIncompatible);
+        // The Event is recorded after the status: wait for it rather than race it.
+        await Eventually.TrueAsync(() => cluster.Server.All(KnownResources.Events, "team").Any(e => e.GetString("type") == "Warning" && e.GetString("reason") == DaprIncompatible),
+            "the DaprIncompatible warning Event");
 
         DaprInstallation.SetVersion(cluster.Server, "1.16.2");
         await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
