@@ -55,6 +55,10 @@ public class ProtocolDecodeBenchmarks
             case "json":
                 return reader.Read(body, PayloadFormat.Json, ReceivedAt).Accepted.Count;
             case "otlp-protobuf":
+                // As ingest reads it: records straight into validated events, no LogEvent NDJSON between.
+                var (export, decodeError) = OtlpDecoder.Decode(body, OtlpEncoding.Protobuf);
+                var (events, eventsError) = OtlpEvents.Of(export ?? throw new InvalidOperationException(decodeError), idsAsJson: false, MaxBytes, 10_000);
+                return (events ?? throw new InvalidOperationException(eventsError?.Message)).Read(reader, ReceivedAt, null, null).Accepted.Count;
             case "otlp-json":
                 var encoding = Protocol == "otlp-json" ? OtlpEncoding.Json : OtlpEncoding.Protobuf;
                 var (request, error) = OtlpDecoder.Decode(body, encoding);

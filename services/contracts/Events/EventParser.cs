@@ -42,17 +42,13 @@ internal sealed class EventParser
     // into a scratch buffer of this size. The longest valid one, a 35-byte timestamp, fits even with every character
     // escaped (6 bytes each), so an escaped value longer than the buffer cannot be valid.
     private const int ScratchBytes = 256;
-    private const int TraceIdLength = 32;
-    private const int SpanIdLength = 16;
+    private const int TraceIdLength = EventRules.TraceIdLength;
+    private const int SpanIdLength = EventRules.SpanIdLength;
     // Attribute strings are reused by position (see lastAttributeKeys); events rarely have more attributes than this.
     private const int ReusedAttributeSlots = 16;
-    private const int MaxEchoLength = 40;
     // Fields that can be set from more than one source name (Id..Host): one precedence slot each.
     private const int MappedFields = 10;
 
-    private static readonly SearchValues<char> ControlChars = SearchValues.Create(ControlCharacters());
-    private static readonly SearchValues<char> TenantIdTail =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     private readonly LogEventLimits limits;
@@ -92,11 +88,7 @@ internal sealed class EventParser
         this.defaultTenant = defaultTenant;
         receivedAtUtc = receivedAt.ToUniversalTime();
         this.newId = newId;
-        long skew = limits.MaxFutureSkew.Ticks;
-        long now = receivedAtUtc.UtcTicks;
-        latestTimestampTicks = skew > DateTime.MaxValue.Ticks - now ? DateTime.MaxValue.Ticks : now + skew;
-        long age = limits.MaxPastAge.Ticks;
-        earliestTimestampTicks = age >= now ? DateTime.MinValue.Ticks : now - age;
+        (latestTimestampTicks, earliestTimestampTicks) = EventRules.TimestampWindow(receivedAtUtc, limits);
     }
 
     /// <summary>
@@ -155,7 +147,7 @@ internal sealed class EventParser
             {
                 if ((seen & field) != 0)
                 {
-                    AddError(LogEventFields.Attributes, $"duplicate field {LogEventFields.Attributes}: each field may appear only once");
+                    AddError(LogEventFields.Attributes, EventRules.DuplicateField(LogEventFields.Attributes));
                     reader.Skip();
                     continue;
                 }
@@ -175,7 +167,7 @@ internal sealed class EventParser
             }
             if (taken == rank)
             {
-                AddError(name, $"duplicate field {name}: each field may appear only once");
+                AddError(name, EventRules.DuplicateField(name));
                 reader.Skip();
                 continue;
             }
@@ -215,8 +207,7 @@ internal sealed class EventParser
         RequireField(seen, Field.Message);
         if (attributeCount > this.limits.MaxAttributes)
         {
-            AddError(LogEventFields.Attributes, $"attributes has {attributeCount} entries; limit is {this.limits.MaxAttributes} ({LimitKeys.MaxAttributes})" +
-                " (the attributes object, unknown fields and the leaves of nested objects count together)");
+            EventRules.AttributeCount(attributeCount, this.limits, this.errors);
         }
 
         if (this.errors.Count > 0)
@@ -264,23 +255,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (value.Length == 0)
-        {
-            AddError(field, $"{field} must not be empty (omit it or use null to have one generated)");
-        }
-        else if (IsLongerThan(value, this.limits.MaxIdLength))
-        {
-            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
-        }
-        else if (value.AsSpan().ContainsAny(ControlChars))
-        {
-            AddError(field, $"{field} must not contain control characters");
-        }
-        else
-        {
-            return value;
-        }
-        return null;
+        return EventRules.Id(value, field, this.limits, this.errors);
     }
 
     private string? ReadTenantId(ref Utf8JsonReader reader, string field)
@@ -297,23 +272,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (value.Length == 0)
-        {
-            AddError(field, $"{field} must not be empty");
-        }
-        else if (IsLongerThan(value, this.limits.MaxTenantIdLength))
-        {
-            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxTenantIdLength} ({LimitKeys.MaxTenantIdLength})");
-        }
-        else if (!char.IsAsciiLetterOrDigit(value[0]) || value.AsSpan(1).ContainsAnyExcept(TenantIdTail))
-        {
-            AddError(field, $"{field} must match [A-Za-z0-9][A-Za-z0-9._-]* (a letter or digit, then letters, digits, '.', '_' or '-')");
-        }
-        else
-        {
-            return lastTenantId = value;
-        }
-        return null;
+        return EventRules.TenantId(value, field, this.limits, this.errors) is { } valid ? lastTenantId = valid : null;
     }
 
     private string? ReadService(ref Utf8JsonReader reader, string field)
@@ -330,24 +289,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        // The length limit applies to the value as sent (not trimmed) so that the JSON Schema's maxLength agrees.
-        if (value.AsSpan().ContainsAny(ControlChars))
-        {
-            AddError(field, $"{field} must not contain control characters");
-        }
-        else if (IsLongerThan(value, this.limits.MaxServiceLength))
-        {
-            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxServiceLength} ({LimitKeys.MaxServiceLength})");
-        }
-        else if (value.Trim() is { Length: > 0 } trimmed)
-        {
-            return lastService = trimmed;
-        }
-        else
-        {
-            AddError(field, $"{field} must not be empty or only whitespace");
-        }
-        return null;
+        return EventRules.Service(value, field, this.limits, this.errors) is { } valid ? lastService = valid : null;
     }
 
     private string? ReadHost(ref Utf8JsonReader reader, string field)
@@ -364,23 +306,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (value.Length == 0)
-        {
-            AddError(field, $"{field} must not be empty (omit it or use null)");
-        }
-        else if (value.AsSpan().ContainsAny(ControlChars))
-        {
-            AddError(field, $"{field} must not contain control characters");
-        }
-        else if (IsLongerThan(value, this.limits.MaxHostLength))
-        {
-            AddError(field, $"{field} is {CodePoints(value)} characters; limit is {this.limits.MaxHostLength} ({LimitKeys.MaxHostLength})");
-        }
-        else
-        {
-            return lastHost = value;
-        }
-        return null;
+        return EventRules.Host(value, field, this.limits, this.errors) is { } valid ? lastHost = valid : null;
     }
 
     private string? ReadMessage(ref Utf8JsonReader reader, string field)
@@ -413,7 +339,7 @@ internal sealed class EventParser
         }
         return value;
 
-        string MessageTooLong(int bytes) => $"{field} is {bytes} bytes; limit is {limit} ({LimitKeys.MaxMessageBytes})";
+        string MessageTooLong(int bytes) => EventRules.MessageTooLong(field, bytes, this.limits);
     }
 
     private long ReadTimestamp(ref Utf8JsonReader reader, string field)
@@ -430,13 +356,8 @@ internal sealed class EventParser
             : TimestampProblem.Format;
         switch (problem)
         {
-            case TimestampProblem.None when ticks > latestTimestampTicks:
-                AddError(field, $"{field} is later than the receive time plus {this.limits.MaxFutureSkew} ({LimitKeys.MaxFutureSkew})");
-                break;
-            case TimestampProblem.None when ticks < earliestTimestampTicks:
-                AddError(field, $"{field} is earlier than the receive time minus {this.limits.MaxPastAge} ({LimitKeys.MaxPastAge})");
-                break;
             case TimestampProblem.None:
+                EventRules.TimestampBounds(ticks, field, latestTimestampTicks, earliestTimestampTicks, this.limits, this.errors);
                 break;
             case TimestampProblem.DateOnly:
                 AddError(field, $"{field} has a date but no time; it must be {expected} with an offset, {example}");
@@ -541,7 +462,7 @@ internal sealed class EventParser
         }
         if (ContainsKey(key))
         {
-            AddError(AttributeField(key, topLevel), $"duplicate attribute key \"{key}\"");
+            AddError(AttributeField(key, topLevel), EventRules.DuplicateAttribute(key));
             return;
         }
         this.attributes.Add(new(key, value));
@@ -571,20 +492,8 @@ internal sealed class EventParser
             return null;
         }
         string key = prefix is null ? name : string.Concat(prefix, mapping.Separator, name);
-        if (key.Length == 0)
+        if (EventRules.AttributeKey(key, name, topLevel, this.limits, this.errors) is null)
         {
-            AddError(field, topLevel ? "field names must not be empty (an unknown field becomes an attribute)" : "attribute keys must not be empty");
-            return null;
-        }
-        if (name.AsSpan().ContainsAny(ControlChars))
-        {
-            AddError(field, "attribute keys must not contain control characters");
-            return null;
-        }
-        if (IsLongerThan(key, this.limits.MaxAttributeKeyLength))
-        {
-            AddError(field, $"attribute key \"{Truncate(key)}...\" is {CodePoints(key)} characters; " +
-                $"limit is {this.limits.MaxAttributeKeyLength} ({LimitKeys.MaxAttributeKeyLength})");
             return null;
         }
         if (slot)
@@ -654,15 +563,14 @@ internal sealed class EventParser
                 return null;
         }
 
-        string FieldName(string? key) => key is null ? (topLevel ? LogEventFields.WholeEvent : LogEventFields.Attributes) : AttributeField(key, topLevel);
-        string ValueTooLong(string? key, int bytes) =>
-            $"{FieldName(key)} is {bytes} bytes; limit is {limit} ({LimitKeys.MaxAttributeValueBytes})";
+        string FieldName(string? key) => EventRules.AttributeField(key, topLevel);
+        string ValueTooLong(string? key, int bytes) => EventRules.ValueTooLong(FieldName(key), bytes, this.limits);
     }
 
     /// <summary>An array, kept as its compact JSON text (arrays are rare in logs; this path may allocate).</summary>
     private string? ReadArray(ref Utf8JsonReader reader, string? key, bool topLevel)
     {
-        string field = key is null ? (topLevel ? LogEventFields.WholeEvent : LogEventFields.Attributes) : AttributeField(key, topLevel);
+        string field = EventRules.AttributeField(key, topLevel);
         var buffer = arrayBuffer ??= new ArrayBufferWriter<byte>();
         var writer = arrayWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         buffer.ResetWrittenCount();
@@ -687,7 +595,7 @@ internal sealed class EventParser
     }
 
     // Errors on an attribute name it as it was sent: "attributes.k" inside the attributes object, "k" for a top-level field.
-    private static string AttributeField(string key, bool topLevel) => topLevel ? key : LogEventFields.Attribute(key);
+    private static string AttributeField(string key, bool topLevel) => EventRules.AttributeField(key, topLevel);
 
     private string? ReadHexId(ref Utf8JsonReader reader, string field, int length)
     {
@@ -701,12 +609,12 @@ internal sealed class EventParser
         }
         if (!TryGetSmallValue(ref reader, out var text) || text.Length != length || text.ContainsAnyExcept(HexDigits))
         {
-            AddError(field, $"{field} must be exactly {length} hexadecimal digits (0-9, a-f)");
+            AddError(field, EventRules.HexIdFormat(field, length));
             return null;
         }
         if (!text.ContainsAnyExcept((byte)'0'))
         {
-            AddError(field, $"{field} must not be all zeros (an invalid id in W3C Trace Context)");
+            AddError(field, EventRules.HexIdZero(field));
             return null;
         }
         Span<char> lower = stackalloc char[length];
@@ -718,8 +626,7 @@ internal sealed class EventParser
     {
         if ((seen & field) == 0)
         {
-            string name = NameOf(field);
-            AddError(name, $"{name} is required{mapping.AlsoReadFrom(name)}");
+            EventRules.Required(NameOf(field), mapping, this.errors);
         }
     }
 
@@ -770,22 +677,13 @@ internal sealed class EventParser
         return false;
     }
 
-    private string NewId(int index)
-    {
-        if (this.newId is not null)
-        {
-            return this.newId(index);
-        }
-        // Version 7 orders ids by time; the receive time keeps the reader free of a clock (and it cannot precede 1970).
-        var guid = receivedAtUtc.UtcTicks >= DateTime.UnixEpoch.Ticks ? Guid.CreateVersion7(receivedAtUtc) : Guid.CreateVersion7();
-        return guid.ToString();
-    }
+    private string NewId(int index) => EventRules.NewId(receivedAtUtc, this.newId, index);
 
     // JSON can carry U+0000 only as the escape \u0000, so an unescaped value cannot hold one. Postgres text cannot store
     // it, so it never goes further than here.
     private static bool HasNul(ref Utf8JsonReader reader, string value) => reader.ValueIsEscaped && value.Contains('\0', StringComparison.Ordinal);
 
-    private static string NulMessage(string field) => $"{field} must not contain U+0000 (NUL)";
+    private static string NulMessage(string field) => EventRules.Nul(field);
 
     private static string? Reuse(ref Utf8JsonReader reader, string? previous) =>
         previous is not null && !reader.ValueIsEscaped && Ascii.Equals(reader.ValueSpan, previous) ? previous : null;
@@ -886,40 +784,5 @@ internal sealed class EventParser
         _ => type.ToString(),
     };
 
-    // Never cuts a surrogate pair: error messages end up in JSON problem details, which need valid UTF-16.
-    private static string Truncate(string value) =>
-        value.Length <= MaxEchoLength ? value : value[..(char.IsHighSurrogate(value[MaxEchoLength - 1]) ? MaxEchoLength - 1 : MaxEchoLength)];
-
-    private static string Echo(ReadOnlySpan<byte> raw) =>
-        raw.Length <= MaxEchoLength ? Encoding.UTF8.GetString(raw) : Encoding.UTF8.GetString(raw[..MaxEchoLength]) + "...";
-
-    // JSON Schema's maxLength counts code points, not UTF-16 units; counting the same way keeps the schema exact.
-    private static bool IsLongerThan(string value, int limit) => value.Length > limit && CodePoints(value) > limit;
-
-    private static int CodePoints(string value)
-    {
-        int count = value.Length;
-        foreach (char c in value)
-        {
-            if (char.IsLowSurrogate(c))
-            {
-                count--;
-            }
-        }
-        return count;
-    }
-
-    private static string ControlCharacters()
-    {
-        var chars = new char[0x20 + 0x21];
-        for (int i = 0; i < 0x20; i++)
-        {
-            chars[i] = (char)i;
-        }
-        for (int i = 0; i <= 0x20; i++)
-        {
-            chars[0x20 + i] = (char)(0x7F + i);
-        }
-        return new string(chars);
-    }
+    private static string Echo(ReadOnlySpan<byte> raw) => EventRules.Echo(raw);
 }

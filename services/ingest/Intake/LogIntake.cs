@@ -159,9 +159,12 @@ internal sealed class LogIntake(
     /// Events without tenant_id get the key's tenant; an admin key has none to give, so they must name it.
     /// </summary>
     private ParseResult Read(IntakeRequest request, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
-        => reader.Read(request.Payload.Span, request.Format, receivedAt,
-            keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null,
-            DefaultTenant(request.Caller));
+    {
+        Func<int, string>? newEventId = keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null;
+        return request.Decoded is { } decoded
+            ? decoded.Read(reader, receivedAt, newEventId, DefaultTenant(request.Caller))
+            : reader.Read(request.Payload.Span, request.Format, receivedAt, newEventId, DefaultTenant(request.Caller));
+    }
 
     private string? DefaultTenant(ApiKeyPrincipal caller)
     {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Intake;
@@ -9,7 +10,8 @@ using LogDapr.ServiceDefaults.Problems;
 namespace LogDapr.Ingest.Protocols.Otlp;
 
 /// <summary>
-/// One decoded OTLP export, for both transports: transcoded into LogEvent NDJSON (<see cref="OtlpTranscoder"/>), run
+/// One decoded OTLP export, for both transports: read into events (protobuf: <see cref="OtlpEvents"/>; OTLP/JSON:
+/// transcoded into LogEvent NDJSON by <see cref="OtlpTranscoder"/>), run
 /// through the shared <see cref="LogIntake"/>, answered as OTLP (<see cref="OtlpAnswer"/>), counted under its protocol.
 /// </summary>
 internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, IngestMetrics metrics, Microsoft.Extensions.Options.IOptions<Configuration.Ingest.IngestOptions> options)
@@ -22,28 +24,51 @@ internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, Ingest
     public async Task<OtlpAnswer> ExportAsync(ExportLogsServiceRequest request, bool idsAsJson, string protocol, ApiKeyPrincipal caller,
         string rateLimitClient, string fingerprintContentType, string? idempotencyKey, RequestSlot slot, CancellationToken cancellationToken)
     {
-        var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
-        if (transcoded.Error is { } error)
+        int records;
+        IntakeRequest intakeRequest;
+        if (idsAsJson)
         {
-            return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
+            // OTLP/JSON is transcoded: its strings come from JSON escapes, which may hold what the events' JSON cannot.
+            var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
+            if (transcoded.Error is { } error)
+            {
+                return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
+            }
+
+            records = transcoded.Records;
+            intakeRequest = new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson,
+                fingerprintContentType, idempotencyKey) { Slot = slot };
+        }
+        else
+        {
+            // Protobuf records build their events directly (OtlpEvents): the same events as transcoding, without the
+            // NDJSON written and read again. The Idempotency-Key fingerprint is taken of the message's protobuf bytes.
+            var (events, error) = OtlpEvents.Of(request, idsAsJson: false, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
+            if (error is not null)
+            {
+                return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
+            }
+
+            records = events!.Records;
+            var fingerprinted = idempotencyKey is null || records == 0 ? ReadOnlyMemory<byte>.Empty : request.ToByteArray();
+            intakeRequest = new IntakeRequest(protocol, caller, rateLimitClient, fingerprinted, PayloadFormat.Ndjson, fingerprintContentType,
+                idempotencyKey, Decoded: events) { Slot = slot };
         }
 
-        if (transcoded.Records == 0)
+        if (records == 0)
         {
             // An export without records is valid OTLP (the Collector's receiver answers it with success).
             return OtlpAnswer.Ok(new ExportLogsServiceResponse());
         }
 
-        var outcome = await intake.RunAsync(
-            new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson, fingerprintContentType, idempotencyKey) { Slot = slot },
-            cancellationToken).ConfigureAwait(false);
+        var outcome = await intake.RunAsync(intakeRequest, cancellationToken).ConfigureAwait(false);
         if (outcome.RejectionReason is { } reason)
         {
             metrics.RequestRejected(reason, protocol);
         }
         else if (outcome is IntakeOutcome.Replayed)
         {
-            metrics.Duplicate(transcoded.Records, protocol);
+            metrics.Duplicate(records, protocol);
         }
 
         return OtlpAnswer.From(outcome);

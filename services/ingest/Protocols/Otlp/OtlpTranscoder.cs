@@ -144,31 +144,25 @@ internal static class OtlpTranscoder
     }
 
     /// <summary>The LogEvent severity of a record; <paramref name="keepText"/> when its text named none and is kept as an attribute.</summary>
-    internal static string Severity(int number, string text, out bool keepText)
+    internal static string Severity(int number, string text, out bool keepText) => SeverityNames.ToWire(SeverityOf(number, text, out keepText));
+
+    /// <summary>The severity of a record; <paramref name="keepText"/> when its text named none and is kept as an attribute.</summary>
+    internal static Severity SeverityOf(int number, string text, out bool keepText)
     {
         keepText = false;
-        var name = number switch
+        if (number is >= 1 and <= 24)
         {
-            >= 1 and <= 4 => "trace",
-            >= 5 and <= 8 => "debug",
-            >= 9 and <= 12 => "info",
-            >= 13 and <= 16 => "warn",
-            >= 17 and <= 20 => "error",
-            >= 21 and <= 24 => "fatal",
-            _ => null,
-        };
-        if (name is not null)
-        {
-            return name;
+            // Each range of four SeverityNumbers is one severity, in the order of the enum.
+            return (Severity)(1 + ((number - 1) / 4));
         }
 
         if (text.Length > 0 && SeverityNames.TryParse(text.AsSpan(), out var parsed))
         {
-            return SeverityNames.ToWire(parsed);
+            return parsed;
         }
 
         keepText = text.Length > 0;
-        return "info";
+        return Contracts.Events.Severity.Info;
     }
 
     private static void WriteRecord(Utf8JsonWriter writer, LogRecord record, string service, string? host, string? tenant,
@@ -230,7 +224,7 @@ internal static class OtlpTranscoder
         writer.WriteEndObject();
     }
 
-    private static string? Id(ByteString bytes, bool idsAsJson)
+    internal static string? Id(ByteString bytes, bool idsAsJson)
     {
         if (bytes.IsEmpty || bytes.Span.IndexOfAnyExcept((byte)0) < 0)
         {
@@ -241,7 +235,7 @@ internal static class OtlpTranscoder
         return text.AsSpan().IndexOfAnyExcept('0') < 0 ? null : text;
     }
 
-    private static string Message(AnyValue? body)
+    internal static string Message(AnyValue? body)
     {
         if (body is null || body.ValueCase == AnyValue.ValueOneofCase.None)
         {
@@ -333,6 +327,23 @@ internal static class OtlpTranscoder
                 WriteScalar(writer, value!);
                 break;
         }
+    }
+
+    /// <summary>A double as an attribute value: the JSON number text Utf8JsonWriter writes, or NaN/Infinity/-Infinity.</summary>
+    internal static string DoubleText(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteNumberValue(value);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void WriteDouble(Utf8JsonWriter writer, double value)
