@@ -14,7 +14,6 @@ internal static class EventRules
     public const int SpanIdLength = 16;
     private const int MaxEchoLength = 40;
 
-    public static readonly SearchValues<char> ControlChars = SearchValues.Create(ControlCharacters());
     private static readonly SearchValues<char> TenantIdTail =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
     private static readonly SearchValues<char> HexChars = SearchValues.Create("0123456789abcdefABCDEF");
@@ -29,7 +28,7 @@ internal static class EventRules
         {
             Add(errors, field, $"{field} is {CodePoints(value)} characters; limit is {limits.MaxIdLength} ({LimitKeys.MaxIdLength})");
         }
-        else if (value.AsSpan().ContainsAny(ControlChars))
+        else if (HasControlChars(value))
         {
             Add(errors, field, $"{field} must not contain control characters");
         }
@@ -64,7 +63,7 @@ internal static class EventRules
     /// <summary>The service, trimmed. The length limit applies to the value as sent (not trimmed) so that the JSON Schema's maxLength agrees.</summary>
     public static string? Service(string value, string field, LogEventLimits limits, List<FieldError> errors)
     {
-        if (value.AsSpan().ContainsAny(ControlChars))
+        if (HasControlChars(value))
         {
             Add(errors, field, $"{field} must not contain control characters");
         }
@@ -89,7 +88,7 @@ internal static class EventRules
         {
             Add(errors, field, $"{field} must not be empty (omit it or use null)");
         }
-        else if (value.AsSpan().ContainsAny(ControlChars))
+        else if (HasControlChars(value))
         {
             Add(errors, field, $"{field} must not contain control characters");
         }
@@ -184,7 +183,7 @@ internal static class EventRules
             Add(errors, field, topLevel ? "field names must not be empty (an unknown field becomes an attribute)" : "attribute keys must not be empty");
             return null;
         }
-        if (name.AsSpan().ContainsAny(ControlChars))
+        if (HasControlChars(name))
         {
             Add(errors, field, "attribute keys must not contain control characters");
             return null;
@@ -270,17 +269,7 @@ internal static class EventRules
 
     private static void Add(List<FieldError> errors, string field, string message) => errors.Add(new FieldError(field, message));
 
-    private static string ControlCharacters()
-    {
-        var chars = new char[0x20 + 0x21];
-        for (int i = 0; i < 0x20; i++)
-        {
-            chars[i] = (char)i;
-        }
-        for (int i = 0; i <= 0x20; i++)
-        {
-            chars[0x20 + i] = (char)(0x7F + i);
-        }
-        return new string(chars);
-    }
+    /// <summary>C0 and C1 control characters and DEL (two ranges, each searched vectorized).</summary>
+    public static bool HasControlChars(string value) =>
+        value.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 }

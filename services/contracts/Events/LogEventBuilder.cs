@@ -25,6 +25,12 @@ public sealed class LogEventBuilder
     private readonly List<FieldError> errors = [];
     private readonly List<KeyValuePair<string, string>> attributes = [];
 
+    // Events of one payload usually share tenant, service, host and attribute keys and values: a value equal to the
+    // previous event's valid one passed the same rules with the same limits, so it is taken without checking again.
+    private const int ReusedAttributeSlots = 16;
+    private readonly KeyValuePair<string, string>[] lastAttributes = new KeyValuePair<string, string>[ReusedAttributeSlots];
+    private string? lastTenantId, lastService, lastServiceTrimmed, lastHost;
+
     private Set seen;
     private int attributeCount;
     private string? tenantId, service, message, host, traceId, spanId;
@@ -80,7 +86,8 @@ public sealed class LogEventBuilder
     {
         if (First(Set.TenantId, LogEventFields.TenantId))
         {
-            tenantId = EventRules.TenantId(value, LogEventFields.TenantId, limits, errors);
+            tenantId = string.Equals(value, lastTenantId, StringComparison.Ordinal) ? lastTenantId
+                : EventRules.TenantId(value, LogEventFields.TenantId, limits, errors) is { } valid ? lastTenantId = valid : null;
         }
     }
 
@@ -110,7 +117,14 @@ public sealed class LogEventBuilder
     {
         if (First(Set.Service, LogEventFields.Service))
         {
-            service = EventRules.Service(value, LogEventFields.Service, limits, errors);
+            if (string.Equals(value, lastService, StringComparison.Ordinal))
+            {
+                service = lastServiceTrimmed;
+            }
+            else if ((service = EventRules.Service(value, LogEventFields.Service, limits, errors)) is not null)
+            {
+                (lastService, lastServiceTrimmed) = (value, service);
+            }
         }
     }
 
@@ -126,7 +140,8 @@ public sealed class LogEventBuilder
     {
         if (First(Set.Host, LogEventFields.Host))
         {
-            host = EventRules.Host(value, LogEventFields.Host, limits, errors);
+            host = string.Equals(value, lastHost, StringComparison.Ordinal) ? lastHost
+                : EventRules.Host(value, LogEventFields.Host, limits, errors) is { } valid ? lastHost = valid : null;
         }
     }
 
@@ -154,15 +169,27 @@ public sealed class LogEventBuilder
     /// </summary>
     public void Attribute(string key, string value)
     {
+        int position = attributes.Count;
+        if (position < ReusedAttributeSlots && attributeCount == position && position < limits.MaxAttributes
+            && lastAttributes[position] is { Key: { } lastKey, Value: { } lastValue }
+            && string.Equals(key, lastKey, StringComparison.Ordinal) && string.Equals(value, lastValue, StringComparison.Ordinal))
+        {
+            // The previous event's attribute at this position, with every earlier one also valid and distinct.
+            attributeCount++;
+            Add(lastKey, lastValue);
+            return;
+        }
+
         var validKey = EventRules.AttributeKey(key, key, topLevel: false, limits, errors);
         if (++attributeCount > limits.MaxAttributes)
         {
             // Only counted from here on: the event is rejected anyway, and the count makes the error useful.
             return;
         }
-        if (EventRules.AttributeValue(value, validKey, topLevel: false, limits, errors) is { } valid && validKey is not null)
+        if (EventRules.AttributeValue(value, validKey, topLevel: false, limits, errors) is { } valid && validKey is not null
+            && Add(validKey, valid) && position < ReusedAttributeSlots && attributeCount == position + 1)
         {
-            Add(validKey, valid);
+            lastAttributes[position] = new(validKey, valid);
         }
     }
 
@@ -236,16 +263,17 @@ public sealed class LogEventBuilder
         }
     }
 
-    private void Add(string key, string value)
+    private bool Add(string key, string value)
     {
         foreach (var attribute in attributes)
         {
             if (string.Equals(attribute.Key, key, StringComparison.Ordinal))
             {
                 errors.Add(new FieldError(LogEventFields.Attribute(key), EventRules.DuplicateAttribute(key)));
-                return;
+                return false;
             }
         }
         attributes.Add(new(key, value));
+        return true;
     }
 }

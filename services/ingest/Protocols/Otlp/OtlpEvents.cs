@@ -49,8 +49,10 @@ internal sealed class OtlpEvents : IDecodedEvents
             foreach (var scopeLogs in resourceLogs.ScopeLogs)
             {
                 long shared = resource + (scopeLogs.Scope?.CalculateSize() ?? 0) + EventOverheadBytes;
-                foreach (var record in scopeLogs.LogRecords)
+                var logRecords = scopeLogs.LogRecords;
+                for (int r = 0; r < logRecords.Count; r++)
                 {
+                    var record = logRecords[r];
                     bytes += shared + record.CalculateSize();
                 }
 
@@ -124,12 +126,15 @@ internal sealed class OtlpEvents : IDecodedEvents
                     }
                 }
 
-                foreach (var record in scopeLogs.LogRecords)
+                var logRecords = scopeLogs.LogRecords;
+                for (int r = 0; r < logRecords.Count; r++)
                 {
+                    var record = logRecords[r];
                     attributes.CopyFrom(shared);
-                    foreach (var kv in record.Attributes)
+                    var recordAttributes = record.Attributes;
+                    for (int i = 0; i < recordAttributes.Count; i++)
                     {
-                        attributes.Flatten(kv.Key, kv.Value, separator);
+                        attributes.Flatten(recordAttributes[i].Key, recordAttributes[i].Value, separator);
                     }
 
                     if (Build(builder, record, service, host, tenant, attributes, index, out var logEvent, out var rejection))
