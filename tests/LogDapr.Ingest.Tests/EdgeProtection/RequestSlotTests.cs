@@ -43,6 +43,8 @@ public sealed class RequestSlotTests
             using var factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string>
             {
                 ["Ingest:MaxConcurrentRequests"] = "2",
+                // Only the slots are under test: a loaded machine must not turn a slow confirmation into a 503.
+                ["Ingest:PublishTimeout"] = "00:00:30",
             });
             var client = factory.CreateClient();
             var before = await sidecar.PublishedAsync("logs");
@@ -69,6 +71,7 @@ public sealed class RequestSlotTests
             {
                 ["Ingest:MaxConcurrentRequests"] = "4",
                 ["Ingest:MaxAwaitingPublish"] = "3",
+                ["Ingest:PublishTimeout"] = "00:00:30",
             });
             var client = factory.CreateClient();
             var before = await sidecar.PublishedAsync("logs");
