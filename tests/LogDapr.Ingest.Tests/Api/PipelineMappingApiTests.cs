@@ -146,14 +146,25 @@ public sealed class PipelineMappingApiTests(SidecarFixture sidecar) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, Renamed)).Status);
 
         // An invalid document (and an invalid mapping in it) changes nothing: the old aliases still work.
-        File.WriteAllText(file, "mapping:\n  fields:\n    severity: [sev]\n    service: [sev]\n");
+        ReplaceWhole(file, "mapping:\n  fields:\n    severity: [sev]\n    service: [sev]\n");
         await Eventually.TrueAsync(() => factory.Logs.All.Contains("NOT applied", StringComparison.Ordinal), "the invalid change is refused and logged");
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, CustomEvent)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, Renamed)).Status);
 
-        File.WriteAllText(file, "mapping:\n  fields:\n    severity: [sev]\n    service: [svc]\n");
+        ReplaceWhole(file, "mapping:\n  fields:\n    severity: [sev]\n    service: [svc]\n");
         await Eventually.TrueAsync(async () => (await PostAsync(client, Renamed)).Status == HttpStatusCode.Accepted, "the new aliases are applied");
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, CustomEvent)).Status);
+    }
+
+    /// <summary>
+    /// Replaces the file in one step, as a ConfigMap update swaps its directory: written in place, a poll could read
+    /// the first half of the invalid document, which is itself a valid mapping, and apply it.
+    /// </summary>
+    private static void ReplaceWhole(string file, string text)
+    {
+        var next = file + ".next";
+        File.WriteAllText(next, text);
+        File.Move(next, file, overwrite: true);
     }
 
     public void Dispose() => ScratchDirectory.Remove(directory);
