@@ -92,7 +92,10 @@ public static class LocalCertificates
             notAfter = ca.NotAfter;
         }
 
-        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
+        // RFC 5280: a positive serial; DER reads a leading byte of 0x80 or more as negative.
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, serial);
         return issued.CopyWithPrivateKey(key);
     }
 }
