@@ -1,4 +1,4 @@
-using LogDapr.ServiceDefaults.Auth;
+using LogDapr.ServiceDefaults.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -11,7 +11,7 @@ namespace LogDapr.Aggregator.Audit;
 /// does not authenticate (Tls:ClientCertificates Optional: another CA, or no tenant). A request without any key or
 /// certificate is not an authentication attempt and is not recorded. Then answers as ASP.NET Core's default handler does.
 /// </summary>
-public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFailureLimiter limiter) : IAuthorizationMiddlewareResultHandler
+public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFailureLimiter limiter, AuditMetrics metrics) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler standard = new();
 
@@ -22,10 +22,14 @@ public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFail
             var scope = AuditScope.Open(context, audited.Action, audited.Tenant(context), audited.Resource(context));
             await writer.TryWriteAsync(scope.Entry(StatusCodes.Status403Forbidden), CancellationToken.None).ConfigureAwait(false);
         }
-        else if (authorizeResult.Challenged && KeyPresented(context))
+        else if (authorizeResult.Challenged && PresentedCredential.Any(context))
         {
             var address = AuditScope.RemoteAddress(context);
-            if (limiter.TryRecord(address ?? "unknown", out var suppressed))
+            if (!limiter.TryRecord(address ?? "unknown", out var suppressed))
+            {
+                metrics.Suppressed();
+            }
+            else
             {
                 await writer.TryWriteAsync(new AuditEntry(AuditScope.Anonymous, AuditActions.AuthFailure, null, AuditScope.Request(context), address,
                     StatusCodes.Status401Unauthorized, suppressed), CancellationToken.None).ConfigureAwait(false);
@@ -33,20 +37,5 @@ public sealed class AuditAuthorizationResultHandler(AuditWriter writer, AuthFail
         }
 
         await standard.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
-    }
-
-    // The headers ApiKeyAuthenticationHandler reads, or a client certificate (mTLS); a challenge with one of them means
-    // the credential failed.
-    private static bool KeyPresented(HttpContext context)
-    {
-        if (context.Connection.ClientCertificate is not null)
-        {
-            return true;
-        }
-
-        var request = context.Request;
-        var authorization = request.Headers.Authorization.ToString();
-        return (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization["Bearer ".Length..].Trim().Length > 0)
-            || request.Headers[ApiKeyAuthenticationHandler.HeaderName].ToString().Trim().Length > 0;
     }
 }

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 namespace LogDapr.Aggregator.Audit;
 
 /// <summary>

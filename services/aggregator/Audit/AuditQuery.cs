@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Audit;

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using LogDapr.Configuration.Audit;
 using Microsoft.AspNetCore.Authorization;
 
@@ -16,6 +17,7 @@ public static class AuditRegistration
         builder.Services.AddSingleton<AuthFailureLimiter>();
         builder.Services.AddSingleton<AuditWriter>();
         builder.Services.AddSingleton<AuditReader>();
+        builder.Services.AddSingleton<AuditArrivals>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditAuthorizationResultHandler>();
         return builder;
     }

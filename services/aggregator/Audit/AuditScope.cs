@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using LogDapr.Aggregator.Database;
 using LogDapr.ServiceDefaults.Auth;
 
@@ -10,10 +11,10 @@ namespace LogDapr.Aggregator.Audit;
 /// </summary>
 public sealed class AuditScope
 {
-    public const string Anonymous = "anonymous";
+    public const string Anonymous = AuditActors.Anonymous;
     public const int MaxTenantChars = 1024;
     public const int MaxTextChars = 1100;
-    private const int MaxAddressChars = 64;
+    public const int MaxAddressChars = 64;
     private static readonly object ItemKey = new();
 
     private readonly string actor;

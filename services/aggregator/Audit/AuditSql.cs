@@ -35,6 +35,11 @@ public static class AuditSql
     public static object?[] Values(AuditEntry entry)
         => [entry.Actor, entry.Action, entry.Tenant, entry.Resource, entry.RemoteAddress, entry.Outcome, entry.StatusCode, entry.Suppressed];
 
+    /// <summary>A record that arrived over the audit topic: its own id and time; a redelivery inserts nothing.</summary>
+    public static string InsertArrived(string schema)
+        => $"INSERT INTO {schema}.{Table} (record_id, at, {Columns}) VALUES (@record_id, @at, @actor, @action, @tenant, @resource, @remote, @outcome, @status, @suppressed) "
+            + "ON CONFLICT (record_id) DO NOTHING";
+
     public static string Insert(string schema)
         => $"INSERT INTO {schema}.{Table} ({Columns}) VALUES (@actor, @action, @tenant, @resource, @remote, @outcome, @status, @suppressed)";
 }

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using LogDapr.ServiceDefaults.Auth;
 using LogDapr.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.Metadata;

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using System.Buffers.Text;
 using System.Text;
 using LogDapr.Aggregator.Audit;

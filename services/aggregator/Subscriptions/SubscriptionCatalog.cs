@@ -21,10 +21,16 @@ public static class SubscriptionCatalog
         var logs = new DaprSubscription(pipeline.PubSubName, pipeline.Topic, PipelineDefaults.LogsRoute, deadLetterTopic,
             new BulkSubscribeSettings(true, aggregator.BulkMaxMessages, aggregator.BulkMaxAwaitMilliseconds));
 
-        // Only the counter records dead-letter arrivals: two roles recording one arrival would count it twice.
+        // Only the counter records dead-letter arrivals (two roles recording one arrival would count it twice) and
+        // writes the audit records ingest sends.
         return aggregator.Role != AggregatorRole.Counter
             ? [logs]
-            : [logs, new DaprSubscription(pipeline.PubSubName, pipeline.DeadLetterTopic, PipelineDefaults.DeadLetterRoute, null, null)];
+            :
+            [
+                logs,
+                new DaprSubscription(pipeline.PubSubName, pipeline.DeadLetterTopic, PipelineDefaults.DeadLetterRoute, null, null),
+                new DaprSubscription(pipeline.PubSubName, pipeline.AuditTopic, PipelineDefaults.AuditRoute, null, null),
+            ];
     }
 }
 

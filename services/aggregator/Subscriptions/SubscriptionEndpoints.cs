@@ -1,3 +1,4 @@
+using LogDapr.Aggregator.Audit;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Http;
@@ -31,8 +32,10 @@ public static partial class SubscriptionEndpoints
         dapr.MapPost(PipelineDefaults.LogsRoute, HandleLogsAsync);
         if (options.Role == AggregatorRole.Counter)
         {
-            // The counter records dead-letter arrivals; the other roles do not subscribe to that topic.
+            // The counter records dead-letter arrivals and writes ingest's audit records; the other roles do not
+            // subscribe to those topics.
             dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
+            dapr.MapPost(PipelineDefaults.AuditRoute, (HttpContext context, AuditArrivals arrivals) => arrivals.HandleAsync(context));
         }
 
         // daprd acks and forgets a 404 (bulk always, single deliveries up to 1.16) or DROPs it (1.17+): after a route

@@ -29,6 +29,9 @@ public static class PipelineDefaults
     public const string LogsTopic = "logs";
     public const string DeadLetterTopic = "logs-deadletter";
 
+    /// <summary>Where ingest sends its audit records (API key failures) for the counter to write into audit_log.</summary>
+    public const string AuditTopic = "logs-audit";
+
     /// <summary>Where the processor publishes; with processing on, the counter and the store read this topic.</summary>
     public const string ProcessedTopic = "logs-processed";
 
@@ -37,6 +40,9 @@ public static class PipelineDefaults
 
     /// <summary>Route on the aggregator that receives deliveries of <see cref="DeadLetterTopic"/>.</summary>
     public const string DeadLetterRoute = "/dapr/dead-letters";
+
+    /// <summary>Route on the aggregator (counter) that receives deliveries of <see cref="AuditTopic"/>.</summary>
+    public const string AuditRoute = "/dapr/audit";
 
     public const string PostgresSchema = "logdapr";
 

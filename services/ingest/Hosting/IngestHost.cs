@@ -1,6 +1,7 @@
 using LogDapr.Contracts.Events;
 using LogDapr.Configuration;
 using LogDapr.Configuration.Ingest;
+using LogDapr.Ingest.Audit;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Mapping;
@@ -80,6 +81,7 @@ public static class IngestHost
         builder.Services.AddSingleton<ElasticsearchBulkHandler>();
 
         builder.AddApiKeyAuth();
+        builder.AddIngestAudit();
         builder.Services.AddOptions<BackpressureOptions>()
             .Bind(builder.Configuration.GetSection(ConfigKeys.IngestSection))
             .ValidateDataAnnotations()
@@ -119,6 +121,7 @@ public static class IngestHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthFailureAudit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;

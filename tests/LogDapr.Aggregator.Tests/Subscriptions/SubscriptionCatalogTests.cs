@@ -8,12 +8,12 @@ namespace LogDapr.Aggregator.Tests.Subscriptions;
 public class SubscriptionCatalogTests
 {
     [Fact]
-    public void Declares_bulk_logs_subscription_with_dead_letter_topic_and_the_dead_letter_subscription()
+    public void Declares_bulk_logs_subscription_with_dead_letter_topic_the_dead_letter_and_the_audit_subscriptions()
     {
         var json = JsonSerializer.Serialize(SubscriptionCatalog.Build(new PipelineOptions(), new AggregatorOptions { BulkMaxMessages = 250, BulkMaxAwaitMilliseconds = 700 }));
         var subscriptions = JsonDocument.Parse(json).RootElement;
 
-        Assert.Equal(2, subscriptions.GetArrayLength());
+        Assert.Equal(3, subscriptions.GetArrayLength());
         var logs = subscriptions[0];
         Assert.Equal(PipelineDefaults.PubSubComponent, logs.GetProperty("pubsubname").GetString());
         Assert.Equal(PipelineDefaults.LogsTopic, logs.GetProperty("topic").GetString());
@@ -24,6 +24,11 @@ public class SubscriptionCatalogTests
         Assert.Equal(700, logs.GetProperty("bulkSubscribe").GetProperty("maxAwaitDurationMs").GetInt32());
         Assert.Equal(PipelineDefaults.DeadLetterTopic, subscriptions[1].GetProperty("topic").GetString());
         Assert.False(subscriptions[1].TryGetProperty("deadLetterTopic", out _));
+        // Ingest's audit records: one at a time (a few per minute at most), and never dead-lettered.
+        Assert.Equal(PipelineDefaults.AuditTopic, subscriptions[2].GetProperty("topic").GetString());
+        Assert.Equal(PipelineDefaults.AuditRoute, subscriptions[2].GetProperty("route").GetString());
+        Assert.False(subscriptions[2].TryGetProperty("deadLetterTopic", out _));
+        Assert.False(subscriptions[2].TryGetProperty("bulkSubscribe", out _));
     }
 
     [Fact]

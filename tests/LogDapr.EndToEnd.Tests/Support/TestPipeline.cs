@@ -26,7 +26,8 @@ public sealed class TestPipeline : IAsyncDisposable
 
     public static async Task<TestPipeline> StartAsync(
         string name, IReadOnlyList<string>? sidecarArguments = null, IReadOnlyDictionary<string, string?>? appEnvironment = null,
-        LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null, bool tls = false)
+        LocalBroker broker = LocalBroker.Redis, string? processingRules = null, string? routes = null, string? routeComponents = null, bool tls = false,
+        string? authKeysDirectory = null)
     {
         var runDirectory = ScratchDirectory.NewPath("logdapr-e2e", name);
         string? rulesFile = null;
@@ -58,6 +59,7 @@ public sealed class TestPipeline : IAsyncDisposable
             RoutesFile = routesFile,
             RouteComponentsDirectory = componentsDirectory,
             Tls = tls,
+            AuthKeysDirectory = authKeysDirectory,
         }, CancellationToken.None);
         return new TestPipeline(pipeline);
     }

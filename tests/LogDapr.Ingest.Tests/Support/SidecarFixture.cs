@@ -43,16 +43,20 @@ public sealed class SidecarFixture : IAsyncLifetime
         return topics["topics"]!.AsArray().Where(t => t!["topic"]!.GetValue<string>() == topic).Sum(t => t!["published"]!.GetValue<long>());
     }
 
-    /// <summary>
-    /// The events of every message published so far, each message once, read from the sidecar's journal: the payloads are
-    /// the CloudEvents as stored, members in order (<c>{"data":{"events":[...]},...}</c>), found by their opening and
-    /// told apart by id (compaction may copy a message into a newer segment).
-    /// </summary>
+    /// <summary>The events of every message published so far, each message once (see <see cref="PublishedData"/>).</summary>
     public IReadOnlyList<JsonElement> PublishedEvents()
+        => [.. PublishedData().Where(d => d.TryGetProperty("events", out _)).SelectMany(d => d.GetProperty("events").EnumerateArray())];
+
+    /// <summary>
+    /// The data of every message published so far, each message once, read from the sidecar's journal: the payloads are
+    /// the CloudEvents as stored, members in order (<c>{"data":{...},...}</c>), found by their opening and told apart by
+    /// id (compaction may copy a message into a newer segment).
+    /// </summary>
+    public IReadOnlyList<JsonElement> PublishedData()
     {
         var opening = "{\"data\":"u8.ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var events = new List<JsonElement>();
+        var data = new List<JsonElement>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(directory!, "journal"), "*.journal", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             byte[] bytes;
@@ -70,10 +74,9 @@ public sealed class SidecarFixture : IAsyncLifetime
                     using (document)
                     {
                         if (seen.Add(document.RootElement.GetProperty("id").GetString()!)
-                            && document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                            && data.TryGetProperty("events", out var batch))
+                            && document.RootElement.TryGetProperty("data", out var member) && member.ValueKind == JsonValueKind.Object)
                         {
-                            events.AddRange(batch.EnumerateArray().Select(e => e.Clone()));
+                            data.Add(member.Clone());
                         }
                     }
                 }
@@ -83,7 +86,7 @@ public sealed class SidecarFixture : IAsyncLifetime
             }
         }
 
-        return events;
+        return data;
     }
 
     private static JsonDocument? ParseOne(ReadOnlySpan<byte> bytes)

@@ -1,3 +1,4 @@
+using LogDapr.ServiceDefaults.Audit;
 using System.Globalization;
 using LogDapr.Aggregator.Audit;
 using LogDapr.ServiceDefaults.Auth;

@@ -1,7 +1,7 @@
 using LogDapr.Configuration.Audit;
 using Microsoft.Extensions.Options;
 
-namespace LogDapr.Aggregator.Audit;
+namespace LogDapr.ServiceDefaults.Audit;
 
 /// <summary>
 /// Decides which API key failures are recorded, so a flood of bad keys cannot fill audit_log: at most
@@ -10,8 +10,9 @@ namespace LogDapr.Aggregator.Audit;
 /// (<c>suppressed</c>), so the trail shows how many there were. Memory is bounded: at most
 /// <see cref="MaxTrackedAddresses"/> addresses are tracked; a failure from one more is suppressed and only counted in
 /// the metric.
+/// Shared by ingest and the aggregator: each counts what it suppresses in its own metrics (a false return).
 /// </summary>
-public sealed class AuthFailureLimiter(IOptions<AuditOptions> options, TimeProvider time, AuditMetrics metrics)
+public sealed class AuthFailureLimiter(IOptions<AuditOptions> options, TimeProvider time)
 {
     public const int MaxTrackedAddresses = 10_000;
 
@@ -50,7 +51,6 @@ public sealed class AuthFailureLimiter(IOptions<AuditOptions> options, TimeProvi
                 if (addresses.Count >= MaxTrackedAddresses)
                 {
                     suppressed = 0;
-                    metrics.Suppressed();
                     return false;
                 }
 
@@ -69,7 +69,6 @@ public sealed class AuthFailureLimiter(IOptions<AuditOptions> options, TimeProvi
 
             entry.Suppressed = entry.Suppressed == int.MaxValue ? int.MaxValue : entry.Suppressed + 1;
             suppressed = 0;
-            metrics.Suppressed();
             return false;
         }
     }

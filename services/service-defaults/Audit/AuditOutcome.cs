@@ -1,4 +1,6 @@
-namespace LogDapr.Aggregator.Audit;
+using Microsoft.AspNetCore.Http;
+
+namespace LogDapr.ServiceDefaults.Audit;
 
 /// <summary>How an audited operation ended (column <c>outcome</c>), derived from the HTTP status the caller got.</summary>
 public static class AuditOutcome

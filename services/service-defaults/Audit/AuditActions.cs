@@ -1,4 +1,4 @@
-namespace LogDapr.Aggregator.Audit;
+namespace LogDapr.ServiceDefaults.Audit;
 
 /// <summary>The operations the audit trail records (column <c>action</c>); stable, filterable with GET /v1/audit?action=.</summary>
 public static class AuditActions
