@@ -130,7 +130,7 @@ internal static class ComponentRenderer
         var store = pipeline.Spec.Storage.Enabled ? names.StoreAppId : null;
         var processed = ProcessingSpec.IsOn(pipeline.Spec) ? PipelineTopics.Processed(pipeline.Spec) : null;
         var router = pipeline.Spec.Routes is not null ? names.RouterAppId : null;
-        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, publishers, store, processed, router);
+        TopicScopes.Add(metadata, names, pubsub.Topic, pipeline.Spec.DeadLetter.Topic, PipelineTopics.Audit(pipeline.Spec), publishers, store, processed, router);
         string[] roles =
         [
             names.IngestAppId, names.AggregatorAppId,
@@ -150,27 +150,35 @@ internal static class ComponentRenderer
     /// and Kafka (one group over several topics) read both topics through the pipeline's component.
     /// </summary>
     public static DaprComponent? DeadLetterPubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+        => JetStreamReader(pipeline, names, secrets, names.DeadLetterPubSubComponent, pipeline.Spec.DeadLetter.Topic, "-dead-letters");
+
+    /// <summary>The component the audit Subscription reads through: on JetStream its own durable, as <see cref="DeadLetterPubSub"/>.</summary>
+    public static DaprComponent? AuditPubSub(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets)
+        => JetStreamReader(pipeline, names, secrets, names.AuditPubSubComponent, PipelineTopics.Audit(pipeline.Spec), "-audit");
+
+    private static DaprComponent? JetStreamReader(LogPipeline pipeline, ResourceNames names, List<SecretReference> secrets, string component, string topic, string durableSuffix)
     {
         if (pipeline.Spec.PubSub.Type != BrokerType.JetStream || pipeline.Spec.PubSub.JetStream is not { } jetstream)
         {
             return null;
         }
         var metadata = new DaprMetadata(secrets);
-        var durable = (pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId) + "-dead-letters";
+        var durable = (pipeline.Spec.PubSub.ConsumerGroup ?? names.AggregatorAppId) + durableSuffix;
         JetStreamConsumer(metadata, names, jetstream, durable);
-        var deadLetterTopic = pipeline.Spec.DeadLetter.Topic;
-        // Nobody publishes through this component (daprd publishes dead letters through the logs subscription's).
-        metadata.Value("allowedTopics", deadLetterTopic)
-            .Value("protectedTopics", deadLetterTopic)
-            .Value("subscriptionScopes", $"{names.AggregatorAppId}={deadLetterTopic}");
-        return Component(pipeline, names.DeadLetterPubSubComponent, "pubsub", PubSubJetStream, metadata.Items, [names.AggregatorAppId]);
+        // Nobody publishes through this component (daprd publishes dead letters through the logs subscription's
+        // component, ingest its audit records through the pipeline's).
+        metadata.Value("allowedTopics", topic)
+            .Value("protectedTopics", topic)
+            .Value("subscriptionScopes", $"{names.AggregatorAppId}={topic}");
+        return Component(pipeline, component, "pubsub", PubSubJetStream, metadata.Items, [names.AggregatorAppId]);
     }
 
     /// <summary>The pub/sub component a Subscription of <paramref name="topic"/> names (see <see cref="DeadLetterPubSub"/>).</summary>
     public static string SubscriptionPubSub(LogPipeline pipeline, ResourceNames names, string topic) =>
-        pipeline.Spec.PubSub.Type == BrokerType.JetStream && topic == pipeline.Spec.DeadLetter.Topic
-            ? names.DeadLetterPubSubComponent
-            : names.PubSubComponent;
+        pipeline.Spec.PubSub.Type != BrokerType.JetStream ? names.PubSubComponent
+        : topic == pipeline.Spec.DeadLetter.Topic ? names.DeadLetterPubSubComponent
+        : topic == PipelineTopics.Audit(pipeline.Spec) ? names.AuditPubSubComponent
+        : names.PubSubComponent;
 
     /// <summary>
     /// components-contrib (common/component/kafka/auth.go updateTLSConfig, v1.16.13 to v1.18.4) turns TLS off for

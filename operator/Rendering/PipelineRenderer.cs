@@ -28,6 +28,12 @@ public static class PipelineRenderer
             throw new InvalidPipelineException("deadLetter.topic must differ from pubsub.topic");
         }
 
+        if (pipeline.Spec.DeadLetter.Topic == PipelineTopics.Audit(pipeline.Spec))
+        {
+            // Also a CEL rule; checked here for `render`.
+            throw new InvalidPipelineException($"deadLetter.topic must differ from {PipelineTopics.Audit(pipeline.Spec)}, the topic ingest sends its audit records to");
+        }
+
         var processing = ProcessingSpec.IsOn(pipeline.Spec);
         if (processing && pipeline.Spec.DeadLetter.Topic == PipelineTopics.Processed(pipeline.Spec))
         {
@@ -66,6 +72,10 @@ public static class PipelineRenderer
         {
             objects.Add(new(KnownResources.DaprComponents, deadLetterPubSub));
         }
+        if (ComponentRenderer.AuditPubSub(pipeline, names, secrets) is { } auditPubSub)
+        {
+            objects.Add(new(KnownResources.DaprComponents, auditPubSub));
+        }
         objects.AddRange(
         [
             new(KnownResources.DaprComponents, ComponentRenderer.StateStore(pipeline, names, secrets)),
@@ -82,6 +92,7 @@ public static class PipelineRenderer
             new(KnownResources.DaprResiliencies, ResiliencyRenderer.Render(pipeline, names)),
             new(KnownResources.DaprSubscriptions, SubscriptionRenderer.Logs(pipeline, names)),
             new(KnownResources.DaprSubscriptions, SubscriptionRenderer.DeadLetters(pipeline, names)),
+            new(KnownResources.DaprSubscriptions, SubscriptionRenderer.Audit(pipeline, names)),
         ]);
         if (storage)
         {

@@ -79,7 +79,7 @@ internal static class ResiliencyRenderer
     private static Dictionary<string, DaprComponentTarget> Targets(LogPipeline pipeline, ResourceNames names)
     {
         var targets = new Dictionary<string, DaprComponentTarget>(StringComparer.Ordinal);
-        foreach (var component in new[] { pipeline.Spec.PubSub.Topic, pipeline.Spec.DeadLetter.Topic }.Select(t => ComponentRenderer.SubscriptionPubSub(pipeline, names, t)).Distinct())
+        foreach (var component in new[] { pipeline.Spec.PubSub.Topic, pipeline.Spec.DeadLetter.Topic, PipelineTopics.Audit(pipeline.Spec) }.Select(t => ComponentRenderer.SubscriptionPubSub(pipeline, names, t)).Distinct())
         {
             targets[component] = new DaprComponentTarget { Inbound = new DaprPolicyReferences { Timeout = DeliveryPolicy, Retry = DeliveryPolicy } };
         }

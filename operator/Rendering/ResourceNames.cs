@@ -35,6 +35,7 @@ public sealed record ResourceNames(string Pipeline)
 
     /// <summary>JetStream only: the component the dead-letter topic is consumed through (its own durable consumer).</summary>
     public string DeadLetterPubSubComponent => $"{Pipeline}-pubsub-dlq";
+    public string AuditPubSubComponent => $"{Pipeline}-pubsub-audit";
     public string StateStoreComponent => $"{Pipeline}-state";
     public string PostgresBindingComponent => $"{Pipeline}-postgres";
 
@@ -55,6 +56,7 @@ public sealed record ResourceNames(string Pipeline)
     public string RedactionKeySecret => $"{Pipeline}-redaction-key";
 
     public string DeadLetterSubscription => $"{Pipeline}-dead-letters";
+    public string AuditSubscription => $"{Pipeline}-audit";
     public string Resiliency => $"{Pipeline}-resiliency";
 
     /// <summary>The Secret with the aggregator's Dapr app token that the operator creates when the spec names none.</summary>

@@ -27,6 +27,7 @@ internal static class ServiceEnvironment
             Value(ConfigKeys.Urls, Urls(PipelineDefaults.IngestPort, spec.Ingest.Tls)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), spec.PubSub.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.AuditTopic)), PipelineTopics.Audit(spec)),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.StateStoreName)), names.StateStoreComponent),
             Value(Key(IngestOptions.Section, nameof(IngestOptions.MaxBodyBytes)), limits.MaxBodyBytes),
             Value(Key(IngestOptions.Section, nameof(LogEventLimits.MaxEventsPerBatch)), limits.MaxEventsPerBatch),
@@ -89,6 +90,7 @@ internal static class ServiceEnvironment
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.PubSubName)), names.PubSubComponent),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.Topic)), topic),
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.DeadLetterTopic)), spec.DeadLetter.Topic),
+            Value(Key(PipelineOptions.Section, nameof(PipelineOptions.AuditTopic)), PipelineTopics.Audit(spec)),
             // Reading the processed topic, a replayed dead letter still goes to the raw topic, to be processed again.
             .. topic == spec.PubSub.Topic ? Array.Empty<V1EnvVar>() : [Value(Key(PipelineOptions.Section, nameof(PipelineOptions.ReplayTopic)), spec.PubSub.Topic)],
             Value(Key(PipelineOptions.Section, nameof(PipelineOptions.BindingName)), names.PostgresBindingComponent),

@@ -72,6 +72,21 @@ internal static class SubscriptionRenderer
             Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.DeadLetterRoute },
         });
 
+    /// <summary>
+    /// Ingest's audit records, to the counter: one message at a time (a few per minute at most) and no dead-letter
+    /// topic, since the counter itself drops what is not a record and retries while Postgres is down.
+    /// </summary>
+    public static DaprSubscription Audit(LogPipeline pipeline, ResourceNames names) => Subscription(
+        pipeline,
+        names.AuditSubscription,
+        names.AggregatorAppId,
+        new DaprSubscriptionSpec
+        {
+            Pubsubname = ComponentRenderer.SubscriptionPubSub(pipeline, names, PipelineTopics.Audit(pipeline.Spec)),
+            Topic = PipelineTopics.Audit(pipeline.Spec),
+            Routes = new DaprSubscriptionRoutes { Default = PipelineDefaults.AuditRoute },
+        });
+
     private static DaprSubscription Subscription(LogPipeline pipeline, string name, string appId, DaprSubscriptionSpec spec) => new()
     {
         Metadata = ObjectMetadata.For(pipeline, name, "subscription"),

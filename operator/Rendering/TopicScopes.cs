@@ -2,8 +2,8 @@ namespace LogDapr.Operator.Rendering;
 
 /// <summary>
 /// Who may do what on the pipeline's pub/sub component, in daprd's own terms (dapr/dapr v1.16.0 pkg/scopes/scopes.go,
-/// pkg/runtime/pubsub/adapter.go IsOperationAllowed). allowedTopics limits the component to the two topics;
-/// protectedTopics makes both need an explicit grant; publishingScopes and subscriptionScopes are the grants
+/// pkg/runtime/pubsub/adapter.go IsOperationAllowed). allowedTopics limits the component to the pipeline's topics;
+/// protectedTopics makes each need an explicit grant; publishingScopes and subscriptionScopes are the grants
 /// ("app=topic,topic;app=topic"). Publishers other than ingest may only publish to the logs topic and nobody but the
 /// aggregator and the store may subscribe: the consumer group is component metadata ({appID} or a fixed name), so
 /// another subscriber could join a group and take its messages.
@@ -13,19 +13,20 @@ internal static class TopicScopes
     /// <param name="store">The store's app id while storage is enabled, else null.</param>
     /// <param name="processed">The processed topic while processing is on, else null.</param>
     /// <param name="router">The router's app id while spec.routes is set, else null.</param>
-    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, IReadOnlyList<string> publishers, string? store, string? processed = null, string? router = null)
+    /// <param name="auditTopic">Ingest's audit records: only ingest publishes there, only the aggregator (counter) reads.</param>
+    public static void Add(DaprMetadata metadata, ResourceNames names, string topic, string deadLetterTopic, string auditTopic, IReadOnlyList<string> publishers, string? store, string? processed = null, string? router = null)
     {
         // The topic the aggregator and the store read: the processor's output while processing is on.
         var consumed = processed ?? topic;
         var both = $"{consumed},{deadLetterTopic}";
         var publishing = new List<string>
         {
-            $"{names.IngestAppId}={topic}",
+            $"{names.IngestAppId}={topic},{auditTopic}",
             // The aggregator's sidecar publishes dead letters, and the aggregator replays them: onto the topic it reads,
             // or with processing on onto the raw topic (Pipeline:ReplayTopic), so a replay is processed again.
             $"{names.AggregatorAppId}={(processed is null ? both : $"{topic},{deadLetterTopic}")}",
         };
-        var subscribing = new List<string> { $"{names.AggregatorAppId}={both}" };
+        var subscribing = new List<string> { $"{names.AggregatorAppId}={both},{auditTopic}" };
         if (processed is not null)
         {
             // The processor reads the raw topic in its own consumer group ({appID}), publishes each processed event to
@@ -51,7 +52,7 @@ internal static class TopicScopes
         }
         publishing.AddRange(publishers.Select(p => $"{p}={topic}"));
 
-        var topics = processed is null ? both : $"{topic},{processed},{deadLetterTopic}";
+        var topics = (processed is null ? both : $"{topic},{processed},{deadLetterTopic}") + "," + auditTopic;
         metadata.Value("allowedTopics", topics)
             .Value("protectedTopics", topics)
             .Value("publishingScopes", string.Join(';', publishing))

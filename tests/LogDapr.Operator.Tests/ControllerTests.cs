@@ -42,7 +42,7 @@ public sealed class ControllerTests
         var pipeline = cluster.Pipeline("team", "demo");
         var uid = pipeline.Uid();
         var expected = Expected(cluster, "team", "demo");
-        Assert.Equal(14, expected.Count); // 3 components, resiliency, 3 subscriptions (2 aggregator, 1 store), 3 services, 3 deployments, ingest PDB
+        Assert.Equal(15, expected.Count); // 3 components, resiliency, 4 subscriptions (3 aggregator, 1 store), 3 services, 3 deployments, ingest PDB
         foreach (var obj in expected)
         {
             var live = Owned(cluster, obj.Type, obj.Name);

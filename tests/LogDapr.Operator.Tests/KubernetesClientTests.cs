@@ -96,7 +96,7 @@ public sealed class KubernetesClientTests
         cluster.Cluster.Start();
         cluster.Cluster.Apply(Samples.Minimal);
         await cluster.Cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
-        Assert.Equal(14, KnownResources.Owned.Sum(t => server.All(t, "team").Count));
+        Assert.Equal(15, KnownResources.Owned.Sum(t => server.All(t, "team").Count));
     }
 
     /// <summary>A <see cref="TestCluster"/> whose controller talks HTTP to a given server.</summary>

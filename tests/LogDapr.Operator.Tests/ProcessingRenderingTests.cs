@@ -185,18 +185,18 @@ public sealed class ProcessingRenderingTests
         var pubsub = Find(result, KnownResources.DaprComponents, "p-pubsub");
         Assert.Contains("p-processor", Scopes(pubsub));
         var metadata = ComponentMetadata(pubsub);
-        Assert.Equal("logs,logs-processed,logs-deadletter", metadata["allowedTopics"]);
-        Assert.Equal("logs,logs-processed,logs-deadletter", metadata["protectedTopics"]);
+        Assert.Equal("logs,logs-processed,logs-deadletter,logs-audit", metadata["allowedTopics"]);
+        Assert.Equal("logs,logs-processed,logs-deadletter,logs-audit", metadata["protectedTopics"]);
         Assert.Equal("{appID}", metadata["consumerID"]);
         var publishing = metadata["publishingScopes"].Split(';');
-        Assert.Contains("p-ingest=logs", publishing);
+        Assert.Contains("p-ingest=logs,logs-audit", publishing);
         Assert.Contains("p-processor=logs-processed,logs-deadletter", publishing);
         // The counter replays dead letters onto the raw topic, to be processed again.
         Assert.Contains("p-aggregator=logs,logs-deadletter", publishing);
         var subscribing = metadata["subscriptionScopes"].Split(';');
         Assert.Contains("p-processor=logs", subscribing);
         Assert.Contains("p-store=logs-processed", subscribing);
-        Assert.Contains("p-aggregator=logs-processed,logs-deadletter", subscribing);
+        Assert.Contains("p-aggregator=logs-processed,logs-deadletter,logs-audit", subscribing);
 
         Assert.Contains("p-processor", Scopes(Find(result, KnownResources.DaprComponents, "p-state")));
         Assert.Equal(["p-aggregator", "p-store", "p-processor"], Scopes(Find(result, KnownResources.DaprComponents, "p-postgres")));
@@ -240,7 +240,7 @@ public sealed class ProcessingRenderingTests
         var result = RenderSpec(extra);
         Assert.DoesNotContain(Names(result), n => n.Contains("processor", StringComparison.Ordinal) || n.Contains("processing", StringComparison.Ordinal));
         Assert.Equal("logs", Value(Env(Find(result, KnownResources.Deployments, "p-aggregator")), "Pipeline__Topic"));
-        Assert.Equal("logs,logs-deadletter", ComponentMetadata(Find(result, KnownResources.DaprComponents, "p-pubsub"))["allowedTopics"]);
+        Assert.Equal("logs,logs-deadletter,logs-audit", ComponentMetadata(Find(result, KnownResources.DaprComponents, "p-pubsub"))["allowedTopics"]);
         Assert.Null(result.ProcessedTopic);
         Assert.Null(result.GeneratedRedactionKeySecret);
     }

@@ -35,16 +35,17 @@ public sealed class PublisherScopesTests
     }
 
     [Fact]
-    public void Publishers_may_publish_to_the_logs_topic_only_and_only_the_aggregator_and_the_store_may_subscribe()
+    public void Publishers_may_publish_to_the_logs_topic_only_only_ingest_to_the_audit_topic_and_only_the_aggregator_and_the_store_may_subscribe()
     {
         var metadata = ComponentMetadata(Find(Render(Pipeline(Spec)), KnownResources.DaprComponents, "p-pubsub"));
-        Assert.Equal("logs,logs-deadletter", metadata["allowedTopics"]);
+        Assert.Equal("logs,logs-deadletter,logs-audit", metadata["allowedTopics"]);
         // A protected topic needs an explicit grant: whoever is not named below can neither publish nor subscribe.
-        Assert.Equal("logs,logs-deadletter", metadata["protectedTopics"]);
+        Assert.Equal("logs,logs-deadletter,logs-audit", metadata["protectedTopics"]);
         // The aggregator's sidecar publishes dead letters, and the aggregator replays them onto the logs topic; the
-        // store's sidecar publishes dead letters of its own deliveries, and reads the logs topic only.
-        Assert.Equal("p-ingest=logs;p-aggregator=logs,logs-deadletter;p-store=logs-deadletter;checkout=logs;billing=logs", metadata["publishingScopes"]);
-        Assert.Equal("p-aggregator=logs,logs-deadletter;p-store=logs", metadata["subscriptionScopes"]);
+        // store's sidecar publishes dead letters of its own deliveries, and reads the logs topic only. Only ingest may
+        // write audit records, and only the counter reads them: a publisher could otherwise forge the audit trail.
+        Assert.Equal("p-ingest=logs,logs-audit;p-aggregator=logs,logs-deadletter;p-store=logs-deadletter;checkout=logs;billing=logs", metadata["publishingScopes"]);
+        Assert.Equal("p-aggregator=logs,logs-deadletter,logs-audit;p-store=logs", metadata["subscriptionScopes"]);
     }
 
     [Fact]

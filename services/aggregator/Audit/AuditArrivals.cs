@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LogDapr.Aggregator.Decoding;
-using LogDapr.Aggregator.Subscriptions;
 using LogDapr.ServiceDefaults.Audit;
 using LogDapr.ServiceDefaults.Http;
 using Npgsql;
@@ -18,20 +17,21 @@ public sealed partial class AuditArrivals(AuditWriter writer, TimeProvider time,
 {
     private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
-    public async Task<IResult> HandleAsync(HttpContext context)
+    /// <returns>How the delivery went, for the subscription route's answer.</returns>
+    public async Task<DeliveryStatus> HandleAsync(HttpContext context)
     {
         var read = await RequestBodyReader.ReadAsync(context.Request, AuditMessage.MaxBytes, context.RequestAborted).ConfigureAwait(false);
         using var body = read.Body;
         if (read.Status != BodyReadStatus.Ok || body is null)
         {
             LogDropped(logger, $"the body could not be read ({read.Status}; at most {AuditMessage.MaxBytes} bytes, uncompressed)");
-            return Answer(DeliveryStatus.Drop);
+            return DeliveryStatus.Drop;
         }
 
         if (Read(body.Memory, out var error) is not { } record)
         {
             LogDropped(logger, error!);
-            return Answer(DeliveryStatus.Drop);
+            return DeliveryStatus.Drop;
         }
 
         var now = time.GetUtcNow();
@@ -46,11 +46,11 @@ public sealed partial class AuditArrivals(AuditWriter writer, TimeProvider time,
                 LogRedelivered(logger, record.Id);
             }
 
-            return Answer(DeliveryStatus.Success);
+            return DeliveryStatus.Success;
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            return Answer(DeliveryStatus.Retry);
+            return DeliveryStatus.Retry;
         }
     }
 
@@ -87,8 +87,6 @@ public sealed partial class AuditArrivals(AuditWriter writer, TimeProvider time,
         };
         return error is null ? record : null;
     }
-
-    private static IResult Answer(DeliveryStatus status) => TypedResults.Json(new DeliveryResponses.SingleResponse(DeliveryResponses.Wire(status)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit topic delivery dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, string reason);

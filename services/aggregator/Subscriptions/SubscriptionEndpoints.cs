@@ -35,7 +35,8 @@ public static partial class SubscriptionEndpoints
             // The counter records dead-letter arrivals and writes ingest's audit records; the other roles do not
             // subscribe to those topics.
             dapr.MapPost(PipelineDefaults.DeadLetterRoute, HandleDeadLettersAsync);
-            dapr.MapPost(PipelineDefaults.AuditRoute, (HttpContext context, AuditArrivals arrivals) => arrivals.HandleAsync(context));
+            dapr.MapPost(PipelineDefaults.AuditRoute, async (HttpContext context, AuditArrivals arrivals)
+                => TypedResults.Json(new DeliveryResponses.SingleResponse(DeliveryResponses.Wire(await arrivals.HandleAsync(context).ConfigureAwait(false)))));
         }
 
         // daprd acks and forgets a 404 (bulk always, single deliveries up to 1.16) or DROPs it (1.17+): after a route
