@@ -235,9 +235,8 @@ internal static class EventRules
         {
             return newId(index);
         }
-        // Version 7 orders ids by time; the receive time keeps the reader free of a clock (and it cannot precede 1970).
-        var guid = receivedAtUtc.UtcTicks >= DateTime.UnixEpoch.Ticks ? Guid.CreateVersion7(receivedAtUtc) : Guid.CreateVersion7();
-        return guid.ToString();
+        // Version 7 orders ids by time; the receive time keeps the reader free of a clock.
+        return Uuid7.New(receivedAtUtc).ToString();
     }
 
     // Never cuts a surrogate pair: error messages end up in JSON problem details, which need valid UTF-16.

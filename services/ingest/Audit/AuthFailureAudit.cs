@@ -1,3 +1,4 @@
+using LogDapr.Contracts.Events;
 using LogDapr.ServiceDefaults.Audit;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -30,7 +31,7 @@ public sealed class AuthFailureAudit(AuthFailureLimiter limiter, AuditSender sen
             return;
         }
 
-        sender.Enqueue(new AuditMessage(Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), AuditActors.Anonymous, AuditActions.AuthFailure, null,
+        sender.Enqueue(new AuditMessage(Uuid7.New(time.GetUtcNow()), time.GetUtcNow(), AuditActors.Anonymous, AuditActions.AuthFailure, null,
             Truncate($"{context.Request.Method} {context.Request.Path}", MaxResourceChars), address, StatusCodes.Status401Unauthorized, suppressed));
     }
 

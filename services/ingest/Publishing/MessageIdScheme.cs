@@ -48,7 +48,7 @@ public abstract class MessageIdScheme
         public override string Name => "random";
 
         public override string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt)
-            => (receivedAt >= DateTimeOffset.UnixEpoch ? Guid.CreateVersion7(receivedAt) : Guid.CreateVersion7()).ToString();
+            => Uuid7.New(receivedAt).ToString();
     }
 
     private sealed class FromEventIds : MessageIdScheme
