@@ -10,7 +10,7 @@ namespace LogDapr.Operator.Controller;
 
 /// <summary>
 /// The reconcile step after the prerequisites (which made sure every referenced Secret key exists): reads the values
-/// of the referenced Secrets, fresh, to refuse a Postgres connection string daprd cannot use (nothing is applied
+/// of the referenced Secrets, fresh, to refuse a Postgres connection string daprd cannot use, or a rate-limit Redis one without ssl=true under spec.ingest.rateLimit.tls (nothing is applied
 /// then), and to stamp each Deployment's pod template with the checksum of the values its pods read at start, so a
 /// rotation rolls them; and to refuse TLS files that are not PEM or a key that does not belong to its certificate. Values never leave this class: not in a message, a log or a rendered object; only keyed
 /// hashes do.
@@ -61,6 +61,14 @@ public sealed class PipelineSecrets(IKubeApi api)
                 var message = $"Secret \"{reference.Name}\" key \"{reference.Key}\" (spec.postgres.connectionStringSecretKeyRef): the Postgres connection string {problem} The pipeline is left unchanged until then.";
                 return new Blocked(Reasons.InvalidConnectionString, message, dapr);
             }
+        }
+
+        if (pipeline.Spec.Ingest.RateLimit is { RedisConnectionStringSecretKeyRef: { } redis, Tls: not null }
+            && SecretData.Text(await ReadAsync(redis.Name).ConfigureAwait(false), redis.Key) is { } redisValue
+            && RedisTlsConnectionCheck.Problem(redisValue) is { } redisProblem)
+        {
+            var message = $"Secret \"{redis.Name}\" key \"{redis.Key}\" (spec.ingest.rateLimit.redisConnectionStringSecretKeyRef): the Redis connection string {redisProblem} The pipeline is left unchanged until then.";
+            return new Blocked(Reasons.InvalidConnectionString, message, dapr);
         }
 
         foreach (var certificate in TlsFiles.Certificates(pipeline.Spec))

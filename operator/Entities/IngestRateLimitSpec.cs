@@ -6,6 +6,8 @@ namespace LogDapr.Operator.Entities;
 
 [Description("Token-bucket rate limit per client, counted in events.")]
 [CelRule("!has(self.burst) || self.burst >= self.eventsPerSecond", "ingest.rateLimit.burst must be at least eventsPerSecond", FieldPath = ".burst")]
+[CelRule("!has(self.tls) || has(self.redisConnectionStringSecretKeyRef)", "ingest.rateLimit.tls needs ingest.rateLimit.redisConnectionStringSecretKeyRef: it is TLS to that Redis", FieldPath = ".tls")]
+[CelRule("!has(self.tls) || has(self.tls.clientCertSecretKeyRef) == has(self.tls.clientKeySecretKeyRef)", "ingest.rateLimit.tls.clientCertSecretKeyRef and ingest.rateLimit.tls.clientKeySecretKeyRef go together: set both or neither", FieldPath = ".tls")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class IngestRateLimitSpec
 {
@@ -24,4 +26,6 @@ public sealed class IngestRateLimitSpec
     [Description("Percentage of the limit one replica allows on its own while the shared Redis is unreachable (or not configured).")]
     [Range(1, 100)]
     public int LocalFallbackSharePercent { get; set; } = 50;
+
+    public RedisTlsSpec? Tls { get; set; }
 }

@@ -56,6 +56,10 @@ internal static class ServiceEnvironment
             {
                 env.Add(Secret(Key(RateLimitOptions.Section, nameof(RateLimitOptions.RedisConnectionString)), redis));
                 secrets.Add(new SecretReference(redis.Name, redis.Key, "spec.ingest.rateLimit.redisConnectionStringSecretKeyRef"));
+                if (rateLimit.Tls is { } tls)
+                {
+                    env.AddRange(RedisTls(tls, secrets));
+                }
             }
         }
         return env;
@@ -149,6 +153,21 @@ internal static class ServiceEnvironment
         {
             secrets.Add(new SecretReference(ca.Name, ca.Key, fieldPath + ".clientCaSecretKeyRef"));
             env.Add(Value(Key(ServerTlsOptions.Section, nameof(ServerTlsOptions.ClientCaFile)), TlsFiles.ServingDirectory + "/" + TlsFiles.ClientCaFile));
+        }
+        return env;
+    }
+
+    /// <summary>Ingest's Ingest:RateLimit:Redis*File settings pointing at the mounted files (<see cref="TlsFiles.RedisVolumeFor"/>).</summary>
+    private static IEnumerable<V1EnvVar> RedisTls(RedisTlsSpec tls, List<SecretReference> secrets)
+    {
+        secrets.Add(new SecretReference(tls.CaSecretKeyRef.Name, tls.CaSecretKeyRef.Key, "spec.ingest.rateLimit.tls.caSecretKeyRef"));
+        var env = new List<V1EnvVar> { Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.RedisCaFile)), TlsFiles.RedisCaPath) };
+        if (tls.ClientCertSecretKeyRef is { } cert && tls.ClientKeySecretKeyRef is { } key)
+        {
+            secrets.Add(new SecretReference(cert.Name, cert.Key, "spec.ingest.rateLimit.tls.clientCertSecretKeyRef"));
+            secrets.Add(new SecretReference(key.Name, key.Key, "spec.ingest.rateLimit.tls.clientKeySecretKeyRef"));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.RedisCertificateFile)), TlsFiles.RedisClientCertPath));
+            env.Add(Value(Key(RateLimitOptions.Section, nameof(RateLimitOptions.RedisKeyFile)), TlsFiles.RedisClientKeyPath));
         }
         return env;
     }

@@ -6,7 +6,8 @@ namespace LogDapr.Operator.Rendering;
 /// <summary>
 /// The TLS files the pods read, as projected Secret volumes mounted as directories (never subPath: the kubelet swaps
 /// a mounted directory's files in place when the Secret changes, a subPath mount never sees the change). They are
-/// left out of the secrets checksum on purpose for the serving certificate, which the services reload; see
+/// left out of the secrets checksum on purpose for the serving certificate, which the services reload, and for the
+/// rate-limit Redis files, which ingest reads at each new connection; see
 /// <see cref="Secrets.PodSecretReferences"/> for the Postgres files, which daprd reads once.
 /// </summary>
 internal static class TlsFiles
@@ -28,6 +29,16 @@ internal static class TlsFiles
     public const string PostgresCaFile = "ca.crt";
     public const string PostgresClientCertFile = "client.crt";
     public const string PostgresClientKeyFile = "client.key";
+
+    /// <summary>
+    /// The rate-limit Redis CA (and client certificate) directory, in the ingest container only: ingest connects to
+    /// that Redis itself, and reads the files at each new connection (no pod roll on rotation).
+    /// </summary>
+    public const string RedisVolume = "redis-tls";
+    public const string RedisDirectory = "/etc/logdapr/redis-tls";
+    public const string RedisCaFile = "ca.crt";
+    public const string RedisClientCertFile = "tls.crt";
+    public const string RedisClientKeyFile = "tls.key";
 
     /// <summary>The NATS client certificate and key, for daprd only (the JetStream component reads them as files).</summary>
     public const string JetStreamVolume = "jetstream-tls";
@@ -89,6 +100,17 @@ internal static class TlsFiles
                 result.Add(new CertificateReference(new SecretReference(ca.Name, ca.Key, field + ".clientCaSecretKeyRef"), null, CertificateUse.CaBundle));
             }
         }
+        if (spec.Ingest.RateLimit?.Tls is { } redis)
+        {
+            result.Add(new CertificateReference(new SecretReference(redis.CaSecretKeyRef.Name, redis.CaSecretKeyRef.Key, "spec.ingest.rateLimit.tls.caSecretKeyRef"), null, CertificateUse.CaBundle));
+            if (redis.ClientCertSecretKeyRef is { } cert && redis.ClientKeySecretKeyRef is { } key)
+            {
+                result.Add(new CertificateReference(
+                    new SecretReference(cert.Name, cert.Key, "spec.ingest.rateLimit.tls.clientCertSecretKeyRef"),
+                    new SecretReference(key.Name, key.Key, "spec.ingest.rateLimit.tls.clientKeySecretKeyRef"),
+                    CertificateUse.Chain));
+            }
+        }
         if (spec.Postgres.Tls is { } postgres)
         {
             result.Add(new CertificateReference(new SecretReference(postgres.CaSecretKeyRef.Name, postgres.CaSecretKeyRef.Key, "spec.postgres.tls.caSecretKeyRef"), null, CertificateUse.CaBundle));
@@ -128,6 +150,25 @@ internal static class TlsFiles
         }
         return new V1Volume { Name = PostgresVolume, Projected = new V1ProjectedVolumeSource { DefaultMode = FileMode, Sources = sources } };
     }
+
+    public static string RedisCaPath => RedisDirectory + "/" + RedisCaFile;
+
+    public static string RedisClientCertPath => RedisDirectory + "/" + RedisClientCertFile;
+
+    public static string RedisClientKeyPath => RedisDirectory + "/" + RedisClientKeyFile;
+
+    public static V1Volume RedisVolumeFor(RedisTlsSpec tls)
+    {
+        var sources = new List<V1VolumeProjection> { Project(tls.CaSecretKeyRef.Name, (tls.CaSecretKeyRef.Key, RedisCaFile)) };
+        if (tls.ClientCertSecretKeyRef is { } cert && tls.ClientKeySecretKeyRef is { } key)
+        {
+            sources.Add(Project(cert.Name, (cert.Key, RedisClientCertFile)));
+            sources.Add(Project(key.Name, (key.Key, RedisClientKeyFile)));
+        }
+        return new V1Volume { Name = RedisVolume, Projected = new V1ProjectedVolumeSource { DefaultMode = FileMode, Sources = sources } };
+    }
+
+    public static V1VolumeMount RedisMount() => new() { Name = RedisVolume, MountPath = RedisDirectory, ReadOnlyProperty = true };
 
     public static V1VolumeMount PostgresMount() => new() { Name = PostgresVolume, MountPath = PostgresDirectory, ReadOnlyProperty = true };
 

@@ -44,6 +44,13 @@ internal static class WorkloadRenderer
             annotations[ProcessingRules.MappingChecksumAnnotation] = MountedDocument.Checksum(mappingJson);
         }
 
+        if (ingest.RateLimit is { RedisConnectionStringSecretKeyRef: not null, Tls: { } redisTls })
+        {
+            // A directory, never subPath: ingest reads the files at each new connection, so a rotation reaches it.
+            volumes.Add(TlsFiles.RedisVolumeFor(redisTls));
+            mounts.Add(TlsFiles.RedisMount());
+        }
+
         var deployment = Deployment(pipeline, new Workload
         {
             Name = names.IngestDeployment,

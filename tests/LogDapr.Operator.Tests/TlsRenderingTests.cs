@@ -8,7 +8,7 @@ using static LogDapr.Operator.Tests.Support.Rendered;
 namespace LogDapr.Operator.Tests;
 
 /// <summary>
-/// spec.ingest.tls, spec.aggregator.tls and spec.postgres.tls as the pods see them: the Secrets mounted read-only as
+/// spec.ingest.tls, spec.aggregator.tls, spec.postgres.tls and spec.ingest.rateLimit.tls as the pods see them: the Secrets mounted read-only as
 /// directories (so a renewal reaches the pod), the services' Tls section pointing at the files, HTTPS probes and
 /// Services, daprd told to speak HTTPS to the aggregator roles and given the Postgres files at the app's path.
 /// </summary>
@@ -110,6 +110,47 @@ public sealed class TlsRenderingTests
         var references = PodSecretReferences.For(aggregator, result.Objects);
         Assert.DoesNotContain(references, r => r.Name == "logs-aggregator-tls");
         Assert.Contains(new SecretKeyRef("postgres-ca", "ca.crt"), references);
+    }
+
+    private const string RateLimitSpec = "  pubsub: {type: redis, redis: {host: \"redis:6379\"}}\n  postgres: {connectionStringSecretKeyRef: {name: pg, key: connectionString}}\n"
+        + "  ingest:\n    rateLimit:\n      eventsPerSecond: 100\n      redisConnectionStringSecretKeyRef: {name: rl, key: connectionString}\n"
+        + "      tls: {caSecretKeyRef: {name: redis-ca, key: ca.crt}, clientCertSecretKeyRef: {name: redis-client, key: tls.crt}, clientKeySecretKeyRef: {name: redis-client, key: tls.key}}\n";
+
+    [Fact]
+    public void The_rate_limit_redis_ca_and_client_certificate_are_a_directory_in_ingest_named_by_its_settings()
+    {
+        var result = Render(Pipeline(RateLimitSpec));
+        var ingest = Find(result, KnownResources.Deployments, "p-ingest");
+        var env = Env(ingest);
+        Assert.Equal("/etc/logdapr/redis-tls/ca.crt", env["Ingest__RateLimit__RedisCaFile"]["value"]!.GetValue<string>());
+        Assert.Equal("/etc/logdapr/redis-tls/tls.crt", env["Ingest__RateLimit__RedisCertificateFile"]["value"]!.GetValue<string>());
+        Assert.Equal("/etc/logdapr/redis-tls/tls.key", env["Ingest__RateLimit__RedisKeyFile"]["value"]!.GetValue<string>());
+
+        var mount = Mount(ingest, "redis-tls")!;
+        Assert.Equal("/etc/logdapr/redis-tls", mount["mountPath"]!.GetValue<string>());
+        Assert.True(mount["readOnly"]!.GetValue<bool>());
+        Assert.Null(mount["subPath"]);
+        var sources = Volume(ingest, "redis-tls")["projected"]!["sources"]!.AsArray();
+        Assert.Equal(["redis-ca/ca.crt->ca.crt", "redis-client/tls.crt->tls.crt", "redis-client/tls.key->tls.key"], sources.Select(source =>
+            $"{source!["secret"]!["name"]!.GetValue<string>()}/{source["secret"]!["items"]![0]!["key"]!.GetValue<string>()}->{source["secret"]!["items"]![0]!["path"]!.GetValue<string>()}"));
+        // Ingest's own connection: daprd is not given the files.
+        Assert.Null(Annotation(ingest, TlsFiles.DaprVolumeMountsAnnotation));
+        Assert.Contains(result.SecretReferences, r => r.SecretName == "redis-ca" && r.Key == "ca.crt" && r.FieldPath == "spec.ingest.rateLimit.tls.caSecretKeyRef");
+        Assert.Contains(result.SecretReferences, r => r.SecretName == "redis-client" && r.Key == "tls.key" && r.FieldPath == "spec.ingest.rateLimit.tls.clientKeySecretKeyRef");
+
+        // Ingest reads the files at each new connection: a rotation rolls no pod.
+        var references = PodSecretReferences.For(result.Objects.Single(o => o.Type == KnownResources.Deployments && o.Name == "p-ingest"), result.Objects);
+        Assert.DoesNotContain(references, r => r.Name is "redis-ca" or "redis-client");
+    }
+
+    [Fact]
+    public void Rate_limit_tls_needs_the_redis_connection_and_a_client_certificate_needs_its_key_in_the_schema()
+    {
+        Assert.Empty(SchemaErrors(Pipeline(RateLimitSpec)));
+        Assert.Contains(SchemaErrors(Pipeline(RateLimitSpec.Replace(", clientKeySecretKeyRef: {name: redis-client, key: tls.key}", "", StringComparison.Ordinal))),
+            e => e.Contains("ingest.rateLimit.tls.clientCertSecretKeyRef and ingest.rateLimit.tls.clientKeySecretKeyRef go together", StringComparison.Ordinal));
+        Assert.Contains(SchemaErrors(Pipeline(RateLimitSpec.Replace("      redisConnectionStringSecretKeyRef: {name: rl, key: connectionString}\n", "", StringComparison.Ordinal))),
+            e => e.Contains("ingest.rateLimit.tls needs ingest.rateLimit.redisConnectionStringSecretKeyRef", StringComparison.Ordinal));
     }
 
     private static readonly Support.CrdValidation.StructuralSchemaValidator Validator =

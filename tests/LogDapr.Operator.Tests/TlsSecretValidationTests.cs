@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using LogDapr.Operator.Controller;
 using LogDapr.Operator.Kubernetes;
@@ -19,6 +20,25 @@ public sealed class TlsSecretValidationTests
         Samples.Minimal
             .Replace("postgres://logdapr:change-me@pg:5432/logs?sslmode=require", postgres, StringComparison.Ordinal)
             + "\n    tls: {caSecretKeyRef: {name: pg-ca, key: ca.crt}}\n  ingest:\n    tls: {secretName: ingest-tls}\n";
+
+    private const string RateLimit = "    rateLimit:\n      eventsPerSecond: 100\n      redisConnectionStringSecretKeyRef: {name: rl, key: connectionString}\n      tls: {caSecretKeyRef: {name: redis-ca, key: ca.crt}}\n";
+
+    /// <summary>The pipeline with a rate limit through a TLS Redis, its Secrets applied as given (null: not applied).</summary>
+    private static TestCluster RateLimitCluster(X509Certificate2 ca, string? redisCa, string connection = "redis:6380,ssl=true")
+    {
+        var server = PostgresTlsCertificates.Server(ca, "demo-ingest.team.svc");
+        var cluster = new TestCluster();
+        cluster.Start();
+        cluster.Apply(TlsSecret("ingest-tls", server.Certificate, server.Key));
+        cluster.Apply(CaSecret("pg-ca", "ca.crt", PostgresTlsCertificates.CertificatePem(ca)));
+        cluster.Apply(CaSecret("rl", "connectionString", connection));
+        if (redisCa is not null)
+        {
+            cluster.Apply(CaSecret("redis-ca", "ca.crt", redisCa));
+        }
+        cluster.Apply(Pipeline() + RateLimit);
+        return cluster;
+    }
 
     private static string TlsSecret(string name, string certificate, string key) =>
         $"apiVersion: v1\nkind: Secret\nmetadata: {{name: {name}, namespace: team}}\ntype: kubernetes.io/tls\ndata: {{tls.crt: {B64(certificate)}, tls.key: {B64(key)}}}\n";
@@ -140,6 +160,42 @@ public sealed class TlsSecretValidationTests
         Assert.Contains("Secret \"pg\" key \"connectionString\" (spec.postgres.connectionStringSecretKeyRef)", message, StringComparison.Ordinal);
         Assert.Contains("does not set sslmode, sslrootcert", message, StringComparison.Ordinal);
         Assert.Contains("sslmode=verify-full sslrootcert=/mnt/logdapr/postgres-tls/ca.crt", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", cluster.Pipeline("team", "demo").ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_valid_rate_limit_redis_ca_makes_the_pipeline_ready()
+    {
+        using var ca = PostgresTlsCertificates.CreateCa("test-ca");
+        await using var cluster = RateLimitCluster(ca, PostgresTlsCertificates.CertificatePem(ca));
+        await cluster.WaitForConditionAsync("team", "demo", PipelineConditions.Ready, "True");
+    }
+
+    [Fact]
+    public async Task A_missing_rate_limit_redis_ca_secret_blocks_the_pipeline_naming_the_field()
+    {
+        using var ca = PostgresTlsCertificates.CreateCa("test-ca");
+        await using var cluster = RateLimitCluster(ca, redisCa: null);
+        var message = await BlockedMessageAsync(cluster, PipelineConditions.Reasons.SecretNotFound);
+        Assert.Contains("Secret \"redis-ca\" (referenced by spec.ingest.rateLimit.tls.caSecretKeyRef) does not exist", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limit_redis_ca_that_is_not_pem_blocks_the_pipeline()
+    {
+        using var ca = PostgresTlsCertificates.CreateCa("test-ca");
+        await using var cluster = RateLimitCluster(ca, "not a certificate");
+        var message = await BlockedMessageAsync(cluster, PipelineConditions.Reasons.InvalidCertificate);
+        Assert.Contains("Secret \"redis-ca\" key \"ca.crt\" (spec.ingest.rateLimit.tls.caSecretKeyRef) holds no PEM certificate", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limit_redis_connection_string_without_ssl_blocks_the_pipeline_with_the_fix()
+    {
+        using var ca = PostgresTlsCertificates.CreateCa("test-ca");
+        await using var cluster = RateLimitCluster(ca, PostgresTlsCertificates.CertificatePem(ca), "redis:6379,password=hunter2-secret");
+        var message = await BlockedMessageAsync(cluster, PipelineConditions.Reasons.InvalidConnectionString);
+        Assert.Contains("Secret \"rl\" key \"connectionString\" (spec.ingest.rateLimit.redisConnectionStringSecretKeyRef): the Redis connection string does not say ssl=true", message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", cluster.Pipeline("team", "demo").ToJsonString(), StringComparison.Ordinal);
     }
 }

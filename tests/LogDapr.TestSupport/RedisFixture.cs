@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using LogDapr.LocalStack.Processes;
+using LogDapr.LocalStack.Tls;
 using Testcontainers.Redis;
 using Xunit;
 using Xunit.Abstractions;
@@ -11,6 +14,8 @@ namespace LogDapr.TestSupport;
 /// redis-server from the machine's binaries (no persistence, loopback, a free port); <see cref="TestBackend"/>
 /// chooses, and the test output says which ran. Tests can stop and start it
 /// to simulate an outage; the port stays the same. Fails with what to install when neither is possible.
+/// <see cref="WithTls"/> gives one that speaks TLS only (always from the binaries), with the server certificate of a
+/// <see cref="LocalTlsFiles"/>, and optionally requires client certificates from its CA.
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
@@ -20,6 +25,8 @@ public sealed class RedisFixture : IAsyncLifetime
     private readonly TestBackendKind? requested;
     private ManagedProcess? server;
     private string? directory;
+    private LocalTlsFiles? tls;
+    private bool requireClientCertificates;
 
     /// <summary>As xunit creates it for a class or collection: the backend the environment asks for, reported.</summary>
     public RedisFixture(IMessageSink diagnostics)
@@ -38,6 +45,17 @@ public sealed class RedisFixture : IAsyncLifetime
     /// (tests of the fallback itself), <paramref name="diagnostics"/> receives the line naming the backend.
     /// </summary>
     public static RedisFixture Standalone(TestBackendKind? backend = null, IMessageSink? diagnostics = null) => new(diagnostics, backend);
+
+    /// <summary>
+    /// A redis-server that accepts TLS only (<c>--port 0 --tls-port</c>), serving <paramref name="files"/>' certificate
+    /// for localhost and 127.0.0.1; with <paramref name="requireClientCertificates"/>, <c>tls-auth-clients yes</c>
+    /// against the same CA. Connect with <see cref="TlsConnectionString"/>.
+    /// </summary>
+    public static RedisFixture WithTls(LocalTlsFiles files, bool requireClientCertificates = false, IMessageSink? diagnostics = null)
+        => new(diagnostics, TestBackendKind.Binaries) { tls = files, requireClientCertificates = requireClientCertificates };
+
+    /// <summary>StackExchange.Redis configuration string of a <see cref="WithTls"/> server: by address, checked as localhost.</summary>
+    public string TlsConnectionString => $"{ConnectionString},ssl=true,sslHost=localhost";
 
     public TestBackendKind Backend { get; private set; }
 
@@ -62,8 +80,12 @@ public sealed class RedisFixture : IAsyncLifetime
             ?? throw new InvalidOperationException($"These tests need Redis: no container engine answers and redis-server is not installed. Install it with: {InstallCommand}");
         Port = FreePorts.Next();
         directory = ScratchDirectory.NewPath("logdapr-tests", "redis");
+        string[] listen = tls is null
+            ? ["--port", Port.ToString(CultureInfo.InvariantCulture)]
+            : ["--port", "0", "--tls-port", Port.ToString(CultureInfo.InvariantCulture), "--tls-cert-file", tls.CertificateFile, "--tls-key-file", tls.KeyFile,
+                "--tls-ca-cert-file", tls.CaFile, "--tls-auth-clients", requireClientCertificates ? "yes" : "no"];
         server = new ManagedProcess(new ProcessSpec("redis", binary,
-            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()],
+            [.. listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()],
             new Dictionary<string, string?>()), directory);
         await StartAsync().ConfigureAwait(false);
         TestBackend.Report(diagnostics, "Redis", Backend, binary);
@@ -104,7 +126,7 @@ public sealed class RedisFixture : IAsyncLifetime
             {
                 using var client = new System.Net.Sockets.TcpClient();
                 await client.ConnectAsync("127.0.0.1", Port).ConfigureAwait(false);
-                var stream = client.GetStream();
+                await using var stream = await OpenAsync(client).ConfigureAwait(false);
                 await stream.WriteAsync("PING\r\n"u8.ToArray()).ConfigureAwait(false);
                 var buffer = new byte[16];
                 var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
@@ -113,7 +135,7 @@ public sealed class RedisFixture : IAsyncLifetime
                     return;
                 }
             }
-            catch (System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or System.Security.Authentication.AuthenticationException)
             {
             }
 
@@ -124,6 +146,25 @@ public sealed class RedisFixture : IAsyncLifetime
 
             await Task.Delay(50).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The plain stream, or for a TLS server a handshake trusting its CA (with a client certificate from it when required).</summary>
+    private async Task<Stream> OpenAsync(System.Net.Sockets.TcpClient client)
+    {
+        if (tls is null)
+        {
+            return client.GetStream();
+        }
+
+        var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        using var certificate = requireClientCertificates ? LocalCertificates.IssueClient(tls.Ca, "CN=redis-fixture", [], TimeSpan.FromHours(1)) : null;
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            RemoteCertificateValidationCallback = (_, remote, _, errors) => tls.Trusts(remote, errors),
+            ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
+        }).ConfigureAwait(false);
+        return ssl;
     }
 
     public async Task DisposeAsync()

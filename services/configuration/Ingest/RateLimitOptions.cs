@@ -20,8 +20,24 @@ public sealed class RateLimitOptions : IValidatableObject
     [Range(1, 100_000_000)]
     public int Burst { get; set; } = 10_000;
 
-    /// <summary>StackExchange.Redis configuration string of the shared buckets.</summary>
+    /// <summary>StackExchange.Redis configuration string of the shared buckets; <c>ssl=true</c> in it turns TLS on.</summary>
     public string? RedisConnectionString { get; set; }
+
+    /// <summary>
+    /// PEM bundle of the CAs the Redis server's certificate must chain to, instead of the system store (the host name
+    /// is still checked). Needs ssl=true in the connection string. Read at each new connection, so a rotated bundle
+    /// applies from the next reconnect.
+    /// </summary>
+    [StringLength(4096)]
+    public string? RedisCaFile { get; set; }
+
+    /// <summary>PEM client certificate (chain) for a Redis with <c>tls-auth-clients yes</c>; needs RedisKeyFile and ssl=true.</summary>
+    [StringLength(4096)]
+    public string? RedisCertificateFile { get; set; }
+
+    /// <summary>Unencrypted PEM private key of RedisCertificateFile.</summary>
+    [StringLength(4096)]
+    public string? RedisKeyFile { get; set; }
 
     /// <summary>Share of a client's limit one replica grants on its own while Redis is unreachable.</summary>
     [Range(0.01, 1.0)]

@@ -91,6 +91,7 @@ public static class IngestHost
             .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitTlsValidator>();
         builder.Services.AddSingleton<LocalTokenBuckets>();
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientRateLimiter>());

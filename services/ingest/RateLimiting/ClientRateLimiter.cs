@@ -16,6 +16,7 @@ public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger<ClientRateLimiter> logger;
     private readonly Lazy<Task<IConnectionMultiplexer>>? redis;
+    private readonly RedisTls tls;
     private long redisRetryAt;
     private volatile bool degraded;
     private volatile string? lastRedisError;
@@ -26,6 +27,7 @@ public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
         this.local = local;
         this.time = time;
         this.logger = logger;
+        tls = new RedisTls(this.options, logger);
         if (this.options.Enabled)
         {
             redis = new Lazy<Task<IConnectionMultiplexer>>(ConnectAsync);
@@ -66,11 +68,13 @@ public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Interlocked.Exchange(ref redisRetryAt, time.GetTimestamp() + (long)(options.RedisRetryInterval.TotalSeconds * time.TimestampFrequency));
-                lastRedisError = ex.Message;
+                // A refused certificate is the reason the connection failed; the exception only says "not connected".
+                var error = tls.Rejection ?? ex.Message;
+                lastRedisError = error;
                 if (!degraded)
                 {
                     degraded = true;
-                    LogDegraded(logger, options.LocalFallbackShare, ex.Message);
+                    LogDegraded(logger, options.LocalFallbackShare, error);
                 }
             }
         }
@@ -96,7 +100,7 @@ public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
             if (!connection.IsConnected)
             {
                 degraded = true;
-                lastRedisError = "not connected at start-up";
+                lastRedisError = "not connected at start-up" + (tls.Rejection is { } rejection ? ": " + rejection : "");
                 LogDegraded(logger, options.LocalFallbackShare, lastRedisError);
             }
         }
@@ -128,6 +132,7 @@ public sealed partial class ClientRateLimiter : IHostedService, IAsyncDisposable
         configuration.AsyncTimeout = (int)Math.Max(options.RedisTimeout.TotalMilliseconds, 10);
         // While disconnected, fail at once instead of queueing: the local fallback answers without waiting.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        tls.Apply(configuration);
         return await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
     }
 

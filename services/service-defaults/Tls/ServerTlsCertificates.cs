@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -20,6 +21,9 @@ namespace LogDapr.ServiceDefaults.Tls;
 /// </summary>
 public sealed partial class ServerTlsCertificates : BackgroundService
 {
+    /// <summary>The meter of the served certificate's expiry, exported by every service that serves TLS.</summary>
+    public const string MeterName = "LogDapr.Tls";
+
     private readonly ServerTlsOptions options;
     private readonly TimeProvider time;
     private readonly IHostEnvironment environment;
@@ -29,8 +33,9 @@ public sealed partial class ServerTlsCertificates : BackgroundService
     private byte[] loadedHash = [];
     private byte[] refusedHash = [];
 
-    public ServerTlsCertificates(IOptions<ServerTlsOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<ServerTlsCertificates> logger)
+    public ServerTlsCertificates(IOptions<ServerTlsOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<ServerTlsCertificates> logger, IMeterFactory meters)
     {
+        ArgumentNullException.ThrowIfNull(meters);
         this.options = options.Value;
         this.time = time;
         this.environment = environment;
@@ -42,6 +47,10 @@ public sealed partial class ServerTlsCertificates : BackgroundService
             current = material;
             loadedHash = hash;
         }
+
+        // Seconds left on what is served now, so an alert can fire well before a renewal that never came.
+        meters.Create(MeterName).CreateObservableGauge("logdapr.tls.certificate.expiry", ObserveExpiry, "s",
+            "Seconds until the served certificate's NotAfter (negative once expired); no value while serving plain HTTP.");
     }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.CertificateFile);
@@ -148,6 +157,14 @@ public sealed partial class ServerTlsCertificates : BackgroundService
         {
             refusedHash = hash;
             LogRefused(logger, reason);
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveExpiry()
+    {
+        if (current is { } material)
+        {
+            yield return new Measurement<double>((material.Server.Leaf.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime).TotalSeconds);
         }
     }
 

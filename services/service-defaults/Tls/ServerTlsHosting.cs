@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace LogDapr.ServiceDefaults.Tls;
 
@@ -25,6 +26,7 @@ public static class ServerTlsHosting
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerTlsOptions>, ServerTlsOptionsValidator>();
         builder.Services.AddSingleton<ServerTlsCertificates>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ServerTlsCertificates.MeterName));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerTlsCertificates>());
         builder.Services.AddSingleton<ClientCertificateTrust>();
         builder.Services.AddOptions<KestrelServerOptions>()
