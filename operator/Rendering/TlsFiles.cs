@@ -140,16 +140,8 @@ internal static class TlsFiles
 
     public static V1VolumeMount ServingMount() => new() { Name = ServingVolume, MountPath = ServingDirectory, ReadOnlyProperty = true };
 
-    public static V1Volume PostgresVolumeFor(PostgresTlsSpec tls)
-    {
-        var sources = new List<V1VolumeProjection> { Project(tls.CaSecretKeyRef.Name, (tls.CaSecretKeyRef.Key, PostgresCaFile)) };
-        if (tls.ClientCertSecretKeyRef is { } cert && tls.ClientKeySecretKeyRef is { } key)
-        {
-            sources.Add(Project(cert.Name, (cert.Key, PostgresClientCertFile)));
-            sources.Add(Project(key.Name, (key.Key, PostgresClientKeyFile)));
-        }
-        return new V1Volume { Name = PostgresVolume, Projected = new V1ProjectedVolumeSource { DefaultMode = FileMode, Sources = sources } };
-    }
+    public static V1Volume PostgresVolumeFor(PostgresTlsSpec tls) => CaAndClientVolume(
+        PostgresVolume, tls.CaSecretKeyRef, tls.ClientCertSecretKeyRef, tls.ClientKeySecretKeyRef, PostgresCaFile, PostgresClientCertFile, PostgresClientKeyFile);
 
     public static string RedisCaPath => RedisDirectory + "/" + RedisCaFile;
 
@@ -157,15 +149,20 @@ internal static class TlsFiles
 
     public static string RedisClientKeyPath => RedisDirectory + "/" + RedisClientKeyFile;
 
-    public static V1Volume RedisVolumeFor(RedisTlsSpec tls)
+    public static V1Volume RedisVolumeFor(RedisTlsSpec tls) => CaAndClientVolume(
+        RedisVolume, tls.CaSecretKeyRef, tls.ClientCertSecretKeyRef, tls.ClientKeySecretKeyRef, RedisCaFile, RedisClientCertFile, RedisClientKeyFile);
+
+    /// <summary>A CA and, when both are given, a client certificate and key, projected into one directory.</summary>
+    private static V1Volume CaAndClientVolume(
+        string volume, SecretKeySelector ca, SecretKeySelector? cert, SecretKeySelector? key, string caFile, string certFile, string keyFile)
     {
-        var sources = new List<V1VolumeProjection> { Project(tls.CaSecretKeyRef.Name, (tls.CaSecretKeyRef.Key, RedisCaFile)) };
-        if (tls.ClientCertSecretKeyRef is { } cert && tls.ClientKeySecretKeyRef is { } key)
+        var sources = new List<V1VolumeProjection> { Project(ca.Name, (ca.Key, caFile)) };
+        if (cert is not null && key is not null)
         {
-            sources.Add(Project(cert.Name, (cert.Key, RedisClientCertFile)));
-            sources.Add(Project(key.Name, (key.Key, RedisClientKeyFile)));
+            sources.Add(Project(cert.Name, (cert.Key, certFile)));
+            sources.Add(Project(key.Name, (key.Key, keyFile)));
         }
-        return new V1Volume { Name = RedisVolume, Projected = new V1ProjectedVolumeSource { DefaultMode = FileMode, Sources = sources } };
+        return new V1Volume { Name = volume, Projected = new V1ProjectedVolumeSource { DefaultMode = FileMode, Sources = sources } };
     }
 
     public static V1VolumeMount RedisMount() => new() { Name = RedisVolume, MountPath = RedisDirectory, ReadOnlyProperty = true };
