@@ -88,8 +88,13 @@ internal sealed class EventParser
     // Events of one payload usually share tenant, service, host and attribute keys (often values too). Reusing the
     // previous event's string when the raw bytes are equal saves most per-event allocations, and the reused value
     // needs no re-validation because it passed the same rules with the same limits.
-    private string? lastTenantId;
-    private string? lastService;
+    // Tenants and services take a few recent values each: a payload (or, for the counting reader, a stream of
+    // payloads) often alternates between a handful of services, which a single last value would miss every time.
+    private const int RecentSeriesValues = 8;
+    private readonly string?[] recentTenantIds = new string?[RecentSeriesValues];
+    private readonly string?[] recentServices = new string?[RecentSeriesValues];
+    private int nextTenantId;
+    private int nextService;
     private string? lastHost;
     private readonly string?[] lastAttributeKeys = new string?[ReusedAttributeSlots];
     private readonly string?[] lastAttributeValues = new string?[ReusedAttributeSlots];
@@ -312,7 +317,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, lastTenantId) is { } reused)
+        if (ReuseRecent(ref reader, recentTenantIds) is { } reused)
         {
             return reused;
         }
@@ -320,7 +325,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        return EventRules.TenantId(value, field, this.limits, this.errors) is { } valid ? lastTenantId = valid : null;
+        return EventRules.TenantId(value, field, this.limits, this.errors) is { } valid ? Remember(recentTenantIds, ref nextTenantId, valid) : null;
     }
 
     private string? ReadService(ref Utf8JsonReader reader, string field)
@@ -329,7 +334,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, lastService) is { } reused)
+        if (ReuseRecent(ref reader, recentServices) is { } reused)
         {
             return reused;
         }
@@ -337,7 +342,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        return EventRules.Service(value, field, this.limits, this.errors) is { } valid ? lastService = valid : null;
+        return EventRules.Service(value, field, this.limits, this.errors) is { } valid ? Remember(recentServices, ref nextService, valid) : null;
     }
 
     private string? ReadHost(ref Utf8JsonReader reader, string field)
@@ -828,6 +833,25 @@ internal sealed class EventParser
 
     private static string? Reuse(ref Utf8JsonReader reader, string? previous) =>
         previous is not null && !reader.ValueIsEscaped && Ascii.Equals(reader.ValueSpan, previous) ? previous : null;
+
+    private static string? ReuseRecent(ref Utf8JsonReader reader, string?[] recent)
+    {
+        foreach (var previous in recent)
+        {
+            if (Reuse(ref reader, previous) is { } reused)
+            {
+                return reused;
+            }
+        }
+        return null;
+    }
+
+    private static string Remember(string?[] recent, ref int next, string value)
+    {
+        recent[next] = value;
+        next = (next + 1) % recent.Length;
+        return value;
+    }
 
     /// <summary>The previous key when it is <paramref name="prefix"/>, the separator and the name the reader is on.</summary>
     private string? ReuseJoined(ref Utf8JsonReader reader, string prefix, string? previous)
