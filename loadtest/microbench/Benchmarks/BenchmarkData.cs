@@ -52,6 +52,9 @@ internal static class BenchmarkData
         return Encoding.UTF8.GetBytes(text.Append("]}").ToString());
     }
 
+    /// <summary>One message's data as ingest publishes it: the 500 events of <see cref="Batch"/>, normalized, with ids.</summary>
+    public static byte[] PublishedMessage() => Encoding.UTF8.GetBytes(AsPublished(Batch()));
+
     private static string AsPublished(ReadOnlySpan<byte> request)
     {
         var events = new LogEventReader(LogEventLimits.Default).Read(request, PayloadFormat.Json, new DateTimeOffset(Now)).Accepted;

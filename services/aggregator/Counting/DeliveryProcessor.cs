@@ -1,3 +1,4 @@
+using System.Text;
 using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
@@ -60,11 +61,11 @@ public sealed partial class DeliveryProcessor(
             if (unique.TryGetValue(message.MessageId, out var pending))
             {
                 pending.Copies.Add(message);
-                metrics.DuplicateInDelivery(message.Events!.Count);
+                metrics.DuplicateInDelivery(message.EventCount);
             }
             else
             {
-                unique[message.MessageId] = new PendingMessage(message, BucketAggregator.Aggregate(message.MessageId, message.Events!, bucketWidth));
+                unique[message.MessageId] = new PendingMessage(message, BucketAggregator.Aggregate(message, bucketWidth));
             }
         }
 
@@ -107,7 +108,7 @@ public sealed partial class DeliveryProcessor(
             var refused = messages[0];
             var poison = refused.Message with
             {
-                RawEvent = refused.Message.RawEvent ?? RebuiltCloudEvent.Json(refused.Message),
+                RawEvent = refused.Message.RawEvent ?? DeadLetterText(refused.Message),
                 PoisonReason = $"Postgres refused the message (SQLSTATE {ex.SqlState}): {ex.Message}",
             };
             var status = await DeadLetterAsync(poison, cancellationToken).ConfigureAwait(false);
@@ -123,6 +124,12 @@ public sealed partial class DeliveryProcessor(
             Answer(messages, statuses, DeliveryStatus.Retry);
         }
     }
+
+    /// <summary>A counted message keeps no events to rebuild its CloudEvent from, but the delivery is still in memory.</summary>
+    private static string DeadLetterText(DecodedMessage message)
+        => message.Events is null && !message.Delivered.IsEmpty
+            ? Encoding.UTF8.GetString(message.Delivered.Span)
+            : RebuiltCloudEvent.Json(message);
 
     private static void Answer(IReadOnlyList<PendingMessage> messages, Dictionary<string, DeliveryStatus> statuses, DeliveryStatus status)
     {

@@ -13,7 +13,12 @@ namespace LogDapr.Aggregator.Decoding;
 /// Pure and total: nothing a producer can publish makes it throw; anything it cannot count becomes a poison message
 /// with a reason a human can act on.
 /// </summary>
-public sealed class DeliveryDecoder(LogEventReader reader)
+/// <param name="counter">
+/// Given (the counter role), valid messages carry only what their events are counted by
+/// (<see cref="DecodedMessage.Counted"/>), not <see cref="LogEvent"/>s: the counting reader validates every event as
+/// <paramref name="reader"/> does, so the same messages are poison, with the same reasons.
+/// </param>
+public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReader? counter = null)
 {
     private const int MaxReasonErrors = 5;
 
@@ -45,17 +50,17 @@ public sealed class DeliveryDecoder(LogEventReader reader)
                 && !root.TryGetProperty("specversion", out _);
             if (!isBulk)
             {
-                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now, keepRawEvents)]);
+                return new DecodedDelivery(false, [DecodeCloudEvent("", root, null, now, keepRawEvents, body)]);
             }
 
             entries = root.GetProperty("entries");
             return entries.ValueKind == JsonValueKind.Array
-                ? new DecodedDelivery(true, DecodeEntries(root, entries, now, keepRawEvents))
+                ? new DecodedDelivery(true, DecodeEntries(root, entries, now, keepRawEvents, body))
                 : null;
         }
     }
 
-    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now, bool keepRawEvents)
+    private List<DecodedMessage> DecodeEntries(JsonElement root, JsonElement entries, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)
     {
         var topic = CloudEventReader.GetString(root, CloudEventAttributes.Topic);
         var messages = new List<DecodedMessage>(entries.GetArrayLength());
@@ -69,7 +74,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
             }
 
             messages.Add(entry.TryGetProperty("event", out var cloudEvent)
-                ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents)
+                ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents, body)
                 : Poison(entryId, "", topic, now, "bulk entry has no event"));
         }
 
@@ -77,9 +82,10 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     }
 
     /// <summary>Decodes one CloudEvent and keeps its trace context, whatever its fate: a dead letter is traced too.</summary>
-    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, bool keepRawEvents)
+    /// <param name="body">The delivery the CloudEvent is part of (a counted message keeps its slice of it).</param>
+    private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)
     {
-        var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now);
+        var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now, body);
         if (keepRawEvents && message.RawEvent is null)
         {
             message = message with { RawEvent = RawText(cloudEvent) };
@@ -95,7 +101,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
     }
 
     /// <summary>RawEvent is set only on poison here; <see cref="DecodeCloudEvent"/> adds it for the others when asked.</summary>
-    private DecodedMessage DecodeCloudEventBody(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now)
+    private DecodedMessage DecodeCloudEventBody(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, ReadOnlyMemory<byte> body)
     {
         if (cloudEvent.ValueKind == JsonValueKind.String)
         {
@@ -106,7 +112,9 @@ public sealed class DeliveryDecoder(LogEventReader reader)
                 using var innerDocument = JsonDocument.Parse(inner);
                 if (innerDocument.RootElement.ValueKind == JsonValueKind.Object)
                 {
-                    return DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false);
+                    // The inner CloudEvent is not part of the delivery body: a counted one keeps the text delivered instead.
+                    var message = DecodeCloudEvent(entryId, innerDocument.RootElement, topic, now, keepRawEvents: false, body: default);
+                    return message.Counted is null ? message : message with { RawEvent = RawText(cloudEvent) };
                 }
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -149,6 +157,11 @@ public sealed class DeliveryDecoder(LogEventReader reader)
             return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, dataError);
         }
 
+        if (counter is not null)
+        {
+            return Count(entryId, id, time, topic, cloudEvent, data, body);
+        }
+
         var parsed = reader.Read(data, PayloadFormat.Json, time);
         if (parsed.Error is { } error)
         {
@@ -157,7 +170,7 @@ public sealed class DeliveryDecoder(LogEventReader reader)
 
         if (parsed.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed.Rejected, parsed.Total)) { Tenant = TenantHint.From(data) };
         }
 
         if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
@@ -168,14 +181,46 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
     }
 
+    /// <summary>The counting twin of the full read above: the same outcomes and reasons, in that order, without events.</summary>
+    private DecodedMessage Count(string entryId, string id, DateTimeOffset time, string? topic, JsonElement cloudEvent, ReadOnlySpan<byte> data, ReadOnlyMemory<byte> body)
+    {
+        var counted = new List<CountedEvent>();
+        var result = counter!.Count(data, PayloadFormat.Json, time, counted);
+        if (result.Error is { } error)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+        }
+
+        if (result.Rejected.Count > 0)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(result.Rejected, result.Total)) { Tenant = TenantHint.From(data) };
+        }
+
+        if (StoredLimits.CountedProblem(counted) is { } eventProblem)
+        {
+            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(cloudEvent);
+        var inBody = body.Span.Overlaps(raw, out var offset);
+        return new DecodedMessage(entryId, id, time, topic, inBody ? null : RawText(cloudEvent), null, null)
+        {
+            Counted = counted,
+            Delivered = inBody ? body.Slice(offset, raw.Length) : default,
+            Tenant = SingleTenant(counted, static e => e.TenantId),
+        };
+    }
+
     private static string RawText(JsonElement cloudEvent) => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
 
-    private static string? SingleTenant(IReadOnlyList<LogEvent> events)
+    private static string? SingleTenant(IReadOnlyList<LogEvent> events) => SingleTenant(events, static e => e.TenantId);
+
+    private static string? SingleTenant<T>(IReadOnlyList<T> events, Func<T, string> tenantOf)
     {
-        var tenant = events.Count > 0 ? events[0].TenantId : null;
+        var tenant = events.Count > 0 ? tenantOf(events[0]) : null;
         for (var i = 1; i < events.Count; i++)
         {
-            if (!string.Equals(events[i].TenantId, tenant, StringComparison.Ordinal))
+            if (!string.Equals(tenantOf(events[i]), tenant, StringComparison.Ordinal))
             {
                 return null;
             }
@@ -184,20 +229,20 @@ public sealed class DeliveryDecoder(LogEventReader reader)
         return tenant;
     }
 
-    private static string DescribeRejections(ParseResult parsed)
+    private static string DescribeRejections(IReadOnlyList<RejectedEvent> rejections, int total)
     {
         var builder = new StringBuilder();
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"{parsed.Rejected.Count} of {parsed.Total} events are invalid: ");
-        foreach (var rejected in parsed.Rejected.Take(MaxReasonErrors))
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"{rejections.Count} of {total} events are invalid: ");
+        foreach (var rejected in rejections.Take(MaxReasonErrors))
         {
             builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{rejected.Index}] ");
             builder.AppendJoin(", ", rejected.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"));
             builder.Append("; ");
         }
 
-        if (parsed.Rejected.Count > MaxReasonErrors)
+        if (rejections.Count > MaxReasonErrors)
         {
-            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"and {parsed.Rejected.Count - MaxReasonErrors} more");
+            builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"and {rejections.Count - MaxReasonErrors} more");
         }
 
         return builder.ToString().TrimEnd(' ', ';');

@@ -40,8 +40,7 @@ public static class StoredLimits
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var problem = TextProblem("tenant_id", e.TenantId, MaxSeriesTextBytes)
-                ?? TextProblem("service", e.Service, MaxSeriesTextBytes)
+            var problem = SeriesProblem(e.TenantId, e.Service)
                 ?? (e.Host is null ? null : TextProblem("host", e.Host, int.MaxValue));
             for (var a = 0; problem is null && a < e.Attributes.Count; a++)
             {
@@ -56,6 +55,27 @@ public static class StoredLimits
 
         return null;
     }
+
+    /// <returns>
+    /// Why some counted event of the message cannot be stored, or null. Only the series text is checked: the reader
+    /// refuses the host and attribute text Postgres could not store (U+0000, invalid Unicode) before it gets here, so
+    /// <see cref="EventProblem"/> finds nothing more in them.
+    /// </returns>
+    public static string? CountedProblem(IReadOnlyList<CountedEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (SeriesProblem(events[i].TenantId, events[i].Service) is { } problem)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"[{i}] {problem}");
+            }
+        }
+
+        return null;
+    }
+
+    private static string? SeriesProblem(string tenant, string service)
+        => TextProblem("tenant_id", tenant, MaxSeriesTextBytes) ?? TextProblem("service", service, MaxSeriesTextBytes);
 
     private static string? TextProblem(string field, string value, int maxBytes)
     {

@@ -149,6 +149,9 @@ public static class AggregatorHost
 
     private static void AddCounterRole(this WebApplicationBuilder builder)
     {
+        // Counting needs four fields of an event: the decoder validates every event in full but keeps only those
+        // (the other roles store, process or route whole events and keep the full reader alone).
+        builder.Services.AddSingleton(new LogEventCountingReader(LogEventLimits.Widest));
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddSingleton<ILogsDeliveryProcessor>(sp => sp.GetRequiredService<DeliveryProcessor>());
         builder.Services.AddSingleton<DeadLetterArrivals>();

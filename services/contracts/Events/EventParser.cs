@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace LogDapr.Contracts.Events;
 
@@ -10,6 +11,12 @@ namespace LogDapr.Contracts.Events;
 /// Validates and normalizes one event object of a payload. One instance per <see cref="LogEventReader.Read"/> call:
 /// it keeps scratch lists and the strings of earlier events between events, so it is neither shared nor thread-safe.
 /// </summary>
+/// <remarks>
+/// In counting mode (<see cref="LogEventCountingReader"/>) every field goes through the same checks in the same order,
+/// but only what a count is keyed by becomes a string; the id, message, host, trace ids and attribute values are
+/// validated where they lie (or decoded into a reused buffer) and dropped. The counting reader keeps one parser per
+/// concurrent read across payloads, so the strings of earlier events (tenant, service, attribute keys) carry over.
+/// </remarks>
 internal sealed class EventParser
 {
     public enum Outcome
@@ -49,12 +56,19 @@ internal sealed class EventParser
     // Fields that can be set from more than one source name (Id..Host): one precedence slot each.
     private const int MappedFields = 10;
 
+    // Text only validated in counting mode is decoded into this buffer when short, else into one rented for the value.
+    private const int TextBufferChars = 1024;
+    // What counting mode keeps for a valid attribute value: the attribute list needs only the keys, for the duplicate rule.
+    private const string Validated = "";
+
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     private readonly LogEventLimits limits;
-    private readonly DateTimeOffset receivedAtUtc;
-    private readonly long latestTimestampTicks;
-    private readonly long earliestTimestampTicks;
+    private readonly bool countOnly;
+    private DateTimeOffset receivedAtUtc;
+    private long latestTimestampTicks;
+    private long earliestTimestampTicks;
+    private char[]? textBuffer;
     private readonly Func<int, string>? newId;
     private readonly List<FieldError> errors = [];
     private readonly byte[] scratch = new byte[ScratchBytes];
@@ -74,20 +88,40 @@ internal sealed class EventParser
     // Events of one payload usually share tenant, service, host and attribute keys (often values too). Reusing the
     // previous event's string when the raw bytes are equal saves most per-event allocations, and the reused value
     // needs no re-validation because it passed the same rules with the same limits.
-    private string? lastTenantId;
-    private string? lastService;
+    // Tenants and services take a few recent values each: a payload (or, for the counting reader, a stream of
+    // payloads) often alternates between a handful of services, which a single last value would miss every time.
+    private const int RecentSeriesValues = 8;
+    private readonly string?[] recentTenantIds = new string?[RecentSeriesValues];
+    private readonly string?[] recentServices = new string?[RecentSeriesValues];
+    private int nextTenantId;
+    private int nextService;
     private string? lastHost;
     private readonly string?[] lastAttributeKeys = new string?[ReusedAttributeSlots];
     private readonly string?[] lastAttributeValues = new string?[ReusedAttributeSlots];
 
     public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null,
-        FieldMapping? mapping = null, string? defaultTenant = null)
+        FieldMapping? mapping = null, string? defaultTenant = null, bool countOnly = false)
     {
         this.limits = limits;
         this.mapping = mapping ?? FieldMapping.Default;
         this.defaultTenant = defaultTenant;
-        receivedAtUtc = receivedAt.ToUniversalTime();
         this.newId = newId;
+        this.countOnly = countOnly;
+        Reset(receivedAt);
+    }
+
+    public FieldMapping Mapping => mapping;
+
+    /// <summary>In counting mode, what the last event <see cref="Parse"/> accepted is counted by.</summary>
+    public CountedEvent Counted { get; private set; }
+
+    /// <summary>
+    /// Makes the parser read a new payload received at <paramref name="receivedAt"/>. The strings kept from earlier
+    /// events stay: they passed the same rules with the same limits, which is what reusing them relies on.
+    /// </summary>
+    public void Reset(DateTimeOffset receivedAt)
+    {
+        receivedAtUtc = receivedAt.ToUniversalTime();
         (latestTimestampTicks, earliestTimestampTicks) = EventRules.TimestampWindow(receivedAtUtc, limits);
     }
 
@@ -215,6 +249,11 @@ internal sealed class EventParser
             errors = this.errors.ToArray();
             return Outcome.Rejected;
         }
+        if (countOnly)
+        {
+            Counted = new CountedEvent(tenantId!, service!, severity, new DateTimeOffset(timestampTicks, TimeSpan.Zero));
+            return Outcome.Accepted;
+        }
         accepted = new LogEvent
         {
             Id = id ?? NewId(index),
@@ -251,7 +290,21 @@ internal sealed class EventParser
 
     private string? ReadId(ref Utf8JsonReader reader, string field)
     {
-        if (!IsString(ref reader, field, optional: true) || GetString(ref reader, field) is not { } value)
+        if (!IsString(ref reader, field, optional: true))
+        {
+            return null;
+        }
+        if (countOnly)
+        {
+            // A count is de-duplicated by its message, never by an event id: only the id's rules apply.
+            if (TryGetText(ref reader, field, out var text, out var rented))
+            {
+                EventRules.IsValidId(text, field, this.limits, this.errors);
+                Return(rented);
+            }
+            return null;
+        }
+        if (GetString(ref reader, field) is not { } value)
         {
             return null;
         }
@@ -264,7 +317,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, lastTenantId) is { } reused)
+        if (ReuseRecent(ref reader, recentTenantIds) is { } reused)
         {
             return reused;
         }
@@ -272,7 +325,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        return EventRules.TenantId(value, field, this.limits, this.errors) is { } valid ? lastTenantId = valid : null;
+        return EventRules.TenantId(value, field, this.limits, this.errors) is { } valid ? Remember(recentTenantIds, ref nextTenantId, valid) : null;
     }
 
     private string? ReadService(ref Utf8JsonReader reader, string field)
@@ -281,7 +334,7 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (Reuse(ref reader, lastService) is { } reused)
+        if (ReuseRecent(ref reader, recentServices) is { } reused)
         {
             return reused;
         }
@@ -289,13 +342,22 @@ internal sealed class EventParser
         {
             return null;
         }
-        return EventRules.Service(value, field, this.limits, this.errors) is { } valid ? lastService = valid : null;
+        return EventRules.Service(value, field, this.limits, this.errors) is { } valid ? Remember(recentServices, ref nextService, valid) : null;
     }
 
     private string? ReadHost(ref Utf8JsonReader reader, string field)
     {
         if (!IsString(ref reader, field, optional: true))
         {
+            return null;
+        }
+        if (countOnly)
+        {
+            if (TryGetText(ref reader, field, out var text, out var rented))
+            {
+                EventRules.IsValidHost(text, field, this.limits, this.errors);
+                Return(rented);
+            }
             return null;
         }
         if (Reuse(ref reader, lastHost) is { } reused)
@@ -323,21 +385,28 @@ internal sealed class EventParser
             AddError(field, MessageTooLong(rawLength));
             return null;
         }
-        if (GetString(ref reader, field) is not { } value)
+        if (!TryGetValidatedText(ref reader, field, out var value, out var text, out var rented))
         {
             return null;
         }
-        if (rawLength > limit && Encoding.UTF8.GetByteCount(value) is var bytes && bytes > limit)
+        try
         {
-            AddError(field, MessageTooLong(bytes));
-            return null;
+            if (rawLength > limit && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limit)
+            {
+                AddError(field, MessageTooLong(bytes));
+                return null;
+            }
+            if (HasNul(ref reader, text))
+            {
+                AddError(field, NulMessage(field));
+                return null;
+            }
+            return value;
         }
-        if (HasNul(ref reader, value))
+        finally
         {
-            AddError(field, NulMessage(field));
-            return null;
+            Return(rented);
         }
-        return value;
 
         string MessageTooLong(int bytes) => EventRules.MessageTooLong(field, bytes, this.limits);
     }
@@ -531,27 +600,34 @@ internal sealed class EventParser
                 }
                 if (reader.TokenType == JsonTokenType.Number)
                 {
-                    value = Encoding.UTF8.GetString(reader.ValueSpan);
+                    value = countOnly ? Validated : Encoding.UTF8.GetString(reader.ValueSpan);
                 }
-                else if (GetString(ref reader, FieldName(key)) is not { } text)
+                else if (!TryGetValidatedText(ref reader, FieldName(key), out var decoded, out var text, out var rented))
                 {
-                    return null;
-                }
-                else if (rawLength > limit && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limit)
-                {
-                    AddError(FieldName(key), ValueTooLong(key, bytes));
-                    return null;
-                }
-                else if (HasNul(ref reader, text))
-                {
-                    AddError(FieldName(key), NulMessage(FieldName(key)));
                     return null;
                 }
                 else
                 {
-                    value = text;
+                    try
+                    {
+                        if (rawLength > limit && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limit)
+                        {
+                            AddError(FieldName(key), ValueTooLong(key, bytes));
+                            return null;
+                        }
+                        if (HasNul(ref reader, text))
+                        {
+                            AddError(FieldName(key), NulMessage(FieldName(key)));
+                            return null;
+                        }
+                        value = decoded ?? Validated;
+                    }
+                    finally
+                    {
+                        Return(rented);
+                    }
                 }
-                if (slot)
+                if (slot && !countOnly)
                 {
                     lastAttributeValues[position] = value;
                 }
@@ -591,7 +667,7 @@ internal sealed class EventParser
             AddError(field, $"{field} is {buffer.WrittenCount} bytes as JSON text; limit is {this.limits.MaxAttributeValueBytes} ({LimitKeys.MaxAttributeValueBytes})");
             return null;
         }
-        return key is null ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return key is null ? null : countOnly ? Validated : Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     // Errors on an attribute name it as it was sent: "attributes.k" inside the attributes object, "k" for a top-level field.
@@ -615,6 +691,10 @@ internal sealed class EventParser
         if (!text.ContainsAnyExcept((byte)'0'))
         {
             AddError(field, EventRules.HexIdZero(field));
+            return null;
+        }
+        if (countOnly)
+        {
             return null;
         }
         Span<char> lower = stackalloc char[length];
@@ -658,8 +738,74 @@ internal sealed class EventParser
         catch (InvalidOperationException)
         {
             // The reader checks JSON syntax, not UTF-8 or surrogate escapes; those surface only when decoding.
-            AddError(field, $"{field} must be valid Unicode text (found invalid UTF-8 or an unpaired surrogate escape)");
+            AddError(field, InvalidText(field));
             return null;
+        }
+    }
+
+    private static string InvalidText(string field) => $"{field} must be valid Unicode text (found invalid UTF-8 or an unpaired surrogate escape)";
+
+    /// <summary>
+    /// The string value the reader is on, decoded and checked as <see cref="GetString"/> does, but into a buffer
+    /// instead of a new string: into <see cref="textBuffer"/> when short, else into <paramref name="rented"/>, which the
+    /// caller gives back with <see cref="Return"/>. Unescaping never makes text longer, so the raw length bounds it.
+    /// </summary>
+    private bool TryGetText(ref Utf8JsonReader reader, string field, out ReadOnlySpan<char> text, out char[]? rented)
+    {
+        int bound = reader.ValueSpan.Length;
+        rented = null;
+        Span<char> buffer = bound <= TextBufferChars
+            ? (textBuffer ??= new char[TextBufferChars])
+            : (rented = ArrayPool<char>.Shared.Rent(bound));
+        try
+        {
+            text = buffer[..reader.CopyString(buffer)];
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            Return(rented);
+            rented = null;
+            text = default;
+            AddError(field, InvalidText(field));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A string value that only has to be checked in counting mode: the full reader gets it as a string
+    /// (<paramref name="value"/>), the counting reader as text in a buffer (<paramref name="value"/> null). Text that is
+    /// not escaped needs no decoding there: the checks that follow look at the raw bytes for it.
+    /// </summary>
+    private bool TryGetValidatedText(ref Utf8JsonReader reader, string field, out string? value, out ReadOnlySpan<char> text, out char[]? rented)
+    {
+        rented = null;
+        if (!countOnly)
+        {
+            value = GetString(ref reader, field);
+            text = value;
+            return value is not null;
+        }
+        value = null;
+        if (!reader.ValueIsEscaped)
+        {
+            // What GetString would refuse in raw text is invalid UTF-8; NUL and the byte limit are decided on the raw bytes.
+            text = default;
+            if (!Utf8.IsValid(reader.ValueSpan))
+            {
+                AddError(field, InvalidText(field));
+                return false;
+            }
+            return true;
+        }
+        return TryGetText(ref reader, field, out text, out rented);
+    }
+
+    private static void Return(char[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
         }
     }
 
@@ -681,12 +827,31 @@ internal sealed class EventParser
 
     // JSON can carry U+0000 only as the escape \u0000, so an unescaped value cannot hold one. Postgres text cannot store
     // it, so it never goes further than here.
-    private static bool HasNul(ref Utf8JsonReader reader, string value) => reader.ValueIsEscaped && value.Contains('\0', StringComparison.Ordinal);
+    private static bool HasNul(ref Utf8JsonReader reader, scoped ReadOnlySpan<char> value) => reader.ValueIsEscaped && value.Contains('\0');
 
     private static string NulMessage(string field) => EventRules.Nul(field);
 
     private static string? Reuse(ref Utf8JsonReader reader, string? previous) =>
         previous is not null && !reader.ValueIsEscaped && Ascii.Equals(reader.ValueSpan, previous) ? previous : null;
+
+    private static string? ReuseRecent(ref Utf8JsonReader reader, string?[] recent)
+    {
+        foreach (var previous in recent)
+        {
+            if (Reuse(ref reader, previous) is { } reused)
+            {
+                return reused;
+            }
+        }
+        return null;
+    }
+
+    private static string Remember(string?[] recent, ref int next, string value)
+    {
+        recent[next] = value;
+        next = (next + 1) % recent.Length;
+        return value;
+    }
 
     /// <summary>The previous key when it is <paramref name="prefix"/>, the separator and the name the reader is on.</summary>
     private string? ReuseJoined(ref Utf8JsonReader reader, string prefix, string? previous)

@@ -18,7 +18,11 @@ internal static class EventRules
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
     private static readonly SearchValues<char> HexChars = SearchValues.Create("0123456789abcdefABCDEF");
 
-    public static string? Id(string value, string field, LogEventLimits limits, List<FieldError> errors)
+    public static string? Id(string value, string field, LogEventLimits limits, List<FieldError> errors) =>
+        IsValidId(value, field, limits, errors) ? value : null;
+
+    /// <summary>The id rules on decoded text that need not become a string (the counting reader keeps no id).</summary>
+    public static bool IsValidId(ReadOnlySpan<char> value, string field, LogEventLimits limits, List<FieldError> errors)
     {
         if (value.Length == 0)
         {
@@ -34,9 +38,9 @@ internal static class EventRules
         }
         else
         {
-            return value;
+            return true;
         }
-        return null;
+        return false;
     }
 
     public static string? TenantId(string value, string field, LogEventLimits limits, List<FieldError> errors)
@@ -82,7 +86,11 @@ internal static class EventRules
         return null;
     }
 
-    public static string? Host(string value, string field, LogEventLimits limits, List<FieldError> errors)
+    public static string? Host(string value, string field, LogEventLimits limits, List<FieldError> errors) =>
+        IsValidHost(value, field, limits, errors) ? value : null;
+
+    /// <summary>The host rules on decoded text that need not become a string (the counting reader keeps no host).</summary>
+    public static bool IsValidHost(ReadOnlySpan<char> value, string field, LogEventLimits limits, List<FieldError> errors)
     {
         if (value.Length == 0)
         {
@@ -98,9 +106,9 @@ internal static class EventRules
         }
         else
         {
-            return value;
+            return true;
         }
-        return null;
+        return false;
     }
 
     /// <summary>A decoded message: at most Ingest:MaxMessageBytes of UTF-8, no NUL.</summary>
@@ -247,9 +255,9 @@ internal static class EventRules
         raw.Length <= MaxEchoLength ? Encoding.UTF8.GetString(raw) : Encoding.UTF8.GetString(raw[..MaxEchoLength]) + "...";
 
     // JSON Schema's maxLength counts code points, not UTF-16 units; counting the same way keeps the schema exact.
-    public static bool IsLongerThan(string value, int limit) => value.Length > limit && CodePoints(value) > limit;
+    public static bool IsLongerThan(ReadOnlySpan<char> value, int limit) => value.Length > limit && CodePoints(value) > limit;
 
-    public static int CodePoints(string value)
+    public static int CodePoints(ReadOnlySpan<char> value)
     {
         int count = value.Length;
         foreach (char c in value)
@@ -269,6 +277,6 @@ internal static class EventRules
     private static void Add(List<FieldError> errors, string field, string message) => errors.Add(new FieldError(field, message));
 
     /// <summary>C0 and C1 control characters and DEL (two ranges, each searched vectorized).</summary>
-    public static bool HasControlChars(string value) =>
-        value.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
+    public static bool HasControlChars(ReadOnlySpan<char> value) =>
+        value.ContainsAnyInRange('\u0000', '\u001f') || value.ContainsAnyInRange('\u007f', '\u009f');
 }

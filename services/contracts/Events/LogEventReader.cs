@@ -83,12 +83,23 @@ public sealed class LogEventReader
         {
             throw new ArgumentException($"default tenant \"{defaultTenant}\": {problem}", nameof(defaultTenant));
         }
+        var parser = new EventParser(Limits, receivedAt, newEventId, Mapping, defaultTenant);
+        var sink = new Sink(parser, counted: null);
+        return ReadPayload(utf8, format, parser, sink) is { } error
+            ? new ParseResult { Error = error }
+            : new ParseResult { Accepted = sink.Accepted!, Rejected = (IReadOnlyList<RejectedEvent>?)sink.Rejected ?? [] };
+    }
+
+    /// <summary>
+    /// Walks the payload's events through <paramref name="parser"/> into <paramref name="sink"/>: the one walk of both
+    /// this reader and <see cref="LogEventCountingReader"/>, so both see the same events at the same indexes.
+    /// </summary>
+    internal PayloadError? ReadPayload(ReadOnlySpan<byte> utf8, PayloadFormat format, EventParser parser, Sink sink)
+    {
         if (utf8.StartsWith("\uFEFF"u8))
         {
             utf8 = utf8[3..];
         }
-        var parser = new EventParser(Limits, receivedAt, newEventId, Mapping, defaultTenant);
-        var sink = new Sink();
         PayloadError? error = format switch
         {
             PayloadFormat.Json => ReadJson(utf8, parser, sink),
@@ -99,9 +110,7 @@ public sealed class LogEventReader
         {
             error = new PayloadError(PayloadErrorKind.Empty, "payload contains no events");
         }
-        return error is not null
-            ? new ParseResult { Error = error }
-            : new ParseResult { Accepted = sink.Accepted, Rejected = (IReadOnlyList<RejectedEvent>?)sink.Rejected ?? [] };
+        return error;
     }
 
     private PayloadError? ReadJson(ReadOnlySpan<byte> utf8, EventParser parser, Sink sink)
@@ -121,13 +130,14 @@ public sealed class LogEventReader
                     error = ReadArray(ref reader, parser, sink);
                     break;
                 case JsonTokenType.StartObject:
-                    if (parser.Parse(ref reader, topLevel: true, index: 0, out var accepted, out var errors) == EventParser.Outcome.Wrapper)
+                    if (parser.Parse(ref reader, topLevel: true, index: 0, out var accepted, out var errors) is var outcome
+                        && outcome == EventParser.Outcome.Wrapper)
                     {
                         error = ReadWrapper(ref reader, parser, sink);
                     }
                     else
                     {
-                        sink.Add(0, accepted, errors);
+                        sink.Add(0, outcome, accepted, errors);
                         error = null;
                     }
                     break;
@@ -188,8 +198,8 @@ public sealed class LogEventReader
             }
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
-                sink.Add(index, accepted, errors);
+                var outcome = parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
+                sink.Add(index, outcome, accepted, errors);
             }
             else
             {
@@ -235,13 +245,13 @@ public sealed class LogEventReader
                 sink.Reject(index, $"line must be one JSON event object, got {EventParser.TypeName(reader.TokenType)}");
                 return;
             }
-            parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
+            var outcome = parser.Parse(ref reader, topLevel: false, index, out var accepted, out var errors);
             if (reader.Read())
             {
                 sink.Reject(index, "malformed JSON: unexpected data after the event object");
                 return;
             }
-            sink.Add(index, accepted, errors);
+            sink.Add(index, outcome, accepted, errors);
         }
         catch (JsonException ex)
         {
@@ -256,18 +266,30 @@ public sealed class LogEventReader
 
     private static bool IsBlank(ReadOnlySpan<byte> utf8) => !utf8.ContainsAnyExcept(" \t\r\n"u8);
 
-    /// <summary>Collects the outcome; the rejected list is allocated only when something is rejected.</summary>
-    private sealed class Sink
+    /// <summary>
+    /// Collects the outcome: the accepted events, or in counting mode what they are counted by (in
+    /// <paramref name="counted"/>); the rejected list is allocated only when something is rejected.
+    /// </summary>
+    internal sealed class Sink(EventParser parser, List<CountedEvent>? counted)
     {
-        public List<LogEvent> Accepted { get; } = [];
+        public List<LogEvent>? Accepted { get; } = counted is null ? [] : null;
+        public int AcceptedCount { get; private set; }
         public List<RejectedEvent>? Rejected { get; private set; }
-        public int Count => Accepted.Count + (Rejected?.Count ?? 0);
+        public int Count => AcceptedCount + (Rejected?.Count ?? 0);
 
-        public void Add(int index, LogEvent? accepted, FieldError[]? errors)
+        public void Add(int index, EventParser.Outcome outcome, LogEvent? accepted, FieldError[]? errors)
         {
-            if (accepted is not null)
+            if (outcome == EventParser.Outcome.Accepted)
             {
-                Accepted.Add(accepted);
+                AcceptedCount++;
+                if (counted is null)
+                {
+                    Accepted!.Add(accepted!);
+                }
+                else
+                {
+                    counted.Add(parser.Counted);
+                }
             }
             else if (errors is not null)
             {
