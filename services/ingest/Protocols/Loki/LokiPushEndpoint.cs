@@ -78,6 +78,9 @@ internal static class LokiPushEndpoint
         }
 
         using var body = read!;
+        // The tenant the events will have when the header names none, for their ids (LokiEventIds): the same caller's
+        // retry derives the same ids; an admin key without the header is refused by the intake anyway.
+        var idTenant = tenant ?? (caller == ApiKeyPrincipal.AuthDisabled ? options.DefaultTenant : caller.Tenant) ?? "";
         var maxNdjsonBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.MaxBodyBytes * NdjsonAllowance);
         LokiDecoded decoded;
         if (protobuf)
@@ -95,12 +98,12 @@ internal static class LokiPushEndpoint
 
             using (message)
             {
-                decoded = LokiProtobufDecoder.Decode(message!.Memory, tenant, maxNdjsonBytes);
+                decoded = LokiProtobufDecoder.Decode(message!.Memory, tenant, idTenant, maxNdjsonBytes);
             }
         }
         else
         {
-            decoded = LokiJsonDecoder.Decode(body.Memory, tenant, maxNdjsonBytes);
+            decoded = LokiJsonDecoder.Decode(body.Memory, tenant, idTenant, maxNdjsonBytes);
         }
 
         if (decoded.Error is { } error)
