@@ -35,10 +35,11 @@ public class ProtocolTests
             """;
         await PostRetryingAsync(http, "/v1/logs", otlp, "application/json", null, HttpStatusCode.OK);
 
-        // Loki JSON push: service_name and level labels, the tenant from X-Scope-OrgID, structured metadata.
+        // Loki JSON push: service_name and level labels, the tenant from X-Scope-OrgID, structured metadata; two identical
+        // entries, two events.
         var loki = $$$"""
             {"streams":[{"stream":{"service_name":"gateway","level":"warn","cluster":"eu-1"},
-              "values":[["{{{nanos}}}","upstream slow",{"route":"/pay"}],["{{{nanos}}}","upstream slow again"]]}]}
+              "values":[["{{{nanos}}}","upstream slow",{"route":"/pay"}],["{{{nanos}}}","upstream slow again"],["{{{nanos}}}","upstream slow again"]]}]}
             """;
         await PostRetryingAsync(http, "/loki/api/v1/push", loki, "application/json", ("X-Scope-OrgID", "loki-co"), HttpStatusCode.NoContent);
 
@@ -57,13 +58,13 @@ public class ProtocolTests
         // The JSON API alongside.
         await pipeline.PostLogsRetryingAsync("""{"events":[{"id":"json-1","tenant_id":"json-co","service":"api","severity":"info","message":"ok"}]}""");
 
-        await pipeline.AssertCountsSumAsync(3 + 2 + 4 + 1);
+        await pipeline.AssertCountsSumAsync(3 + 3 + 4 + 1);
         await using var connection = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString);
         await connection.OpenAsync();
         var counts = await CountsAsync(connection);
         Assert.Equal(
             [
-                ("es.co/billing/error", 1L), ("es.co/billing/info", 3L), ("json-co/api/info", 1L), ("loki-co/gateway/warn", 2L),
+                ("es.co/billing/error", 1L), ("es.co/billing/info", 3L), ("json-co/api/info", 1L), ("loki-co/gateway/warn", 3L),
                 ("otel-co/checkout/error", 2L), ("otel-co/checkout/info", 1L),
             ],
             counts);
@@ -76,7 +77,9 @@ public class ProtocolTests
 
         // The same bulk again (a shipper's retry of a whole request): the _ids give the same events, counted once.
         await PostRetryingAsync(http, "/_bulk", bulk.ToString(), "application/x-ndjson", null, HttpStatusCode.OK);
-        await pipeline.AssertCountsSumAsync(3 + 2 + 4 + 1);
+        // The same Loki push again (Loki entries carry no ids; ingest derives them from the entry): counted once.
+        await PostRetryingAsync(http, "/loki/api/v1/push", loki, "application/json", ("X-Scope-OrgID", "loki-co"), HttpStatusCode.NoContent);
+        await pipeline.AssertCountsSumAsync(3 + 3 + 4 + 1);
     }
 
     /// <summary>A 503 (publish not confirmed in time on a loaded machine) retried unchanged, as the shippers do; asserts the final answer.</summary>

@@ -29,6 +29,37 @@ public sealed class ProtocolLabelTests : IDisposable
         Assert.EndsWith(" 0", Series(metrics, "logdapr_ingest_requests_rejected_total", "protocol=\"otlp_grpc\"", "reason=\"invalid_events\""));
     }
 
+    [Fact]
+    public async Task Loki_pushes_refused_before_the_intake_are_counted_as_rejected_requests_under_protocol_loki()
+    {
+        var client = factory.CreateClient();
+        async Task<HttpStatusCode> PushAsync(byte[] body, string contentType)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            using var response = await client.PostAsync("/loki/api/v1/push", content);
+            return response.StatusCode;
+        }
+
+        var statuses = new[]
+        {
+            await PushAsync("{}"u8.ToArray(), "text/plain"),
+            await PushAsync([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "application/x-protobuf"),
+            await PushAsync(Snappier.Snappy.CompressToArray([0x0a, 0x05, 0x01]), "application/x-protobuf"),
+            await PushAsync("not json"u8.ToArray(), "application/json"),
+            // A snappy length header of 2^31 - 16 bytes: over Ingest:MaxBodyBytes before anything is decompressed.
+            await PushAsync([0xF0, 0xFF, 0xFF, 0xFF, 0x07, 0x00], "application/x-protobuf"),
+        };
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(
+            [HttpStatusCode.UnsupportedMediaType, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge],
+            statuses);
+        Assert.EndsWith(" 1", Series(metrics, "logdapr_ingest_requests_rejected_total", "protocol=\"loki\"", "reason=\"unsupported_media_type\""));
+        Assert.EndsWith(" 3", Series(metrics, "logdapr_ingest_requests_rejected_total", "protocol=\"loki\"", "reason=\"malformed_payload\""));
+        Assert.EndsWith(" 1", Series(metrics, "logdapr_ingest_requests_rejected_total", "protocol=\"loki\"", "reason=\"payload_too_large\""));
+    }
+
     private static string Series(string metrics, string name, params string[] labels)
     {
         var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal)

@@ -103,6 +103,26 @@ public sealed class LokiJsonDecoderTests
     }
 
     [Fact]
+    public void Each_entry_gets_an_id_that_a_retry_repeats_and_any_difference_changes()
+    {
+        string[] Ids(string values, string stream = "{\"app\":\"api\",\"env\":\"prod\"}", string tenant = "acme")
+            => Lines($$"""{"streams":[{"stream":{{stream}},"values":[{{values}}]}]}""", tenant).Select(l => l["id"]!.GetValue<string>()).ToArray();
+
+        const string Push = """["1570818238000000000","a",{"trace":"t1"}],["1570818238000000000","a",{"trace":"t1"}],["1570818238000000000","b"]""";
+        var ids = Ids(Push);
+
+        Assert.Equal(ids, Ids(Push));
+        Assert.Equal(ids, Ids(Push, "{\"env\":\"prod\",\"app\":\"api\"}"));
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Equal(8, Guid.Parse(id).Version));
+        Assert.NotEqual(ids[0], Ids("""["1570818238000000000","c",{"trace":"t1"}]""")[0]);
+        Assert.NotEqual(ids[0], Ids("""["1570818238000000001","a",{"trace":"t1"}]""")[0]);
+        Assert.NotEqual(ids[0], Ids("""["1570818238000000000","a",{"trace":"t2"}]""")[0]);
+        Assert.NotEqual(ids[0], Ids(Push, "{\"app\":\"api\",\"env\":\"dev\"}")[0]);
+        Assert.NotEqual(ids[0], Ids(Push, tenant: "other")[0]);
+    }
+
+    [Fact]
     public void Random_bytes_never_throw()
     {
         Gen.Byte.Array[0, 300].Sample(bytes =>

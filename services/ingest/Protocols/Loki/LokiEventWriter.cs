@@ -13,7 +13,8 @@ namespace LogDapr.Ingest.Protocols.Loki;
 /// value is the service; <c>level</c> or <c>detected_level</c> is the severity when it is a known severity name (else
 /// <c>info</c>, the label kept as an attribute); every other label and the entry's structured metadata become
 /// attributes (metadata wins a clash). A timestamp that is not one is passed on as written, so the reader rejects that
-/// entry alone, as Loki's distributor rejects an out-of-range entry and keeps the others.
+/// entry alone, as Loki's distributor rejects an out-of-range entry and keeps the others. Every entry gets the id
+/// <see cref="LokiEventIds"/> derives, so a retried push is counted once.
 /// </summary>
 internal sealed class LokiEventWriter : IDisposable
 {
@@ -22,19 +23,25 @@ internal sealed class LokiEventWriter : IDisposable
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly string? tenant;
+    private readonly string idTenant;
     private readonly int maxBytes;
     private readonly ArrayBufferWriter<byte> output;
     private readonly Utf8JsonWriter writer;
     private readonly SortedDictionary<string, string> attributes = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, string>> streamAttributes = [];
+    private readonly List<KeyValuePair<string, string>> streamLabels = [];
+    private readonly List<KeyValuePair<string, string>> entryMetadata = [];
+    private readonly Dictionary<string, int> occurrences = new(StringComparer.Ordinal);
     private string? service;
     private string severity = "info";
 
     /// <param name="tenant">The tenant every event names, or null for the intake's default (the key's tenant).</param>
+    /// <param name="idTenant">The tenant the events' ids are derived for: <paramref name="tenant"/>, else the caller's.</param>
     /// <param name="maxBytes">Bound on the NDJSON: labels repeat on every entry, so it can outgrow the body.</param>
-    public LokiEventWriter(string? tenant, int maxBytes, int sizeHint)
+    public LokiEventWriter(string? tenant, string idTenant, int maxBytes, int sizeHint)
     {
         this.tenant = tenant;
+        this.idTenant = idTenant;
         this.maxBytes = maxBytes;
         output = new ArrayBufferWriter<byte>(Math.Clamp(sizeHint, 256, 64 * 1024));
         writer = new Utf8JsonWriter(output, WriterOptions);
@@ -79,6 +86,9 @@ internal sealed class LokiEventWriter : IDisposable
         }
 
         service = serviceLabel is null ? null : Find(labels, serviceLabel);
+        streamLabels.Clear();
+        streamLabels.AddRange(labels);
+        streamLabels.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         streamAttributes.Clear();
         foreach (var label in labels)
         {
@@ -90,10 +100,22 @@ internal sealed class LokiEventWriter : IDisposable
     }
 
     /// <param name="timestamp">RFC 3339, or the text as sent when it is not a time (the reader rejects the entry).</param>
-    public void WriteEntry(string timestamp, string line, IEnumerable<KeyValuePair<string, string>> metadata)
+    /// <param name="nanos">The timestamp for the event's id: <see cref="NanosText"/> or <see cref="Nanos"/>.</param>
+    public void WriteEntry(string timestamp, string nanos, string line, IEnumerable<KeyValuePair<string, string>> metadata)
     {
+        entryMetadata.Clear();
+        entryMetadata.AddRange(metadata);
+        var id = LokiEventIds.For(idTenant, streamLabels, nanos, line, entryMetadata, 0);
+        ref var before = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(occurrences, id, out _);
+        if (before > 0)
+        {
+            id = LokiEventIds.For(idTenant, streamLabels, nanos, line, entryMetadata, before);
+        }
+
+        before++;
         writer.Reset();
         writer.WriteStartObject();
+        writer.WriteString(LogEventFields.Id, id);
         if (tenant is not null)
         {
             writer.WriteString("tenant_id", tenant);
@@ -113,7 +135,7 @@ internal sealed class LokiEventWriter : IDisposable
             attributes[name] = value;
         }
 
-        foreach (var (name, value) in metadata)
+        foreach (var (name, value) in entryMetadata)
         {
             attributes[name] = value;
         }
@@ -140,6 +162,15 @@ internal sealed class LokiEventWriter : IDisposable
         => long.TryParse(nanos, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? DateTimeOffset.UnixEpoch.AddTicks(value / 100).ToString("O", CultureInfo.InvariantCulture)
             : nanos;
+
+    /// <summary>Loki's JSON timestamp for the id: the nanoseconds without leading zeros, else as sent.</summary>
+    public static string NanosText(string nanos)
+        => long.TryParse(nanos, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value.ToString(CultureInfo.InvariantCulture)
+            : nanos;
+
+    /// <summary>Loki's protobuf timestamp for the id, in nanoseconds: the same text as <see cref="NanosText"/> for the same time.</summary>
+    public static string Nanos(long seconds, int nanos) => (((Int128)seconds * 1_000_000_000) + nanos).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Loki's protobuf timestamp (google.protobuf.Timestamp); absent is the epoch, which the reader rejects as too old, as Loki does.</summary>
     public static string FromSecondsAndNanos(long seconds, int nanos)

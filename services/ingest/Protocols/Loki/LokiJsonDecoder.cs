@@ -8,7 +8,11 @@ namespace LogDapr.Ingest.Protocols.Loki;
 /// </summary>
 internal static class LokiJsonDecoder
 {
-    public static LokiDecoded Decode(ReadOnlyMemory<byte> body, string? tenant, int maxBytes)
+    /// <summary>A push whose events' ids are derived for <paramref name="tenant"/> (none: the empty name).</summary>
+    public static LokiDecoded Decode(ReadOnlyMemory<byte> body, string? tenant, int maxBytes) => Decode(body, tenant, tenant ?? "", maxBytes);
+
+    /// <param name="idTenant">As <see cref="LokiEventWriter"/>'s.</param>
+    public static LokiDecoded Decode(ReadOnlyMemory<byte> body, string? tenant, string idTenant, int maxBytes)
     {
         JsonDocument document;
         try
@@ -29,7 +33,7 @@ internal static class LokiJsonDecoder
                 return LokiDecoded.Invalid("invalid push request: expected an object with a \"streams\" array");
             }
 
-            using var events = new LokiEventWriter(tenant, maxBytes, body.Length + 256);
+            using var events = new LokiEventWriter(tenant, idTenant, maxBytes, body.Length + 256);
             var labels = new List<KeyValuePair<string, string>>();
             var metadata = new List<KeyValuePair<string, string>>();
             try
@@ -106,7 +110,8 @@ internal static class LokiJsonDecoder
                 }
             }
 
-            events.WriteEntry(LokiEventWriter.FromNanosText(entry[0].GetString()!), entry[1].GetString()!, metadata);
+            var nanos = entry[0].GetString()!;
+            events.WriteEntry(LokiEventWriter.FromNanosText(nanos), LokiEventWriter.NanosText(nanos), entry[1].GetString()!, metadata);
             if (events.Overflowed)
             {
                 return null;

@@ -10,7 +10,11 @@ namespace LogDapr.Ingest.Protocols.Loki;
 /// </summary>
 internal static class LokiProtobufDecoder
 {
-    public static LokiDecoded Decode(ReadOnlyMemory<byte> message, string? tenant, int maxBytes)
+    /// <summary>A push whose events' ids are derived for <paramref name="tenant"/> (none: the empty name).</summary>
+    public static LokiDecoded Decode(ReadOnlyMemory<byte> message, string? tenant, int maxBytes) => Decode(message, tenant, tenant ?? "", maxBytes);
+
+    /// <param name="idTenant">As <see cref="LokiEventWriter"/>'s.</param>
+    public static LokiDecoded Decode(ReadOnlyMemory<byte> message, string? tenant, string idTenant, int maxBytes)
     {
         PushRequest request;
         try
@@ -23,7 +27,7 @@ internal static class LokiProtobufDecoder
             return LokiDecoded.Invalid("the body is not a valid logproto.PushRequest: " + ex.Message);
         }
 
-        using var events = new LokiEventWriter(tenant, maxBytes, message.Length * 2);
+        using var events = new LokiEventWriter(tenant, idTenant, maxBytes, message.Length * 2);
         var labels = new List<KeyValuePair<string, string>>();
         var metadata = new List<KeyValuePair<string, string>>();
         for (var s = 0; s < request.Streams.Count; s++)
@@ -44,8 +48,8 @@ internal static class LokiProtobufDecoder
                     metadata.Add(new(pair.Name, pair.Value));
                 }
 
-                var timestamp = entry.Timestamp is { } t ? LokiEventWriter.FromSecondsAndNanos(t.Seconds, t.Nanos) : LokiEventWriter.FromSecondsAndNanos(0, 0);
-                events.WriteEntry(timestamp, entry.Line, metadata);
+                var (seconds, nanos) = entry.Timestamp is { } t ? (t.Seconds, t.Nanos) : (0L, 0);
+                events.WriteEntry(LokiEventWriter.FromSecondsAndNanos(seconds, nanos), LokiEventWriter.Nanos(seconds, nanos), entry.Line, metadata);
                 if (events.Overflowed)
                 {
                     return LokiDecoded.Of(events);

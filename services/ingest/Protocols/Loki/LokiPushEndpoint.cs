@@ -4,7 +4,9 @@ using LogDapr.Configuration.Ingest;
 using LogDapr.Contracts.Events;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Intake;
+using LogDapr.Ingest.Observability;
 using LogDapr.ServiceDefaults.Auth;
+using LogDapr.ServiceDefaults.Problems;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Protocols.Loki;
@@ -16,7 +18,8 @@ namespace LogDapr.Ingest.Protocols.Loki;
 /// keeps them); 401/403; 413; 429 and 503 with
 /// Retry-After so the shipper retries. The tenant is <c>X-Scope-OrgID</c> when the key may write it (an admin key, or
 /// auth off: any tenant; a tenant key: only its own, else 403 for the whole push), else the key's tenant
-/// (with auth off, Ingest:DefaultTenant; an admin key without the header gets 400 naming tenant_id).
+/// (with auth off, Ingest:DefaultTenant; an admin key without the header gets 400 naming tenant_id). Every refusal,
+/// before the intake or by it, is counted in logdapr.ingest.requests.rejected with the JSON API's reason.
 /// </summary>
 internal static class LokiPushEndpoint
 {
@@ -27,19 +30,37 @@ internal static class LokiPushEndpoint
     public const int NdjsonAllowance = 4;
 
     public static RouteHandlerBuilder MapLokiPush(this IEndpointRouteBuilder app) => app
-        .MapPost(Route, (HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IOptions<IngestOptions> options)
-            => HandleAsync(context, bodies, intake, budget, options.Value))
+        .MapPost(Route, (HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IngestMetrics metrics, IOptions<IngestOptions> options)
+            => HandleAsync(context, bodies, intake, budget, metrics, options.Value))
         .RequireAuthorization(AuthPolicies.Write)
         .ExcludeFromDescription();
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IngestOptions options)
+    private static async Task<IResult> HandleAsync(HttpContext context, IntakeBodyReader bodies, LogIntake intake, BodyBudget budget, IngestMetrics metrics,
+        IngestOptions options)
     {
+        IResult Refuse(int status, string body, string problemType)
+        {
+            metrics.RequestRejected(RequestRejections.Of(problemType), IngestProtocol.Loki);
+            return Text(status, body);
+        }
+
+        IResult Answer(IntakeOutcome outcome)
+        {
+            if (outcome.RejectionReason is { } reason)
+            {
+                metrics.RequestRejected(reason, IngestProtocol.Loki);
+            }
+
+            return Render(context, outcome);
+        }
+
         var contentType = context.Request.ContentType ?? "";
         var protobuf = contentType.StartsWith("application/x-protobuf", StringComparison.OrdinalIgnoreCase);
         if (!protobuf && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return Text(StatusCodes.Status415UnsupportedMediaType,
-                $"unsupported Content-Type {contentType}: this endpoint takes Loki's protobuf push (application/x-protobuf, snappy-compressed) or its JSON push (application/json)");
+            return Refuse(StatusCodes.Status415UnsupportedMediaType,
+                $"unsupported Content-Type {contentType}: this endpoint takes Loki's protobuf push (application/x-protobuf, snappy-compressed) or its JSON push (application/json)",
+                ProblemTypes.UnsupportedMediaType);
         }
 
         if (protobuf && context.Request.Headers.ContentEncoding.ToString().Equals("snappy", StringComparison.OrdinalIgnoreCase))
@@ -62,7 +83,7 @@ internal static class LokiPushEndpoint
         }
         else
         {
-            return Text(StatusCodes.Status403Forbidden, $"this API key may not write the tenant named in {TenantHeader}");
+            return Refuse(StatusCodes.Status403Forbidden, $"this API key may not write the tenant named in {TenantHeader}", ProblemTypes.Forbidden);
         }
 
         var (failure, read) = await bodies.ReadAsync(context).ConfigureAwait(false);
@@ -70,14 +91,20 @@ internal static class LokiPushEndpoint
         {
             return failure.Kind switch
             {
-                BodyFailureKind.Overloaded => Render(context, intake.Overloaded()),
-                BodyFailureKind.TooLarge => Text(StatusCodes.Status413PayloadTooLarge, "request body too large"),
-                BodyFailureKind.UnsupportedEncoding => Text(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Encoding {failure.Detail}"),
-                _ => Text(StatusCodes.Status400BadRequest, $"request body not read: {failure.Kind} {failure.Detail}".TrimEnd()),
+                BodyFailureKind.Overloaded => Answer(intake.Overloaded()),
+                BodyFailureKind.TooLarge => Refuse(StatusCodes.Status413PayloadTooLarge, "request body too large", ProblemTypes.PayloadTooLarge),
+                BodyFailureKind.UnsupportedEncoding => Refuse(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Encoding {failure.Detail}",
+                    ProblemTypes.UnsupportedMediaType),
+                BodyFailureKind.TimedOut or BodyFailureKind.TooSlow => Refuse(StatusCodes.Status400BadRequest,
+                    $"request body not read: {failure.Kind} {failure.Detail}".TrimEnd(), ProblemTypes.RequestTimeout),
+                _ => Refuse(StatusCodes.Status400BadRequest, $"request body not read: {failure.Kind} {failure.Detail}".TrimEnd(), ProblemTypes.MalformedPayload),
             };
         }
 
         using var body = read!;
+        // The tenant the events will have when the header names none, for their ids (LokiEventIds): the same caller's
+        // retry derives the same ids; an admin key without the header is refused by the intake anyway.
+        var idTenant = tenant ?? (caller == ApiKeyPrincipal.AuthDisabled ? options.DefaultTenant : caller.Tenant) ?? "";
         var maxNdjsonBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.MaxBodyBytes * NdjsonAllowance);
         LokiDecoded decoded;
         if (protobuf)
@@ -86,26 +113,26 @@ internal static class LokiPushEndpoint
             switch (status)
             {
                 case LokiSnappy.Status.OverBudget:
-                    return Render(context, intake.Overloaded());
+                    return Answer(intake.Overloaded());
                 case LokiSnappy.Status.TooLarge:
-                    return Text(StatusCodes.Status413PayloadTooLarge, snappyError!);
+                    return Refuse(StatusCodes.Status413PayloadTooLarge, snappyError!, ProblemTypes.PayloadTooLarge);
                 case LokiSnappy.Status.Invalid:
-                    return Text(StatusCodes.Status400BadRequest, snappyError!);
+                    return Refuse(StatusCodes.Status400BadRequest, snappyError!, ProblemTypes.MalformedPayload);
             }
 
             using (message)
             {
-                decoded = LokiProtobufDecoder.Decode(message!.Memory, tenant, maxNdjsonBytes);
+                decoded = LokiProtobufDecoder.Decode(message!.Memory, tenant, idTenant, maxNdjsonBytes);
             }
         }
         else
         {
-            decoded = LokiJsonDecoder.Decode(body.Memory, tenant, maxNdjsonBytes);
+            decoded = LokiJsonDecoder.Decode(body.Memory, tenant, idTenant, maxNdjsonBytes);
         }
 
         if (decoded.Error is { } error)
         {
-            return Text(decoded.Status, error);
+            return Refuse(decoded.Status, error, decoded.Status == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.PayloadTooLarge : ProblemTypes.MalformedPayload);
         }
 
         if (decoded.Entries == 0)
@@ -116,14 +143,14 @@ internal static class LokiPushEndpoint
         using var slot = intake.TryTakeSlot();
         if (!slot.IsAcquired)
         {
-            return Render(context, intake.Overloaded());
+            return Answer(intake.Overloaded());
         }
 
         var outcome = await intake.RunAsync(
             new IntakeRequest(IngestProtocol.Loki, caller, LogIntake.RateLimitClient(context, caller), decoded.Ndjson, PayloadFormat.Ndjson,
                 protobuf ? "loki+protobuf" : "loki+json", null) { Slot = slot },
             context.RequestAborted).ConfigureAwait(false);
-        return Render(context, outcome);
+        return Answer(outcome);
     }
 
     private static IResult Render(HttpContext context, IntakeOutcome outcome)
