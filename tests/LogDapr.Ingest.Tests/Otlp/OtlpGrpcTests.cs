@@ -157,6 +157,33 @@ public sealed class OtlpGrpcTests : IClassFixture<SidecarFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_message_beyond_the_body_memory_budget_is_unavailable_with_retry_info_as_http_answers_503()
+    {
+        using var budgeted = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string>
+        {
+            ["urls"] = $"http://127.0.0.1:{FreePorts.Next().ToString(CultureInfo.InvariantCulture)}",
+            ["Ingest:OtlpGrpcPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["Ingest:DefaultTenant"] = "acme",
+            ["Ingest:MaxInFlightBodyBytes"] = (1024 * 1024).ToString(CultureInfo.InvariantCulture),
+        });
+        var (budgetedHttp, budgetedGrpc) = budgeted.StartWithOtlpGrpc();
+        using var client = new OtlpGrpc(budgetedGrpc);
+        using var plain = new HttpClient();
+        // 200 valid records, 1.6 MB: over the replica's 1 MiB of bodies in flight, under the 8 MiB body limit.
+        var large = OtlpRequests.Request("api", null, [.. Enumerable.Range(0, 200).Select(i => OtlpRequests.Record($"{i} " + new string('x', 8000)))]);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ExportAsync(large));
+        using var overHttp = await plain.PostAsync(new Uri(budgetedHttp, "/v1/logs"), OtlpRequests.Protobuf(large));
+        var small = await client.ExportAsync(OtlpRequests.Request("api", null, OtlpRequests.Record("fits")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, overHttp.StatusCode);
+        Assert.NotNull(overHttp.Headers.RetryAfter);
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.True(Assert.Single(OtlpGrpc.Details(refused).Details).Unpack<RetryInfo>().RetryDelay.ToTimeSpan() > TimeSpan.Zero);
+        Assert.Null(small.PartialSuccess);
+    }
+
+    [Fact]
     public async Task The_http_api_answers_on_its_port_and_the_grpc_port_serves_only_otlp()
     {
         using var client = new HttpClient();

@@ -32,6 +32,6 @@ internal static class OtlpGrpcMethod
     private static OtlpGrpcRequest Deserialize(DeserializationContext context)
     {
         var (message, error) = OtlpDecoder.Decode(context.PayloadAsReadOnlySequence());
-        return new OtlpGrpcRequest(message, error);
+        return new OtlpGrpcRequest(message, error, context.PayloadLength);
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Intake;
 using LogDapr.Ingest.Protocols.Otlp.Wire;
@@ -11,10 +12,10 @@ namespace LogDapr.Ingest.Protocols.Otlp;
 
 /// <summary>
 /// OTLP/gRPC LogsService/Export on Ingest:OtlpGrpcPort: the same API keys (from the call's metadata), request slots,
-/// intake and OTLP answers as OTLP/HTTP (<see cref="OtlpIntake"/>, <see cref="OtlpAnswer"/>). A refusal is the answer's
+/// body memory budget, intake and OTLP answers as OTLP/HTTP (<see cref="OtlpIntake"/>, <see cref="OtlpAnswer"/>). A refusal is the answer's
 /// gRPC status with its google.rpc.Status, RetryInfo included, in <c>grpc-status-details-bin</c>.
 /// </summary>
-internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake)
+internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake, BodyBudget budget)
 {
     /// <summary>The trailer in which gRPC carries the google.rpc.Status of an error (its details: RetryInfo).</summary>
     public const string StatusDetailsTrailer = "grpc-status-details-bin";
@@ -53,6 +54,13 @@ internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake)
             throw Refusal(otlp.Overloaded(IngestProtocol.OtlpGrpc));
         }
 
+        // The message stays in memory until the broker confirms its events, so it counts against the same replica-wide
+        // allowance as an HTTP body (Ingest:MaxInFlightBodyBytes); beyond it the exporter retries after RetryInfo's delay.
+        if (!budget.TryReserve(request.PayloadBytes))
+        {
+            throw Refusal(otlp.Overloaded(IngestProtocol.OtlpGrpc));
+        }
+
         var caller = http.ApiKey();
         OtlpAnswer answer;
         try
@@ -67,6 +75,10 @@ internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake)
             throw new RpcException(call.Deadline <= DateTime.UtcNow
                 ? new Status(StatusCode.DeadlineExceeded, "the call's deadline passed before ingest answered")
                 : new Status(StatusCode.Cancelled, "the call was cancelled"));
+        }
+        finally
+        {
+            budget.Release(request.PayloadBytes);
         }
 
         return answer.Response ?? throw Refusal(answer);
