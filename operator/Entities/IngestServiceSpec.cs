@@ -5,6 +5,7 @@ using LogDapr.Operator.Entities.CrdSchema;
 namespace LogDapr.Operator.Entities;
 
 [Description("Service settings.")]
+[CelRule("self.port != 4317", "ingest.service.port cannot be 4317: the Service serves OTLP/gRPC on 4317 (port otlp-grpc), as OTLP exporters expect", FieldPath = ".port")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class IngestServiceSpec
 {

@@ -34,6 +34,12 @@ public static class PipelineRenderer
             throw new InvalidPipelineException($"deadLetter.topic must differ from {PipelineTopics.Audit(pipeline.Spec)}, the topic ingest sends its audit records to");
         }
 
+        if (pipeline.Spec.Ingest.Service.Port == PipelineDefaults.IngestOtlpGrpcPort)
+        {
+            // Also a CEL rule; checked here for `render`. Two Service ports with one number are refused by the API server.
+            throw new InvalidPipelineException($"ingest.service.port cannot be {PipelineDefaults.IngestOtlpGrpcPort}: the Service serves OTLP/gRPC on it (port {WorkloadRenderer.OtlpGrpcPortName})");
+        }
+
         var processing = ProcessingSpec.IsOn(pipeline.Spec);
         if (processing && pipeline.Spec.DeadLetter.Topic == PipelineTopics.Processed(pipeline.Spec))
         {

@@ -33,7 +33,9 @@ public sealed class ImageTests(BuiltImages images)
         Assert.Equal(BuiltImages.Tag, labels.GetProperty("org.opencontainers.image.version").GetString());
         Assert.StartsWith("LogDapr", labels.GetProperty("org.opencontainers.image.title").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(labels.GetProperty("org.opencontainers.image.source").GetString()));
-        Assert.Single(config.GetProperty("ExposedPorts").EnumerateObject());
+        // Ingest listens on its HTTP port and on OTLP/gRPC's 4317 by default (Ingest:OtlpGrpcPort); the others on one port.
+        string[] expected = program == "ingest" ? ["4317/tcp", "8080/tcp"] : [HowToRun(program).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/tcp"];
+        Assert.Equal(expected, config.GetProperty("ExposedPorts").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Theory]

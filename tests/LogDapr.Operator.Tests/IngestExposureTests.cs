@@ -34,4 +34,16 @@ public sealed class IngestExposureTests
         var result = Rendered.Render(Rendered.Pipeline(Base));
         Assert.Equal("ClusterIP", Rendered.Find(result, KnownResources.Services, "p-ingest")["spec"]!["type"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void The_service_serves_otlp_grpc_on_4317_and_the_http_port_cannot_take_it()
+    {
+        var result = Rendered.Render(Rendered.Pipeline(Base + "  ingest:\n    service: {port: 8080}\n"));
+        var ports = Rendered.Find(result, KnownResources.Services, "p-ingest")["spec"]!["ports"]!.AsArray()
+            .Select(p => (p!["name"]!.GetValue<string>(), p["port"]!.GetValue<int>()));
+        Assert.Equal([("http", 8080), ("otlp-grpc", 4317)], ports);
+
+        var e = Assert.Throws<InvalidPipelineException>(() => Rendered.Render(Rendered.Pipeline(Base + "  ingest:\n    service: {port: 4317}\n")));
+        Assert.Contains("ingest.service.port cannot be 4317", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -57,13 +57,13 @@ sdk_image_build() {
     | podman build --quiet "${limits[@]}" -t "$sdk_image" -f - "$dotnet_root" >/dev/null
 }
 
-# program -> project, assembly name, default port, title
+# program -> project, assembly name, default HTTP port, every port it listens on by default, title
 program_build() {
-  local program=$1 project app port title description
+  local program=$1 project app port exposed title description
   case "$program" in
     operator)    project=operator/LogDapr.Operator.csproj; app=logdapr-operator; port=8081
                  title="LogDapr operator"; description="Reconciles LogPipeline resources into Dapr components and the pipeline workloads" ;;
-    ingest)      project=services/ingest/LogDapr.Ingest.csproj; app=logdapr-ingest; port=8080
+    ingest)      project=services/ingest/LogDapr.Ingest.csproj; app=logdapr-ingest; port=8080; exposed="8080 4317"
                  title="LogDapr ingest"; description="Validates log events over HTTP and publishes them to the Dapr pub/sub topic" ;;
     aggregator)  project=services/aggregator/LogDapr.Aggregator.csproj; app=logdapr-aggregator; port=8081
                  title="LogDapr aggregator"; description="Counts delivered log events exactly once into Postgres and answers queries" ;;
@@ -72,6 +72,7 @@ program_build() {
     *) log "unknown program '$program'"; exit 2 ;;
   esac
   local image="$registry/$program:$tag"
+  exposed="${exposed:-$port}"
   log "building $image"
   # The host's NuGet cache is mounted so restores reuse what this machine already downloaded, and its CA
   # certificates so the restore trusts what the host trusts (a proxy in front of the NuGet copy, here).
@@ -80,7 +81,7 @@ program_build() {
   podman build --quiet --no-cache "${limits[@]}" \
     --volume "$HOME/.nuget/packages:/root/.nuget/packages" --volume /etc/ssl/certs:/etc/ssl/certs:ro \
     --build-arg SDK_IMAGE="$sdk_image" --build-arg RUNTIME_IMAGE="$base_image" \
-    --build-arg TARGETARCH="$arch" --build-arg PROJECT="$project" --build-arg APP="$app" --build-arg PORT="$port" \
+    --build-arg TARGETARCH="$arch" --build-arg PROJECT="$project" --build-arg APP="$app" --build-arg PORT="$port" --build-arg EXPOSED_PORTS="$exposed" \
     --build-arg VERSION="$tag" --build-arg REVISION="$revision" \
     --build-arg TITLE="$title" --build-arg DESCRIPTION="$description" \
     -t "$image" -f deploy/container/Dockerfile . >/dev/null

@@ -65,7 +65,7 @@ public sealed class IngestOptions : IValidatableObject
     /// it off (and Kestrel then takes its listeners from ASPNETCORE_URLS alone, as before).
     /// </summary>
     [Range(0, 65535)]
-    public int OtlpGrpcPort { get; set; } = 4317;
+    public int OtlpGrpcPort { get; set; } = Pipeline.PipelineDefaults.IngestOtlpGrpcPort;
 
     /// <summary>
     /// The tenant of events without <c>tenant_id</c> while authentication is off (<c>Auth:Enabled=false</c>, local runs).
