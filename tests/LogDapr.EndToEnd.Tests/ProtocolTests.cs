@@ -10,8 +10,9 @@ namespace LogDapr.EndToEnd.Tests;
 /// <summary>
 /// The shippers' protocols through the whole pipeline: what an OTLP/JSON exporter, a Loki JSON push and an Elasticsearch
 /// bulk send is counted once, under the tenant, service and severity each protocol's documented mapping gives, next to
-/// the JSON API's own events; the attributes each protocol carries are stored with the events. (The real clients of
-/// each protocol, OTLP/protobuf and OTLP/gRPC among them, are exercised against ingest in LogDapr.Ingest.Tests.)
+/// the JSON API's own events; the attributes each protocol carries are stored with the events. (The SDK's OTLP/protobuf
+/// and OTLP/gRPC exporters run through the pipeline in <see cref="OtlpClientTests"/>; the other protocols' real clients
+/// are exercised against ingest in LogDapr.Ingest.Tests.)
 /// </summary>
 public class ProtocolTests
 {
