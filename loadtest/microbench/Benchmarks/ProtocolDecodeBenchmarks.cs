@@ -55,9 +55,9 @@ public class ProtocolDecodeBenchmarks
             case "json":
                 return reader.Read(body, PayloadFormat.Json, ReceivedAt).Accepted.Count;
             case "otlp-protobuf":
-                // As ingest reads it: records straight into validated events, no LogEvent NDJSON between.
-                var (export, decodeError) = OtlpDecoder.Decode(body, OtlpEncoding.Protobuf);
-                var (events, eventsError) = OtlpEvents.Of(export ?? throw new InvalidOperationException(decodeError), idsAsJson: false, MaxBytes, 10_000);
+                // As ingest reads it: the message's bytes straight into validated events, no LogEvent NDJSON between.
+                var (otlpMessage, decodeError) = OtlpProtobufMessage.Decode(body);
+                var (events, _, eventsError) = (otlpMessage ?? throw new InvalidOperationException(decodeError)).Events(MaxBytes, 10_000);
                 return (events ?? throw new InvalidOperationException(eventsError?.Message)).Read(reader, ReceivedAt, null, null).Accepted.Count;
             case "otlp-json":
                 var encoding = Protocol == "otlp-json" ? OtlpEncoding.Json : OtlpEncoding.Protobuf;

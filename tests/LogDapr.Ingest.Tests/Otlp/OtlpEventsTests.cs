@@ -10,7 +10,8 @@ namespace LogDapr.Ingest.Tests.Otlp;
 
 /// <summary>
 /// OTLP protobuf records read straight into events (<see cref="OtlpEvents"/>) give what transcoding them into LogEvent
-/// NDJSON and reading that gives: the same published events, byte for byte, and the same rejections.
+/// NDJSON and reading that gives: the same published events, byte for byte, and the same rejections; and read from the
+/// message's bytes (<see cref="OtlpProtobufMessage"/>), what Google.Protobuf's parse of the same bytes gives.
 /// </summary>
 public sealed class OtlpEventsTests
 {
@@ -74,31 +75,36 @@ public sealed class OtlpEventsTests
     private static Gen<KeyValue[]> Attributes(int depth) =>
         Gen.Select(Key, Value(depth), (key, value) => new KeyValue { Key = key, Value = value }).Array[0, 4];
 
-    private static readonly Gen<LogRecord> Record =
+    private static Gen<LogRecord> Record(int depth) =>
         from time in Nanos
         from observed in Nanos
         from severity in Gen.Int[0, 30]
         from severityText in Gen.OneOf("", "ERROR", "Warning", "loud", "debug")
-        from body in Gen.Frequency((6, Text.Select(s => (AnyValue?)new AnyValue { StringValue = s })), (1, Value(2).Select(v => (AnyValue?)v)), (1, Gen.Const((AnyValue?)null)))
+        from body in Gen.Frequency((6, Text.Select(s => (AnyValue?)new AnyValue { StringValue = s })), (1, Value(depth).Select(v => (AnyValue?)v)), (1, Gen.Const((AnyValue?)null)))
         from traceId in IdBytes
         from spanId in IdBytes
         from eventName in Gen.OneOf("", "order.placed")
-        from attributes in Attributes(2)
+        from attributes in Attributes(depth)
         select Build(time, observed, severity, severityText, body, traceId, spanId, eventName, attributes);
 
-    private static readonly Gen<ScopeLogs> Scope =
+    private static Gen<ScopeLogs> Scope(int depth) =>
         from name in Gen.OneOf("", "lib", "lib\n")
         from version in Gen.OneOf("", "1.0")
-        from attributes in Attributes(1)
-        from records in Record.Array[0, 4]
+        from attributes in Attributes(Math.Min(depth, 1))
+        from records in Record(depth).Array[0, 4]
         select new ScopeLogs { Scope = new InstrumentationScope { Name = name, Version = version, Attributes = { attributes } }, LogRecords = { records } };
 
-    private static readonly Gen<ExportLogsServiceRequest> Request =
+    private static readonly Gen<ExportLogsServiceRequest> Request = RequestOf(2);
+
+    /// <summary>Requests as exporters send them: every value a scalar (no arrays, no kvlists), the shape read from the bytes directly.</summary>
+    private static readonly Gen<ExportLogsServiceRequest> ScalarRequest = RequestOf(0);
+
+    private static Gen<ExportLogsServiceRequest> RequestOf(int depth) =>
         Gen.Select(
             Gen.Select(Gen.OneOf("", "api", "  ", "checkout-service-x", "svc\n"), Gen.OneOf((string?)null, "node-1", "", "h\u0001", "a-long-host-name")),
             Gen.OneOf((string?)null, "acme", "", "bad tenant", "a-too-long-tenant"),
-            Attributes(1),
-            Scope.Array[0, 3],
+            Attributes(Math.Min(depth, 1)),
+            Scope(depth).Array[0, 3],
             (names, tenant, resourceAttributes, scopes) =>
             {
                 var resource = new Resource { Attributes = { resourceAttributes } };
@@ -157,6 +163,77 @@ public sealed class OtlpEventsTests
 
             Assert.Equal(Render(expected), Render(actual));
         }, iter: 3000);
+    }
+
+    [Fact]
+    public void Requests_read_from_their_bytes_give_the_events_and_rejections_of_the_parsed_request()
+    {
+        Gen.Select(Gen.Frequency((3, ScalarRequest), (1, Request)), Gen.Bool, Gen.Bool).Sample((sent, tight, defaultTenant) =>
+        {
+            var bytes = sent.ToByteArray();
+            var reader = new LogEventReader(tight ? Tight : LogEventLimits.Default);
+            var tenant = defaultTenant ? "deflt" : null;
+
+            var expected = Direct(reader, ExportLogsServiceRequest.Parser.ParseFrom(bytes), tenant);
+            var (message, error) = OtlpProtobufMessage.Decode(bytes);
+
+            Assert.Null(error);
+            Assert.Equal(Render(expected), Render(Wire(reader, message!, tenant)));
+        }, iter: 3000);
+    }
+
+    [Fact]
+    public void Requests_as_exporters_send_them_are_read_without_google_protobuf_messages()
+    {
+        ScalarRequest.Sample(sent => OtlpProtobufMessage.Decode(sent.ToByteArray()).Message!.IsDirect, iter: 500);
+        var nested = OtlpRequests.Request("api", null, OtlpRequests.Record("m"));
+        nested.ResourceLogs[0].ScopeLogs[0].LogRecords[0].Attributes.Add(new KeyValue
+        {
+            Key = "list",
+            Value = new AnyValue { ArrayValue = new ArrayValue { Values = { new AnyValue { IntValue = 1 } } } },
+        });
+        Assert.False(OtlpProtobufMessage.Decode(nested.ToByteArray()).Message!.IsDirect);
+    }
+
+    [Fact]
+    public void Damaged_bytes_are_refused_or_read_exactly_as_google_protobuf_parses_them()
+    {
+        Gen.Select(ScalarRequest, Gen.Int[0, 4000], Gen.Byte, Gen.Int[0, 3]).Sample((sent, at, value, damage) =>
+        {
+            var bytes = sent.ToByteArray().ToList();
+            var i = bytes.Count == 0 ? 0 : at % bytes.Count;
+            switch (damage)
+            {
+                case 0 when bytes.Count > 0: bytes[i] = value; break;
+                case 1: bytes.Insert(i, value); break;
+                case 2 when bytes.Count > 0: bytes.RemoveAt(i); break;
+                default: bytes.RemoveRange(i, bytes.Count - i); break;
+            }
+
+            var damaged = bytes.ToArray();
+            var reader = new LogEventReader(LogEventLimits.Default);
+            var (parsed, parseError) = OtlpDecoder.Decode(new System.Buffers.ReadOnlySequence<byte>(damaged));
+            var (message, error) = OtlpProtobufMessage.Decode(damaged);
+
+            Assert.Equal(parseError, error);
+            if (parsed is not null)
+            {
+                Assert.Equal(Render(Direct(reader, parsed, null)), Render(Wire(reader, message!, null)));
+            }
+        }, iter: 5000);
+    }
+
+    [Fact]
+    public void Bytes_read_directly_are_bounded_in_records_and_bytes_as_the_parsed_request()
+    {
+        var request = OtlpRequests.Request("api", null, [.. Enumerable.Range(0, 50).Select(_ => OtlpRequests.Record("m"))]);
+        request.ResourceLogs[0].Resource.Attributes.Add(new KeyValue { Key = "big", Value = new AnyValue { StringValue = new string('x', 1000) } });
+        var (message, _) = OtlpProtobufMessage.Decode(request.ToByteArray());
+
+        Assert.True(message!.IsDirect);
+        Assert.Equal(OtlpEvents.Of(request, idsAsJson: false, 10_000, 100).Error, message.Events(10_000, 100).Error);
+        Assert.Equal(OtlpEvents.Of(request, idsAsJson: false, 100_000, 20).Error, message.Events(100_000, 20).Error);
+        Assert.Equal(50, message.Events(100_000, 100).Records);
     }
 
     [Fact]
@@ -222,6 +299,13 @@ public sealed class OtlpEventsTests
         var (events, error) = OtlpEvents.Of(request, idsAsJson: false, int.MaxValue - 1, 10_000);
         Assert.Null(error);
         return events!.Records == 0 ? new ParseResult() : events.Read(reader, ReceivedAt, NewId, tenant);
+    }
+
+    private static ParseResult Wire(LogEventReader reader, OtlpProtobufMessage message, string? tenant)
+    {
+        var (events, records, error) = message.Events(int.MaxValue - 1, 10_000);
+        Assert.Null(error);
+        return records == 0 ? new ParseResult() : events!.Read(reader, ReceivedAt, NewId, tenant);
     }
 
     /// <summary>The events as they are published (LogEvent v1 JSON), and each rejection with its index and errors.</summary>

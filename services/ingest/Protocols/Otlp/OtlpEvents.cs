@@ -15,7 +15,7 @@ namespace LogDapr.Ingest.Protocols.Otlp;
 internal sealed class OtlpEvents : IDecodedEvents
 {
     /// <summary>What a record costs as LogEvent JSON beyond its values (names, quotes, id, timestamp), for the size bound.</summary>
-    private const int EventOverheadBytes = 160;
+    internal const int EventOverheadBytes = 160;
 
     private readonly ExportLogsServiceRequest request;
     private readonly bool idsAsJson;
@@ -38,8 +38,7 @@ internal sealed class OtlpEvents : IDecodedEvents
         var records = OtlpTranscoder.CountRecords(request);
         if (records > maxRecords)
         {
-            return (null, new PayloadError(PayloadErrorKind.TooManyEvents,
-                $"the request has {records} log records; the limit is {maxRecords} (Ingest:MaxEventsPerBatch)"));
+            return (null, TooManyRecords(records, maxRecords));
         }
 
         long bytes = 0;
@@ -58,14 +57,19 @@ internal sealed class OtlpEvents : IDecodedEvents
 
                 if (bytes > maxBytes)
                 {
-                    return (null, new PayloadError(PayloadErrorKind.TooManyEvents,
-                        $"the log records take more than {maxBytes} bytes as events (resource attributes count once per record); send smaller batches"));
+                    return (null, TooManyBytes(maxBytes));
                 }
             }
         }
 
         return (new OtlpEvents(request, idsAsJson, records), null);
     }
+
+    internal static PayloadError TooManyRecords(int records, int maxRecords) => new(PayloadErrorKind.TooManyEvents,
+        $"the request has {records} log records; the limit is {maxRecords} (Ingest:MaxEventsPerBatch)");
+
+    internal static PayloadError TooManyBytes(int maxBytes) => new(PayloadErrorKind.TooManyEvents,
+        $"the log records take more than {maxBytes} bytes as events (resource attributes count once per record); send smaller batches");
 
     public ParseResult Read(LogEventReader reader, DateTimeOffset receivedAt, Func<int, string>? newEventId, string? defaultTenant)
     {
@@ -137,7 +141,10 @@ internal sealed class OtlpEvents : IDecodedEvents
                         attributes.Flatten(recordAttributes[i].Key, recordAttributes[i].Value, separator);
                     }
 
-                    if (Build(builder, record, service, host, tenant, attributes, index, out var logEvent, out var rejection))
+                    var fields = new RecordFields(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano, (int)record.SeverityNumber,
+                        record.SeverityText, OtlpTranscoder.Message(record.Body), OtlpTranscoder.Id(record.TraceId.Span, idsAsJson),
+                        OtlpTranscoder.Id(record.SpanId.Span, idsAsJson), record.EventName);
+                    if (Build(builder, fields, service, host, tenant, attributes, index, out var logEvent, out var rejection))
                     {
                         accepted.Add(logEvent!);
                     }
@@ -154,8 +161,12 @@ internal sealed class OtlpEvents : IDecodedEvents
         return new ParseResult { Accepted = accepted, Rejected = (IReadOnlyList<RejectedEvent>?)rejected ?? [] };
     }
 
+    /// <summary>What a log record gives its event besides attributes: timestamp (time, else observed time), severity, message, ids.</summary>
+    internal readonly record struct RecordFields(ulong Nanos, int SeverityNumber, string SeverityText, string Message, string? TraceId, string? SpanId,
+        string EventName);
+
     /// <summary>The record's fields in LogEvent v1 order, so errors come out in the order the reader gives them.</summary>
-    private bool Build(LogEventBuilder builder, LogRecord record, string service, string? host, string? tenant, Attributes attributes, int index,
+    internal static bool Build(LogEventBuilder builder, in RecordFields record, string service, string? host, string? tenant, Attributes attributes, int index,
         out LogEvent? logEvent, out RejectedEvent? rejection)
     {
         builder.Start();
@@ -164,26 +175,25 @@ internal sealed class OtlpEvents : IDecodedEvents
             builder.TenantId(tenant);
         }
 
-        var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
-        if (nanos != 0)
+        if (record.Nanos != 0)
         {
-            builder.Timestamp(DateTime.UnixEpoch.Ticks + (long)(nanos / 100));
+            builder.Timestamp(DateTime.UnixEpoch.Ticks + (long)(record.Nanos / 100));
         }
 
-        builder.Severity(OtlpTranscoder.SeverityOf((int)record.SeverityNumber, record.SeverityText, out var keepText));
+        builder.Severity(OtlpTranscoder.SeverityOf(record.SeverityNumber, record.SeverityText, out var keepText));
         builder.Service(service);
-        builder.Message(OtlpTranscoder.Message(record.Body));
+        builder.Message(record.Message);
         if (host is not null)
         {
             builder.Host(host);
         }
 
-        if (OtlpTranscoder.Id(record.TraceId, idsAsJson) is { } traceId)
+        if (record.TraceId is { } traceId)
         {
             builder.TraceId(traceId);
         }
 
-        if (OtlpTranscoder.Id(record.SpanId, idsAsJson) is { } spanId)
+        if (record.SpanId is { } spanId)
         {
             builder.SpanId(spanId);
         }
@@ -214,7 +224,7 @@ internal sealed class OtlpEvents : IDecodedEvents
     }
 
     /// <summary>An attribute value as the LogEvent attributes object holds it: text (a string, or a number's JSON text) or a boolean.</summary>
-    private readonly record struct Value(string? Text, bool Boolean)
+    internal readonly record struct Value(string? Text, bool Boolean)
     {
         public static Value Of(string text) => new(text, false);
 
@@ -234,7 +244,7 @@ internal sealed class OtlpEvents : IDecodedEvents
     /// Attributes in insertion order where a later value of a key replaces the earlier one in its place (the order and
     /// precedence of the transcoder's dictionary). Lookups go through a dictionary once there are more than a few.
     /// </summary>
-    private sealed class Attributes
+    internal sealed class Attributes
     {
         private const int LinearLimit = 8;
         private readonly List<KeyValuePair<string, Value>> entries = [];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 using Grpc.Core;
 using LogDapr.Ingest.Protocols.Otlp.Wire;
@@ -23,7 +24,7 @@ internal static class OtlpGrpcMethod
         ServiceName,
         Name,
         Marshallers.Create<OtlpGrpcRequest>(
-            (request, context) => context.Complete(request.Message?.ToByteArray() ?? []),
+            (request, context) => context.Complete(request.Message?.Bytes.ToArray() ?? []),
             Deserialize),
         Marshallers.Create<ExportLogsServiceResponse>(
             (response, context) => context.Complete(response.ToByteArray()),
@@ -31,7 +32,8 @@ internal static class OtlpGrpcMethod
 
     private static OtlpGrpcRequest Deserialize(DeserializationContext context)
     {
-        var (message, error) = OtlpDecoder.Decode(context.PayloadAsReadOnlySequence());
+        // gRPC reuses the payload's buffer once the call has its message: the message keeps its own copy of the bytes.
+        var (message, error) = OtlpProtobufMessage.Decode(context.PayloadAsReadOnlySequence().ToArray());
         return new OtlpGrpcRequest(message, error, context.PayloadLength);
     }
 }

@@ -1,5 +1,3 @@
-using LogDapr.Ingest.Protocols.Otlp.Wire;
-
 namespace LogDapr.Ingest.Protocols.Otlp;
 
 /// <summary>
@@ -8,4 +6,4 @@ namespace LogDapr.Ingest.Protocols.Otlp;
 /// answered INVALID_ARGUMENT by the service, as OTLP/HTTP answers 400. <paramref name="PayloadBytes"/> is the message's
 /// size after grpc-encoding is undone, what the service holds against Ingest:MaxInFlightBodyBytes.
 /// </summary>
-internal sealed record OtlpGrpcRequest(ExportLogsServiceRequest? Message, string? Error, int PayloadBytes);
+internal sealed record OtlpGrpcRequest(OtlpProtobufMessage? Message, string? Error, int PayloadBytes);

@@ -65,8 +65,8 @@ internal sealed class OtlpGrpcService(OtlpIntake otlp, LogIntake intake, BodyBud
         OtlpAnswer answer;
         try
         {
-            answer = await otlp.ExportAsync(message, idsAsJson: false, IngestProtocol.OtlpGrpc, caller, LogIntake.RateLimitClient(http, caller),
-                "otlp+protobuf", key.Length == 0 ? null : key, slot, call.CancellationToken).ConfigureAwait(false);
+            answer = await otlp.ExportAsync(message, IngestProtocol.OtlpGrpc, caller, LogIntake.RateLimitClient(http, caller),
+                key.Length == 0 ? null : key, slot, call.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
         {

@@ -61,19 +61,29 @@ internal sealed class OtlpHttpHandler(OtlpIntake otlp, LogIntake intake, IntakeB
 
     private async Task<IResult> ExportAsync(HttpContext context, PooledBody body, RequestSlot slot, OtlpEncoding encoding, string? idempotencyKey)
     {
-        var (request, error) = OtlpDecoder.Decode(body.Memory, encoding);
-        if (request is null)
+        var caller = context.ApiKey();
+        var client = LogIntake.RateLimitClient(context, caller);
+        OtlpAnswer answer;
+        if (encoding == OtlpEncoding.Protobuf)
         {
-            return Render(otlp.Refused(OtlpAnswer.Fail(StatusCodes.Status400BadRequest, Grpc.Core.StatusCode.InvalidArgument, error!),
-                ProblemTypes.MalformedPayload, IngestProtocol.OtlpHttp), encoding, context);
+            var (message, error) = OtlpProtobufMessage.Decode(body.Memory);
+            answer = message is null
+                ? Malformed(error!)
+                : await otlp.ExportAsync(message, IngestProtocol.OtlpHttp, caller, client, idempotencyKey, slot, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            var (request, error) = OtlpDecoder.Decode(body.Memory, encoding);
+            answer = request is null
+                ? Malformed(error!)
+                : await otlp.ExportAsync(request, IngestProtocol.OtlpHttp, caller, client, idempotencyKey, slot, context.RequestAborted).ConfigureAwait(false);
         }
 
-        var caller = context.ApiKey();
-        var answer = await otlp.ExportAsync(request, encoding == OtlpEncoding.Json, IngestProtocol.OtlpHttp, caller,
-            LogIntake.RateLimitClient(context, caller), encoding == OtlpEncoding.Json ? "otlp+json" : "otlp+protobuf", idempotencyKey, slot,
-            context.RequestAborted).ConfigureAwait(false);
         return Render(answer, encoding, context);
     }
+
+    private OtlpAnswer Malformed(string error) => otlp.Refused(OtlpAnswer.Fail(StatusCodes.Status400BadRequest, Grpc.Core.StatusCode.InvalidArgument, error),
+        ProblemTypes.MalformedPayload, IngestProtocol.OtlpHttp);
 
     private OtlpAnswer BodyAnswer(BodyFailure failure)
     {

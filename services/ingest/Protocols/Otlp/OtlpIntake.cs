@@ -10,7 +10,7 @@ using LogDapr.ServiceDefaults.Problems;
 namespace LogDapr.Ingest.Protocols.Otlp;
 
 /// <summary>
-/// One decoded OTLP export, for both transports: read into events (protobuf: <see cref="OtlpEvents"/>; OTLP/JSON:
+/// One decoded OTLP export, for both transports: read into events (protobuf: <see cref="OtlpProtobufMessage"/>; OTLP/JSON:
 /// transcoded into LogEvent NDJSON by <see cref="OtlpTranscoder"/>), run
 /// through the shared <see cref="LogIntake"/>, answered as OTLP (<see cref="OtlpAnswer"/>), counted under its protocol.
 /// </summary>
@@ -21,40 +21,40 @@ internal sealed class OtlpIntake(LogIntake intake, LogEventReader reader, Ingest
 
     private readonly int maxTranscodedBytes = (int)Math.Min(int.MaxValue - 1L, (long)options.Value.MaxBodyBytes * TranscodeAllowance);
 
-    public async Task<OtlpAnswer> ExportAsync(ExportLogsServiceRequest request, bool idsAsJson, string protocol, ApiKeyPrincipal caller,
-        string rateLimitClient, string fingerprintContentType, string? idempotencyKey, RequestSlot slot, CancellationToken cancellationToken)
+    /// <summary>An OTLP/JSON export: transcoded, since its strings come from JSON escapes, which may hold what the events' JSON cannot.</summary>
+    public Task<OtlpAnswer> ExportAsync(ExportLogsServiceRequest request, string protocol, ApiKeyPrincipal caller,
+        string rateLimitClient, string? idempotencyKey, RequestSlot slot, CancellationToken cancellationToken)
     {
-        int records;
-        IntakeRequest intakeRequest;
-        if (idsAsJson)
+        var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson: true, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
+        if (transcoded.Error is { } error)
         {
-            // OTLP/JSON is transcoded: its strings come from JSON escapes, which may hold what the events' JSON cannot.
-            var transcoded = OtlpTranscoder.Transcode(request, reader.Mapping.Separator, idsAsJson, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
-            if (transcoded.Error is { } error)
-            {
-                return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
-            }
-
-            records = transcoded.Records;
-            intakeRequest = new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson,
-                fingerprintContentType, idempotencyKey) { Slot = slot };
-        }
-        else
-        {
-            // Protobuf records build their events directly (OtlpEvents): the same events as transcoding, without the
-            // NDJSON written and read again. The Idempotency-Key fingerprint is taken of the message's protobuf bytes.
-            var (events, error) = OtlpEvents.Of(request, idsAsJson: false, maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
-            if (error is not null)
-            {
-                return Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol);
-            }
-
-            records = events!.Records;
-            var fingerprinted = idempotencyKey is null || records == 0 ? ReadOnlyMemory<byte>.Empty : request.ToByteArray();
-            intakeRequest = new IntakeRequest(protocol, caller, rateLimitClient, fingerprinted, PayloadFormat.Ndjson, fingerprintContentType,
-                idempotencyKey, Decoded: events) { Slot = slot };
+            return Task.FromResult(Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol));
         }
 
+        return RunAsync(transcoded.Records, new IntakeRequest(protocol, caller, rateLimitClient, transcoded.Ndjson!.WrittenMemory, PayloadFormat.Ndjson,
+            "otlp+json", idempotencyKey) { Slot = slot }, protocol, cancellationToken);
+    }
+
+    /// <summary>
+    /// An OTLP protobuf export (HTTP or gRPC): its records build their events directly, without NDJSON written and read
+    /// again. The Idempotency-Key fingerprint is taken of the message's bytes as sent.
+    /// </summary>
+    public Task<OtlpAnswer> ExportAsync(OtlpProtobufMessage message, string protocol, ApiKeyPrincipal caller,
+        string rateLimitClient, string? idempotencyKey, RequestSlot slot, CancellationToken cancellationToken)
+    {
+        var (events, records, error) = message.Events(maxTranscodedBytes, reader.Limits.MaxEventsPerBatch);
+        if (error is not null)
+        {
+            return Task.FromResult(Refused(OtlpAnswer.From(new IntakeOutcome.PayloadRefused(error)), ProblemTypes.PayloadTooLarge, protocol));
+        }
+
+        var fingerprinted = idempotencyKey is null || records == 0 ? ReadOnlyMemory<byte>.Empty : message.Bytes;
+        return RunAsync(records, new IntakeRequest(protocol, caller, rateLimitClient, fingerprinted, PayloadFormat.Ndjson, "otlp+protobuf",
+            idempotencyKey, Decoded: events) { Slot = slot }, protocol, cancellationToken);
+    }
+
+    private async Task<OtlpAnswer> RunAsync(int records, IntakeRequest intakeRequest, string protocol, CancellationToken cancellationToken)
+    {
         if (records == 0)
         {
             // An export without records is valid OTLP (the Collector's receiver answers it with success).

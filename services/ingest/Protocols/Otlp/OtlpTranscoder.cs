@@ -224,14 +224,16 @@ internal static class OtlpTranscoder
         writer.WriteEndObject();
     }
 
-    internal static string? Id(ByteString bytes, bool idsAsJson)
+    internal static string? Id(ByteString bytes, bool idsAsJson) => Id(bytes.Span, idsAsJson);
+
+    internal static string? Id(ReadOnlySpan<byte> bytes, bool idsAsJson)
     {
-        if (bytes.IsEmpty || bytes.Span.IndexOfAnyExcept((byte)0) < 0)
+        if (bytes.IsEmpty || bytes.IndexOfAnyExcept((byte)0) < 0)
         {
             return null;
         }
 
-        var text = idsAsJson ? Convert.ToBase64String(bytes.Span) : Convert.ToHexStringLower(bytes.Span);
+        var text = idsAsJson ? Convert.ToBase64String(bytes) : Convert.ToHexStringLower(bytes);
         return text.AsSpan().IndexOfAnyExcept('0') < 0 ? null : text;
     }
 
