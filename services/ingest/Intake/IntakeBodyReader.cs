@@ -20,12 +20,16 @@ internal sealed partial class IntakeBodyReader(BodyBudget budget, IOptions<Inges
     public async Task<(BodyFailure? Failure, PooledBody? Body)> ReadAsync(HttpContext context)
     {
         var request = context.Request;
-        using var deadline = new CancellationTokenSource(settings.MaxBodyReadTime, time);
-        using var readCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        // A body that is already in the server's buffers (a small request usually arrives with its headers) cannot stall
+        // or trickle: it is read without arming a timer, which would cost a timer-queue entry per request.
+        var arrived = HasArrived(request);
+        using var deadline = arrived ? null : new CancellationTokenSource(settings.MaxBodyReadTime, time);
+        using var readCancellation = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         BodyReadResult read;
         try
         {
-            read = await RequestBodyReader.ReadAsync(request, settings.MaxBodyBytes, readCancellation.Token, budget).ConfigureAwait(false);
+            read = await RequestBodyReader.ReadAsync(request, settings.MaxBodyBytes, readCancellation?.Token ?? context.RequestAborted, budget)
+                .ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
@@ -38,7 +42,7 @@ internal sealed partial class IntakeBodyReader(BodyBudget budget, IOptions<Inges
                 _ => new BodyFailure(BodyFailureKind.Incomplete, ex.Message),
             }), null);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !context.RequestAborted.IsCancellationRequested)
         {
             LogBodyNotRead(logger, $"not complete within {settings.MaxBodyReadTime}");
             return (CloseAfter(context, new BodyFailure(BodyFailureKind.TimedOut, "")), null);
@@ -58,6 +62,25 @@ internal sealed partial class IntakeBodyReader(BodyBudget budget, IOptions<Inges
             BodyReadStatus.CorruptEncoding => (new BodyFailure(BodyFailureKind.CorruptEncoding, read.Encoding!), null),
             _ => (new BodyFailure(BodyFailureKind.Overloaded, "body memory budget"), null),
         };
+    }
+
+    /// <summary>Whether the whole body is already buffered; a body the server found broken is read (and refused) the usual way.</summary>
+    private static bool HasArrived(HttpRequest request)
+    {
+        try
+        {
+            if (!request.BodyReader.TryRead(out var buffered))
+            {
+                return false;
+            }
+
+            request.BodyReader.AdvanceTo(buffered.Buffer.Start);
+            return buffered.IsCompleted;
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static BodyFailure CloseAfter(HttpContext context, BodyFailure failure)

@@ -44,6 +44,12 @@ internal static class OtlpGrpcEndpoint
                 return;
             }
 
+            if (!onGrpcPort)
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
             using var deadline = new MessageReadDeadline(context, readTime, time);
             context.Features.Set(deadline);
             await next(context).ConfigureAwait(false);
