@@ -37,6 +37,13 @@ public sealed partial class StoreDeliveryProcessor(
     private readonly int maxStatementBytes = store.Value.MaxStatementBytes;
     private readonly int maxEventsPerStatement = store.Value.MaxEventsPerStatement;
 
+    /// <summary>
+    /// Statements of one delivery running at once. Two measured 1.2-1.5x the events/s of one at the SQL level on the
+    /// 2-core machine with migration 0007's indexes (docs/benchmarks.md, store section); each holds one connection of
+    /// the binding's pool.
+    /// </summary>
+    internal const int StatementsInFlight = 2;
+
     public async Task<Dictionary<string, DeliveryStatus>> ProcessAsync(IReadOnlyList<DecodedMessage> messages, CancellationToken cancellationToken)
     {
         var statuses = new Dictionary<string, DeliveryStatus>(messages.Count, StringComparer.Ordinal);
@@ -73,17 +80,25 @@ public sealed partial class StoreDeliveryProcessor(
         var rows = pending.Values
             .SelectMany(m => m.Message.Events!.Select(e => new PendingRow(m, EventRowsStatement.Row(e, m.Message.MessageId, m.Message.Time))))
             .ToList();
+        // Postgres executing one statement is most of a statement's cost (to_tsvector and the GIN, btree and heap
+        // inserts, on one backend), so a delivery keeps StatementsInFlight statements running while it builds the
+        // next. Each statement still inserts its rows in key order, so concurrent statements never deadlock.
         var unavailable = false;
+        var inFlight = new List<Task<bool>>(StatementsInFlight);
         foreach (var chunk in Chunk(rows))
         {
+            unavailable |= await ReapAsync(inFlight, StatementsInFlight - 1).ConfigureAwait(false);
             if (unavailable)
             {
+                // As before: once the binding is seen unavailable no new statement starts; its rows are retried.
                 Mark(chunk, PendingOutcome.Retry);
                 continue;
             }
 
-            unavailable = !await WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            inFlight.Add(WriteAsync(chunk, cancellationToken));
         }
+
+        unavailable |= await ReapAsync(inFlight, 0).ConfigureAwait(false);
 
         foreach (var message in pending.Values)
         {
@@ -107,6 +122,31 @@ public sealed partial class StoreDeliveryProcessor(
         return statuses;
     }
 
+    /// <summary>Collects the finished writes, then waits until at most <paramref name="keep"/> are still running.</summary>
+    /// <returns>True when a finished write found the binding unavailable.</returns>
+    private static async Task<bool> ReapAsync(List<Task<bool>> inFlight, int keep)
+    {
+        var unavailable = false;
+        while (true)
+        {
+            for (var i = inFlight.Count - 1; i >= 0; i--)
+            {
+                if (inFlight[i].IsCompleted)
+                {
+                    unavailable |= !await inFlight[i].ConfigureAwait(false);
+                    inFlight.RemoveAt(i);
+                }
+            }
+
+            if (inFlight.Count <= keep)
+            {
+                return unavailable;
+            }
+
+            await Task.WhenAny(inFlight).ConfigureAwait(false);
+        }
+    }
+
     /// <returns>False when the binding is unavailable (the rows are marked for RETRY).</returns>
     private async Task<bool> WriteAsync(IReadOnlyList<PendingRow> rows, CancellationToken cancellationToken)
     {
@@ -127,8 +167,7 @@ public sealed partial class StoreDeliveryProcessor(
         catch (SinkException ex) when (ex.IsPermanent)
         {
             var message = rows[0].Message;
-            message.RefusedBecause ??= $"store: Postgres refused an event of the message (SQLSTATE {ex.SqlState}): {ex.Message}";
-            message.Escalate(PendingOutcome.Refused);
+            message.Refuse($"store: Postgres refused an event of the message (SQLSTATE {ex.SqlState}): {ex.Message}");
             return true;
         }
         catch (SinkException ex)
@@ -210,11 +249,49 @@ public sealed partial class StoreDeliveryProcessor(
 
         public List<DecodedMessage> Copies { get; } = [message];
 
-        public PendingOutcome Outcome { get; private set; }
+        // A message's rows may span statements that run at once: their outcomes meet here.
+        private readonly Lock gate = new();
+        private PendingOutcome outcome;
+        private string? refusedBecause;
 
-        public string? RefusedBecause { get; set; }
+        public PendingOutcome Outcome
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return outcome;
+                }
+            }
+        }
 
-        public void Escalate(PendingOutcome outcome) => Outcome = outcome > Outcome ? outcome : Outcome;
+        public string? RefusedBecause
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return refusedBecause;
+                }
+            }
+        }
+
+        public void Refuse(string reason)
+        {
+            lock (gate)
+            {
+                refusedBecause ??= reason;
+                outcome = PendingOutcome.Refused > outcome ? PendingOutcome.Refused : outcome;
+            }
+        }
+
+        public void Escalate(PendingOutcome to)
+        {
+            lock (gate)
+            {
+                outcome = to > outcome ? to : outcome;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Events} events in one statement ({AddedEvents} new)")]

@@ -4,6 +4,7 @@ using LogDapr.Aggregator.Database;
 using LogDapr.Aggregator.DeadLetters;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Aggregator.Observability;
+using LogDapr.Aggregator.Sink;
 using LogDapr.Aggregator.Store.Observability;
 using LogDapr.Aggregator.Store.Partitions;
 using LogDapr.Aggregator.Store.Writing;
@@ -38,7 +39,7 @@ public class StoreWritingTests(PostgresFixture postgres)
     private static string Bulk(IEnumerable<string> cloudEvents)
         => "{\"entries\":[" + string.Join(',', cloudEvents.Select((e, i) => $$"""{"entryId":"e{{i}}","event":{{e}},"contentType":"application/cloudevents+json"}""")) + "]}";
 
-    private static StoreDeliveryProcessor Processor(NpgsqlBinding binding, StoreOptions? options = null, bool schemaReady = true)
+    private static StoreDeliveryProcessor Processor(ISqlBinding binding, StoreOptions? options = null, bool schemaReady = true)
     {
         var readiness = new SchemaReadiness(TimeProvider.System);
         if (schemaReady)
@@ -119,6 +120,66 @@ public class StoreWritingTests(PostgresFixture postgres)
         Assert.All(statuses.Values, s => Assert.Equal(DeliveryStatus.Success, s));
         Assert.Equal(100, await db.ScalarAsync("SELECT count(*) FROM logdapr.log_events"));
         Assert.True(binding.Calls >= 100 / 7, $"{binding.Calls} binding calls for 100 events at most 7 per statement");
+    }
+
+    [Fact]
+    public async Task A_delivery_of_several_statements_keeps_two_running_at_once_and_stores_every_event_once()
+    {
+        await using var db = await DatabaseAsync("storeinflight");
+        var binding = new OverlapBinding(new NpgsqlBinding(db.DataSource));
+        var options = new StoreOptions { MaxStatementBytes = 64 * 1024, MaxEventsPerStatement = 3 };
+        var messages = Enumerable.Range(0, 6).Select(m => CloudEvent($"m{m}", [.. Enumerable.Range(0, 5).Select(e => Event($"m{m}-e{e}"))])).ToArray();
+        var delivery = Decode(messages);
+
+        var statuses = await Processor(binding, options).ProcessAsync(delivery, CancellationToken.None);
+        var again = await Processor(binding, options).ProcessAsync(delivery, CancellationToken.None);
+
+        Assert.All(statuses.Values.Concat(again.Values), s => Assert.Equal(DeliveryStatus.Success, s));
+        Assert.True(binding.Overlapped, "the second statement of the delivery did not start while the first was running");
+        Assert.Equal(30, await db.ScalarAsync("SELECT count(*) FROM logdapr.log_events"));
+    }
+
+    /// <summary>
+    /// Holds the first call until a second call arrives, so it sees whether the processor starts a
+    /// statement while another is running; the bound only turns a processor that never does into a failure, not a hang.
+    /// </summary>
+    private sealed class OverlapBinding(NpgsqlBinding inner) : ISqlBinding
+    {
+        private readonly Lock gate = new();
+        private TaskCompletionSource? waiting;
+        private bool held;
+
+        public bool Overlapped { get; private set; }
+
+        public async Task<long> ExecAsync(string sql, string paramsJson, CancellationToken cancellationToken)
+        {
+            TaskCompletionSource? first = null;
+            lock (gate)
+            {
+                if (waiting is { } other)
+                {
+                    Overlapped = true;
+                    other.TrySetResult();
+                    waiting = null;
+                }
+                else if (!held)
+                {
+                    held = true;
+                    first = waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+
+            if (first is not null)
+            {
+                await Task.WhenAny(first.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+                lock (gate)
+                {
+                    waiting = null;
+                }
+            }
+
+            return await inner.ExecAsync(sql, paramsJson, cancellationToken);
+        }
     }
 
     [Fact]
