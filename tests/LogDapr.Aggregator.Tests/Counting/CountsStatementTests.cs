@@ -46,6 +46,24 @@ public class CountsStatementTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_delivery_mixing_counted_and_new_ids_adds_only_the_new_ids_series()
+    {
+        await using var db = await MigratedDatabase.CreateAsync(postgres, "mixed");
+        var counted = Message("m1", E("a", Severity.Error), E("b", Severity.Warn, 2));
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([counted]));
+
+        // The counted message now also carries series that do not exist yet: being a redelivery, they must not appear.
+        var redelivered = Message("m1", E("a", Severity.Error), E("c", Severity.Fatal, 3));
+        await db.ExecAsBindingAsync(Sql, CountsStatement.Params([Message("m0", E("a", Severity.Info)), redelivered, Message("m2", E("a", Severity.Error))]));
+
+        Assert.Equal(4, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
+        Assert.Equal(2, await db.ScalarAsync("SELECT event_count FROM logdapr.log_counts WHERE tenant_id='a' AND severity='error'"));
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM logdapr.log_counts WHERE tenant_id='c'"));
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM logdapr.bucket_series WHERE tenant_id='c'"));
+        Assert.Equal(3, await db.ScalarAsync("SELECT count(*) FROM logdapr.processed_messages"));
+    }
+
+    [Fact]
     public async Task Concurrent_deliveries_of_the_same_messages_count_them_once()
     {
         await using var db = await MigratedDatabase.CreateAsync(postgres, "concurrent");
