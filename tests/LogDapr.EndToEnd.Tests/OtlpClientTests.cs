@@ -44,7 +44,7 @@ public class OtlpClientTests
                 ("otel-co/checkout-grpc/error", 2L), ("otel-co/checkout-grpc/warn", 1L),
                 ("otel-co/checkout-http/error", 2L), ("otel-co/checkout-http/warn", 1L),
             ],
-            await CountsAsync(connection));
+            await pipeline.CountsBySeriesAsync());
         foreach (var (service, trace, span) in new[] { overHttp, overGrpc })
         {
             var stored = await StoredAsync(connection, service, "payment 42 declined");
@@ -89,20 +89,6 @@ public class OtlpClientTests
         }
 
         return (service, traceId, spanId);
-    }
-
-    private static async Task<List<(string, long)>> CountsAsync(NpgsqlConnection connection)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT tenant_id || '/' || service || '/' || severity, sum(event_count)::bigint FROM logdapr.log_counts GROUP BY 1 ORDER BY 1", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(string, long)>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetString(0), reader.GetInt64(1)));
-        }
-
-        return rows;
     }
 
     private static async Task<(string?, string?, string?, string?, string?)> StoredAsync(NpgsqlConnection connection, string service, string message)

@@ -62,7 +62,7 @@ public class ProtocolTests
         await pipeline.AssertCountsSumAsync(3 + 3 + 4 + 1);
         await using var connection = new NpgsqlConnection(pipeline.Pipeline.Postgres.ConnectionString);
         await connection.OpenAsync();
-        var counts = await CountsAsync(connection);
+        var counts = await pipeline.CountsBySeriesAsync();
         Assert.Equal(
             [
                 ("es.co/billing/error", 1L), ("es.co/billing/info", 3L), ("json-co/api/info", 1L), ("loki-co/gateway/warn", 3L),
@@ -107,20 +107,6 @@ public class ProtocolTests
             Assert.True(response.StatusCode == expected, $"{path} answered {response.StatusCode}: {text}");
             return text;
         }
-    }
-
-    private static async Task<List<(string, long)>> CountsAsync(NpgsqlConnection connection)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT tenant_id || '/' || service || '/' || severity, sum(event_count)::bigint FROM logdapr.log_counts GROUP BY 1 ORDER BY 1", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(string, long)>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetString(0), reader.GetInt64(1)));
-        }
-
-        return rows;
     }
 
     private static async Task<string?> AttributeAsync(NpgsqlConnection connection, string message, string key)

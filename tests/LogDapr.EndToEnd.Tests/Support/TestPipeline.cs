@@ -151,6 +151,23 @@ public sealed class TestPipeline : IAsyncDisposable
         Assert.Equal(expected, Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The counter's totals per "tenant/service/severity" from log_counts, ordered by that text.</summary>
+    public async Task<List<(string Series, long Count)>> CountsBySeriesAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Pipeline.Postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT tenant_id || '/' || service || '/' || severity, sum(event_count)::bigint FROM logdapr.log_counts GROUP BY 1 ORDER BY 1", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Asserts the query API shows exactly the model's counts, key by key, with a readable diff when not.</summary>
     public async Task AssertCountsExactAsync(TrafficModel model)
     {
