@@ -334,38 +334,33 @@ internal sealed class OtlpWireEvents(ReadOnlyMemory<byte> message, int records) 
             return (value, isString);
         }
 
-        /// <summary>The body as <see cref="OtlpTranscoder.Message"/> renders it: a string as it is, other scalars as JSON.</summary>
+        /// <summary>
+        /// The body as <see cref="OtlpTranscoder.Message"/> renders it: a string as it is, other scalars as JSON. Only the
+        /// last value field counts (protobuf's oneof), so a string body costs its string and nothing else.
+        /// </summary>
         private static string Body(ReadOnlySpan<byte> message)
         {
-            var any = new AnyValue();
+            uint last = 0;
+            ReadOnlySpan<byte> bytes = default;
+            ulong number = 0;
             var fields = new ProtoReader(message);
             while (!fields.End)
             {
                 fields.TryTag(out var tag);
-                if (tag == Tags.AnyString)
+                if (tag == Tags.AnyString || tag == Tags.AnyBytes)
                 {
-                    fields.TryLengthDelimited(out var text);
-                    any.StringValue = Encoding.UTF8.GetString(text);
+                    fields.TryLengthDelimited(out bytes);
+                    last = tag;
                 }
-                else if (tag == Tags.AnyBool)
+                else if (tag == Tags.AnyBool || tag == Tags.AnyInt)
                 {
-                    fields.TryVarint(out var flag);
-                    any.BoolValue = flag != 0;
-                }
-                else if (tag == Tags.AnyInt)
-                {
-                    fields.TryVarint(out var number);
-                    any.IntValue = unchecked((long)number);
+                    fields.TryVarint(out number);
+                    last = tag;
                 }
                 else if (tag == Tags.AnyDouble)
                 {
-                    fields.TryFixed64(out var bits);
-                    any.DoubleValue = BitConverter.UInt64BitsToDouble(bits);
-                }
-                else if (tag == Tags.AnyBytes)
-                {
-                    fields.TryLengthDelimited(out var bytes);
-                    any.BytesValue = Google.Protobuf.ByteString.CopyFrom(bytes);
+                    fields.TryFixed64(out number);
+                    last = tag;
                 }
                 else
                 {
@@ -373,10 +368,38 @@ internal sealed class OtlpWireEvents(ReadOnlyMemory<byte> message, int records) 
                 }
             }
 
+            if (last == 0)
+            {
+                return "";
+            }
+
+            if (last == Tags.AnyString)
+            {
+                return bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
+            }
+
+            var any = new AnyValue();
+            if (last == Tags.AnyBool)
+            {
+                any.BoolValue = number != 0;
+            }
+            else if (last == Tags.AnyInt)
+            {
+                any.IntValue = unchecked((long)number);
+            }
+            else if (last == Tags.AnyDouble)
+            {
+                any.DoubleValue = BitConverter.UInt64BitsToDouble(number);
+            }
+            else
+            {
+                any.BytesValue = Google.Protobuf.ByteString.CopyFrom(bytes);
+            }
+
             return OtlpTranscoder.Message(any);
         }
 
-        private void Set(OtlpEvents.Attributes set, string key, OtlpEvents.Value? value)
+        private static void Set(OtlpEvents.Attributes set, string key, OtlpEvents.Value? value)
         {
             if (value is { } present)
             {
