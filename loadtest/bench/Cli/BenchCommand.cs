@@ -27,8 +27,10 @@ public static class BenchCommand
         var proposedIndexes = new Option<string?>("--proposed-indexes") { Description = "With --store: an index migration file ({schema} placeholders) applied after the product's search migrations, to measure it before it is merged." };
         var rules = new Option<string?>("--rules") { Description = "A processing rules document (e.g. loadtest/bench/processing-realistic.yaml): the stack runs the processor, to measure what processing costs end to end." };
         var floodOnly = new Option<bool>("--flood-only") { Description = "Only the warm-up and the pipeline flood (a minute or two): for comparing configurations in alternating runs." };
+        var sinkOnly = new Option<bool>("--sink-only") { Description = "Only ingest alone filling the broker, the aggregator draining it and COPY of as many rows (a few minutes): for comparing configurations of the drain." };
         var singlesOnly = new Option<bool>("--singles-only") { Description = "Only the warm-up and the single-event runs (5,000 and 10,000 req/s, each run three times) on one stack." };
         var sidecarDiscards = new Option<bool>("--sidecar-discards") { Description = "With --singles-only: the development sidecar answers publishes at once and stores nothing (--bench-discard-publishes), measuring ingest without the stand-in broker; nothing is read back." };
+        var withoutStore = new Option<bool>("--without-store") { Description = "Run the pipeline without the log store (spec.storage.enabled: false): the counter alone writes into Postgres, as the sink comparison with COPY assumes. The store has its own benchmark (--store)." };
         var noInstall = new Option<bool>("--no-install") { Description = $"Never apt-get install missing packages (postgresql, rsyslog-pgsql); report them instead ({RsyslogInstall.InstallCommand})." };
 
         var port = new Option<int>("--port") { Required = true };
@@ -37,7 +39,7 @@ public static class BenchCommand
 
         var command = new RootCommand("LogDapr benchmark: local stack vs bare Kestrel, COPY and rsyslog+ompgsql, measured in one run.")
         {
-            full, smoke, floodOnly, singlesOnly, sidecarDiscards, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, appEnvironment, kestrel,
+            full, smoke, floodOnly, singlesOnly, sinkOnly, sidecarDiscards, store, proposedIndexes, rules, output, workDirectory, skipRsyslog, skipMicro, noInstall, withoutStore, appEnvironment, kestrel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +48,11 @@ public static class BenchCommand
             if (parse.GetValue(floodOnly))
             {
                 plan = plan with { Name = plan.Name + "-flood", FloodOnly = true, MicroBenchmarks = false, Repeats = 1 };
+            }
+
+            if (parse.GetValue(sinkOnly))
+            {
+                plan = plan with { Name = plan.Name + "-sink", SinkOnly = true, MicroBenchmarks = false, Repeats = 1 };
             }
 
             if (parse.GetValue(singlesOnly))
@@ -75,6 +82,7 @@ public static class BenchCommand
                 AppEnvironment = (parse.GetValue(appEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null),
                 ProcessingRulesFile = parse.GetValue(rules) is { } file ? Path.GetFullPath(file) : null,
                 SidecarDiscardsPublishes = parse.GetValue(sidecarDiscards),
+                WithoutStore = parse.GetValue(withoutStore),
             };
             var report = parse.GetValue(output) ?? (isSmoke ? Path.Combine(work, "benchmarks.md") : Path.Combine(layout.Root, "docs", "benchmarks.md"));
             Console.WriteLine($"Benchmark plan '{plan.Name}'{(parse.GetValue(store) ? " (store)" : "")}, working in {work}, report -> {report}");

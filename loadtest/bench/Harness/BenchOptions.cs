@@ -27,4 +27,10 @@ public sealed record BenchOptions
     /// cost without the stand-in broker's. Nothing is delivered, so nothing is read back.
     /// </summary>
     public bool SidecarDiscardsPublishes { get; init; }
+
+    /// <summary>
+    /// Run the counting pipeline alone (a LogPipeline with <c>spec.storage.enabled: false</c>): no log store consumer
+    /// group competes with the counter for the cores and Postgres. The store has its own benchmark (--store).
+    /// </summary>
+    public bool WithoutStore { get; init; }
 }

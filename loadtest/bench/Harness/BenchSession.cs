@@ -35,6 +35,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             Machine = MachineInfo.Detect(options.RepoRoot, postgresBin),
             Command = options.Command,
             AppEnvironment = options.AppEnvironment,
+            WithStore = !options.WithoutStore,
         };
 
         if (plan.MicroBenchmarks)
@@ -46,13 +47,13 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
 
         var batches = Templates(plan.BatchEvents);
         var singles = Templates(1);
-        if (!plan.FloodOnly)
+        if (!plan.FloodOnly && !plan.SinkOnly)
         {
             await RunCeilingAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
         }
 
         await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
-        if (plan.PerBroker && !plan.FloodOnly && !plan.SinglesOnly)
+        if (plan.PerBroker && !plan.FloodOnly && !plan.SinglesOnly && !plan.SinkOnly)
         {
             foreach (var broker in Enum.GetValues<LocalBroker>())
             {
@@ -144,6 +145,11 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
 
             // 2. The aggregator drains that backlog: its exactly-once throughput into Postgres.
             results.Drain = await DrainAsync(pipeline, drain, ingestWorkload.Payload, ingestRuns, Processes, cancellationToken).ConfigureAwait(false);
+            if (plan.SinkOnly)
+            {
+                await RunCopyAsync(results, pipeline, batches, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
             // 3. Single events at the two target rates, the whole pipeline running.
             await RunSinglesAsync(results, pipeline, Processes, drain, readBack: true, cancellationToken).ConfigureAwait(false);
@@ -160,13 +166,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             await RunFloodAsync(results, pipeline, Processes, drain, cancellationToken).ConfigureAwait(false);
 
             // 6. The sink ceiling: COPY of as many events as the aggregator drained.
-            var copyEvents = Math.Max(10_000, results.Drain.Events);
-            log($"COPY baseline: {copyEvents:N0} events, {plan.CopyStreams} streams");
-            results.Copy = await PostgresCopyBaseline.RunAsync(pipeline.Postgres.ConnectionString, batches.Templates, copyEvents, plan.CopyStreams, cancellationToken).ConfigureAwait(false);
-            if (!results.Copy.Complete)
-            {
-                results.Problems.Add($"COPY baseline: {results.Copy.RowsInTable:N0} rows for {results.Copy.Events:N0} events");
-            }
+            await RunCopyAsync(results, pipeline, batches, cancellationToken).ConfigureAwait(false);
 
             // 7. The peer: rsyslog + ompgsql with as many events as LogDapr's flood carried.
             await RunRsyslogAsync(results, pipeline, batches, results.Flood?.Events ?? 10_000, cancellationToken).ConfigureAwait(false);
@@ -175,6 +175,17 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         {
             results.Problems.Add($"{ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
             throw;
+        }
+    }
+
+    private async Task RunCopyAsync(BenchResults results, LocalPipeline pipeline, Workload batches, CancellationToken cancellationToken)
+    {
+        var copyEvents = Math.Max(10_000, results.Drain?.Events ?? 0);
+        log($"COPY baseline: {copyEvents:N0} events, {plan.CopyStreams} streams");
+        results.Copy = await PostgresCopyBaseline.RunAsync(pipeline.Postgres.ConnectionString, batches.Templates, copyEvents, plan.CopyStreams, cancellationToken).ConfigureAwait(false);
+        if (!results.Copy.Complete)
+        {
+            results.Problems.Add($"COPY baseline: {results.Copy.RowsInTable:N0} rows for {results.Copy.Events:N0} events");
         }
     }
 
@@ -279,6 +290,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
             AppEnvironment = options.AppEnvironment,
             Broker = broker,
             ProcessingRulesFile = options.ProcessingRulesFile,
+            WithStore = !options.WithoutStore,
             Report = log,
         }, cancellationToken);
 
@@ -288,6 +300,7 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         ["aggregator"] = pipeline.Aggregator.ProcessId,
         ["sidecar"] = pipeline.Sidecar.ProcessId,
         ["processor"] = pipeline.Processor?.ProcessId,
+        ["store"] = pipeline.HasStore ? pipeline.Store.ProcessId : null,
     };
 
     private async Task<AggregatorDrain> DrainAsync(

@@ -70,6 +70,12 @@ public sealed record BenchPlan
     public bool SinglesOnly { get; init; }
 
     /// <summary>
+    /// Only the sink comparison: ingest alone fills the broker, the aggregator drains it, COPY writes as many rows
+    /// (a few minutes), for comparing configurations of the drain in alternating runs.
+    /// </summary>
+    public bool SinkOnly { get; init; }
+
+    /// <summary>
     /// Runs of each repeatable scenario in one invocation (the ceilings, ingest alone, single events, the sustained
     /// run): the report shows the median with min and max and marks a spread above 15 % as noisy. The drain, the
     /// flood, COPY and the peer run once (the drain measures the backlog of every ingest run together).

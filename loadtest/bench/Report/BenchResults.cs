@@ -12,6 +12,10 @@ public sealed class BenchResults
     public required MachineInfo Machine { get; init; }
     public required string Command { get; init; }
     public IReadOnlyDictionary<string, string?> AppEnvironment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Whether the log store ran alongside the counter (its own consumer group, the same Postgres and cores).</summary>
+    public bool WithStore { get; init; } = true;
+
     public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
     public TimeSpan Duration { get; set; }
 

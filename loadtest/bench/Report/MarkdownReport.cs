@@ -68,6 +68,11 @@ public static class MarkdownReport
         md.AppendLine("- Everything on this one machine, in the same run: the load generator, the bare-Kestrel ceiling, Postgres, the development sidecar, "
             + "ingest, the aggregator and rsyslog. The generator shares the cores with the system under test, so every figure is a lower bound of what "
             + "the services do with the cores to themselves.");
+        md.AppendLine(r.WithStore
+            ? "- The log store ran alongside the counter (`spec.storage.enabled: true`, the default): its own consumer group stores every event into "
+                + "`log_events` with the search indexes, on the same cores and Postgres, so every figure includes it."
+            : "- The counting pipeline alone (`--without-store`, a LogPipeline with `spec.storage.enabled: false`): no log store consumer group "
+                + "shares the cores and Postgres with the counter. The store is measured by its own benchmark (`--store`).");
         md.AppendLine("- The development sidecar stands in for daprd (broker, Postgres binding); its journal runs without fsync and Postgres with "
             + "`fsync=off`, as in the end-to-end tests. COPY and rsyslog write into the same Postgres with the same settings.");
         md.Append(C, $"- Events: ~{r.Plan.EventBytes} bytes of JSON each, {r.Plan.Tenants} tenants per run (unique to the run, so counts are isolated), ");

@@ -38,6 +38,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly int storePort;
     private readonly int processorPort;
     private readonly int routerPort;
+    private readonly ManagedProcess? store;
 
     // Dapr's app token for this run: the sidecar sends it (APP_API_TOKEN, as daprd) and the aggregator requires it
     // on /dapr/*, so nothing but the sidecar can post deliveries.
@@ -72,8 +73,10 @@ public sealed class LocalPipeline : IAsyncDisposable
             role: AggregatorRole.Counter), logs);
         Ingest = new ManagedProcess(AppSpec(PipelineDefaults.IngestAppId, layout.IngestDll, ingestPort, ingestDapr, withDatabase: false), logs);
         // The store is the aggregator's binary in its other role, with its own app id and so its own consumer group.
-        Store = new ManagedProcess(AppSpec(PipelineDefaults.StoreAppId, layout.AggregatorDll, storePort, storeDapr, withDatabase: true,
-            role: AggregatorRole.Store), logs);
+        store = options.WithStore
+            ? new ManagedProcess(AppSpec(PipelineDefaults.StoreAppId, layout.AggregatorDll, storePort, storeDapr, withDatabase: true,
+                role: AggregatorRole.Store), logs)
+            : null;
         // With rules, the processor sits between the raw topic and the counter and the store.
         Processor = options.ProcessingRulesFile is null
             ? null
@@ -93,7 +96,11 @@ public sealed class LocalPipeline : IAsyncDisposable
     public ManagedProcess Sidecar { get; }
     public ManagedProcess Aggregator { get; }
     public ManagedProcess Ingest { get; }
-    public ManagedProcess Store { get; }
+
+    /// <summary>The store role; a pipeline started without it (<see cref="LocalPipelineOptions.WithStore"/>) has none.</summary>
+    public ManagedProcess Store => store ?? throw new InvalidOperationException("this pipeline runs without the log store (WithStore = false)");
+
+    public bool HasStore => store is not null;
 
     /// <summary>The processor role, when the pipeline runs with processing rules.</summary>
     public ManagedProcess? Processor { get; }
@@ -213,6 +220,11 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async Task StartStoreAsync(CancellationToken cancellationToken)
     {
+        if (store is null)
+        {
+            return;
+        }
+
         options.Report($"Starting the log store on {StoreUrl}");
         Store.Start();
         await Store.WaitForHttpAsync(new Uri(StoreUrl, "/readyz"), options.StartTimeout, cancellationToken, TrustingHandler()).ConfigureAwait(false);
@@ -282,11 +294,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Every log file's tail, for failure messages.</summary>
-    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), Store.Tail(), Processor?.Tail() ?? "", Router?.Tail() ?? "", Ingest.Tail());
+    public string Diagnostics() => string.Join(Environment.NewLine, Sidecar.Tail(), Aggregator.Tail(), store?.Tail() ?? "", Processor?.Tail() ?? "", Router?.Tail() ?? "", Ingest.Tail());
 
     private string[] SubscriberAppIds() =>
     [
-        PipelineDefaults.AggregatorAppId, PipelineDefaults.StoreAppId,
+        PipelineDefaults.AggregatorAppId,
+        .. store is null ? Array.Empty<string>() : [PipelineDefaults.StoreAppId],
         .. Processor is null ? Array.Empty<string>() : [PipelineDefaults.ProcessorAppId],
         .. Router is null ? Array.Empty<string>() : [PipelineDefaults.RouterAppId],
     ];
@@ -295,7 +308,11 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         await Ingest.DisposeAsync().ConfigureAwait(false);
         await Aggregator.DisposeAsync().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
+        if (store is not null)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Processor is not null)
         {
             await Processor.DisposeAsync().ConfigureAwait(false);
@@ -327,7 +344,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         [
             new SidecarApp(PublisherAppId, null, sidecarHttpPort, sidecarGrpcPort),
             new SidecarApp(PipelineDefaults.AggregatorAppId, AggregatorUrl, aggregatorDapr.Http, aggregatorDapr.Grpc),
-            new SidecarApp(PipelineDefaults.StoreAppId, StoreUrl, storeDapr.Http, storeDapr.Grpc),
+            .. options.WithStore
+                ? [new SidecarApp(PipelineDefaults.StoreAppId, StoreUrl, storeDapr.Http, storeDapr.Grpc)]
+                : Array.Empty<SidecarApp>(),
             .. options.ProcessingRulesFile is null
                 ? Array.Empty<SidecarApp>()
                 : [new SidecarApp(PipelineDefaults.ProcessorAppId, ProcessorUrl, processorDapr.Http, processorDapr.Grpc)],

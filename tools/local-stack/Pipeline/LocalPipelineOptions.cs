@@ -54,6 +54,12 @@ public sealed record LocalPipelineOptions
     /// </summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// Run the log store (its own consumer group writing every event into <c>log_events</c>), as a LogPipeline with
+    /// <c>spec.storage.enabled: true</c>, the default. Off is the counting pipeline alone (<c>enabled: false</c>).
+    /// </summary>
+    public bool WithStore { get; init; } = true;
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public Action<string> Report { get; init; } = _ => { };

@@ -86,7 +86,8 @@ public sealed partial class AppPostman
     {
         // A Go map marshalled: entries, id, metadata, pubsubname, topic, type (sorted); each entry is a struct
         // (entryId, event, metadata, contentType) whose event is the re-encoded CloudEvent.
-        var buffer = new ArrayBufferWriter<byte>();
+        // Sized for the events and each entry's fields up front: a 10 MB envelope grown by doubling would allocate it twice more.
+        var buffer = new ArrayBufferWriter<byte>(entries.Sum(e => e.Event.Length + 256) + 512);
         Raw(buffer, "{\"entries\":["u8);
         for (var i = 0; i < entries.Count; i++)
         {

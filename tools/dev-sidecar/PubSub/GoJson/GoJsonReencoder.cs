@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace LogDapr.DevSidecar.PubSub.GoJson;
 
@@ -24,14 +26,26 @@ public static class GoJsonReencoder
     private const string Hex = "0123456789abcdef";
 
     /// <summary>Re-encodes <paramref name="json"/>; false (with the reason) where Go's decode would fail.</summary>
-    public static bool TryReencode(ReadOnlySpan<byte> json, out byte[] encoded, out string? error)
+    public static bool TryReencode(ReadOnlySpan<byte> json, out byte[] encoded, out string? error) =>
+        TryReencode(json.ToArray(), out encoded, out error);
+
+    /// <summary>Re-encodes <paramref name="json"/> without copying it first; false (with the reason) where Go's decode would fail.</summary>
+    public static bool TryReencode(byte[] json, out byte[] encoded, out string? error) =>
+        TryReencode(json, fastPaths: true, out encoded, out error);
+
+    /// <param name="fastPaths">
+    /// Off: every string, key and number goes through the general path (decoded to .NET values, as Go decodes them).
+    /// On: what needs no decoding (strings and keys without escapes, integers of up to 15 digits, which a float64 holds
+    /// exactly) is copied from the input bytes. The output is the same either way (GoJsonReencoderPropertyTests).
+    /// </param>
+    internal static bool TryReencode(byte[] json, bool fastPaths, out byte[] encoded, out string? error)
     {
         encoded = [];
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 10_000 });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 10_000 });
             var output = new ArrayBufferWriter<byte>(json.Length + 16);
-            Write(document.RootElement, output);
+            Write(document.RootElement, output, fastPaths);
             encoded = output.WrittenSpan.ToArray();
             error = null;
             return true;
@@ -44,12 +58,18 @@ public static class GoJsonReencoder
     }
 
     /// <summary>Writes a JSON value as Go's encoding/json writes the decoded interface{} value.</summary>
-    public static void Write(JsonElement element, IBufferWriter<byte> output)
+    public static void Write(JsonElement element, IBufferWriter<byte> output) => Write(element, output, fastPaths: true);
+
+    private static void Write(JsonElement element, IBufferWriter<byte> output, bool fastPaths)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                WriteObject(element, output);
+                if (!fastPaths || !TryWriteObjectFast(element, output))
+                {
+                    WriteObject(element, output, fastPaths);
+                }
+
                 break;
             case JsonValueKind.Array:
                 Append(output, "["u8);
@@ -62,16 +82,34 @@ public static class GoJsonReencoder
                     }
 
                     first = false;
-                    Write(item, output);
+                    Write(item, output, fastPaths);
                 }
 
                 Append(output, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(element.GetString()!, output);
+                var quoted = JsonMarshal.GetRawUtf8Value(element);
+                if (fastPaths && IsPlainUtf8(quoted[1..^1]))
+                {
+                    WriteUtf8String(quoted[1..^1], output);
+                }
+                else
+                {
+                    WriteString(element.GetString()!, output);
+                }
+
                 break;
             case JsonValueKind.Number:
-                Append(output, Encoding.ASCII.GetBytes(FormatFloat64(ParseFloat64(element.GetRawText()))));
+                var literal = JsonMarshal.GetRawUtf8Value(element);
+                if (fastPaths && IsExactInteger(literal))
+                {
+                    Append(output, literal);
+                }
+                else
+                {
+                    Append(output, Encoding.ASCII.GetBytes(FormatFloat64(ParseFloat64(element.GetRawText()))));
+                }
+
                 break;
             case JsonValueKind.True:
                 Append(output, "true"u8);
@@ -187,7 +225,7 @@ public static class GoJsonReencoder
         return (negative, digits.Length == 0 ? "0" : digits, point - leading);
     }
 
-    private static void WriteObject(JsonElement element, IBufferWriter<byte> output)
+    private static void WriteObject(JsonElement element, IBufferWriter<byte> output, bool fastPaths)
     {
         // json.Unmarshal into a map: the last of duplicated keys wins; json.Marshal sorts keys by their bytes.
         var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -208,10 +246,135 @@ public static class GoJsonReencoder
 
             WriteString(keys[i].Key, output);
             Append(output, ":"u8);
-            Write(members[keys[i].Key], output);
+            Write(members[keys[i].Key], output, fastPaths);
         }
 
         Append(output, "}"u8);
+    }
+
+    /// <summary>
+    /// <see cref="WriteObject"/> without decoding keys, when every key is plain UTF-8 (its bytes are its value): a stable
+    /// sort by key bytes keeps duplicates in input order, so the last of each run is the value Go keeps. False, with
+    /// nothing written, when a key needs the general path.
+    /// </summary>
+    private static bool TryWriteObjectFast(JsonElement element, IBufferWriter<byte> output)
+    {
+        var count = element.GetPropertyCount();
+        var members = ArrayPool<(JsonProperty Property, int Index)>.Shared.Rent(count);
+        try
+        {
+            var n = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!IsPlainUtf8(JsonMarshal.GetRawUtf8PropertyName(property)))
+                {
+                    return false;
+                }
+
+                members[n] = (property, n);
+                n++;
+            }
+
+            var sorted = members.AsSpan(0, n);
+            sorted.Sort(static (a, b) =>
+            {
+                var byKey = JsonMarshal.GetRawUtf8PropertyName(a.Property).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b.Property));
+                return byKey != 0 ? byKey : a.Index.CompareTo(b.Index);
+            });
+            Append(output, "{"u8);
+            var first = true;
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                var key = JsonMarshal.GetRawUtf8PropertyName(sorted[i].Property);
+                if (i + 1 < sorted.Length && key.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(sorted[i + 1].Property)))
+                {
+                    continue;
+                }
+
+                if (!first)
+                {
+                    Append(output, ","u8);
+                }
+
+                first = false;
+                WriteUtf8String(key, output);
+                Append(output, ":"u8);
+                Write(sorted[i].Property.Value, output, fastPaths: true);
+            }
+
+            Append(output, "}"u8);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<(JsonProperty, int)>.Shared.Return(members, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Raw string bytes that are the string's value: no escape sequence, and valid UTF-8 (invalid UTF-8 takes the
+    /// general path, whose decode refuses it). Quotes and control characters cannot occur unescaped in parsed JSON.
+    /// </summary>
+    private static bool IsPlainUtf8(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && Utf8.IsValid(raw);
+
+    /// <summary>An integer literal of at most 15 digits: a float64 holds it exactly, and Go prints it as written.</summary>
+    private static bool IsExactInteger(ReadOnlySpan<byte> literal)
+    {
+        var digits = literal.Length > 0 && literal[0] == (byte)'-' ? literal[1..] : literal;
+        return digits.Length is > 0 and <= 15 && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    private static readonly SearchValues<byte> HtmlEscapeStarts = SearchValues.Create([(byte)'<', (byte)'>', (byte)'&', (byte)0xE2]);
+
+    /// <summary><see cref="WriteString"/> for a value already in UTF-8 without escapes: only the HTML escapes apply.</summary>
+    private static void WriteUtf8String(ReadOnlySpan<byte> value, IBufferWriter<byte> output)
+    {
+        Append(output, "\""u8);
+        var written = 0;
+        var i = 0;
+        while (i < value.Length)
+        {
+            var next = value[i..].IndexOfAny(HtmlEscapeStarts);
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            ReadOnlySpan<byte> escape;
+            var length = 1;
+            switch (value[i])
+            {
+                case (byte)'<':
+                    escape = "\\u003c"u8;
+                    break;
+                case (byte)'>':
+                    escape = "\\u003e"u8;
+                    break;
+                case (byte)'&':
+                    escape = "\\u0026"u8;
+                    break;
+                default:
+                    // 0xE2 starts U+2028 (E2 80 A8) and U+2029 (E2 80 A9), and other characters that stay as they are.
+                    if (i + 2 < value.Length && value[i + 1] == 0x80 && value[i + 2] is 0xA8 or 0xA9)
+                    {
+                        escape = value[i + 2] == 0xA8 ? "\\u2028"u8 : "\\u2029"u8;
+                        length = 3;
+                        break;
+                    }
+
+                    i++;
+                    continue;
+            }
+
+            Append(output, value[written..i]);
+            Append(output, escape);
+            i += length;
+            written = i;
+        }
+
+        Append(output, value[written..]);
+        Append(output, "\""u8);
     }
 
     /// <summary>encoding/json's string encoder with escapeHTML (as json.Marshal always has it).</summary>
