@@ -47,6 +47,7 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         });
         Assert.NotNull(results.Drain);
         Assert.True(results.Drain.Verification.ExactlyOnce, results.Drain.Verification.Problem);
+        Assert.True(results.Drain.PeakRssBytes.ContainsKey("store"), "the log store did not run beside the counter by default");
         // The drain is the backlog of both ingest runs, each counted exactly once.
         var ingest = results.Scenario("ingest-batch")!;
         Assert.Equal(BenchPlan.Smoke.Repeats, ingest.Spread!.Values.Count);
@@ -62,6 +63,47 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
 
         Assert.Contains(MarkdownReport.Begin, markdown, StringComparison.Ordinal);
         Assert.Contains("## Side by side", markdown, StringComparison.Ordinal);
+        TryDelete(work);
+    }
+
+    /// <summary>
+    /// <c>--sink-only --without-store</c>: the counter alone drains what ingest queued (no store consumer group, so
+    /// nothing else shares Postgres and the cores), exactly once, beside COPY of as many rows.
+    /// </summary>
+    [Fact]
+    public async Task Sink_run_without_the_store_drains_exactly_once_with_no_store_running()
+    {
+        var work = ScratchDirectory.NewPath("logdapr-bench-sink", "run");
+        using var cleanup = new ScratchDirectory.Lease(work);
+        var options = new BenchOptions
+        {
+            RepoRoot = RepoPaths.Root,
+            WorkDirectory = work,
+            Command = "sink smoke test",
+            AllowInstall = false,
+            SkipRsyslog = true,
+            WithoutStore = true,
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var plan = BenchPlan.Smoke with { SinkOnly = true, MicroBenchmarks = false, Repeats = 1 };
+        var results = await new BenchSession(plan, options, output.WriteLine).RunAsync(timeout.Token);
+        var markdown = MarkdownReport.Render(results);
+        output.WriteLine(markdown);
+
+        Assert.True(results.Correct, "the sink run found a counting problem:" + Environment.NewLine + markdown);
+        Assert.NotNull(results.Drain);
+        Assert.True(results.Drain.Events > 0, "nothing was queued for the aggregator to drain");
+        Assert.True(results.Drain.Verification.ExactlyOnce, results.Drain.Verification.Problem);
+        Assert.False(results.Drain.PeakRssBytes.ContainsKey("store"), "a log store ran although the run was without it");
+        Assert.NotNull(results.Copy);
+        Assert.True(results.Copy.Complete, $"COPY stored {results.Copy.RowsInTable} of {results.Copy.Events} rows");
+        Assert.DoesNotContain(results.Scenarios, s => s.Id is "ingest-single" or "pipeline-sustained" or "pipeline-flood");
+        Assert.Contains("The counting pipeline alone", markdown, StringComparison.Ordinal);
+        TryDelete(work);
+    }
+
+    private static void TryDelete(string work)
+    {
         try
         {
             Directory.Delete(work, recursive: true);
