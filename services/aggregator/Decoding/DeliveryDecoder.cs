@@ -21,6 +21,7 @@ namespace LogDapr.Aggregator.Decoding;
 public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReader? counter = null)
 {
     private const int MaxReasonErrors = 5;
+    private const int MaxDepth = 64;
 
     /// <summary>
     /// Decodes a delivery: a bulk envelope (<c>{"entries":[{"entryId","event","contentType"}],...}</c>) or a single
@@ -31,11 +32,25 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
     /// it only poison messages carry their text: copying every valid message would double the memory of a delivery.
     /// </param>
     public DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now, bool keepRawEvents = false)
+        => Decode(body, now, keepRawEvents, entryByEntry: true);
+
+    /// <param name="entryByEntry">
+    /// Off: the whole delivery is one <see cref="JsonDocument"/>. On: a bulk envelope is scanned and each entry parsed
+    /// on its own (<see cref="BulkEnvelopeScan"/>). The messages are the same either way (DeliveryDecoderPropertyTests).
+    /// </param>
+    internal DecodedDelivery? Decode(ReadOnlyMemory<byte> body, DateTimeOffset now, bool keepRawEvents, bool entryByEntry)
     {
+        if (entryByEntry && BulkEnvelopeScan.TryScan(body.Span, MaxDepth) is { } envelope)
+        {
+            return envelope.Entries is { } ranges
+                ? new DecodedDelivery(true, DecodeEntries(body, envelope.Topic, ranges, now, keepRawEvents))
+                : null;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
@@ -66,19 +81,63 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         var messages = new List<DecodedMessage>(entries.GetArrayLength());
         foreach (var entry in entries.EnumerateArray())
         {
-            var entryId = entry.ValueKind == JsonValueKind.Object ? CloudEventReader.GetString(entry, "entryId") : null;
-            if (entryId is null)
+            if (DecodeEntry(entry, topic, now, keepRawEvents, body) is { } message)
             {
-                // Without an entryId there is no way to answer for the entry; Dapr treats unanswered entries as RETRY.
-                continue;
+                messages.Add(message);
             }
-
-            messages.Add(entry.TryGetProperty("event", out var cloudEvent)
-                ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents, body)
-                : Poison(entryId, "", topic, now, "bulk entry has no event"));
         }
 
         return messages;
+    }
+
+    /// <summary><see cref="DecodeEntries(JsonElement, JsonElement, DateTimeOffset, bool, ReadOnlyMemory{byte})"/> from a scan: one small document per entry.</summary>
+    private List<DecodedMessage> DecodeEntries(ReadOnlyMemory<byte> body, (int Offset, int Length)? topicRange, List<(int Offset, int Length)> entries, DateTimeOffset now, bool keepRawEvents)
+    {
+        string? topic = null;
+        if (topicRange is { } range)
+        {
+            using var topicDocument = JsonDocument.Parse(body.Slice(range.Offset, range.Length));
+            topic = topicDocument.RootElement.ValueKind == JsonValueKind.String ? TryGetString(topicDocument.RootElement) : null;
+        }
+
+        var messages = new List<DecodedMessage>(entries.Count);
+        foreach (var (offset, length) in entries)
+        {
+            // Parsed over the body's memory, not a copy: a counted message keeps its slice of the body (Delivered).
+            using var entry = JsonDocument.Parse(body.Slice(offset, length), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            if (DecodeEntry(entry.RootElement, topic, now, keepRawEvents, body) is { } message)
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages;
+    }
+
+    private static string? TryGetString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private DecodedMessage? DecodeEntry(JsonElement entry, string? topic, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)
+    {
+        var entryId = entry.ValueKind == JsonValueKind.Object ? CloudEventReader.GetString(entry, "entryId") : null;
+        if (entryId is null)
+        {
+            // Without an entryId there is no way to answer for the entry; Dapr treats unanswered entries as RETRY.
+            return null;
+        }
+
+        return entry.TryGetProperty("event", out var cloudEvent)
+            ? DecodeCloudEvent(entryId, cloudEvent, topic, now, keepRawEvents, body)
+            : Poison(entryId, "", topic, now, "bulk entry has no event");
     }
 
     /// <summary>Decodes one CloudEvent and keeps its trace context, whatever its fate: a dead letter is traced too.</summary>

@@ -20,19 +20,9 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     {
         var work = ScratchDirectory.NewPath("logdapr-bench-smoke", "run");
         using var cleanup = new ScratchDirectory.Lease(work);
-        var options = new BenchOptions
-        {
-            RepoRoot = RepoPaths.Root,
-            WorkDirectory = work,
-            Command = "smoke test",
-            AllowInstall = false,
-            // rsyslog is exercised when the machine has it; tests never install system packages.
-            SkipRsyslog = !RsyslogInstall.IsInstalled(),
-        };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var results = await new BenchSession(BenchPlan.Smoke, options, output.WriteLine).RunAsync(timeout.Token);
-        var markdown = MarkdownReport.Render(results);
-        output.WriteLine(markdown);
+        // rsyslog is exercised when the machine has it; tests never install system packages.
+        var options = Options(work, skipRsyslog: !RsyslogInstall.IsInstalled());
+        var (results, markdown) = await RunAsync(BenchPlan.Smoke, options);
 
         Assert.True(results.Correct, "the smoke run found a counting problem:" + Environment.NewLine + markdown);
         var verified = results.Scenarios.Where(s => s.Verification is not null).ToList();
@@ -75,20 +65,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     {
         var work = ScratchDirectory.NewPath("logdapr-bench-sink", "run");
         using var cleanup = new ScratchDirectory.Lease(work);
-        var options = new BenchOptions
-        {
-            RepoRoot = RepoPaths.Root,
-            WorkDirectory = work,
-            Command = "sink smoke test",
-            AllowInstall = false,
-            SkipRsyslog = true,
-            WithoutStore = true,
-        };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var plan = BenchPlan.Smoke with { SinkOnly = true, MicroBenchmarks = false, Repeats = 1 };
-        var results = await new BenchSession(plan, options, output.WriteLine).RunAsync(timeout.Token);
-        var markdown = MarkdownReport.Render(results);
-        output.WriteLine(markdown);
+        var options = Options(work, skipRsyslog: true) with { WithoutStore = true };
+        var (results, markdown) = await RunAsync(BenchPlan.Smoke with { SinkOnly = true, MicroBenchmarks = false, Repeats = 1 }, options);
 
         Assert.True(results.Correct, "the sink run found a counting problem:" + Environment.NewLine + markdown);
         Assert.NotNull(results.Drain);
@@ -100,6 +78,24 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.DoesNotContain(results.Scenarios, s => s.Id is "ingest-single" or "pipeline-sustained" or "pipeline-flood");
         Assert.Contains("The counting pipeline alone", markdown, StringComparison.Ordinal);
         TryDelete(work);
+    }
+
+    private static BenchOptions Options(string work, bool skipRsyslog) => new()
+    {
+        RepoRoot = RepoPaths.Root,
+        WorkDirectory = work,
+        Command = "smoke test",
+        AllowInstall = false,
+        SkipRsyslog = skipRsyslog,
+    };
+
+    private async Task<(BenchResults Results, string Markdown)> RunAsync(BenchPlan plan, BenchOptions options)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var results = await new BenchSession(plan, options, output.WriteLine).RunAsync(timeout.Token);
+        var markdown = MarkdownReport.Render(results);
+        output.WriteLine(markdown);
+        return (results, markdown);
     }
 
     private static void TryDelete(string work)
