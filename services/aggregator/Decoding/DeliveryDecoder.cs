@@ -97,7 +97,7 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         if (topicRange is { } range)
         {
             using var topicDocument = JsonDocument.Parse(body.Slice(range.Offset, range.Length));
-            topic = topicDocument.RootElement.ValueKind == JsonValueKind.String ? TryGetString(topicDocument.RootElement) : null;
+            topic = CloudEventReader.StringValue(topicDocument.RootElement);
         }
 
         var messages = new List<DecodedMessage>(entries.Count);
@@ -112,18 +112,6 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         }
 
         return messages;
-    }
-
-    private static string? TryGetString(JsonElement value)
-    {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private DecodedMessage? DecodeEntry(JsonElement entry, string? topic, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)

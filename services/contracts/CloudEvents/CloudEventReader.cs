@@ -13,8 +13,12 @@ public static class CloudEventReader
 {
     /// <summary>The attribute's string value, or null when it is missing, not a string, or an escaped lone surrogate.</summary>
     public static string? GetString(JsonElement cloudEvent, string attribute)
+        => cloudEvent.TryGetProperty(attribute, out var value) ? StringValue(value) : null;
+
+    /// <summary>A JSON value read as an attribute is: its string, or null when it is not a string or an escaped lone surrogate.</summary>
+    public static string? StringValue(JsonElement value)
     {
-        if (!cloudEvent.TryGetProperty(attribute, out var value) || value.ValueKind != JsonValueKind.String)
+        if (value.ValueKind != JsonValueKind.String)
         {
             return null;
         }
