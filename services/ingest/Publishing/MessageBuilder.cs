@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 using LogDapr.ServiceDefaults.Publishing;
@@ -23,52 +21,30 @@ internal static class MessageBuilder
         (string TraceParent, string? TraceState)? trace = null,
         MessageIdScheme? ids = null)
     {
-        ids ??= MessageIdScheme.Random;
-        var messages = new List<OutgoingCloudEvent>((events.Count + eventsPerMessage - 1) / eventsPerMessage);
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxMessageBytes, 64 * 1024));
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-
-        var start = 0;
-        while (start < events.Count)
+        var run = new RunState(events, receivedAt, trace, ids ?? MessageIdScheme.Random,
+            new List<OutgoingCloudEvent>((events.Count + eventsPerMessage - 1) / eventsPerMessage));
+        LogEventRuns.Split(events, eventsPerMessage, maxMessageBytes, run, static (run, data, first, count) =>
         {
-            var count = Math.Min(eventsPerMessage, events.Count - start);
-            var dataLength = SerializeData(events, start, count, buffer, writer);
-
-            // Halve until the message fits; a single event always fits because events are bounded far below the message limit.
-            while (dataLength > maxMessageBytes && count > 1)
-            {
-                count = (count + 1) / 2;
-                dataLength = SerializeData(events, start, count, buffer, writer);
-            }
-
-            var id = ids.IdFor(events, start, count, receivedAt);
-            var (envelope, data) = Envelope(id, receivedAt, trace, buffer.WrittenSpan);
-            messages.Add(new OutgoingCloudEvent
+            var id = run.Ids.IdFor(run.Events, first, count, run.ReceivedAt);
+            var (envelope, payload) = Envelope(id, run.ReceivedAt, run.Trace, data);
+            run.Messages.Add(new OutgoingCloudEvent
             {
                 Id = id,
-                Time = receivedAt,
+                Time = run.ReceivedAt,
                 Envelope = envelope,
-                Data = data,
-                FirstEvent = start,
+                Data = payload,
+                FirstEvent = first,
                 EventCount = count,
-                TraceParent = trace?.TraceParent,
-                TraceId = trace?.TraceParent,
-                TraceState = trace?.TraceState,
+                TraceParent = run.Trace?.TraceParent,
+                TraceId = run.Trace?.TraceParent,
+                TraceState = run.Trace?.TraceState,
             });
-            start += count;
-        }
-
-        return messages;
+        });
+        return run.Messages;
     }
 
-    private static int SerializeData(IReadOnlyList<LogEvent> events, int start, int count, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
-    {
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        LogEventWriter.WriteBatch(writer, events, start, count);
-        writer.Flush();
-        return buffer.WrittenCount;
-    }
+    private readonly record struct RunState(
+        IReadOnlyList<LogEvent> Events, DateTimeOffset ReceivedAt, (string TraceParent, string? TraceState)? Trace, MessageIdScheme Ids, List<OutgoingCloudEvent> Messages);
 
     /// <returns>The CloudEvent JSON, and the slice of it that is the data member.</returns>
     private static (ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> Data) Envelope(

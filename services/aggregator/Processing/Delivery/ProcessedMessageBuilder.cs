@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using LogDapr.Aggregator.Decoding;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
@@ -25,37 +23,18 @@ public static class ProcessedMessageBuilder
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(events);
-        var result = new List<OutgoingCloudEvent>(1);
-        var buffer = TakeBuffer();
-        try
+        var run = new RunState(message, events.Count, rulesVersion, new List<OutgoingCloudEvent>(1));
+        LogEventRuns.Split(events, int.MaxValue, maxDataBytes, run, static (run, data, first, count) =>
         {
-            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-            var start = 0;
-            var part = 0;
-            while (start < events.Count)
-            {
-                var count = events.Count - start;
-                var length = Serialize(events, start, count, buffer, writer);
-                while (length > maxDataBytes && count > 1)
-                {
-                    count = (count + 1) / 2;
-                    length = Serialize(events, start, count, buffer, writer);
-                }
-
-                // One part (the usual case) keeps the message's id; a split gives every part an id derived from it.
-                var whole = start == 0 && count == events.Count;
-                result.Add(Envelope(message, whole ? message.MessageId : PartId(message.MessageId, part), rulesVersion, buffer.WrittenSpan, start, count));
-                start += count;
-                part++;
-            }
-        }
-        finally
-        {
-            ReturnBuffer(buffer);
-        }
-
-        return result;
+            // One part (the usual case) keeps the message's id; a split gives every part an id derived from it.
+            var whole = first == 0 && count == run.EventCount;
+            var id = whole ? run.Message.MessageId : PartId(run.Message.MessageId, run.Messages.Count);
+            run.Messages.Add(Envelope(run.Message, id, run.RulesVersion, data, first, count));
+        });
+        return run.Messages;
     }
+
+    private readonly record struct RunState(DecodedMessage Message, int EventCount, string RulesVersion, List<OutgoingCloudEvent> Messages);
 
     /// <summary>Part ids stay within the 512 bytes the dedup key may have: a long id is replaced by its hash.</summary>
     public static string PartId(string messageId, int part)
@@ -91,38 +70,5 @@ public static class ProcessedMessageBuilder
             TraceId = message.TraceParent,
             TraceState = head.TraceState,
         };
-    }
-
-    // A message's events serialize to ~100 KB: a fresh growing buffer per message would allocate (and zero) several
-    // large-object-heap arrays each time. One buffer per thread is reused; one grown past a huge message is let go.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? cachedBuffer;
-
-    private const int MaxCachedBufferBytes = 4 * 1024 * 1024;
-
-    private static ArrayBufferWriter<byte> TakeBuffer()
-    {
-        var buffer = cachedBuffer ?? new ArrayBufferWriter<byte>(256 * 1024);
-        cachedBuffer = null;
-        buffer.ResetWrittenCount();
-        return buffer;
-    }
-
-    private static void ReturnBuffer(ArrayBufferWriter<byte> buffer)
-    {
-        if (buffer.Capacity <= MaxCachedBufferBytes)
-        {
-            buffer.ResetWrittenCount();
-            cachedBuffer = buffer;
-        }
-    }
-
-    private static int Serialize(IReadOnlyList<LogEvent> events, int start, int count, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
-    {
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        LogEventWriter.WriteBatch(writer, events, start, count);
-        writer.Flush();
-        return buffer.WrittenCount;
     }
 }
