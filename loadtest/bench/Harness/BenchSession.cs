@@ -53,6 +53,11 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         }
 
         await RunPipelineAsync(results, batches, singles, cancellationToken).ConfigureAwait(false);
+        if (plan.ServicesShare && !plan.FloodOnly && !plan.SinglesOnly && !plan.SinkOnly && !options.SidecarDiscardsPublishes)
+        {
+            await RunServicesShareAsync(results, cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan.PerBroker && !plan.FloodOnly && !plan.SinglesOnly && !plan.SinkOnly)
         {
             foreach (var broker in Enum.GetValues<LocalBroker>())
@@ -189,16 +194,41 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
         }
     }
 
+    /// <summary>
+    /// The single-event rates on a fresh stack whose development sidecar acknowledges every publish at once and stores
+    /// nothing: what ingest itself costs, apart from the stand-in broker (nothing is read back).
+    /// </summary>
+    private async Task RunServicesShareAsync(BenchResults results, CancellationToken cancellationToken)
+    {
+        log("Starting a local stack whose development sidecar acknowledges publishes at once (the services' share)");
+        await using var pipeline = await StartStackAsync("stack-services", LocalBroker.Redis, cancellationToken, discardPublishes: true).ConfigureAwait(false);
+        var drain = new SidecarDrain(pipeline.SidecarHttpUrl);
+        IReadOnlyDictionary<string, int?> Processes() => ProcessesOf(pipeline);
+        try
+        {
+            await MeasureAsync("warmup", "warm-up", "LogDapr", pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1),
+                plan.SingleRate / 5, plan.SingleConcurrency, plan.Warmup, Processes, verify: false, cancellationToken, drain).ConfigureAwait(false);
+            await RunSinglesAsync(results, pipeline, Processes, drain, readBack: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            results.Problems.Add($"services' share: {ex.GetType().Name}: {ex.Message}{Environment.NewLine}{pipeline.Diagnostics()}");
+            throw;
+        }
+    }
+
+    /// <param name="readBack">False when the sidecar discards publishes: the runs are then the services' share (ids ending in <see cref="BenchResults.ServicesShareSuffix"/>).</param>
     private async Task RunSinglesAsync(BenchResults results, LocalPipeline pipeline, Func<IReadOnlyDictionary<string, int?>> processes, SidecarDrain drain,
         bool readBack, CancellationToken cancellationToken)
     {
         var discarded = readBack ? "" : ", sidecar discarding publishes";
+        var suffix = readBack ? "" : BenchResults.ServicesShareSuffix;
         results.Scenarios.Add((await RepeatAsync(P99, run => MeasureAsync(
-            "ingest-single", $"Ingest, single events at {plan.SingleRate:N0} req/s{discarded}{run}", "LogDapr",
+            "ingest-single" + suffix, $"Ingest, single events at {plan.SingleRate:N0} req/s{discarded}{run}", "LogDapr",
             pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.SingleRate, plan.SingleConcurrency, plan.SingleDuration,
             processes, verify: readBack, cancellationToken, drain)).ConfigureAwait(false)).Median);
         results.Scenarios.Add((await RepeatAsync(P99, run => MeasureAsync(
-            "ingest-single-high", $"Ingest, single events at {plan.HighSingleRate:N0} req/s{discarded}{run}", "LogDapr",
+            "ingest-single-high" + suffix, $"Ingest, single events at {plan.HighSingleRate:N0} req/s{discarded}{run}", "LogDapr",
             pipeline.IngestUrl, pipeline.AggregatorUrl, Templates(1), plan.HighSingleRate, plan.SingleConcurrency, plan.SingleDuration,
             processes, verify: readBack, cancellationToken, drain)).ConfigureAwait(false)).Median);
     }
@@ -281,12 +311,12 @@ public sealed class BenchSession(BenchPlan plan, BenchOptions options, Action<st
     }
 
     /// <summary>Same settings as the end-to-end tests: no fsync in the sidecar journal or Postgres (see the report).</summary>
-    private Task<LocalPipeline> StartStackAsync(string directory, LocalBroker broker, CancellationToken cancellationToken)
+    private Task<LocalPipeline> StartStackAsync(string directory, LocalBroker broker, CancellationToken cancellationToken, bool? discardPublishes = null)
         => LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             RunDirectory = Path.Combine(options.WorkDirectory, directory),
             AllowPostgresInstall = options.AllowInstall,
-            SidecarArguments = options.SidecarDiscardsPublishes ? ["--journal-fsync", "false", "--bench-discard-publishes"] : ["--journal-fsync", "false"],
+            SidecarArguments = (discardPublishes ?? options.SidecarDiscardsPublishes) ? ["--journal-fsync", "false", "--bench-discard-publishes"] : ["--journal-fsync", "false"],
             AppEnvironment = options.AppEnvironment,
             Broker = broker,
             ProcessingRulesFile = options.ProcessingRulesFile,

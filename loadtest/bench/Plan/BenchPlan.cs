@@ -66,6 +66,13 @@ public sealed record BenchPlan
     /// </summary>
     public bool FloodOnly { get; init; }
 
+    /// <summary>
+    /// The single-event runs once more on a stack whose development sidecar acknowledges publishes at once (issue 16:
+    /// the services' share, without the stand-in broker's cost), after the whole-pipeline runs. The single-event
+    /// targets are judged on these; the whole pipeline's figures are reported beside them.
+    /// </summary>
+    public bool ServicesShare { get; init; } = true;
+
     /// <summary>Only the warm-up and the single-event runs (both rates) on one stack.</summary>
     public bool SinglesOnly { get; init; }
 

@@ -41,6 +41,9 @@ public sealed class BenchResults
     /// <summary>The flood under each broker emulation, on a fresh stack each (see <see cref="BenchPlan.PerBroker"/>).</summary>
     public List<(string Broker, ScenarioResult Flood)> Brokers { get; } = [];
 
+    /// <summary>Ends the ids of single-event scenarios run against a development sidecar that discards publishes (the services' share).</summary>
+    public const string ServicesShareSuffix = "-services";
+
     public ScenarioResult? Scenario(string id) => Scenarios.FirstOrDefault(s => s.Id == id);
 
     /// <summary>True when every read-back showed every accepted event exactly once and nothing failed.</summary>

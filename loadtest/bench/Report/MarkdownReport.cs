@@ -90,7 +90,6 @@ public static class MarkdownReport
         md.AppendLine("|---|---|---|");
         var ingest = r.Scenario("ingest-batch");
         var kestrel = r.Scenario("kestrel-batch");
-        var single = r.Scenario("ingest-single");
         var sustained = r.Scenario("pipeline-sustained");
         if (ingest is not null)
         {
@@ -103,20 +102,7 @@ public static class MarkdownReport
             }
         }
 
-        if (single is not null)
-        {
-            var p99 = single.Run.Latency.ValueAtPercentile(99);
-            var refused = single.Run.Statuses.GetValueOrDefault(503);
-            Row(md, $"Single events at {r.Plan.SingleRate:N0} req/s: no 503 and p99 < 10 ms", WithSpread($"p99 {TextReport.Ms(p99)} at {single.Run.RequestsPerSecond:N0} req/s completed, {refused:N0} answered 503, {single.Run.DroppedAtCap:N0} dropped", single),
-                p99 < 10_000 && refused == 0 && single.Run.DroppedAtCap == 0);
-        }
-
-        if (r.Scenario("ingest-single-high") is { } high)
-        {
-            var p99 = high.Run.Latency.ValueAtPercentile(99);
-            Row(md, $"Single events at {r.Plan.HighSingleRate:N0} req/s: p99 < 50 ms", WithSpread($"p99 {TextReport.Ms(p99)} at {high.Run.RequestsPerSecond:N0} req/s completed, {high.Run.Statuses.GetValueOrDefault(503):N0} answered 503, {high.Run.DroppedAtCap:N0} dropped", high),
-                p99 < 50_000 && high.Run.DroppedAtCap == 0);
-        }
+        SingleEventTargets(md, r);
 
         if (r.Drain is { } drain)
         {
@@ -173,11 +159,15 @@ public static class MarkdownReport
             md.AppendLine(C, $"| same, requests/s | {ingest.Run.RequestsPerSecond:N0} | {kestrel.Run.RequestsPerSecond:N0} | {ingest.Run.RequestsPerSecond / kestrel.Run.RequestsPerSecond:0.00} |");
         }
 
-        var single = r.Scenario("ingest-single");
-        var kestrelSingle = r.Scenario("kestrel-single");
-        if (single is not null && kestrelSingle is not null)
+        if (r.Scenario("kestrel-single") is { } kestrelSingle)
         {
-            md.AppendLine(C, $"| Single events at {r.Plan.SingleRate:N0} req/s: p99 latency | {TextReport.Ms(single.Run.Latency.ValueAtPercentile(99))} | {TextReport.Ms(kestrelSingle.Run.Latency.ValueAtPercentile(99))} | {single.Run.Latency.ValueAtPercentile(99) / (double)Math.Max(1, kestrelSingle.Run.Latency.ValueAtPercentile(99)):0.0}x |");
+            foreach (var (id, what) in new[] { ("ingest-single", "whole pipeline"), ("ingest-single" + BenchResults.ServicesShareSuffix, "services' share, the sidecar acknowledging at once") })
+            {
+                if (r.Scenario(id) is { } single)
+                {
+                    md.AppendLine(C, $"| Single events at {r.Plan.SingleRate:N0} req/s, {what}: p99 latency | {TextReport.Ms(single.Run.Latency.ValueAtPercentile(99))} | {TextReport.Ms(kestrelSingle.Run.Latency.ValueAtPercentile(99))} | {single.Run.Latency.ValueAtPercentile(99) / (double)Math.Max(1, kestrelSingle.Run.Latency.ValueAtPercentile(99)):0.0}x |");
+                }
+            }
         }
 
         if (r.Drain is { } drain && r.Copy is { } copy)
@@ -337,6 +327,43 @@ public static class MarkdownReport
     }
 
     /// <summary>The median run's figure, with the runs' range when the scenario was repeated (and "noisy" when it is).</summary>
+    /// <summary>
+    /// Issue 16 sets the single-event targets on the services' share: judged on the runs whose development sidecar
+    /// acknowledged publishes at once when there are any, with the whole pipeline's runs reported beside them.
+    /// </summary>
+    private static void SingleEventTargets(StringBuilder md, BenchResults r)
+    {
+        var suffix = BenchResults.ServicesShareSuffix;
+        var judged = r.Scenario("ingest-single" + suffix) is null ? "" : suffix;
+        foreach (var (id, rate, bound, noRefusals) in new[]
+        {
+            ("ingest-single", r.Plan.SingleRate, 10_000L, true),
+            ("ingest-single-high", r.Plan.HighSingleRate, 50_000L, false),
+        })
+        {
+            foreach (var variant in judged.Length > 0 ? new[] { suffix, "" } : [""])
+            {
+                if (r.Scenario(id + variant) is not { } single)
+                {
+                    continue;
+                }
+
+                var p99 = single.Run.Latency.ValueAtPercentile(99);
+                var refused = single.Run.Statuses.GetValueOrDefault(503);
+                var measured = WithSpread($"p99 {TextReport.Ms(p99)} at {single.Run.RequestsPerSecond:N0} req/s completed, {refused:N0} answered 503, {single.Run.DroppedAtCap:N0} dropped", single);
+                var target = $"Single events at {rate:N0} req/s: {(noRefusals ? "no 503 and " : "")}p99 < {bound / 1000} ms";
+                if (variant != judged)
+                {
+                    md.AppendLine(C, $"| {target}, whole pipeline with the development sidecar storing (reported; the target is on the services' share) | {measured} | |");
+                    continue;
+                }
+
+                Row(md, variant.Length > 0 ? target + ", services' share (the development sidecar acknowledges publishes at once)" : target, measured,
+                    p99 < bound && (!noRefusals || refused == 0) && single.Run.DroppedAtCap == 0);
+            }
+        }
+    }
+
     private static string WithSpread(string measured, ScenarioResult s) => s.Spread is { } spread
         ? $"{measured} (median of {spread.Values.Count}; {spread.Figure} {spread.Format(spread.Min)} to {spread.Format(spread.Max)}{(spread.IsNoisy ? ", **noisy**" : "")})"
         : measured;

@@ -51,6 +51,19 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
             Assert.True(results.Rsyslog.Complete, $"rsyslog stored {results.Rsyslog.RowsInTable} of {results.Rsyslog.Events} rows");
         }
 
+        // The services' share: the single-event rates again against a sidecar that acknowledges at once, which the
+        // targets are judged on, with the whole pipeline reported beside them.
+        var share = results.Scenarios.Where(s => s.Id.EndsWith(BenchResults.ServicesShareSuffix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["ingest-single-services", "ingest-single-high-services"], share.Select(s => s.Id));
+        Assert.All(share, s =>
+        {
+            Assert.Null(s.Verification);
+            Assert.True(s.Run.AcceptedEvents > 0, $"{s.Id} accepted nothing");
+            Assert.Contains("sidecar discarding publishes", s.Title, StringComparison.Ordinal);
+        });
+        Assert.Contains("req/s: no 503 and p99 < 10 ms, services' share", markdown, StringComparison.Ordinal);
+        Assert.Contains("whole pipeline with the development sidecar storing (reported; the target is on the services' share)", markdown, StringComparison.Ordinal);
+
         Assert.Contains(MarkdownReport.Begin, markdown, StringComparison.Ordinal);
         Assert.Contains("## Side by side", markdown, StringComparison.Ordinal);
         TryDelete(work);
