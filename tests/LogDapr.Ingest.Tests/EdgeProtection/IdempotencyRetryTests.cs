@@ -108,28 +108,49 @@ public sealed class IdempotencyRetryTests
     [Fact]
     public async Task A_request_overtaken_by_its_retry_still_answers_202_and_leaves_the_retrys_record()
     {
-        var sidecar = await StartSidecarAsync("--chaos-publish-ack-delay", "2s");
+        // The broker stores each publish at once and answers 3 s later, so the first request is still waiting for its
+        // answer when its claim (1 s) has long expired and the retry takes the key over.
+        var sidecar = await StartSidecarAsync("--chaos-publish-ack-delay", "3s");
         try
         {
             using var factory = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string>
             {
-                ["Ingest:PublishTimeout"] = "00:00:05",
+                ["Ingest:PublishTimeout"] = "00:00:08",
                 ["Ingest:IdempotencyClaimTimeout"] = "00:00:01",
             });
             var client = factory.CreateClient();
-            // The first request compiles the whole path: on a loaded machine its claim would come late enough that the
-            // retry below finds it younger than the claim timeout.
-            Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, Guid.NewGuid().ToString())).Status);
             var key = Guid.NewGuid().ToString();
+            var before = await sidecar.PublishedAsync("logs");
 
             var first = PostAsync(client, key);
-            await Task.Delay(TimeSpan.FromSeconds(1.3));
-            // The first request's claim is older than the claim timeout: the retry takes the key over.
+            // The retry is sent only once the first request has claimed the key and its publish is at the broker, and
+            // its claim is older than the claim timeout: a wall-clock guess would race a slow first claim on a busy
+            // machine, and the retry would find the key in flight.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await sidecar.PublishedAsync("logs") == before && DateTime.UtcNow < deadline && !first.IsCompleted)
+            {
+                await Task.Delay(20);
+            }
+
+            if (first.IsCompleted)
+            {
+                Assert.Fail($"the first request was answered {await DescribeAsync(await first)} before its publish was acknowledged");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
             var second = PostAsync(client, key);
             var answers = await Task.WhenAll(first, second);
             var replay = await PostAsync(client, key);
 
-            Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+            foreach (var answer in answers)
+            {
+                if (answer.Status != HttpStatusCode.Accepted)
+                {
+                    Assert.Fail($"answered {await DescribeAsync(answer)}");
+                }
+            }
+
+            Assert.False(answers[1].Response.Headers.Contains("Idempotent-Replayed"), "the retry replayed the first request's answer instead of taking its key over");
             Assert.Equal(HttpStatusCode.Accepted, replay.Status);
             Assert.Equal("true", replay.Response.Headers.GetValues("Idempotent-Replayed").Single());
             Assert.Empty(factory.Logs.Errors);
@@ -139,4 +160,7 @@ public sealed class IdempotencyRetryTests
             await sidecar.DisposeAsync();
         }
     }
+
+    private static async Task<string> DescribeAsync((HttpStatusCode Status, HttpResponseMessage Response) answer)
+        => $"{(int)answer.Status}: {await answer.Response.Content.ReadAsStringAsync()}";
 }
