@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Counting;
@@ -62,14 +62,6 @@ public static class CountsStatement
             writer.WriteEndArray();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(document.WrittenCount + 16);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            writer.WriteStringValue(Encoding.UTF8.GetString(document.WrittenSpan));
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return DocumentParams.Of(document.WrittenMemory);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using LogDapr.Aggregator.Database;
+using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.Events;
 
 namespace LogDapr.Aggregator.Store.Writing;
@@ -74,24 +74,7 @@ public static class EventRowsStatement
     }
 
     /// <summary>The binding's params for some rows: <c>["[row,row,…]"]</c>, the document as the one parameter.</summary>
-    public static string Params(IEnumerable<byte[]> rows)
-    {
-        var document = new StringBuilder("[");
-        var first = true;
-        foreach (var row in rows)
-        {
-            if (!first)
-            {
-                document.Append(',');
-            }
-
-            document.Append(Encoding.UTF8.GetString(row));
-            first = false;
-        }
-
-        document.Append(']');
-        return JsonSerializer.Serialize(new[] { document.ToString() });
-    }
+    public static string Params(IEnumerable<byte[]> rows) => DocumentParams.OfArray([.. rows]);
 
     private static string Storable(string text) => StoredText.Storable(text, int.MaxValue);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using LogDapr.ServiceDefaults.Http;
 using Snappier;
 
@@ -12,8 +11,6 @@ namespace LogDapr.Ingest.Protocols.Loki;
 internal static class LokiSnappy
 {
     // The framed format starts with a stream identifier chunk: 0xff, length 6, "sNaPpY".
-    private const int PooledLimit = 1024 * 1024;
-
     private static ReadOnlySpan<byte> FramedMagic => [0xff, 0x06, 0x00, 0x00, (byte)'s', (byte)'N', (byte)'a', (byte)'P', (byte)'p', (byte)'Y'];
 
     public enum Status
@@ -56,8 +53,17 @@ internal static class LokiSnappy
             return Status.OverBudget;
         }
 
-        // Pooled as the body reader pools (PooledBody gives it back): small from the shared pool, large as a plain array.
-        byte[]? buffer = length <= PooledLimit ? ArrayPool<byte>.Shared.Rent(Math.Max(length, 1)) : GC.AllocateUninitializedArray<byte>(length);
+        // The body reader's buffers (PooledBody gives it back); one may be larger than asked, and all of it is reserved.
+        var buffer = BodyBuffers.Rent(Math.Max(length, 1));
+        long reserved = length;
+        if (budget is not null && !budget.TryReserve(buffer.Length - reserved))
+        {
+            BodyBuffers.Return(buffer);
+            budget.Release(reserved);
+            return Status.OverBudget;
+        }
+
+        reserved = buffer.Length;
         try
         {
             if (!Snappy.TryDecompress(block, buffer, out var written) || written != length)
@@ -66,7 +72,7 @@ internal static class LokiSnappy
                 return Status.Invalid;
             }
 
-            decompressed = new PooledBody(buffer, written, budget, length);
+            decompressed = new PooledBody(buffer, written, budget, reserved);
             buffer = null;
             return Status.Ok;
         }
@@ -79,12 +85,8 @@ internal static class LokiSnappy
         {
             if (buffer is not null)
             {
-                if (buffer.Length <= PooledLimit)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-
-                budget?.Release(length);
+                BodyBuffers.Return(buffer);
+                budget?.Release(reserved);
             }
         }
     }
