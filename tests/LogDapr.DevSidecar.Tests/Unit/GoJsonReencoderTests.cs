@@ -12,7 +12,7 @@ public class GoJsonReencoderTests
     private static string Reencode(string json)
     {
         Assert.True(GoJsonReencoder.TryReencode(Encoding.UTF8.GetBytes(json), out var encoded, out var error), error);
-        return Encoding.UTF8.GetString(encoded);
+        return Encoding.UTF8.GetString(encoded.Span);
     }
 
     [Theory]

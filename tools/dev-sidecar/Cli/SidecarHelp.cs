@@ -49,7 +49,7 @@ public static class SidecarHelp
           --max-pending-per-topic <n> Publishes fail with RESOURCE_EXHAUSTED (HTTP 500) once a topic holds n
                                       unacknowledged messages (default 1000000). Component metadata
                                       'maxPendingPerTopic' overrides it per pub/sub component.
-          --payload-memory-mb <n>     Payload bytes kept in memory; the rest is read back from the journal (default 64).
+          --payload-memory-mb <n>     Payload bytes kept in memory; the rest is read back from the journal (default 32).
           --journal-segment-mb <n>    Journal segment size before rotation and compaction (default 64).
           --journal-fsync <bool>      fsync each group commit (default true). false is faster and loses
                                       acknowledged publishes on a machine crash (not on a process kill).

@@ -40,7 +40,7 @@ public sealed record SidecarOptions
     public AppHealthCheck AppHealth { get; init; } = AppHealthCheck.Disabled;
 
     public int MaxPendingPerTopic { get; init; } = 1_000_000;
-    public long PayloadMemoryBudgetBytes { get; init; } = 64L * 1024 * 1024;
+    public long PayloadMemoryBudgetBytes { get; init; } = 32L * 1024 * 1024;
     public long JournalSegmentBytes { get; init; } = 64L * 1024 * 1024;
     public bool JournalFsync { get; init; } = true;
 

@@ -188,9 +188,9 @@ public static class CloudEventBuilder
     /// (contrib pubsub/envelope.go HasExpired: time.Parse(time.RFC3339, ...)), an expiration that is not an RFC 3339
     /// timestamp never expires.
     /// </summary>
-    public static bool HasExpired(JsonObject cloudEvent) =>
-        cloudEvent[CloudEventAttributes.Expiration] is JsonValue v && v.TryGetValue<string>(out var text)
-        && Rfc3339.TryParse(text, out var at)
+    public static bool HasExpired(JsonElement cloudEvent) =>
+        cloudEvent.TryGetProperty(CloudEventAttributes.Expiration, out var expiration) && expiration.ValueKind == JsonValueKind.String
+        && Rfc3339.TryParse(expiration.GetString()!, out var at)
         && at < DateTimeOffset.UtcNow;
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ public sealed partial class AppPostman(AppChannel app, string pubsubName, string
     private static readonly MediaTypeHeaderValue JsonContentType = new(ContentTypes.Json);
 
     /// <summary>A single delivery: the stored bytes, unchanged, as application/cloudevents+json.</summary>
-    public async Task<(DeliveryOutcome Outcome, string? Detail)> DeliverAsync(string path, byte[] body, CancellationToken cancellationToken)
+    public async Task<(DeliveryOutcome Outcome, string? Detail)> DeliverAsync(string path, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (!app.IsHealthy)
         {
@@ -28,7 +28,7 @@ public sealed partial class AppPostman(AppChannel app, string pubsubName, string
 
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = CloudEventContentType } },
+            Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = CloudEventContentType } },
         };
         request.Headers.TryAddWithoutValidation("pubsubname", pubsubName);
         var (status, responseBody, failure) = await SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ public sealed partial class RuntimeHandler(Subscription subscription, Broker bro
 
                     return AckOutcome.Delivered;
                 case DeliveryOutcome.NotFound:
-                    logger.LogError("subscription {Subscription}: app answered 404 for event {Id}; acknowledged and dropped (daprd v1.16)", subscription.Id, prepared.CloudEvent["id"]);
+                    logger.LogError("subscription {Subscription}: app answered 404 for event {Id}; acknowledged and dropped (daprd v1.16)", subscription.Id, prepared.CloudEventId);
                     return AckOutcome.Dropped;
                 case DeliveryOutcome.Drop:
                     Interlocked.Increment(ref stats.Dropped);

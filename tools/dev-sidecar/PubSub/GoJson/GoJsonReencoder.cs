@@ -26,11 +26,11 @@ public static class GoJsonReencoder
     private const string Hex = "0123456789abcdef";
 
     /// <summary>Re-encodes <paramref name="json"/>; false (with the reason) where Go's decode would fail.</summary>
-    public static bool TryReencode(ReadOnlySpan<byte> json, out byte[] encoded, out string? error) =>
+    public static bool TryReencode(ReadOnlySpan<byte> json, out ReadOnlyMemory<byte> encoded, out string? error) =>
         TryReencode(json.ToArray(), out encoded, out error);
 
     /// <summary>Re-encodes <paramref name="json"/> without copying it first; false (with the reason) where Go's decode would fail.</summary>
-    public static bool TryReencode(byte[] json, out byte[] encoded, out string? error) =>
+    public static bool TryReencode(byte[] json, out ReadOnlyMemory<byte> encoded, out string? error) =>
         TryReencode(json, fastPaths: true, out encoded, out error);
 
     /// <param name="fastPaths">
@@ -38,15 +38,16 @@ public static class GoJsonReencoder
     /// On: what needs no decoding (strings and keys without escapes, integers of up to 15 digits, which a float64 holds
     /// exactly) is copied from the input bytes. The output is the same either way (GoJsonReencoderPropertyTests).
     /// </param>
-    internal static bool TryReencode(byte[] json, bool fastPaths, out byte[] encoded, out string? error)
+    internal static bool TryReencode(byte[] json, bool fastPaths, out ReadOnlyMemory<byte> encoded, out string? error)
     {
-        encoded = [];
+        encoded = ReadOnlyMemory<byte>.Empty;
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 10_000 });
             var output = new ArrayBufferWriter<byte>(json.Length + 16);
             Write(document.RootElement, output, fastPaths);
-            encoded = output.WrittenSpan.ToArray();
+            // The writer's own array, not a copy: sized for the input, it rarely grows (Go writes < > & as six-byte escapes).
+            encoded = output.WrittenMemory;
             error = null;
             return true;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LogDapr.DevSidecar.PubSub.Journal;
 using LogDapr.DevSidecar.PubSub.Subscriptions;
 using Microsoft.Extensions.Logging;
@@ -112,7 +113,11 @@ public sealed partial class Broker
         AddSegmentLive(location, 1);
         if (cachedBytes + p.Payload.Length <= cacheBudget)
         {
-            message.Cached = p.Payload.ToArray();
+            // Payloads are never written to once published: the record's own array is kept, not copied (at 100 KB
+            // a message, a copy is a large-object-heap array per publish).
+            message.Cached = MemoryMarshal.TryGetArray(p.Payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+                ? whole.Array
+                : p.Payload.ToArray();
             cachedBytes += message.Cached.Length;
         }
 

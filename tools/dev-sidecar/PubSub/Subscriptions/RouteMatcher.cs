@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace LogDapr.DevSidecar.PubSub.Subscriptions;
 
@@ -39,12 +38,13 @@ public sealed class RouteMatcher
         return new RouteMatcher(anyOf);
     }
 
-    public bool Matches(JsonObject cloudEvent) =>
+    public bool Matches(JsonElement cloudEvent) =>
         this.anyOf.Any(allOf => allOf.All(c =>
         {
-            var actual = cloudEvent.TryGetPropertyValue(c.Attribute, out var node) && node is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                ? v.GetValue<string>()
-                : node?.ToJsonString();
+            // JSON null reads as absent; a value other than a string compares as its compact JSON text.
+            var actual = !cloudEvent.TryGetProperty(c.Attribute, out var value) || value.ValueKind == JsonValueKind.Null ? null
+                : value.ValueKind == JsonValueKind.String ? value.GetString()
+                : JsonSerializer.Serialize(value);
             return c.Equal ? actual == c.Literal : actual != c.Literal;
         }));
 
