@@ -25,6 +25,9 @@ public static class ServiceTelemetry
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The most series (label sets) one metric keeps; more are counted under the SDK's overflow series.</summary>
+    public const int MaxSeriesPerMetric = 500;
+
     /// <summary>Requests that are not work: probes and scrapes make no spans.</summary>
     private static readonly PathString[] Unobserved = ["/healthz", "/readyz", MetricsPath];
 
@@ -52,7 +55,10 @@ public static class ServiceTelemetry
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation()
+                // The SDK reserves every metric's series up front, 2,000 by default (~144 KB each, ~10 MB a
+                // service); no metric here has more than a few dozen (no tenant or id is ever a label).
+                metrics.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MaxSeriesPerMetric })
+                    .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();
