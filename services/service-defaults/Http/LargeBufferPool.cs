@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace LogDapr.ServiceDefaults.Http;
 
 /// <summary>
@@ -9,11 +11,12 @@ namespace LogDapr.ServiceDefaults.Http;
 /// </summary>
 public sealed class LargeBufferPool(long maxRetainedBytes)
 {
-    public const int SmallestBytes = 2 * 1024 * 1024;
-    public const int LargestBytes = 128 * 1024 * 1024;
+    public const int SmallestBytes = 1 << SmallestShift;
+    public const int LargestBytes = 1 << LargestShift;
 
     private const int SmallestShift = 21;
-    private readonly Stack<byte[]>[] buckets = [.. Enumerable.Range(0, 7).Select(_ => new Stack<byte[]>())];
+    private const int LargestShift = 27;
+    private readonly Stack<byte[]>[] buckets = [.. Enumerable.Range(SmallestShift, LargestShift - SmallestShift + 1).Select(_ => new Stack<byte[]>())];
     private readonly Lock gate = new();
     private long retained;
 
@@ -32,6 +35,7 @@ public sealed class LargeBufferPool(long maxRetainedBytes)
     /// <summary>An array of at least <paramref name="size"/> bytes: a power of two within the pool's range, else exactly the size.</summary>
     public byte[] Rent(int size)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (size > LargestBytes)
         {
             return GC.AllocateUninitializedArray<byte>(size);
@@ -68,5 +72,6 @@ public sealed class LargeBufferPool(long maxRetainedBytes)
         }
     }
 
-    private static int BucketOf(int size) => Math.Max(0, (int)Math.Ceiling(Math.Log2(size)) - SmallestShift);
+    /// <summary>The bucket of the smallest power of two at least <paramref name="size"/>, at least 2 MiB.</summary>
+    private static int BucketOf(int size) => Math.Max(0, BitOperations.Log2((uint)size - 1) + 1 - SmallestShift);
 }
