@@ -65,6 +65,6 @@ internal sealed class AggregatorApp : IAsyncDisposable
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => logs.Enqueue((logLevel, category, formatter(state, exception)));
+            => logs.Enqueue((logLevel, category, exception is null ? formatter(state, exception) : $"{formatter(state, exception)}: {exception}"));
     }
 }
