@@ -1,16 +1,24 @@
+using LogDapr.ServiceDefaults.Reloading;
+
 namespace LogDapr.Aggregator.Reloading;
 
 /// <summary>
 /// A document a role loads before its first delivery and keeps re-reading while it runs (the processor's rules, the
 /// router's routes). At start an unreadable or invalid document stops the process with every problem. Then the file is
-/// re-read every <see cref="Interval"/>: a changed document that compiles is put in use (the next delivery takes it);
-/// one that does not is refused whole, reported once, and the document in use stays. Polling rather than a file
-/// watcher: a ConfigMap volume changes by swapping a symlink, which watchers miss.
+/// re-read every <see cref="Interval"/>: a changed document, once it reads the same on two polls in a row
+/// (<see cref="SettledText"/>: never a half-written file), is compiled; if it compiles it is put in use (the next
+/// delivery takes it), if not it is refused whole, reported once, and the document in use stays. Polling rather than a
+/// file watcher: a ConfigMap volume changes by swapping a symlink, which watchers miss.
 /// </summary>
 /// <typeparam name="T">The compiled document, immutable, so one instance serves a whole delivery.</typeparam>
 public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logger) : BackgroundService
     where T : class
 {
+    private readonly SettledText change = new();
+
+    /// <summary>The last changed text refused, so the same mistake is reported once.</summary>
+    private string? refusedText;
+
     /// <summary>What the document is, for messages: "processing rules", "routes".</summary>
     protected abstract string Kind { get; }
 
@@ -61,53 +69,63 @@ public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logg
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string? refusedText = null;
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            await CheckAsync(stoppingToken).ConfigureAwait(false);
+            await PollAsync(stoppingToken).ConfigureAwait(false);
         }
+    }
 
-        async Task CheckAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One poll: reads the file and puts a settled, valid change in use or refuses an invalid one. The loop calls it
+    /// every <see cref="Interval"/>; it must not run twice at once (tests call it in place of the loop).
+    /// </summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        var (text, readError) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var current = Current ?? throw new InvalidOperationException($"The {Kind} are polled before they were loaded.");
+        if (text is null && readError is TooLarge tooLarge)
         {
-            var (text, readError) = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            var current = Current!;
-            if (text is null && readError is TooLarge tooLarge)
+            // Refused like an invalid document, once per size (the marker cannot be a document's text).
+            var marker = "\0" + tooLarge.Message;
+            if (marker != refusedText)
             {
-                // Refused like an invalid document, once per size (the marker cannot be a document's text).
-                var marker = "\0" + tooLarge.Message;
-                if (marker != refusedText)
-                {
-                    refusedText = marker;
-                    Refuse(current, tooLarge.Message);
-                }
-
-                return;
+                refusedText = marker;
+                Refuse(current, tooLarge.Message);
             }
 
-            if (text is null)
-            {
-                // A ConfigMap update swaps the file under us; the next tick reads the new one.
-                LogUnreadable(logger, Kind, FilePath, readError!.Message);
-                return;
-            }
-
-            if (text == TextOf(current) || text == refusedText)
-            {
-                return;
-            }
-
-            var (document, error) = Compile(text);
-            if (document is null)
-            {
-                refusedText = text;
-                Refuse(current, error!);
-                return;
-            }
-
-            refusedText = null;
-            Use(document, current);
+            return;
         }
+
+        if (text is null)
+        {
+            // A ConfigMap update swaps the file under us; the next tick reads the new one.
+            LogUnreadable(logger, Kind, FilePath, readError!.Message);
+            return;
+        }
+
+        if (text == TextOf(current) || text == refusedText)
+        {
+            change.Unchanged();
+            return;
+        }
+
+        if (!change.Settled(text))
+        {
+            LogSettling(logger, Kind, FilePath);
+            return;
+        }
+
+        var (document, error) = Compile(text);
+        if (document is null)
+        {
+            refusedText = text;
+            Refuse(current, error!);
+            return;
+        }
+
+        refusedText = null;
+        Use(document, current);
     }
 
     private async Task<(string? Text, ReadError? Error)> ReadAsync(CancellationToken cancellationToken)
@@ -131,6 +149,9 @@ public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logg
     private record ReadError(string Message);
 
     private sealed record TooLarge(string Message) : ReadError(Message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {Kind} file {File} changed; it is read again at the next poll and taken if it has stayed the same")]
+    private static partial void LogSettling(ILogger logger, string kind, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the {Kind} file {File}, trying again: {Error}")]
     private static partial void LogUnreadable(ILogger logger, string kind, string file, string error);

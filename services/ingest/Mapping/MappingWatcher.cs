@@ -1,4 +1,5 @@
 using LogDapr.Configuration.Ingest;
+using LogDapr.ServiceDefaults.Reloading;
 using Microsoft.Extensions.Options;
 
 namespace LogDapr.Ingest.Mapping;
@@ -6,7 +7,8 @@ namespace LogDapr.Ingest.Mapping;
 /// <summary>
 /// Loads the pipeline's field mapping before ingest takes its first request (an invalid document stops the start with
 /// the parser's messages), then re-reads the file every <see cref="FieldMappingOptions.FieldMappingReloadInterval"/>.
-/// A changed, valid mapping applies from the next request on; an invalid document is refused whole, logged, and the
+/// A changed document is taken once it reads the same on two polls in a row (<see cref="SettledText"/>: never a
+/// half-written file); a valid one applies from the next request on; an invalid document is refused whole, logged, and the
 /// mapping in use stays. Polling, as the processor does with the same file: a ConfigMap volume changes by swapping a
 /// symlink, which file watchers miss.
 /// </summary>
@@ -39,6 +41,7 @@ internal sealed partial class MappingWatcher(
     {
         var file = settings.FieldMappingFile!;
         string? refusedText = null;
+        var change = new SettledText();
         using var timer = new PeriodicTimer(settings.FieldMappingReloadInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -52,6 +55,13 @@ internal sealed partial class MappingWatcher(
 
             if (text == active.Text || text == refusedText)
             {
+                change.Unchanged();
+                continue;
+            }
+
+            if (!change.Settled(text))
+            {
+                LogSettling(logger, file);
                 continue;
             }
 
@@ -77,6 +87,9 @@ internal sealed partial class MappingWatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The changed document in {MappingFile} is invalid and its field mapping was NOT applied; the mapping in use stays: {Error}")]
     private static partial void LogRefused(ILogger logger, string mappingFile, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The field mapping file {MappingFile} changed; it is read again at the next poll and taken if it has stayed the same")]
+    private static partial void LogSettling(ILogger logger, string mappingFile);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the field mapping file {MappingFile}, trying again: {Error}")]
     private static partial void LogUnreadable(ILogger logger, string mappingFile, string error);
