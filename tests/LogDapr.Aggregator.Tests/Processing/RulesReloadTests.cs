@@ -45,17 +45,13 @@ public sealed class RulesReloadTests : IDisposable
     [Fact]
     public async Task A_file_caught_half_written_is_never_put_in_use_and_the_finished_one_is()
     {
-        await System.IO.File.WriteAllTextAsync(File, Redacting);
-        await watcher.StartAsync(CancellationToken.None);
+        await StartWithAsync(Redacting);
 
-        // Truncated: one poll reads the empty document.
-        await System.IO.File.WriteAllTextAsync(File, "");
-        await watcher.PollAsync(CancellationToken.None);
+        // Truncated: one poll reads the empty document. Then written: the next poll reads another change, the one
+        // after it takes the finished document.
+        await WriteAndPollAsync("");
         Assert.Equal(Redacting, active.Current.Text);
-
-        // Then written: the next poll reads another change, the one after it takes the finished document.
-        await System.IO.File.WriteAllTextAsync(File, RedactingMore);
-        await watcher.PollAsync(CancellationToken.None);
+        await WriteAndPollAsync(RedactingMore);
         Assert.Equal(Redacting, active.Current.Text);
         await watcher.PollAsync(CancellationToken.None);
 
@@ -65,11 +61,9 @@ public sealed class RulesReloadTests : IDisposable
     [Fact]
     public async Task An_emptied_file_that_stays_empty_is_put_in_use_one_poll_later()
     {
-        await System.IO.File.WriteAllTextAsync(File, Redacting);
-        await watcher.StartAsync(CancellationToken.None);
+        await StartWithAsync(Redacting);
 
-        await System.IO.File.WriteAllTextAsync(File, "");
-        await watcher.PollAsync(CancellationToken.None);
+        await WriteAndPollAsync("");
         Assert.Equal(Redacting, active.Current.Text);
         await watcher.PollAsync(CancellationToken.None);
 
@@ -79,19 +73,27 @@ public sealed class RulesReloadTests : IDisposable
     [Fact]
     public async Task A_change_undone_before_it_settled_is_forgotten()
     {
-        await System.IO.File.WriteAllTextAsync(File, Redacting);
-        await watcher.StartAsync(CancellationToken.None);
+        await StartWithAsync(Redacting);
 
-        await System.IO.File.WriteAllTextAsync(File, RedactingMore);
-        await watcher.PollAsync(CancellationToken.None);
-        await System.IO.File.WriteAllTextAsync(File, Redacting);
-        await watcher.PollAsync(CancellationToken.None);
-        await System.IO.File.WriteAllTextAsync(File, RedactingMore);
-        await watcher.PollAsync(CancellationToken.None);
+        await WriteAndPollAsync(RedactingMore);
+        await WriteAndPollAsync(Redacting);
+        await WriteAndPollAsync(RedactingMore);
 
         // Seen twice, but not in a row: not settled yet.
         Assert.Equal(Redacting, active.Current.Text);
         await watcher.PollAsync(CancellationToken.None);
         Assert.Equal(RedactingMore, active.Current.Text);
+    }
+
+    private async Task StartWithAsync(string rules)
+    {
+        await System.IO.File.WriteAllTextAsync(File, rules);
+        await watcher.StartAsync(CancellationToken.None);
+    }
+
+    private async Task WriteAndPollAsync(string rules)
+    {
+        await System.IO.File.WriteAllTextAsync(File, rules);
+        await watcher.PollAsync(CancellationToken.None);
     }
 }
