@@ -209,18 +209,10 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         }
     }
 
-    private async Task PublishOnceAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken)
-    {
-        if (bulk.Count == 1)
-        {
-            await dapr.PublishEventAsync(pipeline.PubSubName, pipeline.Topic, bulk[0], cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // Over gRPC a bulk publish is all or nothing from here: when any entry fails, daprd answers an error and an
-        // empty response (dapr/dapr v1.16.0 pkg/api/grpc/grpc.go), so FailedEntries is never filled in.
-        await dapr.BulkPublishEventAsync(pipeline.PubSubName, pipeline.Topic, bulk, metadata: null, cancellationToken).ConfigureAwait(false);
-    }
+    // Over gRPC a bulk publish is all or nothing: when any entry fails, daprd answers an error and an empty response
+    // (dapr/dapr v1.16.0 pkg/api/grpc/grpc.go), so FailedEntries is never filled in.
+    private Task PublishOnceAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken)
+        => dapr.PublishAsync(pipeline.PubSubName, pipeline.Topic, bulk, cancellationToken);
 
     /// <summary>Answers that the same call will get again however often it is sent: the request or the configuration is wrong.</summary>
     private static bool IsPermanent(DaprException ex) => ex.InnerException is RpcException

@@ -47,16 +47,20 @@ public sealed class SidecarFixture : IAsyncLifetime
     public IReadOnlyList<JsonElement> PublishedEvents()
         => [.. PublishedData().Where(d => d.TryGetProperty("events", out _)).SelectMany(d => d.GetProperty("events").EnumerateArray())];
 
-    /// <summary>
-    /// The data of every message published so far, each message once, read from the sidecar's journal: the payloads are
-    /// the CloudEvents as stored, members in order (<c>{"data":{...},...}</c>), found by their opening and told apart by
-    /// id (compaction may copy a message into a newer segment).
-    /// </summary>
+    /// <summary>The data of every message published so far, each message once (see <see cref="PublishedCloudEvents"/>).</summary>
     public IReadOnlyList<JsonElement> PublishedData()
+        => [.. PublishedCloudEvents().Where(e => e.TryGetProperty("data", out var member) && member.ValueKind == JsonValueKind.Object).Select(e => e.GetProperty("data"))];
+
+    /// <summary>
+    /// Every CloudEvent published so far, each once, read from the sidecar's journal: the payloads are the CloudEvents
+    /// as stored, members in order (<c>{"data":{...},...}</c>), found by their opening and told apart by id (compaction
+    /// may copy a message into a newer segment).
+    /// </summary>
+    public IReadOnlyList<JsonElement> PublishedCloudEvents()
     {
         var opening = "{\"data\":"u8.ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var data = new List<JsonElement>();
+        var cloudEvents = new List<JsonElement>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(directory!, "journal"), "*.journal", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             byte[] bytes;
@@ -73,10 +77,9 @@ public sealed class SidecarFixture : IAsyncLifetime
                 {
                     using (document)
                     {
-                        if (seen.Add(document.RootElement.GetProperty("id").GetString()!)
-                            && document.RootElement.TryGetProperty("data", out var member) && member.ValueKind == JsonValueKind.Object)
+                        if (document.RootElement.TryGetProperty("id", out var id) && seen.Add(id.GetString()!))
                         {
-                            data.Add(member.Clone());
+                            cloudEvents.Add(document.RootElement.Clone());
                         }
                     }
                 }
@@ -86,7 +89,7 @@ public sealed class SidecarFixture : IAsyncLifetime
             }
         }
 
-        return data;
+        return cloudEvents;
     }
 
     private static JsonDocument? ParseOne(ReadOnlySpan<byte> bytes)

@@ -47,7 +47,5 @@ public sealed class ProcessedPublisher(DaprClient dapr, IOptions<PipelineOptions
         }
     }
 
-    private Task SendAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken) => bulk.Count == 1
-        ? dapr.PublishEventAsync(pubSub, topic, bulk[0], cancellationToken)
-        : dapr.BulkPublishEventAsync(pubSub, topic, bulk, metadata: null, cancellationToken);
+    private Task SendAsync(List<OutgoingCloudEvent> bulk, CancellationToken cancellationToken) => dapr.PublishAsync(pubSub, topic, bulk, cancellationToken);
 }
