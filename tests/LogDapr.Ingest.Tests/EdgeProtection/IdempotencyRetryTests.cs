@@ -78,12 +78,13 @@ public sealed class IdempotencyRetryTests
     [Fact]
     public async Task A_503_leaves_the_key_to_a_retry_that_takes_it_over_at_once()
     {
-        // The broker stores each publish but answers after 1.5 s: past a 1 s publish bound, within a 5 s one.
-        var sidecar = await StartSidecarAsync("--chaos-publish-ack-delay", "1500ms");
+        // The broker stores each publish but answers after 4 s: past a 2 s publish bound, within a 10 s one. The first
+        // attempt has 2 s to reach the broker: with 1 s a busy machine sometimes cancelled it before it did.
+        var sidecar = await StartSidecarAsync("--chaos-publish-ack-delay", "4s");
         try
         {
-            using var impatient = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:PublishTimeout"] = "00:00:01" });
-            using var patient = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:PublishTimeout"] = "00:00:05" });
+            using var impatient = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:PublishTimeout"] = "00:00:02" });
+            using var patient = new IngestFactory(sidecar.GrpcPort, sidecar.HttpPort, new Dictionary<string, string> { ["Ingest:PublishTimeout"] = "00:00:10" });
             var key = Guid.NewGuid().ToString();
             var before = await sidecar.PublishedAsync("logs");
 
