@@ -115,10 +115,17 @@ public static class MarkdownReport
             Row(md, "End-to-end p99 lag < 2 s at half of the maximum", $"p99 {lag.P99.TotalMilliseconds:N0} ms at {sustained.Run.EventsPerSecond:N0} events/s", lag.P99 < TimeSpan.FromSeconds(2));
         }
 
-        var reader = r.Micro.FirstOrDefault(x => x.Name.StartsWith("LogEventReader", StringComparison.Ordinal));
+        // Ingest reads a request with Encode (LogEventReader.Read is what the store and the processor use).
+        var reader = r.Micro.FirstOrDefault(x => x.Name.StartsWith("LogEventReader.Encode", StringComparison.Ordinal));
         if (reader is not null)
         {
-            Row(md, "Parse + validate + normalize >= 1,000,000 events/s per core", $"{reader.EventsPerSecondPerCore:N0} events/s", reader.EventsPerSecondPerCore >= 1_000_000);
+            Row(md, "Parse + validate + normalize >= 1,000,000 events/s per core (LogEventReader.Encode, as ingest reads a request)", $"{reader.EventsPerSecondPerCore:N0} events/s", reader.EventsPerSecondPerCore >= 1_000_000);
+        }
+
+        var ingestPath = r.Micro.FirstOrDefault(x => x.Name.StartsWith("Ingest path", StringComparison.Ordinal));
+        if (ingestPath?.MaxAllocationsPerEvent is { } pathAllocations)
+        {
+            Row(md, "Ingest path, request body to publish payloads: < 1 allocation per event", $"at most {pathAllocations:0.00} allocations/event ({ingestPath.AllocatedBytesPerEvent:0.0} B/event, most of it the published envelope, one array per message)", pathAllocations < 1);
         }
 
         var aggregate = r.Micro.FirstOrDefault(x => x.Name.StartsWith("BucketAggregator", StringComparison.Ordinal));
@@ -280,6 +287,7 @@ public static class MarkdownReport
 
         md.AppendLine();
         md.AppendLine("\"Allocations per event (at most)\" is bytes per event / 24, the smallest object on the 64-bit managed heap: below 1 proves fewer than one allocation per event. "
+            + "For the ingest path, the published envelopes (one array per message, sized by its events) count one allocation each and their bytes are taken out first. "
             + "Standalone: `dotnet run -c Release --project loadtest/microbench -- --filter '*'`.");
     }
 

@@ -44,6 +44,7 @@ public static class MicroSuite
             ? BenchmarkData.EventsPerBatch
             : BenchmarkData.EventsPerBatch * BenchmarkData.MessagesPerDelivery;
         var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
-        return new MicroResult(name.Trim('\''), events, statistics.Mean, statistics.StandardError, allocated);
+        var wholeArrays = name.Contains(ReaderBenchmarks.IngestPathName, StringComparison.Ordinal) ? ReaderBenchmarks.PublishedEnvelopes() : ((int, long)?)null;
+        return new MicroResult(name.Trim('\''), events, statistics.Mean, statistics.StandardError, allocated, wholeArrays);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using LogDapr.Contracts.Events.Encoded;
 
 namespace LogDapr.Contracts.Events;
 
@@ -16,9 +17,22 @@ namespace LogDapr.Contracts.Events;
 /// but only what a count is keyed by becomes a string; the id, message, host, trace ids and attribute values are
 /// validated where they lie (or decoded into a reused buffer) and dropped. The counting reader keeps one parser per
 /// concurrent read across payloads, so the strings of earlier events (tenant, service, attribute keys) carry over.
+/// In encoding mode (<see cref="LogEventReader.Encode"/>) the values are checked as in counting mode and copied,
+/// unescaped, into a per-event buffer; an accepted event is then written into <see cref="Output"/> as the LogEvent v1
+/// object <see cref="LogEventWriter"/> would write for it, without becoming a <see cref="LogEvent"/>.
 /// </remarks>
 internal sealed class EventParser
 {
+    public enum Mode
+    {
+        /// <summary>Accepted events become <see cref="LogEvent"/>s.</summary>
+        Full,
+        /// <summary>Accepted events yield only <see cref="Counted"/>.</summary>
+        Count,
+        /// <summary>Accepted events are written into <see cref="Output"/>.</summary>
+        Encode,
+    }
+
     public enum Outcome
     {
         Accepted,
@@ -64,17 +78,18 @@ internal sealed class EventParser
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     private readonly LogEventLimits limits;
+    private readonly Mode mode;
     private readonly bool countOnly;
     private DateTimeOffset receivedAtUtc;
     private long latestTimestampTicks;
     private long earliestTimestampTicks;
     private char[]? textBuffer;
-    private readonly Func<int, string>? newId;
+    private Func<int, string>? newId;
     private readonly List<FieldError> errors = [];
     private readonly byte[] scratch = new byte[ScratchBytes];
     private readonly List<KeyValuePair<string, string>> attributes = [];
-    private readonly FieldMapping mapping;
-    private readonly string? defaultTenant;
+    private FieldMapping mapping;
+    private string? defaultTenant;
     // Per field, the rank of the source that set it in this event (-1: not set; 0: canonical name; n: nth alias), and,
     // after a restart, the rank that wins (see Parse).
     private readonly int[] sourceRank = new int[MappedFields];
@@ -99,18 +114,29 @@ internal sealed class EventParser
     private readonly string?[] lastAttributeKeys = new string?[ReusedAttributeSlots];
     private readonly string?[] lastAttributeValues = new string?[ReusedAttributeSlots];
 
+    // Encoding mode: the unescaped values of the event being read, by where they lie in `values`; `pendingValue` is
+    // the one the field reader last copied (None when it copied nothing).
+    private readonly PooledBuffer? values;
+    private readonly List<ValueRef> attributeValues = [];
+    private ValueRef pendingValue, idValue, messageValue, hostValue, traceIdValue, spanIdValue;
+
     public EventParser(LogEventLimits limits, DateTimeOffset receivedAt, Func<int, string>? newId = null,
-        FieldMapping? mapping = null, string? defaultTenant = null, bool countOnly = false)
+        FieldMapping? mapping = null, string? defaultTenant = null, Mode mode = Mode.Full)
     {
         this.limits = limits;
         this.mapping = mapping ?? FieldMapping.Default;
         this.defaultTenant = defaultTenant;
         this.newId = newId;
-        this.countOnly = countOnly;
+        this.mode = mode;
+        countOnly = mode == Mode.Count;
+        values = mode == Mode.Encode ? new PooledBuffer(1024) : null;
         Reset(receivedAt);
     }
 
     public FieldMapping Mapping => mapping;
+
+    /// <summary>In encoding mode, the set an accepted event is written into (it stays pending until the set commits it).</summary>
+    public EncodedEvents? Output { get; set; }
 
     /// <summary>In counting mode, what the last event <see cref="Parse"/> accepted is counted by.</summary>
     public CountedEvent Counted { get; private set; }
@@ -123,6 +149,15 @@ internal sealed class EventParser
     {
         receivedAtUtc = receivedAt.ToUniversalTime();
         (latestTimestampTicks, earliestTimestampTicks) = EventRules.TimestampWindow(receivedAtUtc, limits);
+    }
+
+    /// <summary>As <see cref="Reset(DateTimeOffset)"/>, for a read that also names ids, mapping and default tenant anew.</summary>
+    public void Reset(DateTimeOffset receivedAt, Func<int, string>? newId, FieldMapping mapping, string? defaultTenant)
+    {
+        Reset(receivedAt);
+        this.newId = newId;
+        this.mapping = mapping;
+        this.defaultTenant = defaultTenant;
     }
 
     /// <summary>
@@ -156,6 +191,12 @@ internal sealed class EventParser
         this.attributes.Clear();
         attributeCount = 0;
         Array.Fill(sourceRank, -1);
+        if (values is not null)
+        {
+            values.Truncate(0);
+            attributeValues.Clear();
+            idValue = messageValue = hostValue = traceIdValue = spanIdValue = ValueRef.None;
+        }
 
         Field seen = Field.None;
         string? id = null, tenantId = null, service = null, message = null, traceId = null, spanId = null, host = null;
@@ -211,17 +252,18 @@ internal sealed class EventParser
             }
             sourceRank[slot] = rank;
             seen |= field;
+            pendingValue = ValueRef.None;
             switch (field)
             {
-                case Field.Id: id = ReadId(ref reader, name); break;
+                case Field.Id: id = ReadId(ref reader, name); idValue = pendingValue; break;
                 case Field.TenantId: tenantId = ReadTenantId(ref reader, name); break;
                 case Field.Timestamp: timestampTicks = ReadTimestamp(ref reader, name); break;
                 case Field.Severity: severity = ReadSeverity(ref reader, name); break;
                 case Field.Service: service = ReadService(ref reader, name); break;
-                case Field.Message: message = ReadMessage(ref reader, name); break;
-                case Field.TraceId: traceId = ReadHexId(ref reader, name, TraceIdLength); break;
-                case Field.SpanId: spanId = ReadHexId(ref reader, name, SpanIdLength); break;
-                case Field.Host: host = ReadHost(ref reader, name); break;
+                case Field.Message: message = ReadMessage(ref reader, name); messageValue = pendingValue; break;
+                case Field.TraceId: traceId = ReadHexId(ref reader, name, TraceIdLength); traceIdValue = pendingValue; break;
+                case Field.SpanId: spanId = ReadHexId(ref reader, name, SpanIdLength); spanIdValue = pendingValue; break;
+                case Field.Host: host = ReadHost(ref reader, name); hostValue = pendingValue; break;
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject)
@@ -252,6 +294,11 @@ internal sealed class EventParser
         if (countOnly)
         {
             Counted = new CountedEvent(tenantId!, service!, severity, new DateTimeOffset(timestampTicks, TimeSpan.Zero));
+            return Outcome.Accepted;
+        }
+        if (mode == Mode.Encode)
+        {
+            WriteEncoded(index, tenantId!, new DateTimeOffset(timestampTicks, TimeSpan.Zero), severity, service!);
             return Outcome.Accepted;
         }
         accepted = new LogEvent
@@ -294,12 +341,15 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (countOnly)
+        if (mode != Mode.Full)
         {
             // A count is de-duplicated by its message, never by an event id: only the id's rules apply.
             if (TryGetText(ref reader, field, out var text, out var rented))
             {
-                EventRules.IsValidId(text, field, this.limits, this.errors);
+                if (EventRules.IsValidId(text, field, this.limits, this.errors))
+                {
+                    Keep(ref reader);
+                }
                 Return(rented);
             }
             return null;
@@ -351,11 +401,14 @@ internal sealed class EventParser
         {
             return null;
         }
-        if (countOnly)
+        if (mode != Mode.Full)
         {
             if (TryGetText(ref reader, field, out var text, out var rented))
             {
-                EventRules.IsValidHost(text, field, this.limits, this.errors);
+                if (EventRules.IsValidHost(text, field, this.limits, this.errors))
+                {
+                    Keep(ref reader);
+                }
                 Return(rented);
             }
             return null;
@@ -401,6 +454,7 @@ internal sealed class EventParser
                 AddError(field, NulMessage(field));
                 return null;
             }
+            Keep(ref reader);
             return value;
         }
         finally
@@ -525,6 +579,7 @@ internal sealed class EventParser
             reader.Skip();
             return;
         }
+        pendingValue = ValueRef.None;
         if (ReadAttributeValue(ref reader, key, topLevel) is not { } value || key is null)
         {
             return;
@@ -535,6 +590,10 @@ internal sealed class EventParser
             return;
         }
         this.attributes.Add(new(key, value));
+        if (values is not null)
+        {
+            attributeValues.Add(pendingValue);
+        }
     }
 
     /// <summary>
@@ -582,9 +641,9 @@ internal sealed class EventParser
         switch (reader.TokenType)
         {
             case JsonTokenType.True:
-                return "true";
+                return Constant("true", "true"u8);
             case JsonTokenType.False:
-                return "false";
+                return Constant("false", "false"u8);
             case JsonTokenType.StartArray:
                 return ReadArray(ref reader, key, topLevel);
             case JsonTokenType.String or JsonTokenType.Number:
@@ -600,9 +659,10 @@ internal sealed class EventParser
                 }
                 if (reader.TokenType == JsonTokenType.Number)
                 {
-                    value = countOnly ? Validated : Encoding.UTF8.GetString(reader.ValueSpan);
+                    value = mode == Mode.Full ? Encoding.UTF8.GetString(reader.ValueSpan) : Validated;
+                    Keep(ref reader);
                 }
-                else if (!TryGetValidatedText(ref reader, FieldName(key), out var decoded, out var text, out var rented))
+                else if (!TryGetValidatedText(ref reader, new ErrorField(key, topLevel), out var decoded, out var text, out var rented))
                 {
                     return null;
                 }
@@ -621,13 +681,14 @@ internal sealed class EventParser
                             return null;
                         }
                         value = decoded ?? Validated;
+                        Keep(ref reader);
                     }
                     finally
                     {
                         Return(rented);
                     }
                 }
-                if (slot && !countOnly)
+                if (slot && mode == Mode.Full)
                 {
                     lastAttributeValues[position] = value;
                 }
@@ -667,7 +728,15 @@ internal sealed class EventParser
             AddError(field, $"{field} is {buffer.WrittenCount} bytes as JSON text; limit is {this.limits.MaxAttributeValueBytes} ({LimitKeys.MaxAttributeValueBytes})");
             return null;
         }
-        return key is null ? null : countOnly ? Validated : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (key is null)
+        {
+            return null;
+        }
+        if (mode == Mode.Encode)
+        {
+            pendingValue = new ValueRef(values!.Add(buffer.WrittenSpan), buffer.WrittenCount);
+        }
+        return mode == Mode.Full ? Encoding.UTF8.GetString(buffer.WrittenSpan) : Validated;
     }
 
     // Errors on an attribute name it as it was sent: "attributes.k" inside the attributes object, "k" for a top-level field.
@@ -697,9 +766,124 @@ internal sealed class EventParser
         {
             return null;
         }
+        if (mode == Mode.Encode)
+        {
+            var start = values!.Length;
+            Ascii.ToLower(text, values.GetSpan(length), out _);
+            values.Advance(length);
+            pendingValue = new ValueRef(start, length);
+            return null;
+        }
         Span<char> lower = stackalloc char[length];
         Ascii.ToLower(text, lower, out _);
         return new string(lower);
+    }
+
+    /// <summary>Encoding mode: copies the string or number the reader is on, unescaped, as the field's pending value.</summary>
+    private void Keep(ref Utf8JsonReader reader)
+    {
+        if (values is null)
+        {
+            return;
+        }
+        var start = values.Length;
+        if (!reader.ValueIsEscaped)
+        {
+            values.Add(reader.ValueSpan);
+        }
+        else
+        {
+            // Unescaping never makes text longer; the text was checked as valid before it is kept.
+            values.Advance(reader.CopyString(values.GetSpan(reader.ValueSpan.Length)));
+        }
+        pendingValue = new ValueRef(start, values.Length - start);
+    }
+
+    private string Constant(string text, ReadOnlySpan<byte> utf8)
+    {
+        if (values is not null)
+        {
+            pendingValue = new ValueRef(values.Add(utf8), utf8.Length);
+        }
+        return text;
+    }
+
+    private ReadOnlySpan<byte> Value(ValueRef value) => values!.Slice(value.Start, value.Length);
+
+    /// <summary>Writes the accepted event as <see cref="LogEventWriter.WriteEvent"/> writes the same event, member for member.</summary>
+    private void WriteEncoded(int index, string tenantId, DateTimeOffset timestamp, Severity severity, string service)
+    {
+        var writer = Output!.BeginEvent();
+        writer.WriteStartObject();
+        bool generated = !idValue.IsSet;
+        if (!generated)
+        {
+            writer.WriteString(LogEventWriter.IdName, Value(idValue));
+        }
+        else if (newId is not null)
+        {
+            writer.WriteString(LogEventWriter.IdName, newId(index));
+        }
+        else
+        {
+            Span<byte> uuid = stackalloc byte[36];
+            Uuid7.New(receivedAtUtc).TryFormat(uuid, out int written);
+            writer.WriteString(LogEventWriter.IdName, uuid[..written]);
+        }
+        writer.WriteString(LogEventWriter.TenantIdName, tenantId);
+        LogEventWriter.WriteTimestampAndSeverity(writer, timestamp, severity);
+        writer.WriteString(LogEventWriter.ServiceName, service);
+        writer.WriteString(LogEventWriter.MessageName, Value(messageValue));
+        if (this.attributes.Count > 0)
+        {
+            writer.WriteStartObject(LogEventWriter.AttributesName);
+            for (int i = 0; i < this.attributes.Count; i++)
+            {
+                writer.WriteString(this.attributes[i].Key, Value(attributeValues[i]));
+            }
+            writer.WriteEndObject();
+        }
+        if (traceIdValue.IsSet)
+        {
+            writer.WriteString(LogEventWriter.TraceIdName, Value(traceIdValue));
+        }
+        if (spanIdValue.IsSet)
+        {
+            writer.WriteString(LogEventWriter.SpanIdName, Value(spanIdValue));
+        }
+        if (hostValue.IsSet)
+        {
+            writer.WriteString(LogEventWriter.HostName, Value(hostValue));
+        }
+        writer.WriteEndObject();
+        Output.EndEvent(tenantId, generated, generated ? default : Value(idValue));
+    }
+
+    /// <summary>
+    /// The field an error names: a field's name, or an attribute's, made only when there is an error to name it in (the
+    /// name of an attribute inside the attributes object is a new string, "attributes." and its key).
+    /// </summary>
+    private readonly struct ErrorField
+    {
+        private readonly string? name;
+        private readonly string? attributeKey;
+        private readonly bool topLevel;
+
+        public ErrorField(string? attributeKey, bool topLevel) => (this.attributeKey, this.topLevel) = (attributeKey, topLevel);
+
+        private ErrorField(string name) => this.name = name;
+
+        public string Name => name ?? EventRules.AttributeField(attributeKey, topLevel);
+
+        public static implicit operator ErrorField(string name) => new(name);
+    }
+
+    /// <summary>Where a kept value lies in the event's value buffer.</summary>
+    private readonly record struct ValueRef(int Start, int Length)
+    {
+        public static readonly ValueRef None = new(-1, 0);
+
+        public bool IsSet => Start >= 0;
     }
 
     private void RequireField(Field seen, Field field)
@@ -729,7 +913,7 @@ internal sealed class EventParser
         reader.Skip();
     }
 
-    private string? GetString(ref Utf8JsonReader reader, string field)
+    private string? GetString(ref Utf8JsonReader reader, ErrorField field)
     {
         try
         {
@@ -738,7 +922,7 @@ internal sealed class EventParser
         catch (InvalidOperationException)
         {
             // The reader checks JSON syntax, not UTF-8 or surrogate escapes; those surface only when decoding.
-            AddError(field, InvalidText(field));
+            AddError(field.Name, InvalidText(field.Name));
             return null;
         }
     }
@@ -750,7 +934,7 @@ internal sealed class EventParser
     /// instead of a new string: into <see cref="textBuffer"/> when short, else into <paramref name="rented"/>, which the
     /// caller gives back with <see cref="Return"/>. Unescaping never makes text longer, so the raw length bounds it.
     /// </summary>
-    private bool TryGetText(ref Utf8JsonReader reader, string field, out ReadOnlySpan<char> text, out char[]? rented)
+    private bool TryGetText(ref Utf8JsonReader reader, ErrorField field, out ReadOnlySpan<char> text, out char[]? rented)
     {
         int bound = reader.ValueSpan.Length;
         rented = null;
@@ -767,7 +951,7 @@ internal sealed class EventParser
             Return(rented);
             rented = null;
             text = default;
-            AddError(field, InvalidText(field));
+            AddError(field.Name, InvalidText(field.Name));
             return false;
         }
     }
@@ -777,10 +961,10 @@ internal sealed class EventParser
     /// (<paramref name="value"/>), the counting reader as text in a buffer (<paramref name="value"/> null). Text that is
     /// not escaped needs no decoding there: the checks that follow look at the raw bytes for it.
     /// </summary>
-    private bool TryGetValidatedText(ref Utf8JsonReader reader, string field, out string? value, out ReadOnlySpan<char> text, out char[]? rented)
+    private bool TryGetValidatedText(ref Utf8JsonReader reader, ErrorField field, out string? value, out ReadOnlySpan<char> text, out char[]? rented)
     {
         rented = null;
-        if (!countOnly)
+        if (mode == Mode.Full)
         {
             value = GetString(ref reader, field);
             text = value;
@@ -793,7 +977,7 @@ internal sealed class EventParser
             text = default;
             if (!Utf8.IsValid(reader.ValueSpan))
             {
-                AddError(field, InvalidText(field));
+                AddError(field.Name, InvalidText(field.Name));
                 return false;
             }
             return true;

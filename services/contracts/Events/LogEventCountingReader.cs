@@ -12,7 +12,7 @@ public sealed class LogEventCountingReader
     private readonly LogEventReader reader;
     // One parser per concurrent read, kept between reads: its scratch buffers and the tenant, service and attribute-key
     // strings of earlier payloads are reused, which is most of what a counting read would otherwise allocate.
-    private readonly EventParser?[] parsers = new EventParser?[Math.Max(2, Environment.ProcessorCount)];
+    private readonly EventParserPool parsers = new();
 
     public LogEventCountingReader(LogEventLimits limits, FieldMapping? mapping = null)
     {
@@ -49,25 +49,13 @@ public sealed class LogEventCountingReader
 
     private EventParser Rent(DateTimeOffset receivedAt)
     {
-        for (var i = 0; i < parsers.Length; i++)
+        if (parsers.TryRent() is { } parser)
         {
-            if (Interlocked.Exchange(ref parsers[i], null) is { } parser)
-            {
-                parser.Reset(receivedAt);
-                return parser;
-            }
+            parser.Reset(receivedAt);
+            return parser;
         }
-        return new EventParser(reader.Limits, receivedAt, newId: null, reader.Mapping, defaultTenant: null, countOnly: true);
+        return new EventParser(reader.Limits, receivedAt, newId: null, reader.Mapping, defaultTenant: null, EventParser.Mode.Count);
     }
 
-    private void Return(EventParser parser)
-    {
-        for (var i = 0; i < parsers.Length; i++)
-        {
-            if (Interlocked.CompareExchange(ref parsers[i], parser, null) is null)
-            {
-                return;
-            }
-        }
-    }
+    private void Return(EventParser parser) => parsers.Return(parser);
 }

@@ -11,16 +11,16 @@ namespace LogDapr.Contracts.Events;
 public static class LogEventWriter
 {
     private static readonly JsonEncodedText EventsName = JsonEncodedText.Encode(LogEventFields.Events);
-    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode(LogEventFields.Id);
-    private static readonly JsonEncodedText TenantIdName = JsonEncodedText.Encode(LogEventFields.TenantId);
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode(LogEventFields.Timestamp);
-    private static readonly JsonEncodedText SeverityName = JsonEncodedText.Encode(LogEventFields.Severity);
-    private static readonly JsonEncodedText ServiceName = JsonEncodedText.Encode(LogEventFields.Service);
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode(LogEventFields.Message);
-    private static readonly JsonEncodedText AttributesName = JsonEncodedText.Encode(LogEventFields.Attributes);
-    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode(LogEventFields.TraceId);
-    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode(LogEventFields.SpanId);
-    private static readonly JsonEncodedText HostName = JsonEncodedText.Encode(LogEventFields.Host);
+    internal static readonly JsonEncodedText IdName = JsonEncodedText.Encode(LogEventFields.Id);
+    internal static readonly JsonEncodedText TenantIdName = JsonEncodedText.Encode(LogEventFields.TenantId);
+    internal static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode(LogEventFields.Timestamp);
+    internal static readonly JsonEncodedText SeverityName = JsonEncodedText.Encode(LogEventFields.Severity);
+    internal static readonly JsonEncodedText ServiceName = JsonEncodedText.Encode(LogEventFields.Service);
+    internal static readonly JsonEncodedText MessageName = JsonEncodedText.Encode(LogEventFields.Message);
+    internal static readonly JsonEncodedText AttributesName = JsonEncodedText.Encode(LogEventFields.Attributes);
+    internal static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode(LogEventFields.TraceId);
+    internal static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode(LogEventFields.SpanId);
+    internal static readonly JsonEncodedText HostName = JsonEncodedText.Encode(LogEventFields.Host);
 
     private static readonly JsonEncodedText[] SeverityValues =
     [
@@ -52,8 +52,7 @@ public static class LogEventWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(logEvent);
 
-        int severity = (int)logEvent.Severity - 1;
-        if ((uint)severity >= (uint)SeverityValues.Length)
+        if ((uint)((int)logEvent.Severity - 1) >= (uint)SeverityValues.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(logEvent), logEvent.Severity, "event has an undefined Severity");
         }
@@ -61,9 +60,7 @@ public static class LogEventWriter
         writer.WriteStartObject();
         writer.WriteString(IdName, logEvent.Id);
         writer.WriteString(TenantIdName, logEvent.TenantId);
-        Span<byte> timestamp = stackalloc byte[Rfc3339.MaxFormattedLength];
-        writer.WriteString(TimestampName, timestamp[..Rfc3339.FormatUtc(logEvent.Timestamp, timestamp)]);
-        writer.WriteString(SeverityName, SeverityValues[severity]);
+        WriteTimestampAndSeverity(writer, logEvent.Timestamp, logEvent.Severity);
         writer.WriteString(ServiceName, logEvent.Service);
         writer.WriteString(MessageName, logEvent.Message);
         var attributes = logEvent.Attributes;
@@ -89,5 +86,13 @@ public static class LogEventWriter
             writer.WriteString(HostName, host);
         }
         writer.WriteEndObject();
+    }
+
+    /// <summary>The timestamp and severity members, in the wire form (shared with the reader's encoding mode).</summary>
+    internal static void WriteTimestampAndSeverity(Utf8JsonWriter writer, DateTimeOffset timestamp, Severity severity)
+    {
+        Span<byte> text = stackalloc byte[Rfc3339.MaxFormattedLength];
+        writer.WriteString(TimestampName, text[..Rfc3339.FormatUtc(timestamp, text)]);
+        writer.WriteString(SeverityName, SeverityValues[(int)severity - 1]);
     }
 }

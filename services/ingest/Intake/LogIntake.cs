@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.Backpressure;
 using LogDapr.Ingest.Idempotency;
 using LogDapr.Ingest.Observability;
@@ -62,108 +63,117 @@ internal sealed class LogIntake(
             ? ((string Identity, string Key, string Fingerprint)?)null
             : (caller.Identity, request.IdempotencyKey, IdempotencyStore.Fingerprint(caller.Identity, request.FingerprintContentType, request.Payload.Span));
         var parsed = Read(request, receivedAt, keyed);
-        var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
-        if (parsed.Error is not null || filtered!.Allowed.Count == 0)
+        try
         {
-            return Refuse(parsed, filtered, request);
-        }
-
-        IdempotencyClaim? claim = null;
-        if (keyed is { } key)
-        {
-            // After validation and the tenant check: a stored answer goes only to a caller allowed to send this body.
-            claim = await idempotency.ClaimAsync(key.Identity, key.Key, key.Fingerprint, receivedAt, cancellationToken).ConfigureAwait(false);
-            switch (claim.Status)
+            var filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
+            if (parsed.Error is not null || filtered!.Allowed.Count == 0)
             {
-                case ClaimStatus.Replay:
-                    return new IntakeOutcome.Replayed(claim.Record!.Status, claim.Record.Body);
-                case ClaimStatus.Mismatch:
-                    return new IntakeOutcome.KeyReused();
-                case ClaimStatus.InFlight:
-                    return new IntakeOutcome.RetryLater(RetryReason.IdempotencyKeyInFlight,
-                        "A request with this Idempotency-Key is still being processed.", RetryAfter);
-                case ClaimStatus.Unavailable:
-                    return new IntakeOutcome.RetryLater(RetryReason.IdempotencyStoreUnavailable,
-                        $"the idempotency store is unavailable ({claim.Error})", RetryAfter);
+                return Refuse(parsed, filtered, request);
             }
 
-            if (claim.Record!.FirstReceivedAt != receivedAt)
+            IdempotencyClaim? claim = null;
+            if (keyed is { } key)
             {
-                // An earlier attempt left the key: read the body as it did, so defaults and ids come out the same.
-                receivedAt = claim.Record.FirstReceivedAt;
-                parsed = Read(request, receivedAt, keyed);
-                filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
-                if (parsed.Error is not null || filtered!.Allowed.Count == 0)
+                // After validation and the tenant check: a stored answer goes only to a caller allowed to send this body.
+                claim = await idempotency.ClaimAsync(key.Identity, key.Key, key.Fingerprint, receivedAt, cancellationToken).ConfigureAwait(false);
+                switch (claim.Status)
                 {
-                    await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
-                    return Refuse(parsed, filtered, request);
+                    case ClaimStatus.Replay:
+                        return new IntakeOutcome.Replayed(claim.Record!.Status, claim.Record.Body);
+                    case ClaimStatus.Mismatch:
+                        return new IntakeOutcome.KeyReused();
+                    case ClaimStatus.InFlight:
+                        return new IntakeOutcome.RetryLater(RetryReason.IdempotencyKeyInFlight,
+                            "A request with this Idempotency-Key is still being processed.", RetryAfter);
+                    case ClaimStatus.Unavailable:
+                        return new IntakeOutcome.RetryLater(RetryReason.IdempotencyStoreUnavailable,
+                            $"the idempotency store is unavailable ({claim.Error})", RetryAfter);
+                }
+
+                if (claim.Record!.FirstReceivedAt != receivedAt)
+                {
+                    // An earlier attempt left the key: read the body as it did, so defaults and ids come out the same.
+                    receivedAt = claim.Record.FirstReceivedAt;
+                    parsed.Dispose();
+                    parsed = Read(request, receivedAt, keyed);
+                    filtered = parsed.Error is null ? TenantFilter.Apply(parsed, caller) : null;
+                    if (parsed.Error is not null || filtered!.Allowed.Count == 0)
+                    {
+                        await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                        return Refuse(parsed, filtered, request);
+                    }
                 }
             }
-        }
 
-        metrics.Parsed(parsed, protocol);
-        metrics.Forbidden(filtered.Forbidden, protocol);
+            metrics.Parsed(parsed, protocol);
+            metrics.Forbidden(filtered.Forbidden, protocol);
 
-        // From here the request waits on I/O (the rate limiter, the broker): it gives its work slot to the next one.
-        if (!request.Slot.TryAwaitPublish())
-        {
-            if (claim is not null)
+            // From here the request waits on I/O (the rate limiter, the broker): it gives its work slot to the next one.
+            if (!request.Slot.TryAwaitPublish())
             {
-                await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                if (claim is not null)
+                {
+                    await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                }
+
+                return Overloaded();
             }
 
-            return Overloaded();
-        }
-
-        // Every event of the payload counts against the limit, valid or not: a flood of invalid events costs too.
-        var decision = await rateLimiter.TakeAsync(request.RateLimitClient, parsed.Total).ConfigureAwait(false);
-        RateLimitDecision? shown = rateLimiter.Enabled ? decision : null;
-        if (!decision.Allowed)
-        {
-            metrics.RateLimited(filtered.Allowed.Count, protocol);
-            if (claim is not null)
+            // Every event of the payload counts against the limit, valid or not: a flood of invalid events costs too.
+            var decision = await rateLimiter.TakeAsync(request.RateLimitClient, parsed.Total).ConfigureAwait(false);
+            RateLimitDecision? shown = rateLimiter.Enabled ? decision : null;
+            if (!decision.Allowed)
             {
-                await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                metrics.RateLimited(filtered.Allowed.Count, protocol);
+                if (claim is not null)
+                {
+                    await idempotency.ReleaseAsync(claim).ConfigureAwait(false);
+                }
+
+                return new IntakeOutcome.RateLimited(parsed.Total, decision.Limit, decision.RetryAfter) { RateLimit = shown };
             }
 
-            return new IntakeOutcome.RateLimited(parsed.Total, decision.Limit, decision.RetryAfter) { RateLimit = shown };
-        }
-
-        var ids = MessageIdScheme.Choose(keyed, filtered.Allowed);
-        // Not cancelled when the client goes away: the outcome is still recorded for its retry.
-        var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, ids, CancellationToken.None).ConfigureAwait(false);
-        if (!published.IsPublished)
-        {
-            metrics.Published(0, filtered.Allowed.Count, protocol);
-            if (claim is not null)
+            var ids = MessageIdScheme.Choose(keyed, filtered.Allowed);
+            // Not cancelled when the client goes away: the outcome is still recorded for its retry.
+            var published = await publisher.PublishAsync(filtered.Allowed, receivedAt, ids, CancellationToken.None).ConfigureAwait(false);
+            if (!published.IsPublished)
             {
-                await idempotency.MarkRetryableAsync(claim).ConfigureAwait(false);
+                metrics.Published(0, filtered.Allowed.Count, protocol);
+                if (claim is not null)
+                {
+                    await idempotency.MarkRetryableAsync(claim).ConfigureAwait(false);
+                }
+
+                return new IntakeOutcome.RetryLater(RetryReason.NotConfirmed, published.Reason!, RetryAfter, ids.Name) { RateLimit = shown };
             }
 
-            return new IntakeOutcome.RetryLater(RetryReason.NotConfirmed, published.Reason!, RetryAfter, ids.Name) { RateLimit = shown };
-        }
+            metrics.Published(filtered.Allowed.Count, 0, protocol);
+            var accepted = IngestResponse.Of(filtered.Allowed.Count, RejectionSummary.Of(filtered.Rejected, DetailLimit(request)));
+            if (claim is not null)
+            {
+                // Stored as the JSON API's 202 body whatever the protocol: a replay renders it in the request's protocol.
+                await idempotency.CompleteAsync(claim, StatusCodes.Status202Accepted, JsonSerializer.Serialize(accepted, serializer)).ConfigureAwait(false);
+            }
 
-        metrics.Published(filtered.Allowed.Count, 0, protocol);
-        var accepted = IngestResponse.Of(filtered.Allowed.Count, RejectionSummary.Of(filtered.Rejected, DetailLimit(request)));
-        if (claim is not null)
+            return new IntakeOutcome.Accepted(accepted) { RateLimit = shown };
+        }
+        finally
         {
-            // Stored as the JSON API's 202 body whatever the protocol: a replay renders it in the request's protocol.
-            await idempotency.CompleteAsync(claim, StatusCodes.Status202Accepted, JsonSerializer.Serialize(accepted, serializer)).ConfigureAwait(false);
+            // The accepted events' buffers: by now every message was built from them, or nothing is published.
+            parsed.Dispose();
         }
-
-        return new IntakeOutcome.Accepted(accepted) { RateLimit = shown };
     }
 
     /// <summary>
     /// Reads the payload; with an Idempotency-Key, events without an id get one derived from the key and their position.
     /// Events without tenant_id get the key's tenant; an admin key has none to give, so they must name it.
     /// </summary>
-    private ParseResult Read(IntakeRequest request, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
+    private EncodedParseResult Read(IntakeRequest request, DateTimeOffset receivedAt, (string Identity, string Key, string Fingerprint)? keyed)
     {
         Func<int, string>? newEventId = keyed is { } k ? index => MessageIds.ForKeyedEvent(k.Identity, k.Key, k.Fingerprint, index) : null;
         return request.Decoded is { } decoded
-            ? decoded.Read(reader, receivedAt, newEventId, DefaultTenant(request.Caller))
-            : reader.Read(request.Payload.Span, request.Format, receivedAt, newEventId, DefaultTenant(request.Caller));
+            ? EncodedParseResult.From(decoded.Read(reader, receivedAt, newEventId, DefaultTenant(request.Caller)))
+            : reader.Encode(request.Payload.Span, request.Format, receivedAt, newEventId, DefaultTenant(request.Caller));
     }
 
     private string? DefaultTenant(ApiKeyPrincipal caller)
@@ -176,7 +186,7 @@ internal sealed class LogIntake(
 
     private int DetailLimit(IntakeRequest request) => request.EveryRejection ? int.MaxValue : settings.MaxRejectedDetails;
 
-    private IntakeOutcome Refuse(ParseResult parsed, TenantFilter.Result? filtered, IntakeRequest request)
+    private IntakeOutcome Refuse(EncodedParseResult parsed, TenantFilter.Result? filtered, IntakeRequest request)
     {
         var protocol = request.Protocol;
         metrics.Parsed(parsed, protocol);

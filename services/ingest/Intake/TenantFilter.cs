@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.ServiceDefaults.Auth;
 
 namespace LogDapr.Ingest.Intake;
@@ -12,24 +13,26 @@ public static class TenantFilter
     /// <summary>The message of the tenant_id error of an event the caller may not write (a protocol answers it as its 403).</summary>
     public const string ForbiddenMessage = "this API key may not write this tenant (403)";
 
-    public sealed record Result(IReadOnlyList<LogEvent> Allowed, int[] AllowedIndexes, IReadOnlyList<RejectedEvent> Rejected, int Forbidden);
+    /// <param name="Allowed">The events the caller may write; it shares the parsed events' bytes (dispose those, not these).</param>
+    public sealed record Result(EncodedEvents Allowed, int[] AllowedIndexes, IReadOnlyList<RejectedEvent> Rejected, int Forbidden);
 
-    public static Result Apply(ParseResult parsed, ApiKeyPrincipal caller)
+    public static Result Apply(EncodedParseResult parsed, ApiKeyPrincipal caller)
     {
+        var events = parsed.Accepted;
         var indexes = AcceptedIndexes(parsed);
         if (caller.Tenant is null)
         {
-            return new Result(parsed.Accepted, indexes, parsed.Rejected, 0);
+            return new Result(events, indexes, parsed.Rejected, 0);
         }
 
-        var allowed = new List<LogEvent>(parsed.Accepted.Count);
-        var allowedIndexes = new List<int>(parsed.Accepted.Count);
+        var allowed = new List<int>(events.Count);
+        var allowedIndexes = new List<int>(events.Count);
         var rejected = new List<RejectedEvent>(parsed.Rejected);
-        for (var i = 0; i < parsed.Accepted.Count; i++)
+        for (var i = 0; i < events.Count; i++)
         {
-            if (caller.CanAccessTenant(parsed.Accepted[i].TenantId))
+            if (caller.CanAccessTenant(events.TenantId(i)))
             {
-                allowed.Add(parsed.Accepted[i]);
+                allowed.Add(i);
                 allowedIndexes.Add(indexes[i]);
             }
             else
@@ -39,16 +42,17 @@ public static class TenantFilter
         }
 
         var forbidden = rejected.Count - parsed.Rejected.Count;
-        if (forbidden > 0)
+        if (forbidden == 0)
         {
-            rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+            return new Result(events, indexes, parsed.Rejected, 0);
         }
 
-        return new Result(allowed, [.. allowedIndexes], rejected, forbidden);
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return new Result(events.Subset(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(allowed)), [.. allowedIndexes], rejected, forbidden);
     }
 
     /// <summary>Position in the request of each accepted event (the reader keeps accepted events in request order).</summary>
-    private static int[] AcceptedIndexes(ParseResult parsed)
+    private static int[] AcceptedIndexes(EncodedParseResult parsed)
     {
         var indexes = new int[parsed.Accepted.Count];
         var rejected = parsed.Rejected.Count == 0 ? null : parsed.Rejected.Select(r => r.Index).ToHashSet();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.RateLimiting;
 using LogDapr.ServiceDefaults.Observability.Stats;
 
@@ -71,7 +72,7 @@ public sealed class IngestMetrics : IStatsSource
     }
 
     /// <summary>A payload was read: its events are received, the invalid ones rejected. Unreadable payloads count as requests.</summary>
-    public void Parsed(ParseResult parsed, string protocol)
+    public void Parsed(EncodedParseResult parsed, string protocol)
     {
         if (parsed.Error is not null)
         {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Ingest.Observability;
@@ -24,7 +24,7 @@ internal sealed class EventPublisher(
 
     /// <param name="receivedAt">The request's receive time (for a retried keyed request, the first attempt's): the CloudEvent time.</param>
     /// <param name="ids">How the messages get their ids; see <see cref="MessageIdScheme"/>.</param>
-    public async Task<PublishOutcome> PublishAsync(IReadOnlyList<LogEvent> events, DateTimeOffset receivedAt, MessageIdScheme ids, CancellationToken cancellationToken)
+    public async Task<PublishOutcome> PublishAsync(EncodedEvents events, DateTimeOffset receivedAt, MessageIdScheme ids, CancellationToken cancellationToken)
     {
         // The messages carry the publish span's context (or the request's, when no tracer listens) to the aggregator.
         using var activity = IngestTelemetry.StartPublish(pipeline.Topic, events.Count);

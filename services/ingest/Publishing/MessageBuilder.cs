@@ -1,5 +1,5 @@
 using LogDapr.Contracts.CloudEvents;
-using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Publishing;
@@ -14,7 +14,7 @@ internal static class MessageBuilder
     /// <param name="trace">W3C trace context every message carries (CloudEvents distributed tracing extension), if any.</param>
     /// <param name="ids">How message ids are made; random UUIDv7s when not given.</param>
     public static List<OutgoingCloudEvent> Build(
-        IReadOnlyList<LogEvent> events,
+        EncodedEvents events,
         DateTimeOffset receivedAt,
         int eventsPerMessage,
         int maxMessageBytes,
@@ -23,7 +23,7 @@ internal static class MessageBuilder
     {
         var run = new RunState(events, receivedAt, trace, ids ?? MessageIdScheme.Random,
             new List<OutgoingCloudEvent>((events.Count + eventsPerMessage - 1) / eventsPerMessage));
-        LogEventRuns.Split(events, eventsPerMessage, maxMessageBytes, run, static (run, data, first, count) =>
+        events.Split(eventsPerMessage, maxMessageBytes, run, static (run, data, first, count) =>
         {
             var id = run.Ids.IdFor(run.Events, first, count, run.ReceivedAt);
             var (envelope, payload) = Envelope(id, run.ReceivedAt, run.Trace, data);
@@ -44,7 +44,7 @@ internal static class MessageBuilder
     }
 
     private readonly record struct RunState(
-        IReadOnlyList<LogEvent> Events, DateTimeOffset ReceivedAt, (string TraceParent, string? TraceState)? Trace, MessageIdScheme Ids, List<OutgoingCloudEvent> Messages);
+        EncodedEvents Events, DateTimeOffset ReceivedAt, (string TraceParent, string? TraceState)? Trace, MessageIdScheme Ids, List<OutgoingCloudEvent> Messages);
 
     /// <returns>The CloudEvent JSON, and the slice of it that is the data member.</returns>
     private static (ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> Data) Envelope(

@@ -1,4 +1,5 @@
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 
 namespace LogDapr.Ingest.Publishing;
 
@@ -23,16 +24,16 @@ public abstract class MessageIdScheme
 
     /// <summary>The key when there is one, else the event ids when every event sent its own, else random.</summary>
     /// <param name="keyed">The caller's identity, the request's Idempotency-Key and its fingerprint, when it has a key.</param>
-    public static MessageIdScheme Choose((string Identity, string Key, string Fingerprint)? keyed, IReadOnlyList<LogEvent> events)
+    public static MessageIdScheme Choose((string Identity, string Key, string Fingerprint)? keyed, EncodedEvents events)
     {
         if (keyed is { } k)
         {
             return IdempotencyKey(k.Identity, k.Key, k.Fingerprint);
         }
 
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            if (e.IdGenerated)
+            if (events.IdGenerated(i))
             {
                 return Random;
             }
@@ -41,13 +42,13 @@ public abstract class MessageIdScheme
         return EventIds;
     }
 
-    public abstract string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt);
+    public abstract string IdFor(EncodedEvents events, int first, int count, DateTimeOffset receivedAt);
 
     private sealed class RandomIds : MessageIdScheme
     {
         public override string Name => "random";
 
-        public override string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt)
+        public override string IdFor(EncodedEvents events, int first, int count, DateTimeOffset receivedAt)
             => Uuid7.New(receivedAt).ToString();
     }
 
@@ -55,7 +56,7 @@ public abstract class MessageIdScheme
     {
         public override string Name => "event_ids";
 
-        public override string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt)
+        public override string IdFor(EncodedEvents events, int first, int count, DateTimeOffset receivedAt)
             => MessageIds.ForEvents(events, first, count);
     }
 
@@ -63,7 +64,7 @@ public abstract class MessageIdScheme
     {
         public override string Name => "idempotency_key";
 
-        public override string IdFor(IReadOnlyList<LogEvent> events, int first, int count, DateTimeOffset receivedAt)
+        public override string IdFor(EncodedEvents events, int first, int count, DateTimeOffset receivedAt)
             => MessageIds.ForIdempotencyKey(identity, idempotencyKey, fingerprint, first, count);
     }
 }

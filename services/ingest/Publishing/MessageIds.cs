@@ -1,4 +1,4 @@
-using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 
 namespace LogDapr.Ingest.Publishing;
 
@@ -29,13 +29,13 @@ public static class MessageIds
     }
 
     /// <summary>The id of a message made of these events, from their tenants and ids in order (every event must carry its own id).</summary>
-    public static string ForEvents(IReadOnlyList<LogEvent> events, int first, int count)
+    public static string ForEvents(EncodedEvents events, int first, int count)
     {
         using var name = new NameBasedId(EventIdsMessageTag);
         name.Add(count);
         for (var i = first; i < first + count; i++)
         {
-            name.Add(events[i].TenantId).Add(events[i].Id);
+            name.Add(events.TenantId(i)).Add(events.Id(i));
         }
 
         return name.ToUuid();

@@ -25,6 +25,14 @@ public sealed class NameBasedId : IDisposable
         return this;
     }
 
+    /// <summary>The same part as <see cref="Add(string)"/> of the text these UTF-8 bytes spell.</summary>
+    public NameBasedId Add(ReadOnlySpan<byte> utf8)
+    {
+        Add(utf8.Length);
+        hash.AppendData(utf8);
+        return this;
+    }
+
     public NameBasedId Add(int number)
     {
         Span<byte> bytes = stackalloc byte[4];

@@ -1,5 +1,6 @@
 using System.Text;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.Protocols.Elasticsearch;
 using LogDapr.Ingest.Publishing;
 
@@ -89,8 +90,8 @@ public sealed class ElasticsearchBulkDecoderTests
         Assert.Equal(3, first.Select(e => e.Id).Distinct().Count());
         Assert.All(first, e => Assert.False(e.IdGenerated));
         Assert.Equal(DocumentIds.For("app", "r-1"), first[0].Id);
-        Assert.Same(MessageIdScheme.EventIds, MessageIdScheme.Choose(null, first));
-        Assert.Equal(MessageIds.ForEvents(first, 0, 3), MessageIds.ForEvents(retry, 0, 3));
+        Assert.Same(MessageIdScheme.EventIds, MessageIdScheme.Choose(null, EncodedEvents.From(first)));
+        Assert.Equal(MessageIds.ForEvents(EncodedEvents.From(first), 0, 3), MessageIds.ForEvents(EncodedEvents.From(retry), 0, 3));
     }
 
     [Fact]

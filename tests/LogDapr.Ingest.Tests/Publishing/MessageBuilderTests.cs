@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.Publishing;
 
 namespace LogDapr.Ingest.Tests.Publishing;
@@ -10,11 +11,11 @@ public class MessageBuilderTests
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private static readonly LogEventReader Reader = new(LogEventLimits.Default);
 
-    private static List<LogEvent> Events(int count, int messageBytes = 10)
+    private static EncodedEvents Events(int count, int messageBytes = 10)
     {
         var json = "[" + string.Join(',', Enumerable.Range(0, count).Select(i =>
             $$"""{"id":"e{{i}}","tenant_id":"t","service":"s","severity":"info","message":"{{new string('x', messageBytes)}}"}""")) + "]";
-        return [.. Reader.Read(System.Text.Encoding.UTF8.GetBytes(json), PayloadFormat.Json, Now).Accepted];
+        return Reader.Encode(System.Text.Encoding.UTF8.GetBytes(json), PayloadFormat.Json, Now).Accepted;
     }
 
     [Fact]
@@ -27,7 +28,7 @@ public class MessageBuilderTests
         Assert.Equal([500, 500, 234], messages.Select(m => m.EventCount));
         Assert.Equal([0, 500, 1000], messages.Select(m => m.FirstEvent));
         var decoded = messages.SelectMany(m => Reader.Read(m.Data.Span, PayloadFormat.Json, Now).Accepted).Select(e => e.Id);
-        Assert.Equal(events.Select(e => e.Id), decoded);
+        Assert.Equal(Enumerable.Range(0, events.Count).Select(i => System.Text.Encoding.UTF8.GetString(events.Id(i))), decoded);
         Assert.Equal(messages.Count, messages.Select(m => m.Id).Distinct().Count());
         Assert.All(messages, m => Assert.Equal(Now, m.Time));
     }

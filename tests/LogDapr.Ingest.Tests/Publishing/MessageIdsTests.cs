@@ -1,5 +1,6 @@
 using System.Text;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.Publishing;
 using LogDapr.ServiceDefaults.Publishing;
 
@@ -59,7 +60,7 @@ public class MessageIdsTests
         const string body = """[{"tenant_id":"acme","service":"api","severity":"info","message":"no id, no timestamp"},{"tenant_id":"acme","service":"api","severity":"warn","message":"m"}]""";
 
         List<OutgoingCloudEvent> Attempt() => MessageBuilder.Build(
-            Reader.Read(Encoding.UTF8.GetBytes(body), PayloadFormat.Json, FirstAttempt, i => MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, i)).Accepted,
+            Reader.Encode(Encoding.UTF8.GetBytes(body), PayloadFormat.Json, FirstAttempt, i => MessageIds.ForKeyedEvent("acme/ci", "key-1", Body, i)).Accepted,
             FirstAttempt, eventsPerMessage: 1, maxMessageBytes: 900 * 1024, trace: null, MessageIdScheme.IdempotencyKey("acme/ci", "key-1", Body));
 
         var first = Attempt();
@@ -82,5 +83,5 @@ public class MessageIdsTests
         Assert.NotEqual(MessageIdScheme.Random.IdFor(mixed, 0, 2, FirstAttempt), MessageIdScheme.Random.IdFor(mixed, 0, 2, FirstAttempt));
     }
 
-    private static IReadOnlyList<LogEvent> Read(string json) => Reader.Read(Encoding.UTF8.GetBytes(json), PayloadFormat.Json, FirstAttempt).Accepted;
+    private static EncodedEvents Read(string json) => Reader.Encode(Encoding.UTF8.GetBytes(json), PayloadFormat.Json, FirstAttempt).Accepted;
 }

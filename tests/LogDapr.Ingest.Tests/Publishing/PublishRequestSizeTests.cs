@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using LogDapr.Contracts.Events;
+using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Ingest.Publishing;
 using Proto = Dapr.Client.Autogen.Grpc.v1;
 using LogDapr.ServiceDefaults.Publishing;
@@ -21,7 +22,7 @@ public class PublishRequestSizeTests
     {
         var json = "[" + string.Join(',', Enumerable.Range(0, count).Select(i =>
             $$"""{"id":"e{{i}}","tenant_id":"t","service":"s","severity":"info","message":"{{new string('x', messageBytes + (i % 7))}}"}""")) + "]";
-        var events = Reader.Read(System.Text.Encoding.UTF8.GetBytes(json), PayloadFormat.Json, Now).Accepted;
+        var events = Reader.Encode(System.Text.Encoding.UTF8.GetBytes(json), PayloadFormat.Json, Now).Accepted;
         return MessageBuilder.Build(events, Now, eventsPerMessage: 1, maxMessageBytes: 900 * 1024, Trace);
     }
 
