@@ -6,6 +6,7 @@ using CsCheck;
 using LogDapr.Contracts.Events;
 using LogDapr.Contracts.Events.Encoded;
 using LogDapr.Contracts.Tests.Support;
+using static LogDapr.Contracts.Tests.Support.ReaderComparison;
 
 namespace LogDapr.Contracts.Tests;
 
@@ -19,33 +20,7 @@ public class EncodingReaderPropertyTests
 {
     private static readonly DateTimeOffset ReceivedAt = Wire.ReceivedAt;
 
-    private static readonly LogEventLimits Tight = new()
-    {
-        MaxEventsPerBatch = 6,
-        MaxMessageBytes = 40,
-        MaxAttributes = 3,
-        MaxAttributeKeyLength = 5,
-        MaxAttributeValueBytes = 12,
-        MaxIdLength = 6,
-        MaxTenantIdLength = 8,
-        MaxServiceLength = 10,
-        MaxHostLength = 7,
-        MaxFutureSkew = TimeSpan.FromMinutes(1),
-        MaxPastAge = TimeSpan.FromDays(1),
-    };
-
-    // Past the parser's own text buffer (1,024 characters) into rented ones, and past the value buffer's first size.
-    private static readonly LogEventLimits Long = new()
-    {
-        MaxMessageBytes = 2_000,
-        MaxAttributeValueBytes = 1_500,
-        MaxIdLength = 1_024,
-        MaxHostLength = 1_024,
-    };
-
-    private static readonly LogEventLimits[] AllLimits = [LogEventLimits.Default, Tight, Long, LogEventLimits.Widest];
     private static readonly LogEventReader[] Readers = [.. AllLimits.Select(l => new LogEventReader(l))];
-    private static readonly Gen<int> AnyLimits = Gen.Int[0, AllLimits.Length - 1];
 
     private static readonly Func<int, string> GeneratedIds = index => "generated-" + index.ToString(CultureInfo.InvariantCulture);
 
@@ -53,31 +28,14 @@ public class EncodingReaderPropertyTests
     public void Random_event_like_objects_are_encoded_as_the_full_reader_and_writer_give_them() =>
         Gen.Select(Generators.EventLike(expressible: false).Array[1, 8], Gen.Int[0, 2], AnyLimits).Sample(t =>
         {
-            var (objects, shape, limits) = t;
-            var (payload, format) = shape switch
-            {
-                0 => ("[" + string.Join(",", objects) + "]", PayloadFormat.Json),
-                1 => ("{\"events\":[" + string.Join(",", objects) + "]}", PayloadFormat.Json),
-                _ => (string.Join("\n", objects), PayloadFormat.Ndjson),
-            };
-            AssertSame(Encoding.UTF8.GetBytes(payload), format, limits);
+            var (payload, format) = Shape(t.Item1, t.Item2);
+            AssertSame(payload, format, t.Item3);
         }, iter: 10_000);
 
     [Fact]
     public void Events_read_through_aliases_are_encoded_the_same() =>
         Gen.Select(Generators.Valid, Gen.Int.Array[11], AnyLimits).Sample(t =>
-        {
-            var (valid, picks, limits) = t;
-            var fields = valid.Fields.Select((f, i) => FieldMapping.Default.Aliases.TryGetValue(f.Name, out var names) && names.Count > 0 && picks[i] % 3 != 0
-                ? (Name: names[(int)((uint)picks[i] % (uint)names.Count)], f.Raw)
-                : f).ToList();
-            if (picks[10] % 2 == 0 && fields.Count > 0)
-            {
-                fields.Add(valid.Fields[(int)((uint)(picks[10] / 2) % (uint)valid.Fields.Length)]);
-            }
-            var json = "{" + string.Join(",", fields.Select(f => Wire.Quote(f.Name) + ":" + f.Raw)) + "}";
-            AssertSame(Encoding.UTF8.GetBytes(json), PayloadFormat.Json, limits);
-        }, iter: 5_000);
+            AssertSame(WithAliases(t.Item1, t.Item2), PayloadFormat.Json, t.Item3), iter: 5_000);
 
     [Fact]
     public void Damaged_payloads_and_random_bytes_get_the_same_verdicts() =>
@@ -86,20 +44,8 @@ public class EncodingReaderPropertyTests
 
     [Fact]
     public void Long_and_escaped_values_are_encoded_the_same() =>
-        Gen.Select(
-                Gen.OneOf("id", "host", "message", "attributes", "extra", "trace_id"),
-                Gen.String[Gen.Frequency((6, Gen.Char['a', 'z']), (1, Gen.OneOf('\0', '\n', '"', '\\', 'é', '<', '\u2603', '\ud83d', '\ude00', '\u0085'))), 0, 2_600],
-                Gen.Bool,
-                AnyLimits)
-            .Sample(t =>
-            {
-                var (field, text, escapeAll, limits) = t;
-                var raw = escapeAll ? Wire.Quote(text) : Raw(text);
-                var json = field == "attributes"
-                    ? Wire.Event("attributes", "{\"k\":" + raw + ",\"n\":" + text.Length.ToString(CultureInfo.InvariantCulture) + "}")
-                    : Wire.Event(field, raw);
-                AssertSame(Encoding.UTF8.GetBytes(json), PayloadFormat.Json, limits);
-            }, iter: 3_000);
+        Gen.Select(LongValueFields, LongText, Gen.Bool, AnyLimits).Sample(t =>
+            AssertSame(LongValue(t.Item1, t.Item2, t.Item3), PayloadFormat.Json, t.Item4), iter: 3_000);
 
     [Fact]
     public void Events_without_an_id_get_a_version_7_id_of_the_receive_time_and_otherwise_the_same_bytes()
@@ -197,25 +143,4 @@ public class EncodingReaderPropertyTests
         id.TryWriteBytes(bytes, bigEndian: true, out _);
         return (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16;
     }
-
-    /// <summary>JSON text that escapes only what it must (quote, backslash, control characters): the rest stays raw UTF-8.</summary>
-    private static string Raw(string text)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (var c in text)
-        {
-            _ = c switch
-            {
-                '"' => builder.Append("\\\""),
-                '\\' => builder.Append("\\\\"),
-                < ' ' => builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
-                _ => builder.Append(c),
-            };
-        }
-        return builder.Append('"').ToString();
-    }
-
-    private static string Describe(IReadOnlyList<RejectedEvent> rejected) =>
-        string.Join("\n", rejected.Select(r => r.Index.ToString(CultureInfo.InvariantCulture) + ": "
-            + string.Join(" | ", r.Errors.Select(e => e.Field + " = " + e.Message))));
 }
