@@ -14,25 +14,6 @@ internal static class MappingDocument
     /// <summary>Bounds what a mistaken mount can make ingest read (the processor's limit for the same file).</summary>
     public const int MaxFileBytes = RulesParser.MaxDocumentChars;
 
-    /// <summary>The file's text, or why it cannot be read (missing, unreadable, too large).</summary>
-    public static async Task<(string? Text, string? Error)> ReadFileAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var length = new FileInfo(path).Length;
-            if (length > MaxFileBytes)
-            {
-                return (null, $"{length} bytes, more than the {MaxFileBytes} a rules document may have");
-            }
-
-            return (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, ex.Message);
-        }
-    }
-
     public static (FieldMapping? Mapping, string? Error) Compile(string text)
     {
         var parsed = RulesParser.Parse(text);

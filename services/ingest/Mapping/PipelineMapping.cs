@@ -8,16 +8,15 @@ namespace LogDapr.Ingest.Mapping;
 /// </summary>
 internal sealed class PipelineMapping
 {
-    private FieldMapping current = FieldMapping.Default;
+    private LoadedMapping? loaded;
 
-    public FieldMapping Current => Volatile.Read(ref current);
+    public FieldMapping Current => Volatile.Read(ref loaded)?.Mapping ?? FieldMapping.Default;
 
-    /// <summary>The document text <see cref="Current"/> came from, or null for the built-in mapping.</summary>
-    public string? Text { get; private set; }
+    /// <summary>The pipeline's document in use, or null while the built-in mapping is.</summary>
+    public LoadedMapping? Loaded => Volatile.Read(ref loaded);
 
-    public void Use(FieldMapping mapping, string text)
-    {
-        Text = text;
-        Volatile.Write(ref current, mapping);
-    }
+    public void Use(LoadedMapping mapping) => Volatile.Write(ref loaded, mapping);
 }
+
+/// <summary>A field mapping and the document text it was compiled from.</summary>
+internal sealed record LoadedMapping(FieldMapping Mapping, string Text);

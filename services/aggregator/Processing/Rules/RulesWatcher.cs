@@ -1,5 +1,5 @@
 using LogDapr.Aggregator.Processing.Observability;
-using LogDapr.Aggregator.Reloading;
+using LogDapr.ServiceDefaults.Reloading;
 using LogDapr.Configuration.Processing;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using LogDapr.Aggregator.Reloading;
+using LogDapr.ServiceDefaults.Reloading;
 using LogDapr.Aggregator.Routing.Observability;
 using LogDapr.Aggregator.Routing.Routes;
 using LogDapr.Configuration.Routing;

@@ -1,10 +1,11 @@
-using LogDapr.ServiceDefaults.Reloading;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace LogDapr.Aggregator.Reloading;
+namespace LogDapr.ServiceDefaults.Reloading;
 
 /// <summary>
-/// A document a role loads before its first delivery and keeps re-reading while it runs (the processor's rules, the
-/// router's routes). At start an unreadable or invalid document stops the process with every problem. Then the file is
+/// A document a service loads before its first request or delivery and keeps re-reading while it runs (the processor's
+/// rules, the router's routes, ingest's field mapping). At start an unreadable or invalid document stops the process with every problem. Then the file is
 /// re-read every <see cref="Interval"/>: a changed document, once it reads the same on two polls in a row
 /// (<see cref="SettledText"/>: never a half-written file), is compiled; if it compiles it is put in use (the next
 /// delivery takes it), if not it is refused whole, reported once, and the document in use stays. Polling rather than a
@@ -19,7 +20,7 @@ public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logg
     /// <summary>The last changed text refused, so the same mistake is reported once.</summary>
     private string? refusedText;
 
-    /// <summary>What the document is, for messages: "processing rules", "routes".</summary>
+    /// <summary>What the document is, for messages: "processing rules", "routes", "field mapping".</summary>
     protected abstract string Kind { get; }
 
     protected abstract string FilePath { get; }
@@ -44,6 +45,9 @@ public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logg
     /// <summary>Reports a changed document that was not put in use (<see cref="Current"/> stays).</summary>
     protected abstract void Refuse(T current, string error);
 
+    /// <summary>Why the service does not start: the document at start is unreadable or invalid (<paramref name="error"/>).</summary>
+    protected virtual string InvalidAtStart(string error) => $"The {Kind} are invalid, nothing is applied: {FilePath}: {error}";
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         string? error;
@@ -60,7 +64,7 @@ public abstract partial class DocumentWatcher<T>(TimeProvider time, ILogger logg
 
         if (document is null)
         {
-            throw new InvalidOperationException($"The {Kind} are invalid, nothing is applied: {FilePath}: {error}");
+            throw new InvalidOperationException(InvalidAtStart(error!));
         }
 
         Use(document, null);
