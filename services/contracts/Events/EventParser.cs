@@ -79,7 +79,6 @@ internal sealed class EventParser
 
     private readonly LogEventLimits limits;
     private readonly Mode mode;
-    private readonly bool countOnly;
     private DateTimeOffset receivedAtUtc;
     private long latestTimestampTicks;
     private long earliestTimestampTicks;
@@ -128,7 +127,6 @@ internal sealed class EventParser
         this.defaultTenant = defaultTenant;
         this.newId = newId;
         this.mode = mode;
-        countOnly = mode == Mode.Count;
         values = mode == Mode.Encode ? new PooledBuffer(1024) : null;
         Reset(receivedAt);
     }
@@ -291,7 +289,7 @@ internal sealed class EventParser
             errors = this.errors.ToArray();
             return Outcome.Rejected;
         }
-        if (countOnly)
+        if (mode == Mode.Count)
         {
             Counted = new CountedEvent(tenantId!, service!, severity, new DateTimeOffset(timestampTicks, TimeSpan.Zero));
             return Outcome.Accepted;
@@ -762,7 +760,7 @@ internal sealed class EventParser
             AddError(field, EventRules.HexIdZero(field));
             return null;
         }
-        if (countOnly)
+        if (mode == Mode.Count)
         {
             return null;
         }

@@ -81,10 +81,7 @@ public sealed class LogEventReader
     public ParseResult Read(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt, Func<int, string>? newEventId = null,
         string? defaultTenant = null)
     {
-        if (defaultTenant is not null && TenantIds.Problem(defaultTenant, Limits.MaxTenantIdLength) is { } problem)
-        {
-            throw new ArgumentException($"default tenant \"{defaultTenant}\": {problem}", nameof(defaultTenant));
-        }
+        RequireValidDefaultTenant(defaultTenant);
         var parser = new EventParser(Limits, receivedAt, newEventId, Mapping, defaultTenant);
         var sink = new Sink(parser, counted: null);
         return ReadPayload(utf8, format, parser, sink) is { } error
@@ -102,10 +99,7 @@ public sealed class LogEventReader
     public EncodedParseResult Encode(ReadOnlySpan<byte> utf8, PayloadFormat format, DateTimeOffset receivedAt, Func<int, string>? newEventId = null,
         string? defaultTenant = null)
     {
-        if (defaultTenant is not null && TenantIds.Problem(defaultTenant, Limits.MaxTenantIdLength) is { } problem)
-        {
-            throw new ArgumentException($"default tenant \"{defaultTenant}\": {problem}", nameof(defaultTenant));
-        }
+        RequireValidDefaultTenant(defaultTenant);
         var parser = encoders.TryRent() ?? new EventParser(Limits, receivedAt, mode: EventParser.Mode.Encode);
         parser.Reset(receivedAt, newEventId, Mapping, defaultTenant);
         // Sized for the payload: a normalized event is about as long as the event sent (an id and a timestamp may be
@@ -131,6 +125,14 @@ public sealed class LogEventReader
         {
             parser.Output = null;
             encoders.Return(parser);
+        }
+    }
+
+    private void RequireValidDefaultTenant(string? defaultTenant)
+    {
+        if (defaultTenant is not null && TenantIds.Problem(defaultTenant, Limits.MaxTenantIdLength) is { } problem)
+        {
+            throw new ArgumentException($"default tenant \"{defaultTenant}\": {problem}", nameof(defaultTenant));
         }
     }
 
