@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapr;
 using LogDapr.Aggregator.Audit;
-using Dapr.Client;
+using LogDapr.ServiceDefaults.Publishing;
 using LogDapr.Aggregator.Sink;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
@@ -24,7 +24,7 @@ public sealed record ReplayResult(ReplayStatus Status, DeadLetter? DeadLetter = 
 public sealed partial class DeadLetterReplayer(
     DeadLetterReader reader,
     DeadLetterWriter writer,
-    DaprClient dapr,
+    DaprPublishClient dapr,
     IOptions<PipelineOptions> pipeline,
     TimeProvider time,
     ILogger<DeadLetterReplayer> logger)
@@ -42,8 +42,8 @@ public sealed partial class DeadLetterReplayer(
 
         try
         {
-            await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, string.IsNullOrEmpty(pipeline.Value.ReplayTopic) ? pipeline.Value.Topic : pipeline.Value.ReplayTopic, message,
-                CloudEventTypes.CloudEventContentType, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await dapr.PublishAsync(pipeline.Value.PubSubName, string.IsNullOrEmpty(pipeline.Value.ReplayTopic) ? pipeline.Value.Topic : pipeline.Value.ReplayTopic, message,
+                cancellationToken).ConfigureAwait(false);
             await writer.RecordReplayAsync(id, audit, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DaprException or SinkException)

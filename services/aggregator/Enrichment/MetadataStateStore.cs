@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using LogDapr.Processing.Enrichment;
+using LogDapr.ServiceDefaults.Hosting;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.Aggregator.Enrichment;
@@ -19,27 +19,18 @@ public sealed class MetadataStateStore : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly GrpcChannel channel;
+    private readonly DaprSidecarConnection sidecar;
     private readonly DaprProto.Dapr.DaprClient client;
-    private readonly Metadata headers = [];
+    private readonly Metadata headers;
 
     /// <param name="grpcEndpoint">daprd's gRPC endpoint (DAPR_GRPC_ENDPOINT or DAPR_GRPC_PORT, as the SDK resolves it).</param>
     /// <param name="apiToken">DAPR_API_TOKEN, sent as <c>dapr-api-token</c> when set.</param>
     public MetadataStateStore(string storeName, string grpcEndpoint, string? apiToken)
     {
         StoreName = storeName;
-        channel = GrpcChannel.ForAddress(grpcEndpoint, new GrpcChannelOptions
-        {
-            ThrowOperationCanceledOnCancellation = true,
-            // As the services' DaprClient: a restarted sidecar must be usable within a second.
-            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
-            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
-        });
-        client = new DaprProto.Dapr.DaprClient(channel);
-        if (!string.IsNullOrEmpty(apiToken))
-        {
-            headers.Add("dapr-api-token", apiToken);
-        }
+        sidecar = new DaprSidecarConnection(grpcEndpoint, apiToken);
+        client = sidecar.Client;
+        headers = sidecar.Headers;
     }
 
     public string StoreName { get; }
@@ -98,7 +89,7 @@ public sealed class MetadataStateStore : IDisposable
         await client.SaveStateAsync(request, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => channel.Dispose();
+    public void Dispose() => sidecar.Dispose();
 }
 
 /// <summary>The state store answered, but failed keys (daprd reports a store's failure per item in a bulk get).</summary>

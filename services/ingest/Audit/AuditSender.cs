@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapr;
-using Dapr.Client;
+using LogDapr.ServiceDefaults.Publishing;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Contracts.CloudEvents;
 using LogDapr.ServiceDefaults.Audit;
@@ -17,7 +17,7 @@ namespace LogDapr.Ingest.Audit;
 /// id and its key in audit_log, so a publish retried after a lost answer stores one row. Records still queued when
 /// the process stops are lost, which the log says.
 /// </summary>
-public sealed partial class AuditSender(DaprClient dapr, IOptions<PipelineOptions> pipeline, IngestAuditMetrics metrics, TimeProvider time, ILogger<AuditSender> logger)
+public sealed partial class AuditSender(DaprPublishClient dapr, IOptions<PipelineOptions> pipeline, IngestAuditMetrics metrics, TimeProvider time, ILogger<AuditSender> logger)
     : BackgroundService
 {
     public const int Capacity = 1024;
@@ -66,8 +66,7 @@ public sealed partial class AuditSender(DaprClient dapr, IOptions<PipelineOption
         {
             try
             {
-                await dapr.PublishByteEventAsync(pipeline.Value.PubSubName, pipeline.Value.AuditTopic, envelope, CloudEventTypes.CloudEventContentType,
-                    cancellationToken: stoppingToken).ConfigureAwait(false);
+                await dapr.PublishAsync(pipeline.Value.PubSubName, pipeline.Value.AuditTopic, envelope, stoppingToken).ConfigureAwait(false);
                 metrics.Sent(record.Action);
                 return;
             }

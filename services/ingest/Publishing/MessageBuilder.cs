@@ -30,14 +30,10 @@ internal static class MessageBuilder
             run.Messages.Add(new OutgoingCloudEvent
             {
                 Id = id,
-                Time = run.ReceivedAt,
                 Envelope = envelope,
                 Data = payload,
                 FirstEvent = first,
                 EventCount = count,
-                TraceParent = run.Trace?.TraceParent,
-                TraceId = run.Trace?.TraceParent,
-                TraceState = run.Trace?.TraceState,
             });
         });
         return run.Messages;

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Dapr;
-using Dapr.Client;
 using Grpc.Core;
 using LogDapr.Configuration.Ingest;
 using LogDapr.Configuration.Pipeline;
@@ -25,7 +24,7 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
     private static readonly ResiliencePropertyKey<PublishAttempts> AttemptsKey = new("logdapr.publish.attempts");
 
     private readonly Channel<PendingPublish> queue = Channel.CreateUnbounded<PendingPublish>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly DaprClient dapr;
+    private readonly DaprPublishClient dapr;
     private readonly PipelineOptions pipeline;
     private readonly IngestOptions ingest;
     private readonly TimeProvider time;
@@ -33,7 +32,7 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
     private readonly Task[] workers;
     private readonly ResiliencePipeline retry;
 
-    public PublishBatcher(DaprClient dapr, IOptions<PipelineOptions> pipeline, IOptions<IngestOptions> ingest, TimeProvider time, ILogger<PublishBatcher> logger)
+    public PublishBatcher(DaprPublishClient dapr, IOptions<PipelineOptions> pipeline, IOptions<IngestOptions> ingest, TimeProvider time, ILogger<PublishBatcher> logger)
     {
         this.dapr = dapr;
         this.pipeline = pipeline.Value;

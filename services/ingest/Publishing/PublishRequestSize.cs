@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
+using LogDapr.Contracts.CloudEvents;
+using LogDapr.ServiceDefaults.Publishing;
 
 namespace LogDapr.Ingest.Publishing;
 
@@ -8,14 +10,12 @@ namespace LogDapr.Ingest.Publishing;
 /// The size of a bulk publish as daprd receives it: the serialized gRPC <c>BulkPublishRequest</c> (pubsub_name = 1,
 /// topic = 2, repeated entries = 3, each entry_id = 1, event = 2, content_type = 3), which daprd refuses above its
 /// <c>--max-body-size</c> (4 MiB by default; dapr/dapr v1.16.0 cmd/daprd/options/options.go and pkg/api/grpc/server.go,
-/// grpc MaxRecvMsgSize). Entries are numbered "0", "1", ... and typed application/cloudevents+json, as the Dapr .NET SDK
-/// sends them (DaprClientGrpc.MakeBulkPublishRequest). Pure.
+/// grpc MaxRecvMsgSize). Entries are numbered "0", "1", ... and typed application/cloudevents+json, as
+/// <see cref="DaprPublishClient.BulkRequest"/> sends them. Pure.
 /// </summary>
 internal static class PublishRequestSize
 {
-    public const string EntryContentType = "application/cloudevents+json";
-
-    private static readonly int ContentTypeField = Field(Encoding.UTF8.GetByteCount(EntryContentType));
+    private static readonly int ContentTypeField = Field(Encoding.UTF8.GetByteCount(CloudEventTypes.CloudEventContentType));
 
     /// <summary>The request without entries: the pubsub and topic names.</summary>
     public static int Request(string pubsubName, string topic)

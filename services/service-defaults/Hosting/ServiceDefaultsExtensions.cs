@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Grpc.Net.Client;
 using LogDapr.Configuration;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Observability;
+using LogDapr.ServiceDefaults.Publishing;
 using LogDapr.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -40,13 +41,8 @@ public static class ServiceDefaultsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddDaprClient(dapr => dapr.UseGrpcChannelOptions(new GrpcChannelOptions
-        {
-            ThrowOperationCanceledOnCancellation = true,
-            // gRPC's default reconnect backoff grows to 2 minutes; a restarted sidecar must be usable within a second.
-            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
-            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
-        }));
+        builder.Services.AddDaprClient(dapr => dapr.UseGrpcChannelOptions(DaprSidecarConnection.ChannelOptions()));
+        builder.Services.AddSingleton(sp => new DaprPublishClient(DaprSidecarConnection.FromConfiguration(sp.GetRequiredService<IConfiguration>())));
         builder.Services.AddHealthChecks()
             .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", tags: [HealthEndpoints.ReadyTag]);
         return builder;

@@ -8,7 +8,6 @@ public class PublishBatcherTests
     private static OutgoingCloudEvent Message(int bytes, int first) => new()
     {
         Id = Guid.NewGuid().ToString(),
-        Time = DateTimeOffset.UnixEpoch,
         Envelope = new byte[bytes],
         Data = new byte[bytes],
         FirstEvent = first,

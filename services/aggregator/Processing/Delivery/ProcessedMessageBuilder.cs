@@ -61,14 +61,10 @@ public static class ProcessedMessageBuilder
         return new OutgoingCloudEvent
         {
             Id = id,
-            Time = message.Time,
             Envelope = envelope,
             Data = envelope.AsMemory(dataOffset, data.Length),
             FirstEvent = first,
             EventCount = count,
-            TraceParent = message.TraceParent,
-            TraceId = message.TraceParent,
-            TraceState = head.TraceState,
         };
     }
 }

@@ -1,5 +1,4 @@
 using Dapr;
-using Dapr.Client;
 using LogDapr.Configuration.Pipeline;
 using LogDapr.Configuration.Processing;
 using LogDapr.ServiceDefaults.Publishing;
@@ -12,7 +11,7 @@ namespace LogDapr.Aggregator.Processing.Delivery;
 /// 4 MiB gRPC request limit. Over gRPC a bulk publish is all or nothing (dapr/dapr v1.16.0 pkg/api/grpc/grpc.go), and
 /// every message keeps its id, so publishing a whole delivery again after a failure is safe.
 /// </summary>
-public sealed class ProcessedPublisher(DaprClient dapr, IOptions<PipelineOptions> pipeline, IOptions<ProcessingOptions> processing)
+public sealed class ProcessedPublisher(DaprPublishClient dapr, IOptions<PipelineOptions> pipeline, IOptions<ProcessingOptions> processing)
 {
     /// <summary>daprd's default gRPC request limit is 4 MiB; this leaves room for the request's own framing.</summary>
     private const int MaxRequestBytes = (4 * 1024 * 1024) - (256 * 1024);
