@@ -1,9 +1,16 @@
+using System.Net;
 using System.Text;
 using Dapr;
 using Grpc.Core;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using LogDapr.Ingest.Tests.Support;
 using LogDapr.ServiceDefaults.Hosting;
 using LogDapr.ServiceDefaults.Publishing;
+using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.Ingest.Tests.Publishing;
 
@@ -48,6 +55,78 @@ public sealed class DaprPublishClientTests
         finally
         {
             await sidecar.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_runtime_serving_the_stable_bulk_name_gets_it_and_a_response_listing_failed_entries_fails_the_call()
+    {
+        var daprd = new StableBulkDaprd();
+        await using var app = await StableBulkDaprd.StartAsync(daprd);
+        using var client = new DaprPublishClient(new DaprSidecarConnection(app.Urls.Single(), Token));
+        var messages = new[] { Message(), Message(), Message() };
+
+        daprd.FailEntry = "1";
+        var failed = await Assert.ThrowsAsync<DaprException>(() => client.PublishAsync(PubSub, "logs", messages, CancellationToken.None));
+        Assert.Contains("1 of 3 entries were not published", failed.Message, StringComparison.Ordinal);
+
+        daprd.FailEntry = null;
+        await client.PublishAsync(PubSub, "logs", messages, CancellationToken.None);
+
+        Assert.Equal(2, daprd.Requests.Count);
+        Assert.All(daprd.Requests, request =>
+        {
+            Assert.Equal(["0", "1", "2"], request.Entries.Select(e => e.EntryId));
+            Assert.Equal(messages.Select(m => Encoding.UTF8.GetString(m.Envelope.Span)), request.Entries.Select(e => e.Event.ToStringUtf8()));
+            Assert.All(request.Entries, e => Assert.Equal("application/cloudevents+json", e.ContentType));
+        });
+        Assert.All(daprd.Tokens, token => Assert.Equal(Token, token));
+    }
+
+    /// <summary>
+    /// daprd 1.17+ as far as bulk publish goes: the stable name served, the deprecated one not (Kestrel answers 404, which
+    /// gRPC reads as Unimplemented). The gRPC framing is written by hand: Dapr.Protos carries no server base class.
+    /// </summary>
+    private sealed class StableBulkDaprd
+    {
+        public string? FailEntry { get; set; }
+
+        public List<DaprProto.BulkPublishRequest> Requests { get; } = [];
+
+        public List<string?> Tokens { get; } = [];
+
+        public static async Task<WebApplication> StartAsync(StableBulkDaprd daprd)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+            var app = builder.Build();
+            app.MapPost("/dapr.proto.runtime.v1.Dapr/BulkPublishEvent", daprd.BulkPublishAsync);
+            await app.StartAsync();
+            return app;
+        }
+
+        private async Task BulkPublishAsync(HttpContext context)
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            // One message: a compression flag, a 4-byte big-endian length, the protobuf.
+            var request = DaprProto.BulkPublishRequest.Parser.ParseFrom(body.ToArray().AsSpan(5));
+            Requests.Add(request);
+            Tokens.Add(context.Request.Headers["dapr-api-token"].ToString());
+
+            var response = new DaprProto.BulkPublishResponse();
+            if (FailEntry is { } entry)
+            {
+                response.FailedEntries.Add(new DaprProto.BulkPublishResponseFailedEntry { EntryId = entry, Error = "broker refused" });
+            }
+
+            var payload = response.ToByteArray();
+            var frame = new byte[5 + payload.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+            payload.CopyTo(frame, 5);
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(frame);
+            context.Response.AppendTrailer("grpc-status", "0");
         }
     }
 
