@@ -87,7 +87,8 @@ public sealed record PreparedEvent(TopicMessage Message, byte[] Payload, ReadOnl
                     return null;
                 }
 
-                if (!GoJsonReencoder.TryReencode(payload, out var reencoded, out var error))
+                // From the document just parsed: the message is read once, as daprd's json.Unmarshal reads it once.
+                if (!GoJsonReencoder.TryReencode(cloudEvent, payload.Length, out var reencoded, out var error))
                 {
                     failure = PrepareFailure.Undecodable;
                     reason = $"message {message.Seq}: error deserializing cloud event ({error})";

@@ -41,11 +41,38 @@ public static class GoJsonReencoder
     internal static bool TryReencode(byte[] json, bool fastPaths, out ReadOnlyMemory<byte> encoded, out string? error)
     {
         encoded = ReadOnlyMemory<byte>.Empty;
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 10_000 });
-            var output = new ArrayBufferWriter<byte>(json.Length + 16);
-            Write(document.RootElement, output, fastPaths);
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 10_000 });
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+
+        using (document)
+        {
+            return TryReencode(document.RootElement, json.Length, fastPaths, out encoded, out error);
+        }
+    }
+
+    /// <summary>
+    /// Re-encodes a value already parsed (the delivery path reads the CloudEvent's attributes from the same document),
+    /// so the bytes are parsed once; false (with the reason) where Go's decode would fail.
+    /// </summary>
+    /// <param name="sizeHint">The length of the JSON the value was parsed from: the output is about as long.</param>
+    public static bool TryReencode(JsonElement value, int sizeHint, out ReadOnlyMemory<byte> encoded, out string? error) =>
+        TryReencode(value, sizeHint, fastPaths: true, out encoded, out error);
+
+    private static bool TryReencode(JsonElement value, int sizeHint, bool fastPaths, out ReadOnlyMemory<byte> encoded, out string? error)
+    {
+        encoded = ReadOnlyMemory<byte>.Empty;
+        try
+        {
+            var output = new ArrayBufferWriter<byte>(sizeHint + 16);
+            Write(value, output, fastPaths);
             // The writer's own array, not a copy: sized for the input, it rarely grows (Go writes < > & as six-byte escapes).
             encoded = output.WrittenMemory;
             error = null;
