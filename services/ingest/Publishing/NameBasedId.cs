@@ -17,13 +17,7 @@ public sealed class NameBasedId : IDisposable
 
     public NameBasedId(string tag) => Add(tag);
 
-    public NameBasedId Add(string part)
-    {
-        var bytes = Encoding.UTF8.GetBytes(part);
-        Add(bytes.Length);
-        hash.AppendData(bytes);
-        return this;
-    }
+    public NameBasedId Add(string part) => Add(Encoding.UTF8.GetBytes(part));
 
     /// <summary>The same part as <see cref="Add(string)"/> of the text these UTF-8 bytes spell.</summary>
     public NameBasedId Add(ReadOnlySpan<byte> utf8)
