@@ -2,7 +2,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using LogDapr.Processing.Enrichment;
-using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.Sidecar;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.Aggregator.Enrichment;

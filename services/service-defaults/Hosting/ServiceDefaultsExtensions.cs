@@ -4,6 +4,7 @@ using LogDapr.Configuration.Pipeline;
 using LogDapr.ServiceDefaults.Health;
 using LogDapr.ServiceDefaults.Observability;
 using LogDapr.ServiceDefaults.Publishing;
+using LogDapr.ServiceDefaults.Sidecar;
 using LogDapr.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

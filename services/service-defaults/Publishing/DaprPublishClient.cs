@@ -2,7 +2,7 @@ using Dapr;
 using Google.Protobuf;
 using Grpc.Core;
 using LogDapr.Contracts.CloudEvents;
-using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.Sidecar;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace LogDapr.ServiceDefaults.Publishing;

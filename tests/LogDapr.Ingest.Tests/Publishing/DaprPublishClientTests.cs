@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using LogDapr.Ingest.Tests.Support;
-using LogDapr.ServiceDefaults.Hosting;
+using LogDapr.ServiceDefaults.Sidecar;
 using LogDapr.ServiceDefaults.Publishing;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 

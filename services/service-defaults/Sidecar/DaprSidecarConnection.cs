@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
 
-namespace LogDapr.ServiceDefaults.Hosting;
+namespace LogDapr.ServiceDefaults.Sidecar;
 
 /// <summary>
 /// A gRPC channel to the Dapr sidecar for the clients that speak daprd's API directly (the SDK hides what they need),
