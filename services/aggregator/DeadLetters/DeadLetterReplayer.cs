@@ -3,7 +3,6 @@ using Dapr;
 using LogDapr.Aggregator.Audit;
 using LogDapr.ServiceDefaults.Publishing;
 using LogDapr.Aggregator.Sink;
-using LogDapr.Contracts.CloudEvents;
 using LogDapr.Contracts.Events;
 using LogDapr.Configuration.Pipeline;
 using Microsoft.Extensions.Options;
