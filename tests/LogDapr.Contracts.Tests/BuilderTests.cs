@@ -48,17 +48,18 @@ public sealed class BuilderTests
     {
         var fields = Gen.Select(Optional, Gen.Frequency((1, Gen.Const((long?)null)), (3, Gen.Long[-7200, 7200].Select(s => (long?)ReceivedAt.AddSeconds(s).UtcTicks))),
             Gen.Frequency((1, Gen.Const((Severity?)null)), (5, Gen.Enum<Severity>().Select(s => (Severity?)s))), Optional, Optional, Optional);
-        Gen.Select(fields, Hex, Hex, Attributes, Gen.Bool, Gen.Bool).Sample((f, traceId, spanId, attributes, tight, withDefault) =>
+        Gen.Select(fields, Optional, Hex, Hex, Attributes, Gen.Bool, Gen.Bool).Sample((f, id, traceId, spanId, attributes, tight, withDefault) =>
         {
             var (tenant, ticks, severity, service, message, host) = f;
             var limits = tight ? Tight : LogEventLimits.Default;
             var defaultTenant = withDefault ? "dflt" : null;
 
-            var json = Json(tenant, ticks, severity, service, message, host, traceId, spanId, attributes);
+            var json = Json(id, tenant, ticks, severity, service, message, host, traceId, spanId, attributes);
             var read = new LogEventReader(limits).Read(json, PayloadFormat.Ndjson, ReceivedAt, i => "id-" + i, defaultTenant);
 
             var builder = new LogEventBuilder(limits, ReceivedAt, i => "id-" + i, defaultTenant: defaultTenant);
             builder.Start();
+            if (id is not null) { builder.Id(id); }
             if (tenant is not null) { builder.TenantId(tenant); }
             if (ticks is { } t) { builder.Timestamp(t); }
             if (severity is { } s) { builder.Severity(s); }
@@ -105,13 +106,14 @@ public sealed class BuilderTests
         Assert.Contains("default tenant \"no tenant\"", ex.Message, StringComparison.Ordinal);
     }
 
-    private static byte[] Json(string? tenant, long? ticks, Severity? severity, string? service, string? message, string? host,
+    private static byte[] Json(string? id, string? tenant, long? ticks, Severity? severity, string? service, string? message, string? host,
         string? traceId, string? spanId, (string Key, object Value)[] attributes)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
         {
             writer.WriteStartObject();
+            Write(writer, LogEventFields.Id, id);
             Write(writer, LogEventFields.TenantId, tenant);
             if (ticks is { } t)
             {

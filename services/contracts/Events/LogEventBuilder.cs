@@ -10,7 +10,7 @@ namespace LogDapr.Contracts.Events;
 /// Per event: <see cref="Start"/>, then each field setter at most once (a second call is a duplicate-field error, as in
 /// JSON), attributes in the order they would appear in the event's <c>attributes</c> object, then <see cref="Finish"/>.
 /// Errors come out in the order the setters were called, then the missing required fields, then the attribute count:
-/// call the setters in LogEvent v1 field order (tenant_id, timestamp, severity, service, message, host, trace_id,
+/// call the setters in LogEvent v1 field order (id, tenant_id, timestamp, severity, service, message, host, trace_id,
 /// span_id, attributes) to get the reader's order for the same object.
 /// </remarks>
 public sealed class LogEventBuilder
@@ -33,7 +33,7 @@ public sealed class LogEventBuilder
 
     private Set seen;
     private int attributeCount;
-    private string? tenantId, service, message, host, traceId, spanId;
+    private string? id, tenantId, service, message, host, traceId, spanId;
     private long timestampTicks;
     private Severity severity;
 
@@ -68,6 +68,7 @@ public sealed class LogEventBuilder
         Host = 32,
         TraceId = 64,
         SpanId = 128,
+        Id = 256,
     }
 
     /// <summary>Begins an event (forgets the previous one).</summary>
@@ -77,9 +78,18 @@ public sealed class LogEventBuilder
         attributes.Clear();
         seen = Set.None;
         attributeCount = 0;
-        tenantId = service = message = host = traceId = spanId = null;
+        id = tenantId = service = message = host = traceId = spanId = null;
         timestampTicks = receivedAtUtc.UtcTicks;
         severity = default;
+    }
+
+    /// <summary>The event's own id, as a LogEvent's <c>id</c>; without one it gets a new id (<see cref="LogEvent.IdGenerated"/>).</summary>
+    public void Id(string value)
+    {
+        if (First(Set.Id, LogEventFields.Id))
+        {
+            id = EventRules.Id(value, LogEventFields.Id, limits, errors);
+        }
     }
 
     public void TenantId(string value)
@@ -229,8 +239,8 @@ public sealed class LogEventBuilder
         }
         accepted = new LogEvent
         {
-            Id = EventRules.NewId(receivedAtUtc, newEventId, index),
-            IdGenerated = true,
+            Id = id ?? EventRules.NewId(receivedAtUtc, newEventId, index),
+            IdGenerated = id is null,
             TenantId = tenantId!,
             Timestamp = new DateTimeOffset(timestampTicks, TimeSpan.Zero),
             Severity = severity,

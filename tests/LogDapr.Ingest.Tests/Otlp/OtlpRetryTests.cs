@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Net;
 using LogDapr.Ingest.Protocols.Otlp.Wire;
 using LogDapr.Ingest.Tests.Support;
@@ -20,6 +21,36 @@ public sealed class OtlpRetryTests(SidecarFixture sidecar, RedisFixture redis) :
         Assert.Equal("1", response.Headers.RetryAfter!.ToString());
         Assert.Equal((int)Grpc.Core.StatusCode.Unavailable, status.Code);
         Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(status.Details).Unpack<RetryInfo>().RetryDelay.ToTimeSpan());
+    }
+
+    [Fact]
+    public async Task An_export_whose_publish_was_not_confirmed_is_retried_and_publishes_the_same_ids_again()
+    {
+        // The broker stores each publish but confirms it after 4 s: past a 2 s publish bound, within a 10 s one (as in
+        // ElasticsearchBulkRetryTests). The exporter's retry sends the same bytes.
+        var chaos = new SidecarFixture(["--chaos-publish-ack-delay", "4s"]);
+        await chaos.InitializeAsync();
+        try
+        {
+            var settings = new Dictionary<string, string> { ["Ingest:DefaultTenant"] = "acme", ["Ingest:EventsPerMessage"] = "1" };
+            using var impatient = new IngestFactory(chaos.GrpcPort, chaos.HttpPort, new Dictionary<string, string>(settings) { ["Ingest:PublishTimeout"] = "00:00:02" });
+            using var patient = new IngestFactory(chaos.GrpcPort, chaos.HttpPort, new Dictionary<string, string>(settings) { ["Ingest:PublishTimeout"] = "00:00:10" });
+            var bytes = OtlpRequests.Request("api", null, OtlpRequests.Record("a"), OtlpRequests.Record("b")).ToByteArray();
+
+            using var first = await impatient.CreateClient().PostAsync("/v1/logs", OtlpRequests.Protobuf(bytes));
+            using var retry = await patient.CreateClient().PostAsync("/v1/logs", OtlpRequests.Protobuf(bytes));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            // Both attempts reached the broker: the same two messages twice, whose ids come from the records
+            // (OtlpRecordIdsTests), so the aggregator counts them once. The journal holds two distinct ids.
+            Assert.Equal(4, await chaos.PublishedAsync("logs"));
+            Assert.Equal(["a", "b"], chaos.PublishedEvents().Select(e => e.GetProperty("message").GetString()!).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            await chaos.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal static class LokiEventIds
     public static string For(string tenant, IReadOnlyList<KeyValuePair<string, string>> labels, string nanos, string line,
         IReadOnlyList<KeyValuePair<string, string>> metadata, int occurrence)
     {
-        using var name = new NameBasedId(Tag);
+        using var name = new NameBasedId(Tag, NameDigest.XxHash128);
         name.Add(tenant).Add(labels.Count);
         foreach (var (key, value) in labels)
         {

@@ -76,6 +76,7 @@ internal sealed class OtlpEvents : IDecodedEvents
         var mapping = reader.Mapping;
         var separator = mapping.Separator;
         var builder = new LogEventBuilder(reader.Limits, receivedAt, newEventId, mapping, defaultTenant);
+        using var ids = new OtlpRecordIds();
         var accepted = new List<LogEvent>(Records);
         List<RejectedEvent>? rejected = null;
         var shared = new Attributes();
@@ -144,7 +145,7 @@ internal sealed class OtlpEvents : IDecodedEvents
                     var fields = new RecordFields(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano, (int)record.SeverityNumber,
                         record.SeverityText, OtlpTranscoder.Message(record.Body), OtlpTranscoder.Id(record.TraceId.Span, idsAsJson),
                         OtlpTranscoder.Id(record.SpanId.Span, idsAsJson), record.EventName);
-                    if (Build(builder, fields, service, host, tenant, attributes, index, out var logEvent, out var rejection))
+                    if (Build(builder, ids, fields, service, host, tenant, attributes, index, out var logEvent, out var rejection))
                     {
                         accepted.Add(logEvent!);
                     }
@@ -166,10 +167,15 @@ internal sealed class OtlpEvents : IDecodedEvents
         string EventName);
 
     /// <summary>The record's fields in LogEvent v1 order, so errors come out in the order the reader gives them.</summary>
-    internal static bool Build(LogEventBuilder builder, in RecordFields record, string service, string? host, string? tenant, Attributes attributes, int index,
-        out LogEvent? logEvent, out RejectedEvent? rejection)
+    internal static bool Build(LogEventBuilder builder, OtlpRecordIds ids, in RecordFields record, string service, string? host, string? tenant,
+        Attributes attributes, int index, out LogEvent? logEvent, out RejectedEvent? rejection)
     {
         builder.Start();
+        if (ids.For(tenant, record, service, host, attributes.Entries) is { } id)
+        {
+            builder.Id(id);
+        }
+
         if (tenant is not null)
         {
             builder.TenantId(tenant);

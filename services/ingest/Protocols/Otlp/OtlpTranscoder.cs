@@ -67,6 +67,7 @@ internal static class OtlpTranscoder
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         var resourceAttributes = new Dictionary<string, AnyValue>(StringComparer.Ordinal);
         var attributes = new Dictionary<string, AnyValue>(StringComparer.Ordinal);
+        using var recordIds = new RecordIds();
         foreach (var resourceLogs in request.ResourceLogs)
         {
             resourceAttributes.Clear();
@@ -127,7 +128,7 @@ internal static class OtlpTranscoder
                         Flatten(kv.Key, kv.Value, separator, attributes);
                     }
 
-                    WriteRecord(writer, record, service ?? UnknownService, host, tenant, attributes, idsAsJson);
+                    WriteRecord(writer, record, service ?? UnknownService, host, tenant, attributes, idsAsJson, recordIds);
                     writer.Flush();
                     output.Write("\n"u8);
                     writer.Reset(output);
@@ -166,35 +167,41 @@ internal static class OtlpTranscoder
     }
 
     private static void WriteRecord(Utf8JsonWriter writer, LogRecord record, string service, string? host, string? tenant,
-        Dictionary<string, AnyValue> attributes, bool idsAsJson)
+        Dictionary<string, AnyValue> attributes, bool idsAsJson, RecordIds recordIds)
     {
+        var fields = new OtlpEvents.RecordFields(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano, (int)record.SeverityNumber,
+            record.SeverityText, Message(record.Body), Id(record.TraceId, idsAsJson), Id(record.SpanId, idsAsJson), record.EventName);
         writer.WriteStartObject();
+        if (recordIds.For(tenant, fields, service, host, attributes) is { } id)
+        {
+            writer.WriteString(LogEventFields.Id, id);
+        }
+
         if (tenant is not null)
         {
             writer.WriteString(LogEventFields.TenantId, tenant);
         }
 
-        var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
-        if (nanos != 0)
+        if (fields.Nanos != 0)
         {
-            var time = DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
+            var time = DateTimeOffset.UnixEpoch.AddTicks((long)(fields.Nanos / 100));
             writer.WriteString(LogEventFields.Timestamp, time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         }
 
-        writer.WriteString(LogEventFields.Severity, Severity((int)record.SeverityNumber, record.SeverityText, out var keepText));
+        writer.WriteString(LogEventFields.Severity, Severity(fields.SeverityNumber, fields.SeverityText, out var keepText));
         writer.WriteString(LogEventFields.Service, service);
-        writer.WriteString(LogEventFields.Message, Message(record.Body));
+        writer.WriteString(LogEventFields.Message, fields.Message);
         if (host is not null)
         {
             writer.WriteString(LogEventFields.Host, host);
         }
 
-        if (Id(record.TraceId, idsAsJson) is { } traceId)
+        if (fields.TraceId is { } traceId)
         {
             writer.WriteString(LogEventFields.TraceId, traceId);
         }
 
-        if (Id(record.SpanId, idsAsJson) is { } spanId)
+        if (fields.SpanId is { } spanId)
         {
             writer.WriteString(LogEventFields.SpanId, spanId);
         }
@@ -358,5 +365,30 @@ internal static class OtlpTranscoder
         {
             writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary><see cref="OtlpRecordIds"/> of the attributes as the transcoder holds them (values as <see cref="OtlpEvents.Value"/> gives them).</summary>
+    private sealed class RecordIds : IDisposable
+    {
+        private readonly OtlpRecordIds ids = new();
+        private readonly List<KeyValuePair<string, OtlpEvents.Value>> values = [];
+
+        public string? For(string? tenant, in OtlpEvents.RecordFields record, string service, string? host, Dictionary<string, AnyValue> attributes)
+        {
+            if (record.Nanos == 0)
+            {
+                return null;
+            }
+
+            values.Clear();
+            foreach (var (key, value) in attributes)
+            {
+                values.Add(new(key, OtlpEvents.Value.Of(value)));
+            }
+
+            return ids.For(tenant, record, service, host, values);
+        }
+
+        public void Dispose() => ids.Dispose();
     }
 }

@@ -20,12 +20,16 @@ internal sealed class OtlpWireEvents(ReadOnlyMemory<byte> message, int records) 
     public int Records { get; } = records;
 
     public ParseResult Read(LogEventReader reader, DateTimeOffset receivedAt, Func<int, string>? newEventId, string? defaultTenant)
-        => new Walk(reader, receivedAt, newEventId, defaultTenant, Records).Run(message.Span);
+    {
+        using var walk = new Walk(reader, receivedAt, newEventId, defaultTenant, Records);
+        return walk.Run(message.Span);
+    }
 
     /// <summary>One read of the message: the builder, the attribute sets and the strings kept for reuse.</summary>
-    private sealed class Walk(LogEventReader reader, DateTimeOffset receivedAt, Func<int, string>? newEventId, string? defaultTenant, int records)
+    private sealed class Walk(LogEventReader reader, DateTimeOffset receivedAt, Func<int, string>? newEventId, string? defaultTenant, int records) : IDisposable
     {
         private readonly LogEventBuilder builder = new(reader.Limits, receivedAt, newEventId, reader.Mapping, defaultTenant);
+        private readonly OtlpRecordIds ids = new();
         private readonly List<LogEvent> accepted = new(records);
         private readonly OtlpEvents.Attributes resourceAttributes = new();
         private readonly OtlpEvents.Attributes shared = new();
@@ -55,6 +59,8 @@ internal sealed class OtlpWireEvents(ReadOnlyMemory<byte> message, int records) 
 
             return new ParseResult { Accepted = accepted, Rejected = (IReadOnlyList<RejectedEvent>?)rejected ?? [] };
         }
+
+        public void Dispose() => ids.Dispose();
 
         private void ResourceLogs(ReadOnlySpan<byte> message)
         {
@@ -245,7 +251,7 @@ internal sealed class OtlpWireEvents(ReadOnlyMemory<byte> message, int records) 
 
             var recordFields = new OtlpEvents.RecordFields(time != 0 ? time : observed, severityNumber, severityText, body,
                 OtlpTranscoder.Id(traceId, idsAsJson: false), OtlpTranscoder.Id(spanId, idsAsJson: false), eventName);
-            if (OtlpEvents.Build(builder, recordFields, service, host, tenant, attributes, index, out var logEvent, out var rejection))
+            if (OtlpEvents.Build(builder, ids, recordFields, service, host, tenant, attributes, index, out var logEvent, out var rejection))
             {
                 accepted.Add(logEvent!);
             }
