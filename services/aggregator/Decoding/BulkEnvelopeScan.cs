@@ -6,13 +6,17 @@ namespace LogDapr.Aggregator.Decoding;
 /// Where the parts of a bulk envelope are, found by one pass of a validating reader over the delivery body without
 /// building a document of it. A bulk delivery is ~10 MB (100 messages of 500 events); one <see cref="JsonDocument"/> of
 /// it rents a metadata buffer larger than the body from the shared ArrayPool, which keeps such buffers for the life of the
-/// process (five 16 MB ones in a heap snapshot of a draining aggregator). Each entry is then parsed on its own, so a
-/// delivery's buffers are the size of one message.
+/// process (five 16 MB ones in a heap snapshot of a draining aggregator). The same pass reads the usual entries
+/// (<see cref="ScannedEntry"/>), whose data is then counted without another parse; any other entry is parsed on its own,
+/// so a delivery's buffers are the size of one message.
 /// </summary>
-/// <param name="Entries">Each element of the last <c>entries</c> member, as (offset, length) in the body; null when it is not an array.</param>
+/// <param name="Entries">Each element of the last <c>entries</c> member; null when it is not an array.</param>
 /// <param name="Topic">The last <c>topic</c> member's value, as (offset, length) in the body, if any.</param>
-internal sealed record BulkEnvelopeScan(List<(int Offset, int Length)>? Entries, (int Offset, int Length)? Topic)
+internal sealed record BulkEnvelopeScan(List<BulkEnvelopeScan.Entry>? Entries, (int Offset, int Length)? Topic)
 {
+    /// <summary>An element of <c>entries</c>: its (offset, length) in the body, and what the same pass read of it, when it is the usual kind.</summary>
+    internal readonly record struct Entry(int Offset, int Length, ScannedEntry? Scanned);
+
     /// <summary>
     /// Scans <paramref name="body"/>. Null when it is not a bulk envelope (not an object, no <c>entries</c>, or a
     /// <c>specversion</c>, i.e. a single CloudEvent) or not JSON within <paramref name="maxDepth"/>: the caller's
@@ -28,7 +32,7 @@ internal sealed record BulkEnvelopeScan(List<(int Offset, int Length)>? Entries,
                 return null;
             }
 
-            List<(int, int)>? entries = null;
+            List<Entry>? entries = null;
             (int, int)? topic = null;
             var hasEntries = false;
             var hasSpecVersion = false;
@@ -72,14 +76,14 @@ internal sealed record BulkEnvelopeScan(List<(int Offset, int Length)>? Entries,
         }
     }
 
-    private static List<(int, int)> ReadElements(ref Utf8JsonReader reader)
+    private static List<Entry> ReadElements(ref Utf8JsonReader reader)
     {
-        var elements = new List<(int, int)>();
+        var elements = new List<Entry>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var start = checked((int)reader.TokenStartIndex);
-            reader.Skip();
-            elements.Add((start, checked((int)reader.BytesConsumed) - start));
+            var scanned = ScannedEntry.Read(ref reader);
+            elements.Add(new Entry(start, checked((int)reader.BytesConsumed) - start, scanned));
         }
 
         return elements;

@@ -91,7 +91,7 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
     }
 
     /// <summary><see cref="DecodeEntries(JsonElement, JsonElement, DateTimeOffset, bool, ReadOnlyMemory{byte})"/> from a scan: one small document per entry.</summary>
-    private List<DecodedMessage> DecodeEntries(ReadOnlyMemory<byte> body, (int Offset, int Length)? topicRange, List<(int Offset, int Length)> entries, DateTimeOffset now, bool keepRawEvents)
+    private List<DecodedMessage> DecodeEntries(ReadOnlyMemory<byte> body, (int Offset, int Length)? topicRange, List<BulkEnvelopeScan.Entry> entries, DateTimeOffset now, bool keepRawEvents)
     {
         string? topic = null;
         if (topicRange is { } range)
@@ -101,8 +101,14 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         }
 
         var messages = new List<DecodedMessage>(entries.Count);
-        foreach (var (offset, length) in entries)
+        foreach (var (offset, length, scanned) in entries)
         {
+            if (scanned is not null)
+            {
+                messages.Add(DecodeScanned(scanned, topic, now, keepRawEvents, body));
+                continue;
+            }
+
             // Parsed over the body's memory, not a copy: a counted message keeps its slice of the body (Delivered).
             using var entry = JsonDocument.Parse(body.Slice(offset, length), new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (DecodeEntry(entry.RootElement, topic, now, keepRawEvents, body) is { } message)
@@ -204,56 +210,77 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
             return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, dataError);
         }
 
+        return DecodeData(entryId, id, time, topic, JsonMarshal.GetRawUtf8Value(cloudEvent), data, body);
+    }
+
+    /// <summary>An entry the envelope scan read (<see cref="ScannedEntry"/>): what <see cref="DecodeCloudEvent"/> gives for it, without a document.</summary>
+    private DecodedMessage DecodeScanned(ScannedEntry entry, string? topic, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)
+    {
+        var rawEvent = body.Span.Slice(entry.Event.Offset, entry.Event.Length);
+        var message = DecodeData(entry.EntryId, entry.Id, entry.Time ?? now, entry.Topic ?? topic, rawEvent,
+            body.Span.Slice(entry.Data.Offset, entry.Data.Length), body);
+        if (keepRawEvents && message.RawEvent is null)
+        {
+            message = message with { RawEvent = Encoding.UTF8.GetString(rawEvent) };
+        }
+
+        return entry.TraceParent is null ? message : message with { TraceParent = entry.TraceParent, TraceState = entry.TraceState };
+    }
+
+    /// <summary>A CloudEvent's data read into events (or counted), once its id, time and topic are known.</summary>
+    /// <param name="rawEvent">The CloudEvent as delivered.</param>
+    private DecodedMessage DecodeData(string entryId, string id, DateTimeOffset time, string? topic, ReadOnlySpan<byte> rawEvent, ReadOnlySpan<byte> data,
+        ReadOnlyMemory<byte> body)
+    {
         if (counter is not null)
         {
-            return Count(entryId, id, time, topic, cloudEvent, data, body);
+            return Count(entryId, id, time, topic, rawEvent, data, body);
         }
 
         var parsed = reader.Read(data, PayloadFormat.Json, time);
         if (parsed.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (parsed.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(parsed.Rejected, parsed.Total)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, DescribeRejections(parsed.Rejected, parsed.Total)) { Tenant = TenantHint.From(data) };
         }
 
         if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
         return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
     }
 
     /// <summary>The counting twin of the full read above: the same outcomes and reasons, in that order, without events.</summary>
-    private DecodedMessage Count(string entryId, string id, DateTimeOffset time, string? topic, JsonElement cloudEvent, ReadOnlySpan<byte> data, ReadOnlyMemory<byte> body)
+    private DecodedMessage Count(string entryId, string id, DateTimeOffset time, string? topic, ReadOnlySpan<byte> rawEvent, ReadOnlySpan<byte> data, ReadOnlyMemory<byte> body)
     {
         var counted = new List<CountedEvent>();
         var result = counter!.Count(data, PayloadFormat.Json, time, counted);
         if (result.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (result.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, DescribeRejections(result.Rejected, result.Total)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, DescribeRejections(result.Rejected, result.Total)) { Tenant = TenantHint.From(data) };
         }
 
         if (StoredLimits.CountedProblem(counted) is { } eventProblem)
         {
-            return new DecodedMessage(entryId, id, time, topic, RawText(cloudEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
-        var raw = JsonMarshal.GetRawUtf8Value(cloudEvent);
-        var inBody = body.Span.Overlaps(raw, out var offset);
-        return new DecodedMessage(entryId, id, time, topic, inBody ? null : RawText(cloudEvent), null, null)
+        var inBody = body.Span.Overlaps(rawEvent, out var offset);
+        return new DecodedMessage(entryId, id, time, topic, inBody ? null : Encoding.UTF8.GetString(rawEvent), null, null)
         {
             Counted = counted,
-            Delivered = inBody ? body.Slice(offset, raw.Length) : default,
+            Delivered = inBody ? body.Slice(offset, rawEvent.Length) : default,
             Tenant = SingleTenant(counted, static e => e.TenantId),
         };
     }

@@ -27,13 +27,24 @@ public class DeliveryDecoderPropertyTests
         Event.Array[1, 3].Select(events => "{\"events\":[" + string.Join(",", events) + "]}"),
         Gen.OneOf<string>("[]", "42", "\"not json\""));
 
-    private static readonly Gen<string> CloudEvent = Gen.Select(Gen.OneOf<string>("m-1", "m-2", "", "m\\u002d3"), Data, Gen.OneOf<string>("", ",\"time\":\"2026-11-22T11:59:30Z\"", ",\"time\":\"yesterday\"", ",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"topic\":\"inner\""),
-        (id, data, extra) => $$"""{"specversion":"1.0","id":"{{id}}","source":"s","type":"t","datacontenttype":"application/json"{{extra}},"data":{{data}}}""");
+    // Attributes the envelope scan reads itself (ScannedEntry) in every shape: duplicated (the last counts), escaped,
+    // of the wrong type, and the data kinds it leaves to the document path.
+    private static readonly Gen<string> Extra = Gen.OneOf<string>("", ",\"time\":\"2026-11-22T11:59:30Z\"", ",\"time\":\"yesterday\"", ",\"time\":5",
+        ",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"topic\":\"inner\"", ",\"traceid\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"tracestate\":\"k=v\"",
+        ",\"tracestate\":\"k=v\"", ",\"traceparent\":7,\"tracestate\":\"k=v\"", ",\"topic\":{\"a\":1}", ",\"t\\u006fpic\":\"escaped\"", ",\"id\":\"m-9\"", ",\"id\":7", ",\"id\":\"\"",
+        ",\"data_base64\":\"W10=\"", ",\"data_base64\":\"%%\"", ",\"data_base64\":1", ",\"data\":null", ",\"data\":[{\"x\":1}]", ",\"d\\u0061ta\":[]", ",\"id\":\"\\ud800\"");
+
+    private static readonly Gen<string> CloudEvent = Gen.Select(Gen.OneOf<string>("m-1", "m-2", "", "m\\u002d3"), Data, Extra.Array[0, 2].Select(string.Concat), Gen.Bool,
+        (id, data, extra, extraLast) => extraLast
+            ? $$"""{"specversion":"1.0","id":"{{id}}","source":"s","type":"t","datacontenttype":"application/json","data":{{data}}{{extra}}}"""
+            : $$"""{"specversion":"1.0","id":"{{id}}","source":"s","type":"t","datacontenttype":"application/json"{{extra}},"data":{{data}}}""");
 
     private static readonly Gen<string> Entry = Gen.Frequency(
-        (6, Gen.Select(Gen.OneOf<string>("\"e1\"", "\"e2\"", "7", "\"e\\u0033\""), CloudEvent, (entryId, ce) => $$"""{"entryId":{{entryId}},"event":{{ce}},"contentType":"application/cloudevents+json"}""")),
+        (6, Gen.Select(Gen.OneOf<string>("\"e1\"", "\"e2\"", "7", "\"e\\u0033\"", "\"\\udc00\""), CloudEvent, (entryId, ce) => $$"""{"entryId":{{entryId}},"event":{{ce}},"contentType":"application/cloudevents+json"}""")),
         (1, CloudEvent.Select(ce => $$"""{"entryId":"e4","event":{{JsonSerializer.Serialize(ce)}}}""")),
-        (1, Gen.OneOf<string>("""{"entryId":"e5"}""", """{"event":{}}""", "3", "[]", """{"entryId":"e6","event":"nope"}""")));
+        (1, Gen.OneOf<string>("""{"entryId":"e5"}""", """{"event":{}}""", "3", "[]", """{"entryId":"e6","event":"nope"}""",
+            """{"entryId":"e7","event":{"id":"m-1","data":[]},"event":[]}""", """{"event":{"id":"m-1","data":[]},"entryId":"e8","entryId":null}""",
+            """{"entryId":"e9","event":[],"event":{"id":"m-7","data":[]}}""")));
 
     private static readonly Gen<string> Member = Gen.Frequency(
         (4, Entry.Array[0, 4].Select(entries => "\"entries\":[" + string.Join(" , ", entries) + "]")),
@@ -64,7 +75,7 @@ public class DeliveryDecoderPropertyTests
                     Assert.Equal(Describe(document), Describe(scanned));
                 }
             }
-        }, iter: 3_000);
+        }, iter: 6_000);
     }
 
     private static string Describe(DecodedDelivery? delivery) => delivery is null
