@@ -107,7 +107,7 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         // The earliest deadline bounds the whole call: a request must have its answer within its own bound.
         var deadline = batch.Min(p => p.Deadline);
         var failures = new Dictionary<OutgoingCloudEvent, string>(ReferenceEqualityComparer.Instance);
-        foreach (var bulk in Split(batch.SelectMany(p => p.Messages), ingest.MaxMessagesPerPublish, ingest.MaxPublishRequestBytes, pipeline.PubSubName, pipeline.Topic))
+        foreach (var bulk in PublishBulks.Split(batch.SelectMany(p => p.Messages), ingest.MaxMessagesPerPublish, ingest.MaxPublishRequestBytes, pipeline.PubSubName, pipeline.Topic))
         {
             if (await PublishBulkAsync(bulk, deadline).ConfigureAwait(false) is { } reason)
             {
@@ -122,38 +122,6 @@ internal sealed partial class PublishBatcher : IAsyncDisposable
         {
             var failed = pending.Messages.FirstOrDefault(failures.ContainsKey);
             pending.Complete(failed is null ? PublishOutcome.Published : PublishOutcome.NotConfirmed(failures[failed]));
-        }
-    }
-
-    /// <summary>
-    /// Splits messages, in order, into calls of at most <paramref name="maxMessages"/> messages whose serialized
-    /// request (<see cref="PublishRequestSize"/>) stays within <paramref name="maxRequestBytes"/>; a message too large
-    /// for that goes alone. Pure.
-    /// </summary>
-    public static IEnumerable<List<OutgoingCloudEvent>> Split(
-        IEnumerable<OutgoingCloudEvent> messages, int maxMessages, long maxRequestBytes, string pubsubName, string topic)
-    {
-        var empty = PublishRequestSize.Request(pubsubName, topic);
-        var bulk = new List<OutgoingCloudEvent>();
-        long bytes = empty;
-        foreach (var message in messages)
-        {
-            var entry = PublishRequestSize.Entry(bulk.Count, message.Envelope.Length);
-            if (bulk.Count > 0 && (bulk.Count >= maxMessages || bytes + entry > maxRequestBytes))
-            {
-                yield return bulk;
-                bulk = [];
-                bytes = empty;
-                entry = PublishRequestSize.Entry(0, message.Envelope.Length);
-            }
-
-            bulk.Add(message);
-            bytes += entry;
-        }
-
-        if (bulk.Count > 0)
-        {
-            yield return bulk;
         }
     }
 

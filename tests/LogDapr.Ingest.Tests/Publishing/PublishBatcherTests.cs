@@ -22,7 +22,7 @@ public class PublishBatcherTests
     {
         var messages = Enumerable.Range(0, 25).Select(i => Message(100 + (i % 3 * 50), i)).ToList();
 
-        var calls = PublishBatcher.Split(messages, maxMessages: 4, maxRequestBytes: 500, "logdapr-pubsub", "logs").ToList();
+        var calls = PublishBulks.Split(messages, maxMessages: 4, maxRequestBytes: 500, "logdapr-pubsub", "logs").ToList();
 
         Assert.All(calls, c => Assert.True(c.Count <= 4 && RequestBytes(c) <= 500, $"{c.Count} messages, {RequestBytes(c)} bytes"));
         Assert.Equal(messages, calls.SelectMany(c => c));
@@ -31,7 +31,7 @@ public class PublishBatcherTests
     [Fact]
     public void A_message_larger_than_the_byte_limit_goes_alone()
     {
-        var calls = PublishBatcher.Split([Message(10, 0), Message(1000, 1), Message(10, 2)], maxMessages: 10, maxRequestBytes: 100, "logdapr-pubsub", "logs").ToList();
+        var calls = PublishBulks.Split([Message(10, 0), Message(1000, 1), Message(10, 2)], maxMessages: 10, maxRequestBytes: 100, "logdapr-pubsub", "logs").ToList();
 
         Assert.Equal([1, 1, 1], calls.Select(c => c.Count));
     }

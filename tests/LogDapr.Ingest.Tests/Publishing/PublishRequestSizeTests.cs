@@ -46,7 +46,7 @@ public class PublishRequestSizeTests
         var messages = Messages(60, messageBytes: 900);
         const int limit = 20_000;
 
-        var bulks = PublishBatcher.Split(messages, maxMessages: 1000, maxRequestBytes: limit, "logdapr-pubsub", "logs").ToList();
+        var bulks = PublishBulks.Split(messages, maxMessages: 1000, maxRequestBytes: limit, "logdapr-pubsub", "logs").ToList();
 
         Assert.Equal(messages, bulks.SelectMany(b => b));
         for (var i = 0; i < bulks.Count; i++)

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using LogDapr.Contracts.CloudEvents;
-using LogDapr.ServiceDefaults.Publishing;
 
-namespace LogDapr.Ingest.Publishing;
+namespace LogDapr.ServiceDefaults.Publishing;
 
 /// <summary>
 /// The size of a bulk publish as daprd receives it: the serialized gRPC <c>BulkPublishRequest</c> (pubsub_name = 1,
@@ -13,7 +12,7 @@ namespace LogDapr.Ingest.Publishing;
 /// grpc MaxRecvMsgSize). Entries are numbered "0", "1", ... and typed application/cloudevents+json, as
 /// <see cref="DaprPublishClient.BulkRequest"/> sends them. Pure.
 /// </summary>
-internal static class PublishRequestSize
+public static class PublishRequestSize
 {
     private static readonly int ContentTypeField = Field(Encoding.UTF8.GetByteCount(CloudEventTypes.CloudEventContentType));
 
