@@ -54,7 +54,7 @@ public class CountedPoisonIsolationTests(PostgresFixture postgres)
         var readiness = new SchemaReadiness(TimeProvider.System);
         readiness.MarkReady();
         var postgresOptions = Options.Create(new PostgresOptions { ConnectionString = "unused" });
-        var metrics = new AggregatorMetrics(new PlainMeterFactory(), readiness, new ServiceStats(TimeProvider.System));
+        var metrics = new AggregatorMetrics(new TestMeterFactory(), readiness, new ServiceStats(TimeProvider.System));
         return new DeliveryProcessor(binding, new DeadLetterWriter(binding, postgresOptions), readiness, Options.Create(new AggregatorOptions()),
             postgresOptions, metrics, TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using LogDapr.Aggregator.Counting;
 using LogDapr.Aggregator.Database;
@@ -38,7 +37,7 @@ public class PoisonIsolationTests(PostgresFixture postgres)
         var readiness = new SchemaReadiness(TimeProvider.System);
         readiness.MarkReady();
         var postgresOptions = Options.Create(new PostgresOptions { ConnectionString = "unused" });
-        var metrics = new AggregatorMetrics(new PlainMeterFactory(), readiness, new ServiceStats(TimeProvider.System));
+        var metrics = new AggregatorMetrics(new TestMeterFactory(), readiness, new ServiceStats(TimeProvider.System));
         return new DeliveryProcessor(binding, new DeadLetterWriter(binding, postgresOptions), readiness, Options.Create(new AggregatorOptions()),
             postgresOptions, metrics, TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }
@@ -102,14 +101,5 @@ public class PoisonIsolationTests(PostgresFixture postgres)
         Assert.Equal(4, await db.ScalarAsync("SELECT sum(event_count) FROM logdapr.log_counts"));
         Assert.Equal(5, await db.ScalarAsync("SELECT count(*) FROM logdapr.dead_letters"));
         Assert.Equal(1, binding.Calls - 5);
-    }
-}
-
-internal sealed class PlainMeterFactory : IMeterFactory
-{
-    public Meter Create(MeterOptions options) => new(options);
-
-    public void Dispose()
-    {
     }
 }

@@ -36,7 +36,7 @@ internal sealed class LookupRig : IAsyncDisposable
     public EnrichmentSidecar Sidecar { get; }
 
     /// <summary>Every meter the rig's lookups created, so a test listens to these lookups only.</summary>
-    public CapturingMeterFactory Meters { get; } = new();
+    public TestMeterFactory Meters { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
 
@@ -118,25 +118,5 @@ internal sealed class Release(NpgsqlConnection connection, NpgsqlTransaction tra
     {
         await transaction.RollbackAsync();
         await connection.DisposeAsync();
-    }
-}
-
-internal sealed class CapturingMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-{
-    public System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Metrics.Meter> Created { get; } = [];
-
-    public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-    {
-        var meter = new System.Diagnostics.Metrics.Meter(options);
-        Created.Add(meter);
-        return meter;
-    }
-
-    public void Dispose()
-    {
-        foreach (var meter in Created)
-        {
-            meter.Dispose();
-        }
     }
 }

@@ -49,7 +49,7 @@ public sealed class MetadataAcrossAppsTests(PostgresFixture postgres) : IAsyncLi
         var lookup = new TieredMetadataLookup(
             store,
             new MetadataReader(dataSource, Options.Create(new PostgresOptions { ConnectionString = "unused", Schema = "logdapr" })),
-            new EnrichmentMetrics(new CapturingMeterFactory()),
+            new EnrichmentMetrics(new TestMeterFactory()),
             Options.Create(new EnrichmentOptions { StateStoreName = EnrichmentSidecar.SharedStore }),
             TimeProvider.System,
             NullLoggerFactory.Instance);

@@ -243,7 +243,7 @@ public sealed class TieredLookupTests(PostgresFixture postgres) : IAsyncLifetime
         private readonly Dictionary<string, int> gauge = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> lookups = new(StringComparer.Ordinal);
 
-        public LookupMeters(CapturingMeterFactory meters)
+        public LookupMeters(TestMeterFactory meters)
         {
             listener.InstrumentPublished = (instrument, l) =>
             {

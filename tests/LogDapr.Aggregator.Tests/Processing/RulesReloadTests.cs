@@ -6,6 +6,7 @@ using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using LogDapr.Aggregator.Tests.Support;
 
 namespace LogDapr.Aggregator.Tests.Processing;
 
@@ -23,7 +24,7 @@ public sealed class RulesReloadTests : IDisposable
     // The clock never moves: the loop never polls, the test does.
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     private readonly ActiveRules active = new();
-    private readonly PlainMeterFactory meters = new();
+    private readonly TestMeterFactory meters = new();
     private readonly RulesWatcher watcher;
 
     public RulesReloadTests()

@@ -13,6 +13,7 @@ using LogDapr.Configuration.Routing;
 using LogDapr.Contracts.Events;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using LogDapr.Aggregator.Tests.Support;
 
 namespace LogDapr.Aggregator.Tests.Routing;
 
@@ -147,7 +148,7 @@ public class RouterDeliveryTests
     [Fact]
     public async Task Every_call_is_counted_per_route_and_outcome_and_sent_events_per_route()
     {
-        var meters = new CapturingMeterFactory();
+        var meters = new TestMeterFactory();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         var measured = new ConcurrentQueue<(string Instrument, long Value, string Tags)>();
         listener.InstrumentPublished = (instrument, l) =>
@@ -197,7 +198,7 @@ public class RouterDeliveryTests
                 InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5),
                 AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(30),
             });
-            var metrics = new RoutingMetrics(meters ?? new PlainMeterFactory());
+            var metrics = new RoutingMetrics(meters ?? new TestMeterFactory());
             var readiness = new SchemaReadiness(TimeProvider.System);
             readiness.MarkReady();
             Processor = new RouterDeliveryProcessor(set!, new RouteSender(Invoker, metrics, options, TimeProvider.System),
@@ -246,22 +247,6 @@ public class RouterDeliveryTests
             {
                 throw new InvalidOperationException("receiver said no");
             }
-        }
-    }
-
-    private sealed class CapturingMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        public ConcurrentBag<System.Diagnostics.Metrics.Meter> Created { get; } = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options);
-            Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
         }
     }
 

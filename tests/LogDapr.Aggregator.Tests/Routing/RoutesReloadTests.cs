@@ -14,6 +14,7 @@ using LogDapr.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using LogDapr.Aggregator.Tests.Support;
 
 namespace LogDapr.Aggregator.Tests.Routing;
 
@@ -27,7 +28,7 @@ public sealed class RoutesReloadTests : IDisposable
 
     private readonly string directory = ScratchDirectory.NewPath("routing", "reload");
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
-    private readonly Meters meters = new();
+    private readonly TestMeterFactory meters = new();
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<string, long> latest = new(StringComparer.Ordinal);
     private readonly ActiveRoutes active = new();
@@ -172,23 +173,4 @@ public sealed class RoutesReloadTests : IDisposable
         return [.. invoker.Calls.Select(c => c.Binding)];
     }
 
-    private sealed class Meters : IMeterFactory
-    {
-        public ConcurrentBag<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in Created)
-            {
-                meter.Dispose();
-            }
-        }
-    }
 }

@@ -46,21 +46,6 @@ internal sealed class RetentionRig
     public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
 }
 
-/// <summary>A meter factory for instruments nobody listens to.</summary>
-internal sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-{
-    private readonly List<System.Diagnostics.Metrics.Meter> meters = [];
-
-    public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-    {
-        var meter = new System.Diagnostics.Metrics.Meter(options);
-        meters.Add(meter);
-        return meter;
-    }
-
-    public void Dispose() => meters.ForEach(m => m.Dispose());
-}
-
 /// <summary>
 /// A local-file stand-in of the archive binding (what bindings.localstorage does with fileName: one file per object
 /// under a root), for the archive tests that do not need a sidecar. Can be told to fail.

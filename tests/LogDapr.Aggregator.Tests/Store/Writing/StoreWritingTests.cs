@@ -49,8 +49,8 @@ public class StoreWritingTests(PostgresFixture postgres)
 
         var postgresOptions = Options.Create(new PostgresOptions { ConnectionString = "unused" });
         return new StoreDeliveryProcessor(binding, new DeadLetterWriter(binding, postgresOptions), readiness, Options.Create(options ?? new StoreOptions()),
-            postgresOptions, new StoreMetrics(new PlainMeterFactory()),
-            new AggregatorMetrics(new PlainMeterFactory(), readiness, new ServiceStats(TimeProvider.System)), TimeProvider.System,
+            postgresOptions, new StoreMetrics(new TestMeterFactory()),
+            new AggregatorMetrics(new TestMeterFactory(), readiness, new ServiceStats(TimeProvider.System)), TimeProvider.System,
             NullLogger<StoreDeliveryProcessor>.Instance);
     }
 
