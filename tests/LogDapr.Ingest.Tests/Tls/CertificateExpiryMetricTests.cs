@@ -5,6 +5,11 @@ using LogDapr.TestSupport;
 namespace LogDapr.Ingest.Tests.Tls;
 
 /// <summary>GET /metrics tells how long the served certificate has left, so operators can alert before it expires.</summary>
+/// <remarks>
+/// Isolated: every TLS-serving ingest hosted in this process at the same time feeds this one's exporter (OpenTelemetry
+/// listens to meters by name), which once gave the plain-HTTP app a value and the TLS app two series.
+/// </remarks>
+[Collection(IsolatedMetricsCollection.Name)]
 public sealed class CertificateExpiryMetricTests(SidecarFixture sidecar) : IClassFixture<SidecarFixture>
 {
     private const string Series = "logdapr_tls_certificate_expiry_seconds";
