@@ -33,7 +33,6 @@ internal sealed record ScannedEntry(string EntryId, (int Offset, int Length) Eve
 
         Value entryId = default;
         CloudEvent? cloudEvent = null;
-        var eventIsObject = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isEntryId = reader.ValueTextEquals("entryId"u8);
@@ -45,9 +44,8 @@ internal sealed record ScannedEntry(string EntryId, (int Offset, int Length) Eve
             }
             else if (isEvent)
             {
-                eventIsObject = reader.TokenType == JsonTokenType.StartObject;
-                cloudEvent = eventIsObject ? CloudEvent.Read(ref reader) : null;
-                if (!eventIsObject)
+                cloudEvent = reader.TokenType == JsonTokenType.StartObject ? CloudEvent.Read(ref reader) : null;
+                if (cloudEvent is null)
                 {
                     reader.Skip();
                 }
@@ -58,11 +56,11 @@ internal sealed record ScannedEntry(string EntryId, (int Offset, int Length) Eve
             }
         }
 
-        return entryId.Text is { } id && eventIsObject ? cloudEvent?.Entry(id) : null;
+        return entryId.Text is { } id ? cloudEvent?.Entry(id) : null;
     }
 
-    /// <summary>A member's value as <see cref="CloudEventReader.StringValue"/> reads it: Present, and Text when it is a string that decodes.</summary>
-    private readonly record struct Value(bool Present, JsonTokenType Kind, string? Text)
+    /// <summary>A member's value as <see cref="CloudEventReader.StringValue"/> reads it: its kind, and Text when it is a string that decodes.</summary>
+    private readonly record struct Value(JsonTokenType Kind, string? Text)
     {
         public static Value Of(ref Utf8JsonReader reader)
         {
@@ -83,7 +81,7 @@ internal sealed record ScannedEntry(string EntryId, (int Offset, int Length) Eve
                 reader.Skip();
             }
 
-            return new Value(true, kind, text);
+            return new Value(kind, text);
         }
     }
 
