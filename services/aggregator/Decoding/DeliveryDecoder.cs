@@ -139,17 +139,18 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
     private DecodedMessage DecodeCloudEvent(string entryId, JsonElement cloudEvent, string? topic, DateTimeOffset now, bool keepRawEvents, ReadOnlyMemory<byte> body)
     {
         var message = DecodeCloudEventBody(entryId, cloudEvent, topic, now, body);
+        var (traceParent, traceState) = cloudEvent.ValueKind == JsonValueKind.Object ? CloudEventReader.TraceContext(cloudEvent) : (null, null);
+        return WithRawAndTrace(message, keepRawEvents, JsonMarshal.GetRawUtf8Value(cloudEvent), traceParent, traceState);
+    }
+
+    /// <summary>What every decoded CloudEvent adds last: its text when the caller keeps it, and the producer's trace context.</summary>
+    private static DecodedMessage WithRawAndTrace(DecodedMessage message, bool keepRawEvents, ReadOnlySpan<byte> rawEvent, string? traceParent, string? traceState)
+    {
         if (keepRawEvents && message.RawEvent is null)
         {
-            message = message with { RawEvent = RawText(cloudEvent) };
+            message = message with { RawEvent = RawText(rawEvent) };
         }
 
-        if (cloudEvent.ValueKind != JsonValueKind.Object)
-        {
-            return message;
-        }
-
-        var (traceParent, traceState) = CloudEventReader.TraceContext(cloudEvent);
         return traceParent is null ? message : message with { TraceParent = traceParent, TraceState = traceState };
     }
 
@@ -219,12 +220,7 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         var rawEvent = body.Span.Slice(entry.Event.Offset, entry.Event.Length);
         var message = DecodeData(entry.EntryId, entry.Id, entry.Time ?? now, entry.Topic ?? topic, rawEvent,
             body.Span.Slice(entry.Data.Offset, entry.Data.Length), body);
-        if (keepRawEvents && message.RawEvent is null)
-        {
-            message = message with { RawEvent = Encoding.UTF8.GetString(rawEvent) };
-        }
-
-        return entry.TraceParent is null ? message : message with { TraceParent = entry.TraceParent, TraceState = entry.TraceState };
+        return WithRawAndTrace(message, keepRawEvents, rawEvent, entry.TraceParent, entry.TraceState);
     }
 
     /// <summary>A CloudEvent's data read into events (or counted), once its id, time and topic are known.</summary>
@@ -240,17 +236,17 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         var parsed = reader.Read(data, PayloadFormat.Json, time);
         if (parsed.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (parsed.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, DescribeRejections(parsed.Rejected, parsed.Total)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, DescribeRejections(parsed.Rejected, parsed.Total)) { Tenant = TenantHint.From(data) };
         }
 
         if (StoredLimits.EventProblem(parsed.Accepted) is { } eventProblem)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
         return new DecodedMessage(entryId, id, time, topic, null, parsed.Accepted, null) { Tenant = SingleTenant(parsed.Accepted) };
@@ -263,21 +259,21 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         var result = counter!.Count(data, PayloadFormat.Json, time, counted);
         if (result.Error is { } error)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, $"data is not LogEvent v1: {error.Message}") { Tenant = TenantHint.From(data) };
         }
 
         if (result.Rejected.Count > 0)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, DescribeRejections(result.Rejected, result.Total)) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, DescribeRejections(result.Rejected, result.Total)) { Tenant = TenantHint.From(data) };
         }
 
         if (StoredLimits.CountedProblem(counted) is { } eventProblem)
         {
-            return new DecodedMessage(entryId, id, time, topic, Encoding.UTF8.GetString(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
+            return new DecodedMessage(entryId, id, time, topic, RawText(rawEvent), null, eventProblem) { Tenant = TenantHint.From(data) };
         }
 
         var inBody = body.Span.Overlaps(rawEvent, out var offset);
-        return new DecodedMessage(entryId, id, time, topic, inBody ? null : Encoding.UTF8.GetString(rawEvent), null, null)
+        return new DecodedMessage(entryId, id, time, topic, inBody ? null : RawText(rawEvent), null, null)
         {
             Counted = counted,
             Delivered = inBody ? body.Slice(offset, rawEvent.Length) : default,
@@ -285,7 +281,9 @@ public sealed class DeliveryDecoder(LogEventReader reader, LogEventCountingReade
         };
     }
 
-    private static string RawText(JsonElement cloudEvent) => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(cloudEvent));
+    private static string RawText(JsonElement cloudEvent) => RawText(JsonMarshal.GetRawUtf8Value(cloudEvent));
+
+    private static string RawText(ReadOnlySpan<byte> rawEvent) => Encoding.UTF8.GetString(rawEvent);
 
     private static string? SingleTenant(IReadOnlyList<LogEvent> events) => SingleTenant(events, static e => e.TenantId);
 
